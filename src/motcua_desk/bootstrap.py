@@ -1,0 +1,1 @@
+"""Composition root: paths, logging, engine, migrations, services, then the UI."""

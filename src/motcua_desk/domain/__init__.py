@@ -1,0 +1,1 @@
+"""Pure domain rules: standard library only (enforced by tests and import-linter)."""
