@@ -1,0 +1,194 @@
+"""Schema migrations at start-up: refuse newer databases, back up, then ``upgrade head``.
+
+Every schema, the first included, comes from Alembic; the app never calls ``create_all``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy import Connection, Engine, inspect
+
+from motcua_desk.resources import sql_dir
+
+from .errors import KnownStorageError, StorageError, translate_error
+from .orm import Base
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+FILE_TEMPLATE = "%%(year)d_%%(month).2d_%%(day).2d_%%(rev)s_%%(slug)s"
+
+
+class SchemaTooNewError(StorageError):
+    """The database was written by a newer release; ``data`` has ``db_revision`` and ``head``."""
+
+    code = "schema_too_new"
+
+
+class UnversionedDatabaseError(StorageError):
+    """The file is SQLite and holds tables, but no Alembic revision: not ours."""
+
+    code = "unversioned_database"
+
+
+class IntegrityCheckError(StorageError):
+    """A migration left rows violating foreign keys; ``data['violations']`` counts them."""
+
+    code = "migration_integrity"
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationResult:
+    from_rev: str | None
+    to_rev: str
+    backup_path: Path | None
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """Alembic config built in code, so a frozen app needs no ``alembic.ini`` on disk."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(sql_dir() / "migrations"))
+    cfg.set_main_option("file_template", FILE_TEMPLATE)
+    cfg.attributes["target_metadata"] = Base.metadata
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    """The newest revision this build knows."""
+    head = script_directory().get_current_head()
+    assert head is not None, "migration chain is empty"
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision stamped in the database, or None for a fresh (or unversioned) file."""
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    except Exception as exc:
+        raise _known_or_original(exc) from exc
+
+
+def _known_or_original(exc: Exception) -> BaseException:
+    translated = translate_error(exc)
+    return translated
+
+
+def _check_header(db_file: Path) -> None:
+    if not db_file.exists() or db_file.stat().st_size == 0:
+        return
+    with db_file.open("rb") as fh:
+        header = fh.read(len(SQLITE_HEADER))
+    if header != SQLITE_HEADER:
+        raise KnownStorageError("not_a_database", file=db_file.name)
+
+
+def backup_database(db_file: Path, dest: Path) -> Path:
+    """Copy ``db_file`` with sqlite3's online backup API (a file copy misses pages in ``-wal``)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(db_file)
+    try:
+        dst = sqlite3.connect(dest)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return dest
+
+
+def _backup_path(backup_dir: Path, rev: str, now: datetime) -> Path:
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = backup_dir / f"{rev}-{stamp}.db"
+    n = 1
+    while path.exists():
+        path = backup_dir / f"{rev}-{stamp}-{n}.db"
+        n += 1
+    return path
+
+
+def migrate(
+    engine: Engine,
+    db_file: Path,
+    backup_dir: Path,
+    *,
+    now: Callable[[], datetime] | None = None,
+) -> MigrationResult:
+    """Bring ``db_file`` to the head revision.
+
+    Raises:
+        KnownStorageError: the file is not a database, is locked, read-only, corrupt...
+        SchemaTooNewError: the database carries a revision this build does not know.
+        UnversionedDatabaseError: an SQLite file with tables but no revision.
+    """
+    _check_header(db_file)
+    script = script_directory()
+    head = script.get_current_head()
+    assert head is not None
+    current = current_revision(engine)
+    if current is not None:
+        try:
+            known = script.get_revision(current)
+        except CommandError:
+            known = None
+        if known is None:
+            raise SchemaTooNewError(db_revision=current, head=head)
+    if current == head:
+        return MigrationResult(current, head, None)
+    if current is None:
+        try:
+            with engine.connect() as conn:
+                tables = [t for t in inspect(conn).get_table_names() if t != "alembic_version"]
+        except Exception as exc:
+            raise _known_or_original(exc) from exc
+        if tables:
+            raise UnversionedDatabaseError(tables=len(tables))
+    backup: Path | None = None
+    if current is not None:
+        clock = now or (lambda: datetime.now(UTC))
+        backup = backup_database(db_file, _backup_path(backup_dir, current, clock()))
+        log.info("backed up database at revision %s to %s", current, backup)
+    try:
+        _upgrade(engine, head)
+    except StorageError:
+        raise
+    except Exception as exc:
+        raise _known_or_original(exc) from exc
+    log.info("migrated database from %s to %s", current, head)
+    return MigrationResult(current, head, backup)
+
+
+def _upgrade(engine: Engine, target: str) -> None:
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        # Batch mode recreates tables; with foreign keys on, dropping a parent table would
+        # cascade. The pragma is a no-op inside a transaction, so it is set before BEGIN.
+        raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            command.upgrade(alembic_config(conn), target)
+            if conn.in_transaction():
+                conn.commit()
+            violations = raw.execute("PRAGMA foreign_key_check").fetchall()
+            if violations:
+                raise IntegrityCheckError(violations=len(violations))
+        finally:
+            raw.execute("PRAGMA foreign_keys=ON")

@@ -1,0 +1,31 @@
+"""ORM table definitions. Only the storage package sees these; repositories return domain values."""
+
+from .base import Base, UTCDateTime
+from .catalogue import CalendarDayRow, ProcedureRow
+from .dossiers import ChecklistRow, DossierEventRow, DossierRow
+from .ops import (
+    AuditRow,
+    CodeBlockRow,
+    CodeSequenceRow,
+    OutboxRow,
+    PrintJobRow,
+    SyncStateRow,
+    UserRow,
+)
+
+__all__ = [
+    "AuditRow",
+    "Base",
+    "CalendarDayRow",
+    "ChecklistRow",
+    "CodeBlockRow",
+    "CodeSequenceRow",
+    "DossierEventRow",
+    "DossierRow",
+    "OutboxRow",
+    "PrintJobRow",
+    "ProcedureRow",
+    "SyncStateRow",
+    "UTCDateTime",
+    "UserRow",
+]
