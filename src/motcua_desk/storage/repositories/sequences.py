@@ -1,0 +1,130 @@
+"""Daily dossier-code sequences: a local counter and blocks leased from the provincial server.
+
+``LocalSequenceSource.next_seq`` increments inside the caller's transaction, so a number is
+used only if the dossier that takes it is committed (architecture §8.5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from ..errors import StorageError
+from ..orm import CodeBlockRow
+
+
+class SequenceExhaustedError(StorageError):
+    """No leased number left for ``data['agency_id']`` on ``data['day']``."""
+
+    code = "sequence_exhausted"
+
+
+class InvalidBlockError(StorageError):
+    """A leased block with ``first`` > ``last``, a number below 1, or overlapping another."""
+
+    code = "invalid_block"
+
+
+class LocalSequenceSource:
+    """Satisfies the domain ``SequenceSource`` protocol: ``next_seq(agency_id, day) -> int``."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def next_seq(self, agency_id: str, day: date) -> int:
+        value = self._s.execute(
+            text(
+                "INSERT INTO code_sequences (agency_id, day, last_seq) VALUES (:a, :d, 1) "
+                "ON CONFLICT (agency_id, day) DO UPDATE SET last_seq = last_seq + 1 "
+                "RETURNING last_seq"
+            ),
+            {"a": agency_id, "d": day.isoformat()},
+        ).scalar_one()
+        return int(value)
+
+    def last_seq(self, agency_id: str, day: date) -> int:
+        value = self._s.execute(
+            text("SELECT last_seq FROM code_sequences WHERE agency_id = :a AND day = :d"),
+            {"a": agency_id, "d": day.isoformat()},
+        ).scalar_one_or_none()
+        return 0 if value is None else int(value)
+
+
+class SequenceRepository(LocalSequenceSource):
+    """The local counter plus server-leased blocks (``code_blocks``)."""
+
+    def __init__(self, session: Session, clock: Callable[[], datetime]) -> None:
+        super().__init__(session)
+        self._clock = clock
+
+    def add_block(self, agency_id: str, day: date, first: int, last: int) -> None:
+        if first < 1 or last < first:
+            raise InvalidBlockError(first=first, last=last)
+        overlap = self._s.scalar(
+            select(func.count())
+            .select_from(CodeBlockRow)
+            .where(
+                CodeBlockRow.agency_id == agency_id,
+                CodeBlockRow.day == day,
+                CodeBlockRow.first <= last,
+                CodeBlockRow.last >= first,
+            )
+        )
+        if overlap:
+            raise InvalidBlockError(first=first, last=last, overlap=True)
+        self._s.add(
+            CodeBlockRow(
+                agency_id=agency_id,
+                day=day,
+                first=first,
+                last=last,
+                next_seq=first,
+                leased_at=self._clock(),
+            )
+        )
+        self._s.flush()
+
+    def take_from_blocks(self, agency_id: str, day: date) -> int:
+        """The lowest unused leased number for the day; raises SequenceExhaustedError."""
+        row = self._s.scalars(
+            select(CodeBlockRow)
+            .where(
+                CodeBlockRow.agency_id == agency_id,
+                CodeBlockRow.day == day,
+                CodeBlockRow.next_seq <= CodeBlockRow.last,
+            )
+            .order_by(CodeBlockRow.first)
+            .limit(1)
+        ).one_or_none()
+        if row is None:
+            raise SequenceExhaustedError(agency_id=agency_id, day=day.isoformat())
+        seq = row.next_seq
+        row.next_seq = seq + 1
+        self._s.flush()
+        return seq
+
+    def remaining(self, agency_id: str, day: date) -> int:
+        value = self._s.scalar(
+            select(func.sum(CodeBlockRow.last - CodeBlockRow.next_seq + 1)).where(
+                CodeBlockRow.agency_id == agency_id,
+                CodeBlockRow.day == day,
+                CodeBlockRow.next_seq <= CodeBlockRow.last,
+            )
+        )
+        return int(value or 0)
+
+    def unused_ranges(self, agency_id: str, day: date) -> list[tuple[int, int]]:
+        """Leased but unused ``(first, last)`` ranges, to report back to the server."""
+        rows = self._s.scalars(
+            select(CodeBlockRow)
+            .where(
+                CodeBlockRow.agency_id == agency_id,
+                CodeBlockRow.day == day,
+                CodeBlockRow.next_seq <= CodeBlockRow.last,
+            )
+            .order_by(CodeBlockRow.first)
+        )
+        return [(r.next_seq, r.last) for r in rows]
