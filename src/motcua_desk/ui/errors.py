@@ -1,0 +1,75 @@
+"""Uncaught errors: logged, then shown to the clerk in Vietnamese; the form is never closed.
+
+``install()`` sets ``sys.excepthook`` (run_gui only; pytest-qt owns the hook in tests).
+Every error path of the UI ends in :func:`report_exception`, whose presenter can be swapped
+(tests collect messages instead of opening dialogs).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from collections.abc import Callable
+from types import TracebackType
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from . import strings
+
+log = logging.getLogger(__name__)
+
+Presenter = Callable[[str, BaseException], None]
+
+
+def _dialog_presenter(message: str, exc: BaseException) -> None:
+    if QApplication.instance() is None:
+        return
+    box = QMessageBox(QApplication.activeWindow())
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(strings.APP_TITLE)
+    box.setText(message)
+    code = getattr(exc, "code", None)
+    if not isinstance(code, str):
+        box.setDetailedText("".join(traceback.format_exception(exc)))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()  # window-modal, does not block: whatever is being typed stays in its form
+
+
+_presenter: Presenter = _dialog_presenter
+
+
+def set_presenter(presenter: Presenter | None) -> Presenter:
+    """Replace how errors are shown; ``None`` restores the dialog. Returns the previous one."""
+    global _presenter
+    previous = _presenter
+    _presenter = presenter or _dialog_presenter
+    return previous
+
+
+def report_exception(exc: BaseException) -> None:
+    """Log ``exc`` and tell the clerk; typed errors are expected, others are bugs."""
+    code = getattr(exc, "code", None)
+    if isinstance(code, str):
+        log.info("operation failed: %s", code)
+    else:
+        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    try:
+        _presenter(strings.exception_message(exc), exc)
+    except Exception:  # the presenter itself must never crash the app
+        log.exception("error presenter failed")
+
+
+def _excepthook(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    report_exception(exc.with_traceback(tb))
+
+
+def install() -> None:
+    """Route uncaught exceptions (also those raised in Qt slots) to :func:`report_exception`."""
+    sys.excepthook = _excepthook

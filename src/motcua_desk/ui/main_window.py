@@ -1,0 +1,211 @@
+"""Main window: scan box, home and intake pages, shortcuts, status bar (issue 4).
+
+Screens never call each other: the window routes scans and forwards one ``data_changed``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QProgressBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from motcua_desk.domain.text import normalize
+from motcua_desk.ui import strings
+from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.ports import ContextPort
+from motcua_desk.ui.preview import PreviewDialog
+from motcua_desk.ui.print_flow import PrintFlow
+from motcua_desk.ui.printer import PrinterBackend
+from motcua_desk.ui.scanner import ScannerFilter
+from motcua_desk.ui.screens.home.controller import HomeController
+from motcua_desk.ui.screens.intake.controller import IntakeController
+from motcua_desk.ui.tasks import TaskRunner
+
+from . import scan_routing
+
+log = logging.getLogger(__name__)
+
+HOME_PAGE, INTAKE_PAGE = 0, 1
+
+
+class MainWindow(QMainWindow):
+    #: Raw text of every scan (scanner burst or Enter in the scan box).
+    scanned = Signal(str)
+    #: One "what changed" signal for every screen (architecture §9).
+    data_changed = Signal(object)
+
+    def __init__(
+        self,
+        ctx: ContextPort,
+        user: Any,
+        *,
+        runner: TaskRunner | None = None,
+        backend: PrinterBackend | None = None,
+        scanner: ScannerFilter | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.ctx = ctx
+        self.user = user
+        self.runner = runner or TaskRunner(self)
+        if backend is None:
+            from motcua_desk.ui.printer import default_backend
+
+            backend = default_backend()
+        self.print_flow = PrintFlow(ctx, self.runner, backend, user, self)
+        s = ctx.settings
+        self.setWindowTitle(f"{strings.APP_TITLE} — {s.agency_name or s.agency_id}")
+
+        self.scan_box = QLineEdit()
+        self.scan_box.setObjectName("scan_box")
+        self.scan_box.setPlaceholderText(
+            "Quét mã (căn cước, mã hồ sơ) hoặc dán vào đây rồi nhấn Enter — F6"
+        )
+        self.notice = QLabel()
+        self.notice.setObjectName("scan_notice")
+        self.notice.setWordWrap(True)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Mã quét:"))
+        top.addWidget(self.scan_box, 2)
+        top.addWidget(self.notice, 3)
+
+        self.home = HomeController(ctx, self.runner, self.print_flow, self)
+        self.intake = IntakeController(ctx, self.runner, self.print_flow, user, self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("pages")
+        self.tabs.addTab(self.home.view, "Trang chủ")
+        self.tabs.addTab(self.intake.view, "Tiếp nhận hồ sơ (F2)")
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs)
+        self.setCentralWidget(central)
+
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(160)
+        self.busy.hide()
+        self.statusBar().addPermanentWidget(self.busy)
+        role = strings.ROLES.get(str(getattr(user.role, "value", user.role)), "")
+        self.statusBar().addPermanentWidget(
+            QLabel(f"{user.full_name} ({role}) — {s.counter_name or s.agency_name}")
+        )
+
+        self.scanner = scanner or ScannerFilter(self)
+        self.scanner.scanned.connect(self.route_scan)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.scanner)
+        self.scan_box.returnPressed.connect(self._on_scan_box_return_pressed)
+        self.runner.busy_changed.connect(self.busy.setVisible)
+        for source in (self.intake, self.print_flow):
+            source.data_changed.connect(self.data_changed.emit)
+        self.data_changed.connect(self.home.on_data_changed)
+        self.print_flow.printed.connect(self._on_print_flow_printed)
+        self.print_flow.print_failed.connect(self._on_print_flow_print_failed)
+        self.print_flow.rendered.connect(self.show_preview)
+        self._shortcuts()
+        self.home.refresh()
+        self.previews: list[PreviewDialog] = []
+
+    def _shortcuts(self) -> None:
+        def add(keys: str | QKeySequence.StandardKey, slot: Any) -> None:
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+
+        add("F2", self.new_dossier)
+        add("Ctrl+Return", self._on_save_shortcut)
+        add("Ctrl+Enter", self._on_save_shortcut)
+        add("Esc", self._on_escape_shortcut)
+        add("F6", self.scan_box.setFocus)
+
+    # -- navigation ---------------------------------------------------------------------
+    @Slot()
+    def new_dossier(self) -> None:
+        if self.intake.new_dossier():
+            self.tabs.setCurrentIndex(INTAKE_PAGE)
+            self.intake.focus_first()
+
+    def show_intake(self) -> None:
+        self.tabs.setCurrentIndex(INTAKE_PAGE)
+
+    @Slot()
+    def _on_save_shortcut(self) -> None:
+        if self.tabs.currentIndex() == INTAKE_PAGE:
+            self.intake.save_and_print()
+
+    @Slot()
+    def _on_escape_shortcut(self) -> None:
+        if self.tabs.currentIndex() == INTAKE_PAGE:
+            self.intake.cancel()
+
+    # -- scans --------------------------------------------------------------------------
+    @Slot()
+    def _on_scan_box_return_pressed(self) -> None:
+        text = self.scan_box.text()
+        self.scan_box.clear()
+        if text.strip():
+            self.route_scan(text)
+
+    @Slot(str)
+    def route_scan(self, raw: str) -> None:
+        self.scanned.emit(raw)
+        scan_routing.route(self, raw)
+
+    def set_notice(self, text: str, *, error: bool = False) -> None:
+        self.notice.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
+        self.notice.setText(normalize(text) if not error else text)
+
+    # -- printing feedback --------------------------------------------------------------
+    @Slot(object, str)
+    def _on_print_flow_printed(self, doc: Any, printer: str) -> None:
+        label = strings.DOC_TYPES.get(doc.doc_type, doc.doc_type)
+        self.statusBar().showMessage(f"Đã gửi {label} của hồ sơ {doc.dossier_code} tới {printer}.")
+
+    @Slot(str, str)
+    def _on_print_flow_print_failed(self, code: str, message: str) -> None:
+        self.set_notice(f"{code}: {message}", error=True)
+        self.data_changed.emit(ChangeSet.of("print", codes=(code,)))
+
+    @Slot(object)
+    def show_preview(self, doc: Any) -> PreviewDialog:
+        dialog = PreviewDialog(doc, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.print_requested.connect(self.print_flow.print_document)
+        dialog.destroyed.connect(lambda: self.previews.remove(dialog))
+        self.previews.append(dialog)
+        dialog.open()
+        return dialog
+
+    # -- shutdown -----------------------------------------------------------------------
+    def shutdown(self) -> None:
+        """Remove the scanner filter, cancel queued work and wait for running work."""
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.scanner)
+        self.scanner.flush()
+        self.runner.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.intake.is_dirty() and not self.intake.confirm(
+            "Đóng phần mềm? Hồ sơ đang nhập chưa được lưu sẽ mất."
+        ):
+            event.ignore()
+            return
+        self.shutdown()
+        super().closeEvent(event)

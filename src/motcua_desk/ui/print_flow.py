@@ -1,0 +1,110 @@
+"""Render, print and record a document without blocking the GUI thread.
+
+render (db lane: archives the PDF) -> print (io lane, or GUI thread for QPrinter) ->
+record_print (db lane, outcome "sent" or "failed"). A failed print never undoes the save: the
+dossier stays "not yet printed" and shows on the home page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from motcua_desk.domain.dossier import Dossier
+from motcua_desk.ui import errors, strings
+from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.ports import ContextPort
+from motcua_desk.ui.printer import PrinterBackend, PrintFailedError, PrintResult
+from motcua_desk.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+
+class PrintFlow(QObject):
+    #: (RenderedDocument, printer name) after the spooler accepted the job.
+    printed = Signal(object, str)
+    #: (dossier code, Vietnamese message) when printing failed; the dossier is saved.
+    print_failed = Signal(str, str)
+    #: A RenderedDocument ready for preview.
+    rendered = Signal(object)
+    data_changed = Signal(object)
+
+    def __init__(
+        self,
+        ctx: ContextPort,
+        runner: TaskRunner,
+        backend: PrinterBackend,
+        user: Any,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self.backend = backend
+        self.user = user
+
+    def render(self, doc_type: str, dossier: Dossier) -> None:
+        """Render for preview only (nothing is printed or recorded)."""
+        documents = self.ctx.documents
+        self.runner.db(lambda: documents.render(doc_type, dossier), on_done=self.rendered.emit)
+
+    def print_dossier(
+        self, doc_type: str, dossier: Dossier, *, reprint_reason: str | None = None
+    ) -> None:
+        documents = self.ctx.documents
+
+        def on_rendered(doc: Any) -> None:
+            self.print_document(doc, reprint_reason=reprint_reason)
+
+        def on_render_error(exc: BaseException) -> None:
+            errors.report_exception(exc)
+            self.print_failed.emit(dossier.code, strings.exception_message(exc))
+
+        self.runner.db(
+            lambda: documents.render(doc_type, dossier),
+            on_done=on_rendered,
+            on_error=on_render_error,
+        )
+
+    def print_document(self, doc: Any, *, reprint_reason: str | None = None) -> None:
+        printer = doc.printer or self.backend.default_printer()
+        title = f"{doc.doc_type}-{doc.dossier_code}"
+
+        def job() -> PrintResult:
+            return self.backend.print_pdf(doc.pdf, printer=printer, paper=doc.paper, title=title)
+
+        def on_printed(result: PrintResult) -> None:
+            self._record(doc, result.printer, "sent", reprint_reason)
+            self.printed.emit(doc, result.printer)
+
+        def on_failed(exc: BaseException) -> None:
+            log.warning("print of %s failed: %s", doc.doc_type, getattr(exc, "data", exc))
+            self._record(doc, printer, "failed", reprint_reason)
+            message = strings.exception_message(exc)
+            if not isinstance(exc, PrintFailedError):
+                errors.report_exception(exc)
+            self.print_failed.emit(doc.dossier_code, message)
+
+        if self.backend.thread_safe:
+            self.runner.io(job, on_done=on_printed, on_error=on_failed)
+            return
+        try:  # QPrinter lives on the GUI thread (architecture §7)
+            result = job()
+        except Exception as exc:
+            on_failed(exc)
+        else:
+            on_printed(result)
+
+    def _record(self, doc: Any, printer: str, outcome: str, reason: str | None) -> None:
+        documents = self.ctx.documents
+        user = self.user
+        self.runner.db(
+            lambda: documents.record_print(
+                doc, printer=printer, outcome=outcome, clerk=user, reprint_reason=reason
+            ),
+            on_done=lambda _: self.data_changed.emit(
+                ChangeSet.of("print", codes=(doc.dossier_code,))
+            ),
+        )

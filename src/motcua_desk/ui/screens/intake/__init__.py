@@ -1,0 +1,1 @@
+"""Intake screen: procedure picker, applicant, channel, checklist, save and print."""

@@ -1,0 +1,326 @@
+"""Intake screen behaviour: search, checklist, validation, save, supplement and refusal."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from motcua_desk.domain.dossier import Channel, Dossier, Person, ReturnMethod
+from motcua_desk.domain.procedure import Procedure
+from motcua_desk.domain.text import normalize
+from motcua_desk.services.reception import IntakeDraft
+from motcua_desk.ui import errors, strings
+from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.ports import ContextPort
+from motcua_desk.ui.print_flow import PrintFlow
+from motcua_desk.ui.tasks import TaskRunner
+
+from . import dialogs, form
+from .view import IntakeView
+
+log = logging.getLogger(__name__)
+
+PROCEDURE_COLUMNS: tuple[Column[Procedure], ...] = (
+    Column("code", "Mã", lambda p: p.code),
+    Column("name", "Tên thủ tục", lambda p: p.name),
+    Column("level", "Cấp", lambda p: p.level),
+)
+
+
+def procedure_model() -> FrozenTableModel[Procedure]:
+    return FrozenTableModel(PROCEDURE_COLUMNS)
+
+
+class IntakeController(QObject):
+    """Drives an :class:`IntakeView`. Prompts are attributes so tests can answer them."""
+
+    dossier_saved = Signal(object)
+    #: (kind, Dossier) for "supplement" and "refusal".
+    outcome_recorded = Signal(str, object)
+    data_changed = Signal(object)
+
+    def __init__(
+        self,
+        ctx: ContextPort,
+        runner: TaskRunner,
+        print_flow: PrintFlow,
+        user: Any,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self.print_flow = print_flow
+        self.user = user
+        self.view = IntakeView(parent)
+        self.model = procedure_model()
+        self.view.procedure_table.setModel(self.model)
+        self.procedure: Procedure | None = None
+        self.saving = False
+        self.confirm: Callable[[str], bool] = lambda text: dialogs.confirm(self.view, text)
+        self.ask_reason: Callable[[str, str], str | None] = lambda title, prompt: (
+            dialogs.ask_reason(self.view, title, prompt)
+        )
+        self.ask_supplement: Callable[[list[str]], tuple[tuple[str, ...], str] | None] = (
+            lambda missing: dialogs.ask_supplement(self.view, missing)
+        )
+        v = self.view
+        v.procedure_search.textChanged.connect(self._on_procedure_search_text_changed)
+        v.procedure_search.returnPressed.connect(self._on_procedure_search_return_pressed)
+        v.procedure_table.activated.connect(self._on_procedure_table_activated)
+        v.procedure_table.clicked.connect(self._on_procedure_table_activated)
+        v.return_method.currentIndexChanged.connect(self._on_return_method_changed)
+        v.save_button.clicked.connect(self.save_and_print)
+        v.supplement_button.clicked.connect(self.request_supplement)
+        v.refuse_button.clicked.connect(self.refuse)
+        v.cancel_button.clicked.connect(self.cancel)
+        self.search("")
+
+    # -- procedure picker ------------------------------------------------------------------
+    def search(self, query: str) -> list[Procedure]:
+        results = self.ctx.catalogue.search(normalize(query), limit=50)
+        self.model.set_rows(results)
+        if results:
+            self.view.procedure_table.selectRow(0)
+        return results
+
+    @Slot(str)
+    def _on_procedure_search_text_changed(self, text: str) -> None:
+        self.search(text)
+
+    @Slot()
+    def _on_procedure_search_return_pressed(self) -> None:
+        index = self.view.procedure_table.currentIndex()
+        row = index.row() if index.isValid() else 0
+        if 0 <= row < self.model.rowCount():
+            self.choose_procedure(self.model.row_value(row))
+            self.view.checklist.setFocus()
+
+    @Slot(QModelIndex)
+    def _on_procedure_table_activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.choose_procedure(self.model.row_value(index.row()))
+
+    def choose_procedure(self, procedure: Procedure) -> None:
+        v = self.view
+        if self.procedure is None or self.procedure.code != procedure.code:
+            form.set_checklist(v, self.ctx.reception.checklist_for(procedure))
+        self.procedure = procedure
+        v.procedure_name.setText(f"{procedure.code} — {procedure.name}")
+        v.detail_field.setText(procedure.field or "—")
+        v.detail_level.setText(procedure.level or "—")
+        v.detail_fee.setText(strings.format_fee(procedure.fee_vnd))
+        v.detail_time.setText(
+            strings.format_duration(procedure.processing_days, procedure.time_unit.value)
+        )
+        try:
+            v.detail_due.setText(form.format_due(self.ctx.reception.preview_due(procedure.code)))
+        except Exception as exc:  # a calendar gap must not block intake
+            v.detail_due.setText(strings.exception_message(exc))
+        v.rows["procedure"].set_error("")
+
+    def select_procedure_code(self, code: str) -> bool:
+        procedure = self.ctx.catalogue.get(code)
+        if procedure is None:
+            return False
+        self.choose_procedure(procedure)
+        return True
+
+    @Slot(int)
+    def _on_return_method_changed(self, _index: int) -> None:
+        by_post = self.view.return_method.currentData() == ReturnMethod.POST.value
+        self.view.return_address.setEnabled(by_post)
+        if by_post and not self.view.return_address.text():
+            self.view.return_address.setText(self.view.address.text())
+
+    # -- applicant ----------------------------------------------------------------------
+    def fill_person(self, person: Person) -> str:
+        """Fill from an ID-card scan: the applicant, or the submitter when that box is open
+        and the applicant is already filled. Returns "applicant" or "submitter"."""
+        v = self.view
+        if v.submitter_box.isChecked() and v.full_name.text().strip():
+            form.write_submitter(v, person)
+            return "submitter"
+        form.write_applicant(v, person)
+        return "applicant"
+
+    # -- draft and validation ---------------------------------------------------------------
+    def build_draft(self) -> tuple[IntakeDraft, dict[str, str]]:
+        v = self.view
+        applicant, problems = form.read_applicant(v)
+        method = ReturnMethod(v.return_method.currentData())
+        draft = IntakeDraft(
+            procedure_code=self.procedure.code if self.procedure else "",
+            applicant=applicant,
+            submitter=form.read_submitter(v),
+            channel=Channel(v.channel.currentData()),
+            return_method=method,
+            return_address=normalize(v.return_address.text())
+            if method == ReturnMethod.POST
+            else "",
+            checklist=form.read_checklist(v),
+            sets_count=v.sets_count.value(),
+            note=normalize(v.note.text()),
+        )
+        return draft, problems
+
+    def show_errors(self, problems: dict[str, str]) -> None:
+        v = self.view
+        v.clear_errors()
+        first: QWidget | None = None
+        for name, code in problems.items():
+            row = v.rows.get(name) or v.rows.get(name.split(".")[0])
+            message = strings.field_error(name, code)
+            if row is None:
+                log.warning("validation error for unknown field %s", name)
+                v.set_message(message, error=True)
+                continue
+            row.set_error(message)
+            if first is None:
+                first = row.editor
+        if problems:
+            v.set_message(strings.ERRORS["validation_failed"], error=True)
+        if first is not None:
+            first.setFocus()
+
+    def validate(self, draft: IntakeDraft, local: dict[str, str]) -> dict[str, str]:
+        problems = dict(self.ctx.reception.validate(draft))
+        problems.update(local)
+        if self.procedure is None:
+            problems["procedure"] = "required"
+        self.show_errors(problems)
+        return problems
+
+    def is_dirty(self) -> bool:
+        return self.procedure is not None or form.has_input(self.view)
+
+    # -- actions ------------------------------------------------------------------------
+    def _run(self, fn: Callable[[], Dossier], on_done: Callable[[Dossier], None]) -> None:
+        self.saving = True
+        self._set_enabled(False)
+
+        def done(dossier: Dossier) -> None:
+            self.saving = False
+            self._set_enabled(True)
+            on_done(dossier)
+
+        self.runner.db(fn, on_done=done, on_error=self._on_action_error)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        v = self.view
+        for b in (v.save_button, v.supplement_button, v.refuse_button):
+            b.setEnabled(enabled)
+
+    def _on_action_error(self, exc: BaseException) -> None:
+        self.saving = False
+        self._set_enabled(True)
+        fields = getattr(exc, "fields", None)
+        if getattr(exc, "code", None) == "validation_failed" and isinstance(fields, dict):
+            self.show_errors(fields)
+            return
+        self.view.set_message(strings.exception_message(exc), error=True)
+        errors.report_exception(exc)
+
+    @Slot()
+    def save_and_print(self) -> None:
+        """Ctrl+Enter: validate, save in one transaction, then print the receipt (Mẫu 01)."""
+        if self.saving:
+            return
+        draft, local = self.build_draft()
+        if self.validate(draft, local):
+            return
+        reception, user = self.ctx.reception, self.user
+        self._run(lambda: reception.receive(draft, user), self._on_saved)
+
+    def _on_saved(self, dossier: Dossier) -> None:
+        log.info("dossier saved: %s", dossier.code)
+        form.clear(self.view)
+        self.procedure = None
+        self.view.set_message(f"Đã lưu hồ sơ {dossier.code}. Đang in giấy tiếp nhận…")
+        self.dossier_saved.emit(dossier)
+        self.data_changed.emit(ChangeSet.of("dossier", codes=(dossier.code,)))
+        self.print_flow.print_dossier("receipt", dossier)
+        self.view.procedure_search.setFocus()
+
+    @Slot()
+    def request_supplement(self) -> None:
+        """Mẫu 02: every unticked required paper, listed once, with the reason."""
+        if self.saving:
+            return
+        draft, local = self.build_draft()
+        basic = {k: v for k, v in local.items()}
+        if self.procedure is None:
+            basic["procedure"] = "required"
+        if not draft.applicant.full_name:
+            basic["applicant.full_name"] = "required"
+        if basic:
+            self.show_errors(basic)
+            return
+        missing = [i.name for i in draft.checklist if i.required and not i.received]
+        answer = self.ask_supplement(missing)
+        if answer is None:
+            return
+        chosen, reason = answer
+        reception, user = self.ctx.reception, self.user
+        self._run(
+            lambda: reception.request_supplement(draft, user, chosen, reason),
+            lambda d: self._on_outcome("supplement", d),
+        )
+
+    @Slot()
+    def refuse(self) -> None:
+        """Mẫu 03 with the reason."""
+        if self.saving:
+            return
+        draft, local = self.build_draft()
+        basic = dict(local)
+        if self.procedure is None:
+            basic["procedure"] = "required"
+        if not draft.applicant.full_name:
+            basic["applicant.full_name"] = "required"
+        if basic:
+            self.show_errors(basic)
+            return
+        reason = self.ask_reason("Từ chối tiếp nhận hồ sơ (Mẫu 03)", "Lý do từ chối:")
+        if not reason:
+            return
+        reception, user = self.ctx.reception, self.user
+        self._run(
+            lambda: reception.refuse(draft, user, reason),
+            lambda d: self._on_outcome("refusal", d),
+        )
+
+    def _on_outcome(self, kind: str, dossier: Dossier) -> None:
+        form.clear(self.view)
+        self.procedure = None
+        self.view.set_message(f"Đã ghi nhận {strings.DOC_TYPES[kind]} — hồ sơ {dossier.code}.")
+        self.outcome_recorded.emit(kind, dossier)
+        self.data_changed.emit(ChangeSet.of("dossier", codes=(dossier.code,)))
+        self.print_flow.print_dossier(kind, dossier)
+
+    @Slot()
+    def new_dossier(self) -> bool:
+        """F2: start a new dossier (asks first when typed data would be lost)."""
+        return self.cancel()
+
+    @Slot()
+    def cancel(self) -> bool:
+        """Esc: clear the form, confirming when data would be lost. True when cleared."""
+        if self.saving:
+            return False
+        if self.is_dirty() and not self.confirm("Hủy hồ sơ đang nhập? Dữ liệu chưa lưu sẽ mất."):
+            return False
+        form.clear(self.view)
+        self.procedure = None
+        self.view.set_message("")
+        self.search("")
+        self.view.procedure_search.setFocus()
+        return True
+
+    def focus_first(self) -> None:
+        self.view.procedure_search.setFocus(Qt.FocusReason.ShortcutFocusReason)

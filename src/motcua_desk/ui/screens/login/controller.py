@@ -1,0 +1,64 @@
+"""Login: checks the clerk's account on the db lane and keeps the dialog open on failure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from motcua_desk.domain.text import normalize
+from motcua_desk.ui import strings
+from motcua_desk.ui.ports import ContextPort
+from motcua_desk.ui.tasks import TaskRunner
+
+from .view import LoginView
+
+
+def unit_text(ctx: ContextPort) -> str:
+    s = ctx.settings
+    parts = [p for p in (s.agency_name, s.counter_name) if p]
+    return " — ".join(parts) if parts else strings.APP_TITLE
+
+
+class LoginController(QObject):
+    """Owns a :class:`LoginView`; ``logged_in`` carries the User."""
+
+    logged_in = Signal(object)
+
+    def __init__(self, ctx: ContextPort, runner: TaskRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self.user: Any = None
+        self.view = LoginView(unit_text(ctx), parent)
+        self.view.buttons.accepted.connect(self._on_buttons_accepted)
+        self.view.buttons.rejected.connect(self.view.reject)
+
+    @Slot()
+    def _on_buttons_accepted(self) -> None:
+        username = normalize(self.view.username.text())
+        password = self.view.password.text()
+        if not username or not password:
+            self.view.show_error(strings.error_message("auth_failed"))
+            return
+        self.view.set_busy(True)
+        self.view.show_error("")
+        accounts = self.ctx.accounts
+        self.runner.db(
+            lambda: accounts.login(username, password),
+            on_done=self._on_login_done,
+            on_error=self._on_login_error,
+        )
+
+    def _on_login_done(self, user: Any) -> None:
+        self.view.set_busy(False)
+        self.user = user
+        self.logged_in.emit(user)
+        self.view.accept()
+
+    def _on_login_error(self, exc: BaseException) -> None:
+        self.view.set_busy(False)
+        self.view.password.clear()
+        self.view.password.setFocus()
+        self.view.show_error(strings.exception_message(exc))

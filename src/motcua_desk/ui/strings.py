@@ -1,0 +1,186 @@
+"""Vietnamese messages for error codes and field names (the only place they live).
+
+Services and the domain raise typed errors with a ``code`` and ``data``; this module turns
+them into text for the clerk. Unknown codes fall back to a generic message that still shows
+the code, so nothing is silently swallowed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+APP_TITLE = "Bộ phận Một cửa"
+
+FIELD_LABELS: dict[str, str] = {
+    "procedure": "Thủ tục",
+    "applicant.full_name": "Họ và tên",
+    "applicant.id_number": "Số định danh cá nhân",
+    "applicant.birth_date": "Ngày sinh",
+    "applicant.sex": "Giới tính",
+    "applicant.phone": "Số điện thoại",
+    "applicant.email": "Thư điện tử",
+    "applicant.address": "Địa chỉ",
+    "submitter.full_name": "Họ và tên người nộp",
+    "submitter.id_number": "Số định danh người nộp",
+    "submitter.phone": "Điện thoại người nộp",
+    "submitter.address": "Địa chỉ người nộp",
+    "return_address": "Địa chỉ nhận kết quả",
+    "checklist": "Giấy tờ",
+    "reason": "Lý do",
+    "username": "Tên đăng nhập",
+    "password": "Mật khẩu",
+    "agency_id": "Mã đơn vị",
+    "agency_name": "Tên đơn vị",
+}
+
+ID_NUMBER_REASONS: dict[str, str] = {
+    "length": "phải gồm 12 chữ số (hoặc 9 chữ số với CMND cũ)",
+    "digits": "chỉ được gồm chữ số",
+    "not_digits": "chỉ được gồm chữ số",
+    "province": "mã tỉnh nơi đăng ký khai sinh không tồn tại",
+    "unknown_province": "mã tỉnh nơi đăng ký khai sinh không tồn tại",
+    "century": "chữ số giới tính/thế kỷ không hợp lệ",
+    "century_sex": "chữ số giới tính/thế kỷ không hợp lệ",
+    "birth_year": "không khớp với năm sinh",
+    "empty": "chưa nhập",
+}
+
+FIELD_ERRORS: dict[str, str] = {
+    "required": "Chưa nhập {label}.",
+    "invalid_phone": "Số điện thoại không hợp lệ (10 chữ số, bắt đầu bằng 0).",
+    "invalid_email": "Địa chỉ thư điện tử không hợp lệ.",
+    "incomplete_checklist": "Chưa nhận đủ giấy tờ bắt buộc; hãy đánh dấu hoặc lập phiếu bổ sung.",
+    "birth_date_mismatch": "Ngày sinh không khớp với số định danh cá nhân.",
+    "invalid_date": "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 15/06/1995.",
+    "passwords_differ": "Hai lần nhập mật khẩu không giống nhau.",
+    "password_too_short": "Mật khẩu phải có ít nhất 8 ký tự.",
+}
+
+STORAGE_REASONS: dict[str, str] = {
+    "locked": "Cơ sở dữ liệu đang bận (bị khóa). Vui lòng thử lại sau giây lát.",
+    "disk_full": "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại.",
+    "read_only": "Không ghi được vào cơ sở dữ liệu (chỉ đọc). Hãy kiểm tra quyền thư mục dữ liệu.",
+    "corrupt": "Cơ sở dữ liệu bị hỏng. Hãy liên hệ quản trị để khôi phục từ bản sao lưu.",
+    "schema_too_new": "Dữ liệu được tạo bởi phiên bản mới hơn. Hãy cập nhật phần mềm.",
+}
+
+ERRORS: dict[str, str] = {
+    "auth_failed": "Tên đăng nhập hoặc mật khẩu không đúng.",
+    "account_disabled": "Tài khoản đã bị khóa. Hãy liên hệ quản trị.",
+    "validation_failed": "Hồ sơ chưa đầy đủ hoặc có thông tin sai. Hãy sửa các ô được đánh dấu.",
+    "malformed_id_card_qr": "Không đọc được mã QR trên căn cước. Hãy quét lại hoặc nhập tay.",
+    "invalid_id_number": "Số định danh cá nhân không hợp lệ: {reason_text}.",
+    "invalid_dossier_code": "Mã hồ sơ không đúng định dạng.",
+    "invalid_item_code": "Số hiệu bưu gửi không hợp lệ (không đúng chuẩn S10).",
+    "illegal_transition": "Không thể chuyển hồ sơ từ trạng thái {current} sang {target}.",
+    "rule_violation": "Thao tác không được phép theo quy định ({rule}).",
+    "calendar_error": "Không tính được ngày hẹn trả: lịch làm việc chưa có dữ liệu.",
+    "config_error": "Cấu hình không hợp lệ ở mục “{key}”. Hãy liên hệ quản trị.",
+    "parse_error": "Không đọc được dữ liệu đã quét hoặc đã nhập.",
+    "known_storage_error": "Lỗi lưu trữ dữ liệu.",
+    "dossier_not_found": "Không tìm thấy hồ sơ có mã {code}.",
+    "unknown_scan": "Không nhận ra mã vừa quét: {text}",
+    "print_failed": "In không thành công ({detail}). Hồ sơ đã được lưu và được đánh dấu “chưa in”.",
+    "no_printer": "Chưa cấu hình máy in hoặc không tìm thấy máy in.",
+    "already_running": "Phần mềm đang chạy với cùng cơ sở dữ liệu này.",
+    "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
+}
+
+GENERIC_ERROR = "Đã xảy ra lỗi không mong muốn (mã lỗi: {code})."
+UNEXPECTED_ERROR = (
+    "Đã xảy ra lỗi không mong muốn. Dữ liệu đang nhập vẫn được giữ nguyên; "
+    "lỗi đã được ghi vào nhật ký."
+)
+
+
+def field_label(field: str) -> str:
+    """Vietnamese label of a form field name such as ``applicant.full_name``."""
+    return FIELD_LABELS.get(field, field)
+
+
+def id_reason_text(reason: str) -> str:
+    return ID_NUMBER_REASONS.get(reason, "sai định dạng")
+
+
+def field_error(field: str, code: str) -> str:
+    """Message shown next to a field for a validation code (``invalid_id_number:<reason>``)."""
+    base, _, detail = code.partition(":")
+    if base == "invalid_id_number":
+        return f"Số định danh không hợp lệ: {id_reason_text(detail)}."
+    template = FIELD_ERRORS.get(base)
+    if template is None:
+        return f"Giá trị không hợp lệ ({code})."
+    return template.format(label=field_label(field).lower())
+
+
+class _SafeDict(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def error_message(code: str, data: dict[str, Any] | None = None) -> str:
+    """Vietnamese message for an error code and its data."""
+    data = dict(data or {})
+    if code == "known_storage_error":
+        reason = str(data.get("reason", ""))
+        return STORAGE_REASONS.get(reason, ERRORS["known_storage_error"])
+    if code == "validation_failed":
+        fields = data.get("fields") or {}
+        lines = [ERRORS["validation_failed"]]
+        for name, field_code in dict(fields).items():
+            lines.append(f"• {field_label(str(name))}: {field_error(str(name), str(field_code))}")
+        return "\n".join(lines)
+    if code == "invalid_id_number":
+        data["reason_text"] = id_reason_text(str(data.get("reason", "")))
+    template = ERRORS.get(code)
+    if template is None:
+        return GENERIC_ERROR.format(code=code)
+    return template.format_map(_SafeDict(data))
+
+
+def exception_message(exc: BaseException) -> str:
+    """Vietnamese message for any exception: typed errors by code, others generically."""
+    code = getattr(exc, "code", None)
+    data = getattr(exc, "data", None)
+    if isinstance(code, str):
+        return error_message(code, data if isinstance(data, dict) else None)
+    return UNEXPECTED_ERROR
+
+
+CHANNELS = {1: "Trực tiếp", 3: "Qua bưu chính công ích", 2: "Trực tuyến"}
+RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua bưu chính công ích"}
+PAPER_FORMS = {
+    "original": "Bản chính",
+    "certified_copy": "Bản sao chứng thực",
+    "copy": "Bản sao",
+    "shown": "Xuất trình",
+}
+TIME_UNITS = {
+    "working_days": "{n} ngày làm việc",
+    "calendar_days": "{n} ngày",
+    "hours": "{n} giờ",
+    "same_day": "Trong ngày",
+}
+SEX = {"male": "Nam", "female": "Nữ"}
+ROLES = {"clerk": "Cán bộ tiếp nhận", "supervisor": "Lãnh đạo", "admin": "Quản trị"}
+DOC_TYPES = {
+    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
+    "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
+    "refusal": "Phiếu từ chối tiếp nhận hồ sơ (Mẫu 03)",
+}
+
+
+def format_fee(fee_vnd: int | None) -> str:
+    if fee_vnd is None:
+        return "Chưa rõ"
+    if fee_vnd == 0:
+        return "Không thu phí"
+    return f"{fee_vnd:,}".replace(",", ".") + " đồng"
+
+
+def format_duration(days: int | None, unit: str) -> str:
+    if unit == "same_day":
+        return TIME_UNITS["same_day"]
+    if days is None:
+        return "Chưa rõ"
+    return TIME_UNITS.get(unit, "{n}").format(n=days)
