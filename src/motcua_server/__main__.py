@@ -1,0 +1,105 @@
+"""Command line of the reference server: ``python -m motcua_server <command>``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from motcua_desk.domain.errors import DomainError
+from motcua_server import admin
+from motcua_server.config import DEFAULT_DB_URL, ServerSettings
+from motcua_server.db import make_engine, upgrade
+
+
+def _parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="motcua-server", description="motcua sync server")
+    ap.add_argument("--db-url", default=DEFAULT_DB_URL, help="SQLAlchemy URL (SQLite default)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    serve = sub.add_parser("serve", help="migrate, then serve HTTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--max-body-bytes", type=int, default=2 * 1024 * 1024)
+    serve.add_argument("--ssl-certfile")
+    serve.add_argument("--ssl-keyfile")
+    sub.add_parser("init-db", help="create or upgrade the schema")
+    unit = sub.add_parser("create-unit")
+    unit.add_argument("agency_id")
+    unit.add_argument("name")
+    dev = sub.add_parser("enrol-device", help="print a one-time enrolment code")
+    dev.add_argument("agency_id")
+    dev.add_argument("name")
+    dev.add_argument("--ttl-hours", type=int, default=72)
+    cat = sub.add_parser("load-catalogue")
+    cat.add_argument("file", type=Path)
+    cal = sub.add_parser("load-calendar")
+    cal.add_argument("file", type=Path)
+    user = sub.add_parser("create-user")
+    user.add_argument("agency_id")
+    user.add_argument("username")
+    user.add_argument("full_name")
+    user.add_argument("--password", required=True)
+    user.add_argument("--role", default="clerk", choices=sorted(admin.ROLES))
+    st = sub.add_parser("set-status", help="a processing department changes a dossier status")
+    st.add_argument("agency_id")
+    st.add_argument("code")
+    st.add_argument("status", type=int)
+    st.add_argument("--actor", default="processing")
+    return ap
+
+
+def _load_json(path: Path) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise admin.AdminError(reason="unreadable_file", file=str(path)) from exc
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    engine = make_engine(args.db_url)
+    try:
+        upgrade(engine)
+        if args.cmd == "serve":
+            import uvicorn
+
+            from motcua_server.app import create_app
+
+            settings = ServerSettings(db_url=args.db_url, max_body_bytes=args.max_body_bytes)
+            uvicorn.run(
+                create_app(settings, engine),
+                host=args.host,
+                port=args.port,
+                log_level="warning",
+                ssl_certfile=args.ssl_certfile,
+                ssl_keyfile=args.ssl_keyfile,
+            )
+        elif args.cmd == "create-unit":
+            admin.create_unit(engine, args.agency_id, args.name)
+        elif args.cmd == "enrol-device":
+            device_id, code = admin.enrol_device(engine, args.agency_id, args.name, args.ttl_hours)
+            sys.stdout.write(f"device_id={device_id}\nenrolment_code={code}\n")
+        elif args.cmd == "load-catalogue":
+            n = admin.load_catalogue(engine, _load_json(args.file))
+            sys.stdout.write(f"procedures={n}\n")
+        elif args.cmd == "load-calendar":
+            n = admin.load_calendar(engine, _load_json(args.file))
+            sys.stdout.write(f"days={n}\n")
+        elif args.cmd == "create-user":
+            admin.create_user(
+                engine, args.agency_id, args.username, args.full_name, args.password, args.role
+            )
+        elif args.cmd == "set-status":
+            admin.set_status(engine, args.agency_id, args.code, args.status, args.actor)
+    except DomainError as exc:
+        sys.stderr.write(f"error: {exc.code} {exc.data}\n")
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""Server settings: a frozen dataclass built by the CLI or by tests, never read at import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_DB_URL = "sqlite:///motcua_server.db"
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSettings:
+    """Limits and the database URL of one server instance."""
+
+    db_url: str = DEFAULT_DB_URL
+    max_body_bytes: int = 2 * 1024 * 1024
+    enrol_rate_limit: int = 5  # attempts per client address per window
+    enrol_rate_window_s: float = 60.0
+    enrol_code_ttl_hours: int = 72
+    pull_default_limit: int = 500

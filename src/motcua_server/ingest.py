@@ -1,0 +1,298 @@
+"""Push, pull, code leases and enrolment: the server side of the sync protocol."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Engine, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from motcua_desk.domain.dossier import Status, check_transition
+from motcua_desk.domain.errors import DomainError, IllegalTransitionError
+from motcua_desk.sync import protocol as p
+from motcua_server.db import transaction
+from motcua_server.models import (
+    ChangeRow,
+    Device,
+    DossierRow,
+    EventRow,
+    LeaseRow,
+    SequenceRow,
+    Unit,
+)
+from motcua_server.security import AuthFailedError, digest, new_token, normalize_enrolment_code
+
+
+class EventIdReusedError(DomainError):
+    """The same event_id came back with a different payload: a client bug."""
+
+    code = "event_id_reused"
+
+
+class _Rejected(Exception):  # noqa: N818 - internal control flow, never leaves this module
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # SQLite returns naive datetimes even for timezone=True columns; we store UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def payload_hash(event: p.OutboxEvent) -> str:
+    body = {
+        "kind": event.kind,
+        "aggregate_id": event.aggregate_id,
+        "seq": event.seq,
+        "payload": event.payload,
+    }
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- auth
+
+
+def authenticate(engine: Engine, token: str | None) -> tuple[Device, Unit]:
+    if not token or len(token) > 200:
+        raise AuthFailedError(reason="missing_token")
+    with transaction(engine) as s:
+        device = s.scalars(select(Device).where(Device.token_hash == digest(token))).one_or_none()
+        if device is None or device.revoked:
+            raise AuthFailedError(reason="bad_token")
+        unit = s.get(Unit, device.unit_id)
+        assert unit is not None
+        return device, unit
+
+
+def enrol(engine: Engine, req: p.EnrolRequest) -> p.EnrolResponse:
+    code_hash = digest(normalize_enrolment_code(req.enrolment_code))
+    token = new_token()
+    with transaction(engine) as s:
+        device = s.scalars(select(Device).where(Device.enrol_code_hash == code_hash)).one_or_none()
+        expires = _aware(device.enrol_expires_at) if device is not None else None
+        if device is None or device.revoked or expires is None or expires < _now():
+            raise AuthFailedError(reason="bad_enrolment_code")
+        unit = s.get(Unit, device.unit_id)
+        assert unit is not None
+        device.enrol_code_hash = None  # one-time
+        device.enrol_expires_at = None
+        device.token_hash = digest(token)
+        device.enrolled_at = _now()
+        device.name = req.device_name
+        return p.EnrolResponse(device.id, token, unit.agency_id, unit.name)
+
+
+# --------------------------------------------------------------------------- sequences
+
+
+def allocate(session: Session, unit_id: int, day: date, count: int) -> int:
+    """Take ``count`` numbers of the unit's daily sequence; return the first.
+
+    The row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's transaction already
+    holds the write lock from ``BEGIN IMMEDIATE``), so blocks never overlap.
+    """
+    query = (
+        select(SequenceRow)
+        .where(SequenceRow.unit_id == unit_id, SequenceRow.day == day)
+        .with_for_update()
+    )
+    row = session.scalars(query).one_or_none()
+    if row is None:
+        try:
+            with session.begin_nested():
+                session.add(SequenceRow(unit_id=unit_id, day=day, next_seq=1))
+        except IntegrityError:
+            pass  # a concurrent transaction created it; lock theirs below
+        row = session.scalars(query).one()
+    first = row.next_seq
+    row.next_seq = first + count
+    return first
+
+
+def lease(engine: Engine, device: Device, req: p.LeaseRequest) -> p.LeaseResponse:
+    with transaction(engine) as s:
+        first = allocate(s, device.unit_id, req.day, req.count)
+        last = first + req.count - 1
+        s.add(
+            LeaseRow(
+                unit_id=device.unit_id,
+                device_id=device.id,
+                day=req.day,
+                first=first,
+                last=last,
+                created_at=_now(),
+            )
+        )
+    return p.LeaseResponse(req.day, first, last)
+
+
+# --------------------------------------------------------------------------- push
+
+
+def push(engine: Engine, device: Device, unit: Unit, req: p.PushRequest) -> p.PushResponse:
+    """Apply a batch in one transaction; each event exactly once (stored outcome by id)."""
+    outcomes: list[p.EventOutcome] = []
+    with transaction(engine) as s:
+        for event in req.events:
+            h = payload_hash(event)
+            stored = s.get(EventRow, event.event_id)
+            if stored is not None:
+                if stored.payload_hash != h or stored.device_id != device.id:
+                    raise EventIdReusedError(event_id=event.event_id)
+                status = p.REJECTED if stored.status == p.REJECTED else p.DUPLICATE
+                outcomes.append(
+                    p.EventOutcome(event.event_id, status, stored.reason, stored.assigned_code)
+                )
+                continue
+            try:
+                assigned = _apply(s, unit, event)
+                outcome = p.EventOutcome(event.event_id, p.ACCEPTED, None, assigned)
+            except _Rejected as rej:
+                outcome = p.EventOutcome(event.event_id, p.REJECTED, rej.reason, None)
+            s.add(
+                EventRow(
+                    event_id=event.event_id,
+                    unit_id=unit.id,
+                    device_id=device.id,
+                    seq=event.seq,
+                    kind=event.kind,
+                    aggregate_id=event.aggregate_id,
+                    payload=event.payload,
+                    payload_hash=h,
+                    status=outcome.status,
+                    reason=outcome.reason,
+                    assigned_code=outcome.assigned_code,
+                    received_at=_now(),
+                )
+            )
+            s.flush()
+            outcomes.append(outcome)
+    return p.PushResponse(tuple(outcomes))
+
+
+def _dossier(s: Session, unit: Unit, sync_id: str) -> DossierRow:
+    row = s.scalars(select(DossierRow).where(DossierRow.sync_id == sync_id)).one_or_none()
+    if row is None:
+        raise _Rejected("unknown_dossier")
+    if row.unit_id != unit.id:
+        raise _Rejected("wrong_unit")
+    return row
+
+
+def _apply(s: Session, unit: Unit, event: p.OutboxEvent) -> str | None:
+    """Apply one event; return an assigned code, or raise :class:`_Rejected`."""
+    try:
+        body = p.validate_payload(event.kind, event.payload)
+    except p.ProtocolError as exc:
+        raise _Rejected(f"invalid_payload:{exc.data.get('path')}:{exc.data.get('reason')}") from exc
+    if isinstance(body, p.DossierReceived):
+        return _apply_received(s, unit, event, body)
+    if isinstance(body, p.StatusChanged):
+        row = _dossier(s, unit, event.aggregate_id)
+        try:
+            check_transition(Status(row.status), body.status_to)
+        except IllegalTransitionError as exc:
+            raise _Rejected(f"illegal_transition:{row.status}->{int(body.status_to)}") from exc
+        row.status = int(body.status_to)
+        row.updated_at = _now()
+        return None
+    if isinstance(body, p.DossierUpdated):
+        row = _dossier(s, unit, event.aggregate_id)
+        row.data = {**row.data, **body.fields}
+        row.updated_at = _now()
+        return None
+    # print.recorded, audit.appended …: history only, but never about another unit's dossier.
+    other = s.scalars(
+        select(DossierRow.unit_id).where(DossierRow.sync_id == event.aggregate_id)
+    ).one_or_none()
+    if other is not None and other != unit.id:
+        raise _Rejected("wrong_unit")
+    return None
+
+
+def _apply_received(
+    s: Session, unit: Unit, event: p.OutboxEvent, body: p.DossierReceived
+) -> str | None:
+    if body.agency_id != unit.agency_id:
+        raise _Rejected("wrong_unit")
+    existing = s.scalars(
+        select(DossierRow.unit_id).where(DossierRow.sync_id == event.aggregate_id)
+    ).one_or_none()
+    if existing is not None:
+        raise _Rejected("wrong_unit" if existing != unit.id else "dossier_exists")
+    day = body.received_at.date()
+    assigned: str | None = None
+    if body.provisional:
+        seq = allocate(s, unit.id, day, 1)
+        code = assigned = p.format_code(unit.agency_id, day, seq)
+    else:
+        code = body.code
+        _, _, seq = p.parse_code(code)
+        leased = s.scalars(
+            select(SequenceRow.next_seq).where(
+                SequenceRow.unit_id == unit.id, SequenceRow.day == day
+            )
+        ).one_or_none()
+        if leased is None or seq >= leased:
+            raise _Rejected("code_not_leased")
+        clash = s.scalars(
+            select(DossierRow.id).where(DossierRow.unit_id == unit.id, DossierRow.code == code)
+        ).first()
+        if clash is not None:
+            raise _Rejected("code_conflict")
+    now = _now()
+    s.add(
+        DossierRow(
+            unit_id=unit.id,
+            sync_id=event.aggregate_id,
+            code=code,
+            provisional_code=body.code if body.provisional else None,
+            status=int(body.status),
+            received_at=body.received_at,
+            data=body.to_dict(),
+            updated_at=now,
+        )
+    )
+    return assigned
+
+
+# --------------------------------------------------------------------------- pull
+
+
+def pull(engine: Engine, unit: Unit, cursor: int, limit: int) -> p.PullResponse:
+    """Changes after ``cursor`` for this unit (and global ones), oldest first."""
+    with transaction(engine) as s:
+        rows = s.scalars(
+            select(ChangeRow)
+            .where(
+                ChangeRow.id > cursor,
+                or_(ChangeRow.unit_id.is_(None), ChangeRow.unit_id == unit.id),
+            )
+            .order_by(ChangeRow.id)
+            .limit(limit + 1)
+        ).all()
+    page = rows[:limit]
+    changes = tuple(p.Change(r.id, r.entity, r.key, _json(r.data)) for r in page)
+    next_cursor = page[-1].id if page else cursor
+    return p.PullResponse(changes, next_cursor, len(rows) > limit)
+
+
+def _json(data: Any) -> dict[str, Any]:
+    return dict(data) if isinstance(data, dict) else {"value": data}
+
+
+def new_device_id() -> str:
+    return str(uuid.uuid4())
