@@ -30,9 +30,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from motcua_desk.domain.dossier import Person
+from motcua_desk.domain.dossier import ApplicantKind, Person
 from motcua_desk.domain.text import normalize
 
+from ..barcodes import Code128Flowable
 from ..errors import InvalidLayoutError
 from ..fonts import FontSet, register_fonts
 
@@ -168,6 +169,11 @@ def field(label: str, value: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(f"{t(label)}: <b>{t(value)}</b>", style)
 
 
+def person_role(person: Person) -> str:
+    """``Ông/Bà`` for a citizen, ``Tổ chức`` for any organisation."""
+    return "Ông/Bà" if person.kind is ApplicantKind.CITIZEN else "Tổ chức"
+
+
 def person_lines(person: Person, styles: Styles, *, role: str) -> list[Flowable]:
     """Name and ID number, address, then contacts of ``person`` (empty values skipped)."""
     first = f"{t(role)}: <b>{t(person.full_name)}</b>"
@@ -184,6 +190,16 @@ def person_lines(person: Person, styles: Styles, *, role: str) -> list[Flowable]
     if contacts:
         out.append(rich("; ".join(contacts), styles.left))
     return out
+
+
+def code_block(label: str, code: str, styles: Styles, page: Page) -> list[Flowable]:
+    """``label: CODE`` then its Code 128 (turned 90° on the 80 mm roll, where it is too wide)."""
+    code = normalize(code)
+    return [
+        rich(f"{t(label)}: <b>{t(code)}</b>", styles.center),
+        Code128Flowable(code, font_name=styles.fonts.sans, rotate=page.thermal, bar_height=9 * mm),
+        Spacer(1, 1 * mm),
+    ]
 
 
 # ---- header, titles, signatures -----------------------------------------------------------
@@ -264,6 +280,9 @@ def signatures(
     widths: list[float] = []
     row: list[object] = []
     rest = page.frame_width
+    if not lead and len(cells) == 1:
+        # A single signer signs on the right half, as on the paper forms.
+        lead, lead_width = [Spacer(1, 1)], page.frame_width / 2
     if lead:
         row.append(lead)
         widths.append(lead_width)
@@ -367,3 +386,21 @@ def build_pdf(
 
     doc.build(make(), onFirstPage=_page_number, onLaterPages=_page_number)
     return buf.getvalue()
+
+
+def render_form(
+    build: Callable[[Styles, Page], list[Flowable]],
+    *,
+    layout: str,
+    allowed: Sequence[str],
+    fonts: FontSet | None,
+    title_text: str,
+    subject: str,
+) -> bytes:
+    """Common tail of every ``render``: check the layout, register fonts, lay out, return bytes."""
+    page = page_for(layout, allowed)
+    fs = resolve_fonts(fonts)
+    styles = Styles(fs, page)
+    return build_pdf(
+        lambda: build(styles, page), page, title_text=title_text, subject=subject, fonts=fs
+    )

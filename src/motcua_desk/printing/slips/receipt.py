@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable
 
-from motcua_desk.domain.dossier import ApplicantKind, ChecklistItem, PaperForm, Person, Regime
+from motcua_desk.domain.dossier import ChecklistItem, PaperForm, Person, Regime
 from motcua_desk.domain.text import normalize
 
-from ..barcodes import Code128Flowable, QrFlowable
+from ..barcodes import QrFlowable
 from ..fonts import FontSet
 from . import common as c
 from .wording import form_label, form_title
@@ -108,10 +108,6 @@ def papers_flowables(
     return [c.grid_table(rows, [8 * mm, w - 8 * mm - 45 * mm, 15 * mm, 15 * mm, 15 * mm])]
 
 
-def _applicant_role(person: Person) -> str:
-    return "Ông/Bà" if person.kind is ApplicantKind.CITIZEN else "Tổ chức"
-
-
 def qr_column(payload: str, styles: c.Styles, page: c.Page) -> tuple[list[Flowable], float]:
     """The QR code with a short caption, and the column width it needs."""
     qr = QrFlowable(payload, size=22 * mm if not page.thermal else 30 * mm)
@@ -136,12 +132,9 @@ def build(data: ReceiptData, styles: c.Styles, page: c.Page) -> list[Flowable]:
             )
         )
         out.append(c.p("(Mã hồ sơ tạm thời, sẽ được thay bằng mã chính thức)", s.small_center))
-    out.append(c.rich(f"Mã hồ sơ: <b>{c.t(code)}</b>", s.center))
-    rotate = page.thermal
-    out.append(Code128Flowable(code, font_name=s.fonts.sans, rotate=rotate, bar_height=9 * mm))
-    out.append(Spacer(1, 1 * mm))
+    out += c.code_block("Mã hồ sơ", code, s, page)
     out.append(c.rich(f"<b>{c.t(data.header.unit_name)}</b> tiếp nhận hồ sơ của:", s.left))
-    out += c.person_lines(data.applicant, s, role=_applicant_role(data.applicant))
+    out += c.person_lines(data.applicant, s, role=c.person_role(data.applicant))
     if data.submitter is not None and data.submitter != data.applicant:
         out += c.person_lines(data.submitter, s, role="Người nộp hồ sơ")
         if data.authorisation:
@@ -195,13 +188,11 @@ def build(data: ReceiptData, styles: c.Styles, page: c.Page) -> list[Flowable]:
 
 def render(data: ReceiptData, *, layout: str = c.A5_LAYOUT, fonts: FontSet | None = None) -> bytes:
     """Mẫu 01 as PDF bytes (layouts ``"A5"`` and ``"80mm"``)."""
-    page = c.page_for(layout, LAYOUTS)
-    fs = c.resolve_fonts(fonts)
-    styles = c.Styles(fs, page)
-    return c.build_pdf(
-        lambda: build(data, styles, page),
-        page,
+    return c.render_form(
+        lambda s, page: build(data, s, page),
+        layout=layout,
+        allowed=LAYOUTS,
+        fonts=fonts,
         title_text=form_title("receipt", data.regime),
         subject=data.dossier_code,
-        fonts=fs,
     )
