@@ -24,6 +24,9 @@ CODES = [
     "illegal_transition",
     "rule_violation",
     "known_storage_error",
+    "storage_known_error",
+    "sequence_exhausted",
+    "font_missing",
     "config_error",
     "calendar_error",
     "print_failed",
@@ -70,10 +73,22 @@ def test_invalid_id_number_reasons(reason: str, fragment: str) -> None:
     assert fragment in strings.field_error("applicant.id_number", f"invalid_id_number:{reason}")
 
 
-@pytest.mark.parametrize("reason", ["locked", "disk_full", "read_only", "corrupt"])
+@pytest.mark.parametrize(
+    "reason", ["locked", "disk_full", "read_only", "corrupt", "not_a_database"]
+)
 def test_storage_reasons_are_distinct(reason: str) -> None:
-    message = strings.error_message("known_storage_error", {"reason": reason})
-    assert message != strings.ERRORS["known_storage_error"]
+    from motcua_desk.storage.errors import KnownStorageError
+
+    message = strings.exception_message(KnownStorageError(reason))  # type: ignore[arg-type]
+    assert message != strings.ERRORS["storage_known_error"]
+    assert message in strings.STORAGE_REASONS.values()
+
+
+@pytest.mark.parametrize(
+    ("reason", "fragment"), [("field_count", "thiếu"), ("id_mismatch", "không khớp")]
+)
+def test_malformed_qr_reasons(reason: str, fragment: str) -> None:
+    assert fragment in strings.exception_message(MalformedIdCardQRError(reason=reason))
 
 
 def test_data_is_interpolated() -> None:

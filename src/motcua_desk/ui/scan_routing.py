@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from motcua_desk.domain.identity import to_person
+from motcua_desk.domain.identity import IdCardData, to_person
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.ui import strings
 
@@ -23,7 +23,7 @@ def route(window: MainWindow, raw: str) -> ScanKind:
     if result.error is not None:
         window.set_notice(strings.exception_message(result.error), error=True)
         return kind
-    if kind is ScanKind.ID_CARD_QR:
+    if kind is ScanKind.ID_CARD_QR and isinstance(result.value, IdCardData):
         person = to_person(result.value)
         window.show_intake()
         target = window.intake.fill_person(person)

@@ -42,6 +42,7 @@ ID_NUMBER_REASONS: dict[str, str] = {
     "century": "chữ số giới tính/thế kỷ không hợp lệ",
     "century_sex": "chữ số giới tính/thế kỷ không hợp lệ",
     "birth_year": "không khớp với năm sinh",
+    "future_birth_year": "năm sinh suy ra từ số định danh nằm trong tương lai",
     "empty": "chưa nhập",
 }
 
@@ -61,16 +62,41 @@ STORAGE_REASONS: dict[str, str] = {
     "disk_full": "Ổ đĩa đã đầy. Hãy giải phóng dung lượng rồi thử lại.",
     "read_only": "Không ghi được vào cơ sở dữ liệu (chỉ đọc). Hãy kiểm tra quyền thư mục dữ liệu.",
     "corrupt": "Cơ sở dữ liệu bị hỏng. Hãy liên hệ quản trị để khôi phục từ bản sao lưu.",
+    "not_a_database": "Tệp dữ liệu không phải cơ sở dữ liệu của phần mềm. Hãy kiểm tra thư mục dữ liệu.",
     "schema_too_new": "Dữ liệu được tạo bởi phiên bản mới hơn. Hãy cập nhật phần mềm.",
+}
+
+QR_REASONS: dict[str, str] = {
+    "empty": "mã trống",
+    "no_separator": "không phải mã QR căn cước",
+    "field_count": "thiếu trường thông tin",
+    "bad_date": "ngày tháng không hợp lệ",
+    "no_id_number": "không có số định danh",
+    "bad_id_number": "số định danh không hợp lệ",
+    "bad_legacy_id": "số CMND cũ không hợp lệ",
+    "missing_name": "không có họ tên",
+    "bad_sex": "giới tính không hợp lệ",
+    "id_mismatch": "ngày sinh hoặc giới tính không khớp với số định danh",
 }
 
 ERRORS: dict[str, str] = {
     "auth_failed": "Tên đăng nhập hoặc mật khẩu không đúng.",
     "account_disabled": "Tài khoản đã bị khóa. Hãy liên hệ quản trị.",
     "validation_failed": "Hồ sơ chưa đầy đủ hoặc có thông tin sai. Hãy sửa các ô được đánh dấu.",
-    "malformed_id_card_qr": "Không đọc được mã QR trên căn cước. Hãy quét lại hoặc nhập tay.",
+    "malformed_id_card_qr": (
+        "Không đọc được mã QR trên căn cước ({reason_text}). Hãy quét lại hoặc nhập tay."
+    ),
     "invalid_id_number": "Số định danh cá nhân không hợp lệ: {reason_text}.",
     "invalid_dossier_code": "Mã hồ sơ không đúng định dạng.",
+    "invalid_code_pattern": "Mẫu mã hồ sơ trong cấu hình không hợp lệ. Hãy liên hệ quản trị.",
+    "sequence_exhausted": "Đã hết số thứ tự cấp mã hồ sơ trong ngày. Hãy liên hệ quản trị.",
+    "storage_error": "Lỗi lưu trữ dữ liệu. Lỗi đã được ghi vào nhật ký.",
+    "not_found": "Không tìm thấy dữ liệu yêu cầu.",
+    "duplicate": "Dữ liệu này đã tồn tại.",
+    "printing_error": "Không tạo được phiếu in.",
+    "font_missing": "Thiếu tệp phông chữ để in phiếu. Hãy cài đặt lại phần mềm.",
+    "invalid_layout": "Khổ giấy cấu hình cho phiếu này không được hỗ trợ.",
+    "barcode_value_invalid": "Không tạo được mã vạch cho mã hồ sơ này.",
     "invalid_item_code": "Số hiệu bưu gửi không hợp lệ (không đúng chuẩn S10).",
     "illegal_transition": "Không thể chuyển hồ sơ từ trạng thái {current} sang {target}.",
     "rule_violation": "Thao tác không được phép theo quy định ({rule}).",
@@ -78,6 +104,7 @@ ERRORS: dict[str, str] = {
     "config_error": "Cấu hình không hợp lệ ở mục “{key}”. Hãy liên hệ quản trị.",
     "parse_error": "Không đọc được dữ liệu đã quét hoặc đã nhập.",
     "known_storage_error": "Lỗi lưu trữ dữ liệu.",
+    "storage_known_error": "Lỗi lưu trữ dữ liệu.",
     "dossier_not_found": "Không tìm thấy hồ sơ có mã {code}.",
     "unknown_scan": "Không nhận ra mã vừa quét: {text}",
     "print_failed": "In không thành công ({detail}). Hồ sơ đã được lưu và được đánh dấu “chưa in”.",
@@ -121,9 +148,9 @@ class _SafeDict(dict[str, Any]):
 def error_message(code: str, data: dict[str, Any] | None = None) -> str:
     """Vietnamese message for an error code and its data."""
     data = dict(data or {})
-    if code == "known_storage_error":
+    if code in ("known_storage_error", "storage_known_error"):
         reason = str(data.get("reason", ""))
-        return STORAGE_REASONS.get(reason, ERRORS["known_storage_error"])
+        return STORAGE_REASONS.get(reason, ERRORS[code])
     if code == "validation_failed":
         fields = data.get("fields") or {}
         lines = [ERRORS["validation_failed"]]
@@ -132,6 +159,8 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         return "\n".join(lines)
     if code == "invalid_id_number":
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
+    if code == "malformed_id_card_qr":
+        data["reason_text"] = QR_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     template = ERRORS.get(code)
     if template is None:
         return GENERIC_ERROR.format(code=code)
