@@ -75,9 +75,7 @@ def test_frozen_table_model(qtmodeltester: Any) -> None:
     assert model.data(model.index(0, 0)) == "1.001193"
     assert model.data(model.index(2, 1), SORT_ROLE) == 15
     assert model.data(model.index(1, 0), VALUE_ROLE) is procs[1]
-    assert (
-        model.headerData(0, __import__("PySide6.QtCore").QtCore.Qt.Orientation.Horizontal) == "Mã"
-    )
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "Mã"
     assert model.data(model.index(99, 0)) is None
 
 
