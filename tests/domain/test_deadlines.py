@@ -85,3 +85,5 @@ def test_extension_violations(
     with pytest.raises(RuleViolationError) as exc:
         check_extension(so_far, datetime(2026, 2, 26, 10), today, new_due, cal)
     assert exc.value.code == code
+    assert exc.value.data["rule"] == code
+    assert isinstance(exc.value, RuleViolationError)

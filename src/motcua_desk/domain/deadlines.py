@@ -220,16 +220,24 @@ def check_extension(
 
     Raises:
         RuleViolationError: code ``second_extension``, ``apology_too_late`` or
-            ``new_due_not_later``.
+            ``new_due_not_later`` (also in ``data['rule']``).
     """
     if extensions_so_far >= 1:
-        raise RuleViolationError("second_extension", extensions_so_far=extensions_so_far)
+        raise RuleViolationError(
+            "second_extension", rule="second_extension", extensions_so_far=extensions_so_far
+        )
     latest = apology_latest_date(due_at, calendar)
     if today > latest:
         raise RuleViolationError(
-            "apology_too_late", today=today.isoformat(), latest=latest.isoformat()
+            "apology_too_late",
+            rule="apology_too_late",
+            today=today.isoformat(),
+            latest=latest.isoformat(),
         )
     if new_due <= due_at:
         raise RuleViolationError(
-            "new_due_not_later", due_at=due_at.isoformat(), new_due=new_due.isoformat()
+            "new_due_not_later",
+            rule="new_due_not_later",
+            due_at=due_at.isoformat(),
+            new_due=new_due.isoformat(),
         )
