@@ -23,7 +23,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 def main() -> None:
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
-
     from tests.ui import fakes
 
     fakes.ensure_service_modules()
@@ -32,7 +31,7 @@ def main() -> None:
     from motcua_desk.ui.tasks import TaskRunner
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 40
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])
     ctx = fakes.make_context(Path(tempfile.mkdtemp()))
     runner = TaskRunner()
     backend = fakes.FakePrinterBackend()

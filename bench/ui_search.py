@@ -31,7 +31,6 @@ QUERIES = (
 
 def main() -> None:
     from PySide6.QtWidgets import QApplication
-
     from tests.ui import fakes
 
     fakes.ensure_service_modules()
