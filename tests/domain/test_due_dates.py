@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from motcua_desk.domain.calendar import (
     OfficeHours,
@@ -14,6 +16,8 @@ from motcua_desk.domain.calendar import (
     effective_receipt,
 )
 from motcua_desk.domain.errors import CalendarError
+
+from .conftest import schedule_days
 
 
 def test_example_1_real_slip() -> None:
@@ -135,6 +139,11 @@ def test_example_6_calendar_days_roll_forward(cal: WorkCalendar) -> None:
     assert [s.day for s in r.skipped] == [date(2026, 2, d) for d in range(17, 23)]
 
 
+def test_zero_calendar_days_is_same_day() -> None:
+    r = due_datetime(datetime(2026, 3, 2, 9, 32), 0, WorkCalendar(), unit=TimeUnit.CALENDAR_DAYS)
+    assert r.due_at == datetime(2026, 3, 2, 17, 0)
+
+
 def test_calendar_days_no_roll_needed() -> None:
     r = due_datetime(datetime(2026, 3, 2, 8, 0), 3, WorkCalendar(), unit=TimeUnit.CALENDAR_DAYS)
     assert r.due_at == datetime(2026, 3, 5, 8, 0)
@@ -218,3 +227,69 @@ def test_effective_receipt_on_working_hours_is_unchanged() -> None:
 def test_bad_arguments(n: int, rounding: str) -> None:
     with pytest.raises(CalendarError):
         due_datetime(datetime(2026, 3, 2, 9, 0), n, WorkCalendar(), rounding=rounding)
+
+
+def test_makeup_saturday_2025_counts(cal: WorkCalendar, cal_no_makeup: WorkCalendar) -> None:
+    """Fri 25/04/2025: the make-up Saturday 26/04 is day 1."""
+    r = due_datetime(datetime(2025, 4, 25, 9, 0), 1, cal)
+    assert r.due_at == datetime(2025, 4, 26, 9, 0)
+    r2 = due_datetime(datetime(2025, 4, 25, 9, 0), 1, cal_no_makeup)
+    assert r2.due_at == datetime(2025, 4, 28, 9, 0)
+
+
+def test_30_4_and_1_5_2025_with_swap(cal: WorkCalendar) -> None:
+    """Tue 29/04/2025: 30/04, 01/05 holidays, Fri 02/05 swapped off, weekend -> Mon 05/05."""
+    r = due_datetime(datetime(2025, 4, 29, 10, 0), 1, cal)
+    assert r.due_at == datetime(2025, 5, 5, 10, 0)
+    assert [s.reason for s in r.skipped] == [
+        "holiday",
+        "holiday",
+        "substitute_day_off",
+        "weekend",
+        "weekend",
+    ]
+
+
+def test_tet_2025(cal: WorkCalendar) -> None:
+    """Fri 24/01/2025, 1 working day: Tết off until Sun 02/02 -> Mon 03/02/2025."""
+    r = due_datetime(datetime(2025, 1, 24, 8, 45), 1, cal)
+    assert r.due_at == datetime(2025, 2, 3, 8, 0)
+    assert len(r.skipped) == 9
+
+
+def test_gio_to_2026_substitute_day(cal: WorkCalendar) -> None:
+    """Fri 24/04/2026: Sun 26/04 Giỗ Tổ, Mon 27/04 substitute -> Tue 28/04."""
+    r = due_datetime(datetime(2026, 4, 24, 14, 0), 1, cal)
+    assert r.due_at == datetime(2026, 4, 28, 14, 0)
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    received=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2026, 11, 30)),
+    n=st.integers(min_value=0, max_value=30),
+    unit=st.sampled_from(list(TimeUnit)),
+    makeup=st.booleans(),
+    rounding=st.sampled_from(["hour", "minute"]),
+)
+def test_due_date_properties(
+    received: datetime, n: int, unit: TimeUnit, makeup: bool, rounding: str
+) -> None:
+    c = WorkCalendar(schedule_days(), makeup_days_count=makeup)
+    r = due_datetime(received, n, c, unit=unit, rounding=rounding)
+    hours = OfficeHours()
+    assert r.effective_start >= received
+    assert c.is_working_day(r.effective_start.date())
+    assert hours.is_open(r.effective_start.time())
+    assert r.start_shifted is (r.effective_start != received)
+    assert r.due_at >= r.effective_start
+    if unit is not TimeUnit.HOURS:
+        assert c.is_working_day(r.due_at.date())
+        assert all(not c.is_working_day(s.day) for s in r.skipped)
+    if unit is TimeUnit.WORKING_DAYS and n > 0:
+        assert r.due_at.date() == c.add_working_days(r.effective_start.date(), n)
+        assert c.working_days_between(r.effective_start.date(), r.due_at.date()) == n
+        assert r.counted_days[-1] == r.due_at.date()
+        assert r.due_at.minute == 0 or rounding == "minute"
+    if unit is TimeUnit.SAME_DAY or (unit is not TimeUnit.HOURS and n == 0):
+        assert r.due_at.time() == time(17, 0)
+        assert r.cutoff_applied is (r.effective_start.time() >= time(15, 0))

@@ -94,8 +94,8 @@ def due_datetime(
 
     Rules (domain.md §3 "Default algorithm"):
     1. ``t`` = effective receipt (see :func:`effective_receipt`).
-    2. Same day (``unit`` SAME_DAY, or N = 0 working days): before ``cutoff`` due that day at
-       closing time; at or after it, the next working day at closing time.
+    2. Same day (``unit`` SAME_DAY, or N = 0 working or calendar days): before ``cutoff`` due
+       that day at closing time; at or after it, the next working day at closing time.
     3. N working days: the N-th working day after the date of ``t``; the cut-off adds a day
        only when ``cutoff_shifts_multiday`` is set.
     4. N calendar days: date of ``t`` + N, rolled forward to a working day (Art. 148).
@@ -114,7 +114,10 @@ def due_datetime(
     cutoff_applied = False
     start = t.date()
 
-    if unit is TimeUnit.SAME_DAY or (unit is TimeUnit.WORKING_DAYS and working_days == 0):
+    same_day = unit is TimeUnit.SAME_DAY or (
+        working_days == 0 and unit in (TimeUnit.WORKING_DAYS, TimeUnit.CALENDAR_DAYS)
+    )
+    if same_day:
         day = start
         if after_cutoff:
             day = calendar.next_working_day(start, skipped)
