@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import itertools
+from datetime import datetime
 
 import pytest
 
 from motcua_desk.domain.dossier import (
     TERMINAL,
     TRANSITIONS,
+    Dossier,
+    Person,
     Status,
     can_transition,
     check_transition,
+    transition,
 )
 from motcua_desk.domain.errors import DomainError, IllegalTransitionError
 
@@ -99,3 +103,37 @@ def test_no_self_loops() -> None:
 
 def test_returned_only_after_processed() -> None:
     assert {s for s in Status if can_transition(s, Status.RETURNED)} == {Status.PROCESSED}
+
+
+def _dossier(status: Status) -> Dossier:
+    return Dossier(
+        sync_id="s",
+        code="000.00.06.H56-231027-0361",
+        agency_id="000.00.06.H56",
+        procedure_code="1.001193",
+        procedure_name="Chứng thực bản sao",
+        applicant=Person(full_name="Lê Thị Hoa"),
+        received_at=datetime(2023, 10, 27, 9, 32),
+        due_at=None,
+        status=status,
+    )
+
+
+def test_transition_returns_updated_copy() -> None:
+    d = _dossier(Status.RECEIVED)
+    d2 = transition(d, Status.PROCESSING)
+    assert d2.status is Status.PROCESSING
+    assert d.status is Status.RECEIVED
+    assert d2.supplement_requests == 0
+
+
+def test_transition_counts_supplement_requests() -> None:
+    d = transition(_dossier(Status.PROCESSING), Status.SUPPLEMENT)
+    d = transition(transition(d, Status.PROCESSING), Status.SUPPLEMENT)
+    assert d.supplement_requests == 2
+
+
+def test_transition_refuses_illegal_move() -> None:
+    d = _dossier(Status.RETURNED)
+    with pytest.raises(IllegalTransitionError):
+        transition(d, Status.PROCESSING)

@@ -7,7 +7,7 @@ mapping table. Values are frozen dataclasses: they cross threads and live in Qt 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from .errors import IllegalTransitionError
@@ -206,3 +206,14 @@ class DossierEvent:
     status_from: Status | None = None
     status_to: Status | None = None
     detail: dict[str, object] = field(default_factory=dict)
+
+
+def transition(dossier: Dossier, target: Status) -> Dossier:
+    """A copy of ``dossier`` in status ``target``; raises IllegalTransitionError if forbidden.
+
+    Entering SUPPLEMENT counts a supplement request (more than one is late in the national
+    index, domain.md §2.2), so callers can warn the clerk.
+    """
+    check_transition(dossier.status, target)
+    extra = dossier.supplement_requests + (1 if target is Status.SUPPLEMENT else 0)
+    return replace(dossier, status=target, supplement_requests=extra)
