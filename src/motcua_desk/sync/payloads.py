@@ -6,12 +6,13 @@ the client builds them with ``to_dict()`` when it appends to its outbox.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from motcua_desk.domain.dossier import Channel, ReturnMethod, Status
+from motcua_desk.domain.codes import parse_any_dossier_code
+from motcua_desk.domain.dossier import Channel, Dossier, ReturnMethod, Status
+from motcua_desk.domain.errors import InvalidDossierCodeError
 from motcua_desk.domain.text import normalize
 from motcua_desk.sync.validation import (
     as_bool,
@@ -32,23 +33,20 @@ KIND_UPDATED = "dossier.updated"
 #: Fields a ``dossier.updated`` event may change.
 UPDATABLE_FIELDS = frozenset({"due_at", "note", "return_method", "return_address", "fee_vnd"})
 
-_CODE_RE = re.compile(r"^(?P<agency>[A-Z0-9.]+)-(?P<date>\d{6})-(?P<seq>\d{4,})$")
 _RECEIVED_OPTIONAL = frozenset(
     {"note", "fee_vnd", "return_method", "return_address", "clerk_username", "sets_count"}
 )
 
 
 def parse_code(code: str, path: str = "code") -> tuple[str, date, int]:
-    """Split a final dossier code ``{agency}-{yymmdd}-{seq}`` (domain.md §5)."""
-    m = _CODE_RE.match(code)
-    if m is None:
-        raise fail(path, "bad_code")
-    ds = m["date"]
+    """Split a final (not provisional) dossier code ``{agency}-{yymmdd}-{seq}`` (§5)."""
     try:
-        day = date(2000 + int(ds[:2]), int(ds[2:4]), int(ds[4:6]))
-    except ValueError as exc:
-        raise fail(path, "bad_code_date") from exc
-    return m["agency"], day, int(m["seq"])
+        parts = parse_any_dossier_code(code)
+    except InvalidDossierCodeError as exc:
+        raise fail(path, "bad_code") from exc
+    if parts.provisional:
+        raise fail(path, "provisional_code")
+    return parts.agency_id, parts.day, parts.seq
 
 
 def format_code(agency_id: str, day: date, seq: int) -> str:
@@ -123,12 +121,16 @@ class DossierReceived:
         code = as_str(d["code"], f"{path}.code", max_len=60)
         agency = as_str(d["agency_id"], f"{path}.agency_id", max_len=35)
         received_at = as_datetime(d["received_at"], f"{path}.received_at")
-        if not provisional:
-            code_agency, day, _ = parse_code(code, f"{path}.code")
-            if code_agency != agency:
-                raise fail(f"{path}.code", "agency_mismatch")
-            if day != received_at.date():
-                raise fail(f"{path}.code", "date_mismatch")
+        try:
+            parts = parse_any_dossier_code(code)
+        except InvalidDossierCodeError as exc:
+            raise fail(f"{path}.code", "bad_code") from exc
+        if parts.provisional != provisional:
+            raise fail(f"{path}.provisional", "mismatch")
+        if parts.agency_id != agency:
+            raise fail(f"{path}.code", "agency_mismatch")
+        if parts.day != received_at.date():
+            raise fail(f"{path}.code", "date_mismatch")
         channel_n = as_int(d["channel"], f"{path}.channel", lo=1, hi=3)
         extra: dict[str, Any] = {}
         for key in _RECEIVED_OPTIONAL & d.keys():
@@ -228,3 +230,36 @@ def validate_payload(kind: str, payload: object) -> DossierPayload | None:
         return DossierUpdated.from_dict(payload)
     as_obj(payload, "$.payload")
     return None
+
+
+def dossier_received_payload(d: Dossier) -> dict[str, Any]:
+    """The ``dossier.received`` payload of a stored dossier (written with it to the outbox)."""
+    extra: dict[str, Any] = {
+        "note": d.note,
+        "fee_vnd": d.fee_vnd,
+        "return_method": d.return_method.value,
+        "return_address": d.return_address,
+        "clerk_username": d.clerk_username,
+        "sets_count": d.sets_count,
+    }
+    return DossierReceived(
+        agency_id=d.agency_id,
+        code=d.code,
+        provisional=d.provisional_code,
+        procedure_code=d.procedure_code,
+        procedure_name=d.procedure_name,
+        applicant_name=d.applicant.full_name,
+        applicant_id_number=d.applicant.id_number,
+        received_at=d.received_at,
+        due_at=d.due_at,
+        status=d.status,
+        channel=d.channel,
+        extra=extra,
+    ).to_dict()
+
+
+def status_changed_payload(
+    status_from: Status | None, status_to: Status, at: datetime, actor: str
+) -> dict[str, Any]:
+    """The ``dossier.status_changed`` payload."""
+    return StatusChanged(status_from, status_to, at, actor).to_dict()

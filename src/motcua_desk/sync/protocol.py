@@ -19,8 +19,10 @@ from motcua_desk.sync.payloads import (
     DossierReceived,
     DossierUpdated,
     StatusChanged,
+    dossier_received_payload,
     format_code,
     parse_code,
+    status_changed_payload,
     validate_payload,
 )
 from motcua_desk.sync.validation import (
@@ -395,6 +397,8 @@ __all__ = [
     "StatusChanged",
     "VersionError",
     "check_version",
+    "dossier_received_payload",
+    "status_changed_payload",
     "format_code",
     "parse_code",
     "validate_payload",
