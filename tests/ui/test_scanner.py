@@ -145,3 +145,16 @@ def test_deleted_target_is_ignored(qtbot: Any, scanner: ScannerFilter, clock: St
     type_text(edit, "abc")
     edit.deleteLater()
     qtbot.waitUntil(lambda: not scanner.buffering, timeout=2000)
+
+
+def test_shift_presses_inside_a_burst_do_not_split_it(
+    qtbot: Any, scanner: ScannerFilter, form: Form
+) -> None:
+    with qtbot.waitSignal(scanner.scanned, timeout=2000) as blocker:
+        for ch in "000.00.06.H56-260212-0007":
+            if ch.isupper():
+                press(form.a, Qt.Key.Key_Shift, Qt.KeyboardModifier.ShiftModifier)
+            type_text(form.a, ch)
+        press(form.a, Qt.Key.Key_Return)
+    assert blocker.args == ["000.00.06.H56-260212-0007"]
+    assert form.a.text() == ""

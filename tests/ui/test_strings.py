@@ -124,3 +124,5 @@ def test_fee_and_duration() -> None:
     assert strings.format_fee(75000) == "75.000 đồng"
     assert strings.format_duration(5, "working_days") == "5 ngày làm việc"
     assert strings.format_duration(None, "same_day") == "Trong ngày"
+    assert strings.format_duration(0, "working_days") == "Trong ngày"
+    assert strings.format_duration(None, "working_days") == "Chưa rõ"

@@ -29,6 +29,15 @@ log = logging.getLogger(__name__)
 EXEMPT_PROPERTY = "scanner_exempt"
 
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+#: Pressed by scanners too (Shift for capitals); never a reason to end a burst.
+_MODIFIER_KEYS = (
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_CapsLock,
+)
 _CHORD = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -86,6 +95,8 @@ class ScannerFilter(QObject):
         return self._on_key_press(watched, event)
 
     def _on_key_press(self, watched: QObject, event: QKeyEvent) -> bool:
+        if event.key() in _MODIFIER_KEYS:
+            return False
         if event.modifiers() & _CHORD or event.isAutoRepeat():
             self.flush()
             return False

@@ -208,7 +208,7 @@ def format_fee(fee_vnd: int | None) -> str:
 
 
 def format_duration(days: int | None, unit: str) -> str:
-    if unit == "same_day":
+    if unit == "same_day" or (days == 0 and unit == "working_days"):
         return TIME_UNITS["same_day"]
     if days is None:
         return "Chưa rõ"

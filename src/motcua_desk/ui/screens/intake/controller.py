@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
 from motcua_desk.domain.dossier import Channel, Dossier, Person, ReturnMethod
 from motcua_desk.domain.procedure import Procedure
@@ -60,6 +60,9 @@ class IntakeController(QObject):
         self.view = IntakeView(parent)
         self.model = procedure_model()
         self.view.procedure_table.setModel(self.model)
+        header = self.view.procedure_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.procedure: Procedure | None = None
         self.saving = False
         self.confirm: Callable[[str], bool] = lambda text: dialogs.confirm(self.view, text)
