@@ -40,11 +40,17 @@ def _run_and_kill(db_file: Path, tag: str, commits: int, rng: random.Random) -> 
             codes.append(line.decode().strip())
         time.sleep(rng.uniform(0, 0.02))  # land anywhere inside the next transaction
         proc.send_signal(signal.SIGKILL)
-        rest, _ = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        # Read through the same buffered reader: communicate() would skip what readline()
+        # already buffered.
+        rest = proc.stdout.read()
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        proc.stdout.close()
+        if proc.stderr is not None:
+            proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
     # Lines printed between our last read and the kill are committed too; a partial last line
     # (no newline) is ignored.

@@ -61,6 +61,20 @@ def test_blocks(uow_factory: Factory) -> None:
             s.take_from_blocks("A", D1)
         assert s.remaining("A", D1) == 0
         assert s.remaining("A", D2) == 10
+        leased = s.leased
+        assert leased.next_seq("A", D2) == 1  # the domain SequenceSource protocol
+
+
+def test_sources_satisfy_domain_protocol(uow_factory: Factory) -> None:
+    from motcua_desk.domain.codes import SequenceExhaustedError as DomainExhausted
+    from motcua_desk.domain.codes import SequenceSource
+
+    with uow_factory() as uow:
+        local: SequenceSource = uow.sequences
+        leased: SequenceSource = uow.sequences.leased
+        assert local.next_seq("A", D1) == 1
+        with pytest.raises(DomainExhausted):
+            leased.next_seq("A", D1)
 
 
 @pytest.mark.parametrize(("first", "last"), [(0, 5), (5, 4), (-3, 2), (150, 160), (90, 100)])

@@ -31,7 +31,11 @@ from .repositories.audit import AuditEntry, AuditVerification
 from .repositories.calendar import StoredCalendarDay
 from .repositories.outbox import OutboxEvent, OutboxStats
 from .repositories.print_jobs import PrintJob
-from .repositories.sequences import LocalSequenceSource, SequenceExhaustedError
+from .repositories.sequences import (
+    LeasedSequenceSource,
+    LocalSequenceSource,
+    SequenceExhaustedError,
+)
 from .repositories.users import Role, User
 from .uow import UnitOfWork, make_uow_factory
 
@@ -42,6 +46,7 @@ __all__ = [
     "DuplicateError",
     "ImportReport",
     "KnownStorageError",
+    "LeasedSequenceSource",
     "LocalSequenceSource",
     "MigrationResult",
     "NotFoundError",

@@ -200,9 +200,10 @@ class DossierRepository:
         """Insert ``dossier`` (its ``id`` is ignored) and return it with the new ``id``."""
         row = DossierRow(**dossier_columns(dossier), updated_at=self._clock())
         row.checklist = _checklist_rows(dossier.checklist)
-        self._s.add(row)
         try:
+            # A savepoint keeps the caller's unit of work usable after a duplicate.
             with self._s.begin_nested():
+                self._s.add(row)
                 self._s.flush()
         except IntegrityError as exc:
             raise DuplicateError(entity="dossier", code=dossier.code) from exc

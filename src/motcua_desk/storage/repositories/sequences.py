@@ -12,14 +12,10 @@ from datetime import date, datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from motcua_desk.domain.codes import SequenceExhaustedError as SequenceExhaustedError
+
 from ..errors import StorageError
 from ..orm import CodeBlockRow
-
-
-class SequenceExhaustedError(StorageError):
-    """No leased number left for ``data['agency_id']`` on ``data['day']``."""
-
-    code = "sequence_exhausted"
 
 
 class InvalidBlockError(StorageError):
@@ -53,12 +49,27 @@ class LocalSequenceSource:
         return 0 if value is None else int(value)
 
 
+class LeasedSequenceSource:
+    """``SequenceSource`` over server-leased blocks: raises ``SequenceExhaustedError`` when dry."""
+
+    def __init__(self, repo: SequenceRepository) -> None:
+        self._repo = repo
+
+    def next_seq(self, agency_id: str, day: date) -> int:
+        return self._repo.take_from_blocks(agency_id, day)
+
+
 class SequenceRepository(LocalSequenceSource):
     """The local counter plus server-leased blocks (``code_blocks``)."""
 
     def __init__(self, session: Session, clock: Callable[[], datetime]) -> None:
         super().__init__(session)
         self._clock = clock
+
+    @property
+    def leased(self) -> LeasedSequenceSource:
+        """The leased-blocks view, for services that must not number dossiers alone."""
+        return LeasedSequenceSource(self)
 
     def add_block(self, agency_id: str, day: date, first: int, last: int) -> None:
         if first < 1 or last < first:
