@@ -266,7 +266,7 @@ def signatures(
     for role, name in blocks:
         cells.append(
             [
-                rich(f"<b>{t(role)}</b>", s.center),
+                rich("<b>" + "<br/>".join(t(x) for x in role.split("\n")) + "</b>", s.center),
                 rich(f"<i>{t(hint)}</i>", s.small_center),
                 Spacer(1, 13 * mm if not page.thermal else 10 * mm),
                 rich(f"<b>{t(name)}</b>" if normalize(name) else "", s.center),
@@ -331,6 +331,9 @@ def resolve_fonts(fonts: FontSet | None) -> FontSet:
     return fonts if fonts is not None else register_fonts()
 
 
+_FRAME_PADDING = 6.0
+
+
 def _content_height(flowables: Iterable[Flowable], width: float) -> float:
     canv = Canvas(io.BytesIO())
     total = 0.0
@@ -356,7 +359,9 @@ def build_pdf(
     """
     height = page.height
     if height is None:
-        height = _content_height(make(), page.frame_width) * 1.03 + 2 * page.margin + 6 * mm
+        # The platypus frame pads 6 pt on each side inside the margins.
+        content = _content_height(make(), page.frame_width - 2 * _FRAME_PADDING)
+        height = content * 1.02 + 2 * (page.margin + _FRAME_PADDING) + 8 * mm
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
