@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import given, settings
@@ -216,3 +216,60 @@ def test_to_person() -> None:
         sex=Sex.FEMALE,
         address=ADDRESS,
     )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    province=st.sampled_from(sorted(PROVINCE_CODES)),
+    g=st.integers(min_value=0, max_value=3),
+    yy=st.integers(min_value=0, max_value=99),
+    rest=st.from_regex(r"[0-9]{6}", fullmatch=True),
+)
+def test_personal_id_decoding_property(province: str, g: int, yy: int, rest: str) -> None:
+    number = f"{province}{g}{yy:02d}{rest}"
+    year = 1900 + (g // 2) * 100 + yy
+    if year > TODAY.year:
+        with pytest.raises(InvalidIdNumberError):
+            parse_personal_id(number, today=TODAY)
+        return
+    info = parse_personal_id(number, today=TODAY)
+    assert info.birth_year == year
+    assert info.sex is (Sex.MALE if g % 2 == 0 else Sex.FEMALE)
+    assert info.province_name == PROVINCE_CODES[province]
+
+
+_NAME_CHARS = "AĂÂBCDĐEÊGHIKLMNOÔƠPQRSTUƯVXYaăâbcdđeêghiklmnoôơpqrstuưvxyàáạảãầấậẩẫờớợởỡ"
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    name=st.text(alphabet=_NAME_CHARS, min_size=1, max_size=12).map(lambda s: f"Lê {s}"),
+    birth=st.dates(min_value=date(1900, 1, 1), max_value=date(2025, 12, 31)),
+    issue_after=st.integers(min_value=0, max_value=40000),
+    female=st.booleans(),
+    legacy=st.sampled_from(["", "123456789"]),
+    nfd=st.booleans(),
+    order=st.sampled_from(["2021", "2024"]),
+)
+def test_qr_round_trip_property(
+    name: str, birth: date, issue_after: int, female: bool, legacy: str, nfd: bool, order: str
+) -> None:
+    issue = min(birth + timedelta(days=issue_after), TODAY)
+    g = (birth.year // 100 - 19) * 2 + (1 if female else 0)
+    pid = f"001{g}{birth.year % 100:02d}000123"
+    sex_text = "Nữ" if female else "Nam"
+    b, i = birth.strftime("%d%m%Y"), issue.strftime("%d%m%Y")
+    if order == "2021":
+        payload = f"{pid}|{legacy}|{name}|{b}|{sex_text}|{ADDRESS}|{i}"
+    else:
+        payload = f"{pid}|{name}|{b}|{sex_text}|{ADDRESS}|{i}|{legacy}|Lê Văn Bố"
+    if nfd:
+        payload = unicodedata.normalize("NFD", payload) + "\r\n"
+    data = parse_id_card_qr(payload, today=TODAY)
+    assert data.personal_id == pid
+    assert data.full_name == unicodedata.normalize("NFC", name)
+    assert data.birth_date == birth
+    assert data.sex is (Sex.FEMALE if female else Sex.MALE)
+    assert data.address == ADDRESS
+    assert data.legacy_id == legacy
+    assert data.issue_date == issue
