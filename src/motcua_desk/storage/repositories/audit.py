@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from .. import _json
 from ..orm import AuditRow
+from ..orm.base import NaiveDatetimeError
 
 GENESIS_HASH = "0" * 64
 
@@ -105,6 +106,8 @@ class AuditRepository:
         # Round-trip through JSON so the hash covers exactly what is stored and read back.
         detail_json = _json.dumps(detail)
         stored_detail = _json.loads_object(detail_json)
+        if at.tzinfo is None or at.utcoffset() is None:
+            raise NaiveDatetimeError("naive datetime")
         at_utc = at.astimezone(UTC)
         row = AuditRow(
             id=new_id,
