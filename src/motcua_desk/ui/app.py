@@ -68,16 +68,16 @@ def login(ctx: ContextPort, runner: TaskRunner) -> Any:
 def run_gui(ctx: ContextPort, argv: list[str]) -> int:
     """Create the QApplication, check single instance, log in, run the main window."""
     app = ensure_app(argv)
-    qInstallMessageHandler(_qt_message_handler)
-    errors.install()
+    previous_handler = qInstallMessageHandler(_qt_message_handler)
+    previous_hook = errors.install()
     family = apply_app_font(app)
     log.info("application font: %s", family or "<Qt default>")
     guard = SingleInstanceGuard(ctx.paths.db_file, app)
-    if not guard.acquire():
-        QMessageBox.information(None, strings.APP_TITLE, strings.ERRORS["already_running"])
-        return EXIT_ALREADY_RUNNING
     runner = TaskRunner(app)
     try:
+        if not guard.acquire():
+            QMessageBox.information(None, strings.APP_TITLE, strings.ERRORS["already_running"])
+            return EXIT_ALREADY_RUNNING
         user = login(ctx, runner)
         if user is None:
             return EXIT_CANCELLED
@@ -89,3 +89,5 @@ def run_gui(ctx: ContextPort, argv: list[str]) -> int:
     finally:
         runner.shutdown()
         guard.release()
+        qInstallMessageHandler(previous_handler)
+        errors.uninstall(previous_hook)

@@ -70,6 +70,15 @@ def _excepthook(
     report_exception(exc.with_traceback(tb))
 
 
-def install() -> None:
-    """Route uncaught exceptions (also those raised in Qt slots) to :func:`report_exception`."""
+def install() -> Callable[..., object]:
+    """Route uncaught exceptions (also those raised in Qt slots) to :func:`report_exception`.
+
+    Returns the previous hook, for :func:`uninstall`.
+    """
+    previous = sys.excepthook
     sys.excepthook = _excepthook
+    return previous
+
+
+def uninstall(previous: Callable[..., object]) -> None:
+    sys.excepthook = previous

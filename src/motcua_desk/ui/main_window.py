@@ -71,6 +71,9 @@ class MainWindow(QMainWindow):
 
         self.scan_box = QLineEdit()
         self.scan_box.setObjectName("scan_box")
+        # With the focus here an input method (Telex/VNI via IBus, Unikey) cannot rewrite the
+        # scanner's keys: the box takes raw key text only.
+        self.scan_box.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.scan_box.setPlaceholderText(
             "Quét mã (căn cước, mã hồ sơ) hoặc dán vào đây rồi nhấn Enter — F6"
         )

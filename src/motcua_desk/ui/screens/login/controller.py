@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
 from motcua_desk.domain.text import normalize
-from motcua_desk.ui import strings
+from motcua_desk.ui import errors, strings
 from motcua_desk.ui.ports import ContextPort
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -59,6 +59,8 @@ class LoginController(QObject):
 
     def _on_login_error(self, exc: BaseException) -> None:
         self.view.set_busy(False)
+        if not isinstance(getattr(exc, "code", None), str):
+            errors.report_exception(exc)  # a bug, not a wrong password: log it
         self.view.password.clear()
         self.view.password.setFocus()
         self.view.show_error(strings.exception_message(exc))

@@ -1,0 +1,103 @@
+"""run_gui end to end (offscreen): login dialog, main window, event loop, exit; single instance."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from motcua_desk.ui.app import EXIT_ALREADY_RUNNING, EXIT_CANCELLED, run_gui
+from motcua_desk.ui.single_instance import SingleInstanceGuard
+
+from . import fakes
+
+
+class Driver:
+    """Polls the event loop and plays the clerk: fill the login dialog, then quit."""
+
+    def __init__(self, steps: list[Any]) -> None:
+        self.steps = steps
+        self.timer = QTimer()
+        self.timer.setInterval(20)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start()
+        self.seen: list[str] = []
+
+    def tick(self) -> None:
+        if self.steps and self.steps[0](self):
+            self.steps.pop(0)
+        if not self.steps:
+            self.timer.stop()
+
+
+def fill_login(d: Driver) -> bool:
+    dialog = QApplication.activeModalWidget()
+    if dialog is None or dialog.objectName() != "login_dialog":
+        return False
+    dialog.username.setText("hoa")  # type: ignore[attr-defined]
+    dialog.password.setText("matkhau123")  # type: ignore[attr-defined]
+    dialog.buttons.accepted.emit()  # type: ignore[attr-defined]
+    d.seen.append("login")
+    return True
+
+
+def quit_from_main_window(d: Driver) -> bool:
+    windows = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "main_window" and w.isVisible()
+    ]
+    if not windows:
+        return False
+    d.seen.append(windows[0].windowTitle())
+    windows[0].close()  # the last window: app.exec() returns (quitOnLastWindowClosed)
+    return True
+
+
+def test_run_gui_logs_in_and_exits(qtbot: Any, tmp_path: Path) -> None:
+    ctx = fakes.make_context(tmp_path)
+    hook = sys.excepthook
+    driver = Driver([fill_login, quit_from_main_window])
+    assert run_gui(ctx, ["motcua"]) == 0
+    assert driver.seen[0] == "login"
+    assert "Bộ phận Một cửa phường Hạc Thành" in driver.seen[1]
+    assert sys.excepthook is hook  # restored for the host (pytest here)
+
+
+def test_run_gui_cancelled_login(qtbot: Any, tmp_path: Path) -> None:
+    ctx = fakes.make_context(tmp_path)
+
+    def cancel(d: Driver) -> bool:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            return False
+        dialog.reject()
+        return True
+
+    driver = Driver([cancel])
+    assert run_gui(ctx, ["motcua"]) == EXIT_CANCELLED
+    assert not driver.steps
+
+
+def test_second_instance_is_refused(qtbot: Any, tmp_path: Path) -> None:
+    ctx = fakes.make_context(tmp_path)
+    guard = SingleInstanceGuard(ctx.paths.db_file)
+    assert guard.acquire()
+    try:
+
+        def dismiss(d: Driver) -> bool:
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                return False
+            d.seen.append(box.text())
+            box.accept()
+            return True
+
+        driver = Driver([dismiss])
+        assert run_gui(ctx, ["motcua"]) == EXIT_ALREADY_RUNNING
+        assert "đang chạy" in driver.seen[0]
+    finally:
+        guard.release()
