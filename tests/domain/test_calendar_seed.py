@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from motcua_desk.config import Settings
-from motcua_desk.domain.calendar import CalendarDay, DayKind, due_datetime
+from motcua_desk.domain.calendar import CalendarDay, DayKind, OfficeHours, TimeUnit, due_datetime
 from motcua_desk.services.calendar_seed import (
     CalendarSeedError,
     OverrideTable,
     build_calendar,
+    due_with_settings,
     load_overrides,
+    office_hours_from,
     package_days,
     parse_overrides,
     seed_days,
@@ -160,3 +162,23 @@ def test_load_errors(tmp_path: Path) -> None:
     good = tmp_path / "good.json"
     good.write_text(json.dumps(GOOD, ensure_ascii=False), encoding="utf-8")
     assert load_overrides(good).years == frozenset({2026})
+
+
+def test_due_with_settings() -> None:
+    cal = build_calendar(seed_days([2026]), Settings())
+    th = Settings(
+        morning_open=time(7, 0),
+        cutoff=time(16, 0),
+        due_time_rounding="minute",
+        cutoff_shifts_multiday=True,
+    )
+    assert office_hours_from(th) == OfficeHours(morning_open=time(7, 0))
+    # 15:30 is before the 16:00 cut-off: same day, and no multi-day shift.
+    same = due_with_settings(datetime(2026, 3, 2, 15, 30), 0, cal, th, unit=TimeUnit.SAME_DAY)
+    assert same.due_at == datetime(2026, 3, 2, 17, 0)
+    multi = due_with_settings(datetime(2026, 3, 2, 16, 10), 2, cal, th)
+    assert multi.due_at == datetime(2026, 3, 5, 16, 10)
+    default = due_with_settings(datetime(2026, 3, 2, 16, 10), 2, cal, Settings())
+    assert default.due_at == datetime(2026, 3, 4, 16, 0)
+    early = due_with_settings(datetime(2026, 3, 2, 7, 10), 1, cal, th)
+    assert early.effective_start == datetime(2026, 3, 2, 7, 10)

@@ -12,14 +12,22 @@ import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import holidays
 
 from motcua_desk.config import Settings
-from motcua_desk.domain.calendar import CalendarDay, DayKind, WorkCalendar
+from motcua_desk.domain.calendar import (
+    CalendarDay,
+    DayKind,
+    DueDate,
+    OfficeHours,
+    TimeUnit,
+    WorkCalendar,
+    due_datetime,
+)
 from motcua_desk.domain.errors import DomainError
 from motcua_desk.domain.text import normalize
 from motcua_desk.resources import seed_dir
@@ -171,4 +179,35 @@ def build_calendar(
         saturdays_count=settings.saturdays_count,
         makeup_days_count=settings.makeup_days_count,
         version=version,
+    )
+
+
+def office_hours_from(settings: Settings) -> OfficeHours:
+    """The unit's office hours (domain.md §12)."""
+    return OfficeHours(
+        morning_open=settings.morning_open,
+        morning_close=settings.morning_close,
+        afternoon_open=settings.afternoon_open,
+        afternoon_close=settings.afternoon_close,
+    )
+
+
+def due_with_settings(
+    received_at: datetime,
+    working_days: int,
+    calendar: WorkCalendar,
+    settings: Settings,
+    *,
+    unit: TimeUnit = TimeUnit.WORKING_DAYS,
+) -> DueDate:
+    """:func:`due_datetime` with cut-off, office hours and rounding taken from ``settings``."""
+    return due_datetime(
+        received_at,
+        working_days,
+        calendar,
+        settings.cutoff,
+        unit=unit,
+        office_hours=office_hours_from(settings),
+        cutoff_shifts_multiday=settings.cutoff_shifts_multiday,
+        rounding=settings.due_time_rounding,
     )
