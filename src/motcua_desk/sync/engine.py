@@ -147,7 +147,7 @@ class SyncEngine:
                 self._push_all(t)
                 self._pull_all(t)
                 self._refill(t)
-            except SyncError as exc:
+            except (SyncError, p.ProtocolError) as exc:
                 log.info("sync stopped: %s", exc.code)
                 online = not isinstance(exc, NetworkError)
                 return t.report(started, self._clock(), online, exc.code, exc.data)
@@ -167,7 +167,7 @@ class SyncEngine:
                 res = self._transport.push(p.PushRequest(self._device_id, tuple(events)))
                 if sorted(o.event_id for o in res.outcomes) != sorted(ids):
                     raise p.ProtocolError(path="$.outcomes", reason="outcome_mismatch")
-            except SyncError as exc:
+            except (SyncError, p.ProtocolError) as exc:
                 self._store.record_failure(ids, exc.code)
                 raise
             # Only now, after the server's acknowledgement, do events stop being pending.
