@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 
 from motcua_desk.storage import (
     KnownStorageError,
@@ -207,3 +207,32 @@ def test_audit_triggers_exist_after_upgrade(engine: Engine) -> None:
             conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars()
         )
     assert {"audit_log_no_update", "audit_log_no_delete"} <= names
+
+
+def test_locked_database_at_start_is_known(
+    fresh_engine: Engine, db_file: Path, tmp_path: Path
+) -> None:
+    migrate(fresh_engine, db_file, tmp_path / "backups")
+    fresh_engine.dispose()
+    holder = sqlite3.connect(db_file, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    eng = make_engine(db_file)
+
+    @event.listens_for(eng, "connect")
+    def _short_wait(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.execute("PRAGMA busy_timeout=50")  # runs after the app's own hook
+
+    try:
+        with pytest.raises(KnownStorageError) as info:
+            migrate(eng, db_file, tmp_path / "backups")
+        assert info.value.reason == "locked"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        eng.dispose()
+
+
+def test_env_uses_batch_mode_in_both_configure_calls() -> None:
+    env = (Path(script_directory().dir) / "env.py").read_text(encoding="utf-8")
+    assert env.count("render_as_batch=True,") == 2
+    assert env.count("context.configure(") == 2
