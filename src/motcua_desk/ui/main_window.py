@@ -189,11 +189,18 @@ class MainWindow(QMainWindow):
     def show_preview(self, doc: Any) -> PreviewDialog:
         dialog = PreviewDialog(doc, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.print_requested.connect(self.print_flow.print_document)
+        dialog.print_requested.connect(self._on_preview_print_requested)
         dialog.destroyed.connect(lambda: self.previews.remove(dialog))
         self.previews.append(dialog)
         dialog.open()
         return dialog
+
+    @Slot(object)
+    def _on_preview_print_requested(self, doc: Any) -> None:
+        """Printing from the preview is a reprint of an archived document: ask why."""
+        reason = self.home.ask_reason()
+        if reason:
+            self.print_flow.print_document(doc, reprint_reason=reason)
 
     # -- shutdown -----------------------------------------------------------------------
     def shutdown(self) -> None:
