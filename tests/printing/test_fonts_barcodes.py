@@ -112,3 +112,37 @@ def test_flowables_decode(dec, fonts) -> None:  # type: ignore[no-untyped-def]
     )
     found = dec.decode_pdf(buf.getvalue())
     assert found == [sorted([code, payload, "RR123456785VN"])]
+
+
+def test_import_registers_nothing() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import motcua_desk.printing, motcua_desk.printing.slips.receipt\n"
+        "import motcua_desk.printing.slips.ledger\n"
+        "from reportlab.pdfbase import pdfmetrics\n"
+        "print(sorted(n for n in pdfmetrics.getRegisteredFontNames() if 'Liberation' in n))\n"
+    )
+    src = Path(__file__).resolve().parents[2] / "src"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(src), "PATH": "/usr/bin:/bin"},
+        timeout=60,
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_wording_by_regime() -> None:
+    from motcua_desk.domain.dossier import Regime
+    from motcua_desk.printing.slips import wording
+
+    assert wording.form_number("control_slip", Regime.ND61_2018) == "05"
+    assert wording.form_number("control_slip", Regime.ND118_2025) == "06"
+    assert wording.form_number("ledger", Regime.ND61_2018) == "06"
+    assert wording.form_number("ledger", Regime.ND118_2025) == "07"
+    assert wording.form_label("stop_notice", Regime.ND61_2018) == ""
+    assert wording.form_label("receipt", Regime.ND118_2025) == "Mẫu số 01 (TT 03/2025/TT-VPCP)"

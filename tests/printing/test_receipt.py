@@ -203,3 +203,23 @@ def test_unknown_layout_is_typed_error(data, fonts) -> None:  # type: ignore[no-
 
 def test_default_fonts_are_registered_lazily(data) -> None:  # type: ignore[no-untyped-def]
     assert receipt.render(data).startswith(b"%PDF-")
+
+
+def test_code128_bars_are_vector_and_wide_enough(data, fonts) -> None:  # type: ignore[no-untyped-def]
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    pdf = receipt.render(data, fonts=fonts)
+    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents().get_data().decode("latin-1")
+    widths = [
+        float(m.group(3))
+        for m in re.finditer(r"(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (-?[\d.]+) re\b", content)
+    ]
+    bars = [w for w in widths if w < 5]
+    assert len(bars) > 60  # bars are drawn as rectangles, not an image
+    assert b"/Subtype /Image" not in pdf
+    narrowest_mm = min(bars) / 72 * 25.4
+    assert narrowest_mm >= 0.33
+    assert narrowest_mm == pytest.approx(25.4 / 75, abs=0.002)
