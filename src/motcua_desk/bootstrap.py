@@ -1,1 +1,110 @@
-"""Composition root: paths, logging, engine, migrations, services, then the UI."""
+"""Composition root: paths, logging, engine, migrations, services, then the UI.
+
+Only this module sees every layer. Tests build the same graph with :func:`build_context`.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from motcua_desk import __version__
+from motcua_desk.config import AppPaths, ConfigError, load_settings
+from motcua_desk.resources import seed_dir
+from motcua_desk.services.accounts import AccountService
+from motcua_desk.services.calendar_service import CalendarService
+from motcua_desk.services.catalogue import CatalogueService
+from motcua_desk.services.clock import local_now
+from motcua_desk.services.context import AppContext, SettingsStore
+from motcua_desk.services.documents import DocumentService
+from motcua_desk.services.reception import ReceptionService
+from motcua_desk.storage.catalogue_import import import_catalogue
+from motcua_desk.storage.engine import make_engine
+from motcua_desk.storage.migrate import head_revision, migrate
+from motcua_desk.storage.uow import make_uow_factory
+
+log = logging.getLogger(__name__)
+
+
+def version_text() -> str:
+    return f"motcua_desk {__version__} (schema {head_revision()})"
+
+
+def setup_logging(log_dir: Path, level: int = logging.INFO) -> None:
+    """Rotating file log in the platform log directory plus stderr for warnings."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    if any(getattr(h, "_motcua", False) for h in root.handlers):
+        return
+    handler = logging.handlers.RotatingFileHandler(
+        log_dir / "motcua_desk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler._motcua = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)
+
+
+def build_context(
+    paths: AppPaths, clock: Callable[[], datetime] = local_now, *, seed: bool = True
+) -> AppContext:
+    """Open (and migrate) the database and wire every service; seeds the sample catalogue."""
+    paths.ensure()
+    settings = SettingsStore(load_settings(paths.settings_file), paths)
+    engine = make_engine(paths.db_file)
+    result = migrate(engine, paths.db_file, paths.backup_dir)
+    if result.backup_path is not None:
+        log.info(
+            "database upgraded %s -> %s, backup %s",
+            result.from_rev,
+            result.to_rev,
+            result.backup_path,
+        )
+    uow_factory = make_uow_factory(engine)
+    catalogue = CatalogueService(uow_factory)
+    calendar = CalendarService(uow_factory, settings)
+    if seed:
+        _seed(uow_factory, calendar, clock)
+    ctx = AppContext(
+        paths=paths,
+        settings_store=settings,
+        accounts=AccountService(uow_factory, settings, clock),
+        catalogue=catalogue,
+        reception=ReceptionService(uow_factory, settings, catalogue, calendar, clock),
+        documents=DocumentService(uow_factory, settings, paths, clock),
+        clock=clock,
+    )
+    return ctx
+
+
+def _seed(uow_factory, calendar: CalendarService, clock) -> None:  # type: ignore[no-untyped-def]
+    with uow_factory() as uow:
+        empty = uow.procedures.count() == 0
+        if empty:
+            report = import_catalogue(uow, (seed_dir() / "procedures.json").read_bytes())
+            uow.commit()
+            log.info("seeded sample catalogue: %s procedures", report.total)
+    year = clock().year
+    calendar.ensure_seeded([year - 1, year, year + 1])
+
+
+def run(*, data_dir: Path | None, temp: bool, self_test: bool, qt_argv: list[str]) -> int:
+    paths = AppPaths.resolve(data_dir, temp=temp or self_test and data_dir is None)
+    setup_logging(paths.log_dir)
+    log.info("starting %s, data in %s", version_text(), paths.data_dir)
+    try:
+        ctx = build_context(paths)
+    except ConfigError as exc:
+        print(f"Tệp cấu hình không hợp lệ ({paths.settings_file}): {exc.data}", file=sys.stderr)  # noqa: T201
+        return 2
+    if self_test:
+        from motcua_desk.selftest import run_self_test
+
+        return run_self_test(ctx)
+    from motcua_desk.ui.app import run_gui
+
+    return run_gui(ctx, qt_argv)

@@ -1,0 +1,62 @@
+"""The object graph the UI receives: paths, live settings and the use-case services."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from motcua_desk.config import AppPaths, Settings, save_settings
+
+if TYPE_CHECKING:
+    from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.catalogue import CatalogueService
+    from motcua_desk.services.documents import DocumentService
+    from motcua_desk.services.reception import ReceptionService
+
+
+class SettingsStore:
+    """Holds the current settings; saving writes settings.toml atomically first."""
+
+    def __init__(self, settings: Settings, path: AppPaths | None = None) -> None:
+        self._settings = settings
+        self._paths = path
+        self._lock = threading.Lock()
+        self._listeners: list[Callable[[Settings], None]] = []
+
+    @property
+    def current(self) -> Settings:
+        return self._settings
+
+    def update(self, **changes: Any) -> Settings:
+        with self._lock:
+            new = replace(self._settings, **changes)
+            if self._paths is not None:
+                save_settings(self._paths.settings_file, new)
+            self._settings = new
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(new)
+        return new
+
+    def subscribe(self, listener: Callable[[Settings], None]) -> None:
+        self._listeners.append(listener)
+
+
+@dataclass(frozen=True)
+class AppContext:
+    """Everything a screen needs; built once by the bootstrap (or by tests on tmp_path)."""
+
+    paths: AppPaths
+    settings_store: SettingsStore
+    accounts: AccountService
+    catalogue: CatalogueService
+    reception: ReceptionService
+    documents: DocumentService
+    clock: Callable[[], datetime]
+
+    @property
+    def settings(self) -> Settings:
+        return self.settings_store.current

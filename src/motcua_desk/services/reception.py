@@ -1,0 +1,236 @@
+"""Intake at the counter: receive, request a supplement, refuse (NĐ 61 Art. 17, domain.md §2).
+
+Each outcome is one transaction: the dossier, its code, its timeline entry, the outbox event for
+the provincial server and the audit row are written together or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+
+from motcua_desk.domain.calendar import DueDate
+from motcua_desk.domain.codes import DossierCodeFormat, SequenceExhaustedError, format_provisional
+from motcua_desk.domain.dossier import (
+    ChecklistItem,
+    Dossier,
+    DossierEvent,
+    Status,
+    regime_for,
+)
+from motcua_desk.domain.errors import DomainError, ValidationFailedError
+from motcua_desk.domain.procedure import Procedure
+from motcua_desk.domain.text import normalize
+from motcua_desk.services.calendar_seed import due_with_settings
+from motcua_desk.services.calendar_service import CalendarService
+from motcua_desk.services.catalogue import CatalogueService
+from motcua_desk.services.clock import OFFICE_TZ, local_date, local_naive, to_local, utc_now
+from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.intake_rules import IntakeDraft, normalized_person, validate_draft
+from motcua_desk.services.payloads import dossier_payload
+from motcua_desk.storage.repositories.users import User
+from motcua_desk.storage.uow import UnitOfWork
+
+__all__ = ["IntakeDraft", "ReceptionService", "UnitNotConfiguredError"]
+
+PROVISIONAL_SEQUENCE_SUFFIX = "#provisional"
+
+
+class UnitNotConfiguredError(DomainError):
+    """The unit's agency ID is not set: no dossier code can be issued."""
+
+    code = "unit_not_configured"
+
+
+class ReceptionService:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        settings: SettingsStore,
+        catalogue: CatalogueService,
+        calendar: CalendarService,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._settings = settings
+        self._catalogue = catalogue
+        self._calendar = calendar
+        self._clock = clock
+
+    # -- queries -------------------------------------------------------------------------
+
+    def checklist_for(self, procedure: Procedure) -> tuple[ChecklistItem, ...]:
+        """The procedure's required papers as an unticked checklist."""
+        return tuple(
+            ChecklistItem(name=d.name, form=d.form, copies=d.copies, required=d.required)
+            for d in procedure.required_documents
+        )
+
+    def preview_due(self, procedure_code: str, received_at: datetime | None = None) -> DueDate:
+        procedure = self._catalogue.get(procedure_code)
+        if procedure is None or procedure.processing_days is None:
+            raise ValidationFailedError({"procedure": "unknown_processing_time"})
+        return self._due(procedure, to_local(received_at or self._clock()))
+
+    def validate(self, draft: IntakeDraft) -> dict[str, str]:
+        procedure = self._catalogue.get(draft.procedure_code)
+        return validate_draft(draft, procedure, today_year=self._clock().year)
+
+    def get_by_code(self, code: str) -> Dossier | None:
+        with self._uow_factory() as uow:
+            return uow.dossiers.by_code(normalize(code).upper())
+
+    def unprinted_receipts(self) -> list[Dossier]:
+        with self._uow_factory() as uow:
+            return uow.print_jobs.dossiers_without_printed("receipt")
+
+    # -- commands ------------------------------------------------------------------------
+
+    def receive(self, draft: IntakeDraft, clerk: User) -> Dossier:
+        """Record a complete dossier and give it its code and due date."""
+        errors = self.validate(draft)
+        if errors:
+            raise ValidationFailedError(errors)
+        return self._record(draft, clerk, Status.RECEIVED, "received", {})
+
+    def request_supplement(
+        self, draft: IntakeDraft, clerk: User, missing: tuple[str, ...], reason: str
+    ) -> Dossier:
+        """Record an incomplete dossier with the full list of missing papers (Mẫu 02)."""
+        errors = self.validate(draft)
+        errors.pop("checklist", None)
+        if errors.get("procedure") == "unknown_processing_time":
+            del errors["procedure"]  # no due date is computed for an incomplete dossier
+        missing = tuple(m for m in (normalize(x) for x in missing) if m)
+        if not missing:
+            errors["missing"] = "required"
+        if errors:
+            raise ValidationFailedError(errors)
+        detail: dict[str, object] = {"missing": list(missing), "reason": normalize(reason)}
+        return self._record(draft, clerk, Status.SUPPLEMENT, "supplement_requested", detail)
+
+    def refuse(self, draft: IntakeDraft, clerk: User, reason: str) -> Dossier:
+        """Record a dossier the counter refuses to accept, with the reason (Mẫu 03)."""
+        errors: dict[str, str] = {}
+        if self._catalogue.get(draft.procedure_code) is None:
+            errors["procedure"] = "required"
+        if not normalize(draft.applicant.full_name):
+            errors["applicant.full_name"] = "required"
+        if not normalize(reason):
+            errors["reason"] = "required"
+        if errors:
+            raise ValidationFailedError(errors)
+        return self._record(draft, clerk, Status.REFUSED, "refused", {"reason": normalize(reason)})
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _due(self, procedure: Procedure, received_at: datetime) -> DueDate:
+        # The calendar rules work on office wall-clock time; the result gets its zone back.
+        due = due_with_settings(
+            local_naive(received_at),
+            procedure.processing_days or 0,
+            self._calendar.calendar(),
+            self._settings.current,
+            unit=procedure.time_unit,
+        )
+        return replace(
+            due,
+            due_at=due.due_at.replace(tzinfo=OFFICE_TZ),
+            effective_start=due.effective_start.replace(tzinfo=OFFICE_TZ),
+        )
+
+    def _next_code(self, uow: UnitOfWork, day: date) -> tuple[str, bool]:
+        s = self._settings.current
+        fmt = DossierCodeFormat(s.code_pattern)
+        if not s.server_url:
+            return fmt.format(s.agency_id, day, uow.sequences.next_seq(s.agency_id, day)), False
+        try:
+            return fmt.format(
+                s.agency_id, day, uow.sequences.take_from_blocks(s.agency_id, day)
+            ), False
+        except SequenceExhaustedError:
+            device_no = int(uow.sync_state.get("device_no") or 0)
+            seq = uow.sequences.next_seq(s.agency_id + PROVISIONAL_SEQUENCE_SUFFIX, day)
+            return format_provisional(s.agency_id, day, device_no, seq), True
+
+    def _record(
+        self,
+        draft: IntakeDraft,
+        clerk: User,
+        status: Status,
+        event_kind: str,
+        detail: dict[str, object],
+    ) -> Dossier:
+        s = self._settings.current
+        if not s.agency_id:
+            raise UnitNotConfiguredError()
+        procedure = self._catalogue.get(draft.procedure_code)
+        assert procedure is not None  # validated by the callers
+        received_at = to_local(draft.received_at or self._clock()).replace(microsecond=0)
+        due = None
+        detail = dict(detail)
+        if status is Status.RECEIVED:
+            computed = self._due(procedure, received_at)
+            due = computed.due_at
+            # Keep the inputs so the date can be explained and reproduced (domain.md §3.6).
+            detail |= {
+                "processing_days": procedure.processing_days,
+                "time_unit": procedure.time_unit.value,
+                "effective_start": computed.effective_start.isoformat(),
+                "calendar_version": computed.calendar_version,
+                "skipped": [[d.day.isoformat(), str(d.reason), d.name] for d in computed.skipped],
+            }
+        submitter = normalized_person(draft.submitter) if draft.submitter else None
+        checklist = tuple(replace(i, name=normalize(i.name)) for i in draft.checklist)
+        with self._uow_factory() as uow:
+            code, provisional = self._next_code(uow, local_date(received_at))
+            dossier = Dossier(
+                sync_id=str(uuid.uuid4()),
+                code=code,
+                agency_id=s.agency_id,
+                procedure_code=procedure.code,
+                procedure_name=procedure.name,
+                applicant=normalized_person(draft.applicant),
+                received_at=received_at,
+                due_at=due,
+                status=status,
+                channel=draft.channel,
+                return_method=draft.return_method,
+                return_address=normalize(draft.return_address),
+                submitter=submitter,
+                checklist=checklist,
+                sets_count=draft.sets_count,
+                fee_vnd=procedure.fee_vnd,
+                clerk_username=clerk.username,
+                regime=regime_for(received_at.date()),
+                provisional_code=provisional,
+                note=normalize(draft.note),
+                supplement_requests=1 if status is Status.SUPPLEMENT else 0,
+            )
+            saved = uow.dossiers.add(dossier)
+            assert saved.id is not None
+            uow.dossiers.add_event(
+                saved.id,
+                DossierEvent(
+                    kind=event_kind,
+                    at=received_at,
+                    actor=clerk.username,
+                    status_from=None,
+                    status_to=status,
+                    detail=dict(detail),
+                ),
+            )
+            payload = dossier_payload(saved) | {"event": event_kind, "detail": detail}
+            uow.outbox.append("dossier.received", saved.sync_id, payload, at=utc_now())
+            uow.audit.append(
+                actor=clerk.username,
+                action=f"dossier.{event_kind}",
+                entity="dossier",
+                entity_id=saved.code,
+                detail={"status": int(status)},
+                at=utc_now(),
+            )
+            uow.commit()
+        return saved

@@ -1,0 +1,109 @@
+"""From stored dossiers to the printing package's frozen slip data.
+
+Printing is a pure function of its data; this module gathers that data (unit header, clerk name,
+labels, local times, the inputs of the due date kept on the timeline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from motcua_desk.config import Settings
+from motcua_desk.domain.dossier import Dossier, DossierEvent, ReturnMethod
+from motcua_desk.domain.procedure import TimeUnit
+from motcua_desk.printing.barcodes import qr_payload
+from motcua_desk.printing.slips import receipt
+from motcua_desk.printing.slips.common import UnitHeader
+from motcua_desk.services.clock import to_local
+
+DEFAULT_PAPER: dict[str, str] = {
+    "receipt": "A5",
+    "supplement": "A5",
+    "refusal": "A5",
+}
+
+TIME_UNIT_LABELS = {
+    TimeUnit.WORKING_DAYS: "ngày làm việc",
+    TimeUnit.CALENDAR_DAYS: "ngày",
+    TimeUnit.HOURS: "giờ",
+    TimeUnit.SAME_DAY: "trong ngày",
+}
+
+
+@dataclass(frozen=True)
+class SlipContext:
+    settings: Settings
+    clerk_name: str
+    timeline: tuple[DossierEvent, ...]
+    now: datetime
+
+
+def unit_header(s: Settings) -> UnitHeader:
+    return UnitHeader(
+        managing_body=s.managing_body, unit_name=s.agency_name, place_name=s.place_name
+    )
+
+
+def return_method_label(d: Dossier, s: Settings) -> str:
+    if d.return_method is ReturnMethod.POST:
+        return f"Qua dịch vụ bưu chính công ích, địa chỉ: {d.return_address}"
+    if d.return_method is ReturnMethod.ONLINE:
+        return "Trực tuyến (Cổng Dịch vụ công)"
+    return f"Tại {s.agency_name}" if s.agency_name else "Tại Bộ phận Một cửa"
+
+
+def fee_label(fee_vnd: int | None) -> str:
+    if fee_vnd is None:
+        return "Theo quy định"
+    if fee_vnd == 0:
+        return "Không thu phí"
+    return f"{fee_vnd:,} đồng".replace(",", ".")
+
+
+def event_detail(timeline: tuple[DossierEvent, ...], kind: str) -> dict[str, Any]:
+    """Detail of the latest timeline entry of ``kind`` ({} when there is none)."""
+    for event in reversed(timeline):
+        if event.kind == kind:
+            return dict(event.detail)
+    return {}
+
+
+def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
+    s = ctx.settings
+    received = event_detail(ctx.timeline, "received")
+    unit = TimeUnit(received.get("time_unit", TimeUnit.WORKING_DAYS.value))
+    assert d.due_at is not None
+    return receipt.ReceiptData(
+        dossier_code=d.code,
+        header=unit_header(s),
+        applicant=d.applicant,
+        procedure_code=d.procedure_code,
+        procedure_name=d.procedure_name,
+        received_at=to_local(d.received_at),
+        due_at=to_local(d.due_at),
+        clerk_name=ctx.clerk_name,
+        papers=tuple(i for i in d.checklist if i.received),
+        submitter=d.submitter,
+        sets_count=d.sets_count,
+        processing_days=received.get("processing_days"),
+        time_unit_label=TIME_UNIT_LABELS[unit],
+        return_method_label=return_method_label(d, s),
+        fee_label=fee_label(d.fee_vnd),
+        qr_payload=qr_payload(d.code, s.qr_lookup_template),
+        regime=d.regime,
+        provisional=d.provisional_code,
+        note=d.note,
+    )
+
+
+_BUILDERS: dict[str, tuple[Callable[[Dossier, SlipContext], Any], Callable[..., bytes]]] = {
+    "receipt": (receipt_data, receipt.render),
+}
+
+
+def build_slip(doc_type: str, d: Dossier, ctx: SlipContext, paper: str) -> bytes:
+    make_data, render = _BUILDERS[doc_type]
+    return render(make_data(d, ctx), layout=paper)

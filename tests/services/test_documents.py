@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import hashlib
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from motcua_desk.domain.errors import ValidationFailedError
+from motcua_desk.services.reception import IntakeDraft
+
+from .conftest import HOA
+
+
+@pytest.fixture
+def dossier(ctx, admin):  # type: ignore[no-untyped-def]
+    return ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_receipt_is_rendered_archived_and_carries_local_times(ctx, dossier) -> None:
+    doc = ctx.documents.render("receipt", dossier)
+    assert doc.path.read_bytes() == doc.pdf
+    assert doc.sha256 == hashlib.sha256(doc.pdf).hexdigest()
+    assert doc.path.parent == ctx.paths.archive_dir / "2023" / "10"
+    text = _text(doc.pdf)
+    assert dossier.code in text
+    assert "Lê Thị Hoa" in text
+    assert "Nguyễn Văn An" in text  # the clerk's full name, not the user name
+    assert "03/11/2023" in text and "27/10/2023" in text
+    assert "09 giờ 32 phút" in text  # office time, not UTC
+    # Rendering again gives the same bytes and the same archive file.
+    assert ctx.documents.render("receipt", dossier).path == doc.path
+
+
+def test_print_ledger_and_unprinted_list(ctx, admin, dossier) -> None:
+    doc = ctx.documents.render("receipt", dossier)
+    assert [d.code for d in ctx.reception.unprinted_receipts()] == [dossier.code]
+    ctx.documents.record_print(doc, printer="motcua-pdf", outcome="failed", clerk=admin)
+    assert [d.code for d in ctx.reception.unprinted_receipts()] == [dossier.code]
+    assert not ctx.documents.needs_reprint_reason(dossier.id, "receipt")
+    ctx.documents.record_print(doc, printer="motcua-pdf", outcome="sent", clerk=admin)
+    assert ctx.reception.unprinted_receipts() == []
+    assert ctx.documents.needs_reprint_reason(dossier.id, "receipt")
+    with pytest.raises(ValidationFailedError) as info:
+        ctx.documents.record_print(doc, printer="motcua-pdf", outcome="sent", clerk=admin)
+    assert info.value.fields == {"reprint_reason": "required"}
+    ctx.documents.record_print(
+        doc, printer="motcua-pdf", outcome="sent", clerk=admin, reprint_reason="Kẹt giấy"
+    )
+    history = ctx.documents.print_history(dossier.id)
+    assert [(j.outcome, j.reprint_reason) for j in history] == [
+        ("failed", None),
+        ("sent", None),
+        ("sent", "Kẹt giấy"),
+    ]
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        kinds = [e.kind for e in uow.outbox.for_aggregate(dossier.sync_id)]
+        assert kinds == ["dossier.received"] + ["print.recorded"] * 3
+        assert uow.audit.verify().ok

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from datetime import datetime
+
+import pytest
+
+from motcua_desk.bootstrap import build_context
+from motcua_desk.config import AppPaths
+from motcua_desk.domain.dossier import ReturnMethod, Status
+from motcua_desk.domain.errors import ValidationFailedError
+from motcua_desk.services.clock import OFFICE_TZ
+from motcua_desk.services.reception import IntakeDraft
+
+from .conftest import HOA, UNIT, FakeClock
+
+HEALTH_CARD = "1.014137"  # 5 working days, no papers listed
+BIRTH = "1.001193"  # same day, two papers
+
+
+def test_receive_assigns_code_due_date_and_writes_outbox_and_audit(ctx, admin) -> None:
+    d1 = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    d2 = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    assert d1.code == "000.00.06.H56-231027-0001"
+    assert d2.code == "000.00.06.H56-231027-0002"
+    # domain.md §4 example 1: Fri 27/10/2023 09:32 + 5 working days -> 03/11/2023, 9 o'clock.
+    assert d1.due_at == datetime(2023, 11, 3, 9, 0, tzinfo=OFFICE_TZ)
+    assert d1.status is Status.RECEIVED
+    assert ctx.reception.get_by_code(d1.code) == d1
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001 - inspect the stored rows
+        events = uow.outbox.pending(100)
+        assert [e.aggregate_id for e in events] == [d1.sync_id, d2.sync_id]
+        assert events[0].payload["code"] == d1.code
+        assert uow.audit.verify().ok
+        assert [e.kind for e in uow.dossiers.timeline(d1.id)] == ["received"]
+
+
+def test_validation_lists_every_problem_and_saves_nothing(ctx, admin) -> None:
+    bad = replace(HOA, full_name=" ", id_number="12345", phone="abc", email="x@", address="")
+    draft = IntakeDraft(
+        BIRTH,
+        bad,
+        return_method=ReturnMethod.POST,
+        checklist=ctx.reception.checklist_for(ctx.catalogue.get(BIRTH)),
+    )
+    with pytest.raises(ValidationFailedError) as info:
+        ctx.reception.receive(draft, admin)
+    assert info.value.fields == {
+        "applicant.full_name": "required",
+        "applicant.id_number": "invalid_id_number:length",
+        "applicant.phone": "invalid_phone",
+        "applicant.email": "invalid_email",
+        "applicant.address": "required",
+        "return_address": "required",
+        "checklist": "incomplete_checklist",
+    }
+    assert ctx.reception.unprinted_receipts() == []
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        assert uow.dossiers.count() == 0 and uow.outbox.pending(10) == []
+
+
+def test_birth_year_must_match_the_id_number(ctx, admin) -> None:
+    draft = IntakeDraft(HEALTH_CARD, replace(HOA, birth_date=HOA.birth_date.replace(year=1996)))
+    assert ctx.reception.validate(draft) == {"applicant.birth_date": "birth_date_mismatch"}
+
+
+def test_same_day_procedure_with_ticked_checklist(ctx, admin) -> None:
+    items = ctx.reception.checklist_for(ctx.catalogue.get(BIRTH))
+    assert len(items) == 2 and not any(i.received for i in items)
+    ticked = tuple(replace(i, received=True) for i in items)
+    d = ctx.reception.receive(IntakeDraft(BIRTH, HOA, checklist=ticked), admin)
+    assert d.due_at == datetime(2023, 10, 27, 17, 0, tzinfo=OFFICE_TZ)
+    assert d.checklist == ticked
+
+
+def test_supplement_request_records_missing_papers(ctx, admin) -> None:
+    items = ctx.reception.checklist_for(ctx.catalogue.get(BIRTH))
+    draft = IntakeDraft(BIRTH, HOA, checklist=items)
+    with pytest.raises(ValidationFailedError) as info:
+        ctx.reception.request_supplement(draft, admin, (), "")
+    assert info.value.fields == {"missing": "required"}
+    d = ctx.reception.request_supplement(draft, admin, (items[1].name,), "Thiếu giấy chứng sinh")
+    assert d.status is Status.SUPPLEMENT and d.due_at is None
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        (event,) = uow.dossiers.timeline(d.id)
+    assert event.detail["missing"] == [items[1].name]
+
+
+def test_refusal_needs_a_reason(ctx, admin) -> None:
+    draft = IntakeDraft(HEALTH_CARD, HOA)
+    with pytest.raises(ValidationFailedError) as info:
+        ctx.reception.refuse(draft, admin, "  ")
+    assert info.value.fields == {"reason": "required"}
+    d = ctx.reception.refuse(draft, admin, "Không thuộc thẩm quyền")
+    assert d.status is Status.REFUSED
+
+
+def test_text_is_stored_nfc(ctx, admin) -> None:
+    nfd = replace(HOA, full_name=unicodedata.normalize("NFD", "Nguyễn Thị Hằng"))
+    d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, nfd), admin)
+    assert d.applicant.full_name == "Nguyễn Thị Hằng"
+    assert unicodedata.is_normalized("NFC", ctx.reception.get_by_code(d.code).applicant.full_name)
+
+
+def test_due_date_across_tet_2026(tmp_path) -> None:
+    clock = FakeClock(datetime(2026, 2, 12, 10, 15, tzinfo=OFFICE_TZ))
+    ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"), clock)
+    admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
+    d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    assert d.due_at == datetime(2026, 2, 26, 10, 0, tzinfo=OFFICE_TZ)  # domain.md §4 example 2
+    assert d.code.endswith("-260212-0001")
+
+
+def test_unknown_processing_time_blocks_receipt(ctx, admin) -> None:
+    assert ctx.reception.validate(IntakeDraft("1.004873", HOA)) == {
+        "procedure": "unknown_processing_time"
+    }
