@@ -304,9 +304,12 @@ def signatures(
 
 
 def grid_table(
-    rows: list[list[Any]], col_widths: Sequence[float], *, repeat_rows: int = 1
+    rows: list[list[Any]], col_widths: Sequence[float], styles: Styles, *, repeat_rows: int = 1
 ) -> Table:
-    """A ruled table that splits across pages and repeats its header rows."""
+    """A ruled table that splits across pages and repeats its header rows.
+
+    Plain-string cells use the bundled serif too (reportlab's default would pull in Helvetica).
+    """
     return Table(
         rows,
         colWidths=list(col_widths),
@@ -314,6 +317,7 @@ def grid_table(
         style=TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("FONTNAME", (0, 0), (-1, -1), styles.fonts.serif),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2),

@@ -118,7 +118,7 @@ def build(data: ControlSlipData, s: c.Styles, page: c.Page) -> list[Flowable]:
             ]
         )
     w = page.frame_width
-    out.append(c.grid_table(rows, [w * 0.24, w * 0.42, w * 0.18, w * 0.16]))
+    out.append(c.grid_table(rows, [w * 0.24, w * 0.42, w * 0.18, w * 0.16], s))
     return out
 
 

@@ -98,7 +98,7 @@ def build(data: LedgerData, s: c.Styles, page: c.Page) -> list[Flowable]:
             ]
         )
     scale = page.frame_width / (sum(_WIDTHS_MM) * mm)
-    out.append(c.grid_table(rows, [w * mm * scale for w in _WIDTHS_MM], repeat_rows=1))
+    out.append(c.grid_table(rows, [w * mm * scale for w in _WIDTHS_MM], s, repeat_rows=1))
     return out
 
 

@@ -119,7 +119,7 @@ def build(data: PostalHandoverData, s: c.Styles, page: c.Page) -> list[Flowable]
         ]
     )
     fractions = (0.05, 0.21, 0.17, 0.17, 0.16, 0.07, 0.07, 0.1)
-    out.append(c.grid_table(rows, [page.frame_width * f for f in fractions]))
+    out.append(c.grid_table(rows, [page.frame_width * f for f in fractions], s))
     out.append(
         c.field(
             "Tổng số hồ sơ",

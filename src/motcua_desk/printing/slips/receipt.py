@@ -105,7 +105,7 @@ def papers_flowables(
             + [c.p(v, s.cell_center) for v in (orig, cert, copy)]
         )
     w = page.frame_width
-    return [c.grid_table(rows, [8 * mm, w - 8 * mm - 45 * mm, 15 * mm, 15 * mm, 15 * mm])]
+    return [c.grid_table(rows, [8 * mm, w - 8 * mm - 45 * mm, 15 * mm, 15 * mm, 15 * mm], s)]
 
 
 def qr_column(payload: str, styles: c.Styles, page: c.Page) -> tuple[list[Flowable], float]:
