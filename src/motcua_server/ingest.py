@@ -226,6 +226,8 @@ def _apply(s: Session, unit: Unit, event: p.OutboxEvent) -> str | None:
 def _apply_received(
     s: Session, unit: Unit, event: p.OutboxEvent, body: p.DossierReceived
 ) -> str | None:
+    if body.sync_id != event.aggregate_id:
+        raise _Rejected("invalid_payload:$.payload.sync_id:aggregate_mismatch")
     if body.agency_id != unit.agency_id:
         raise _Rejected("wrong_unit")
     existing = s.scalars(

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sync_support import AGENCY_A, AGENCY_B, DAY, VN, Server
+from sync_support import AGENCY_A, AGENCY_B, DAY, VN, Server, make_dossier
 
-from motcua_desk.domain.dossier import Channel, Status
+from motcua_desk.domain.dossier import Status
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.errors import AuthError, ConflictError
 from motcua_server import admin
@@ -23,23 +23,9 @@ AT = datetime(2026, 3, 10, 9, 30, tzinfo=VN)
 def received_event(
     agency: str, code: str, *, provisional: bool = False, seq: int = 1, agg: str | None = None
 ) -> p.OutboxEvent:
-    payload = p.DossierReceived(
-        agency,
-        code,
-        provisional,
-        "2.000815",
-        "Chứng thực bản sao",
-        "Lê Thị Hoa",
-        "038195001234",
-        AT,
-        None,
-        Status.RECEIVED,
-        Channel.IN_PERSON,
-        {},
-    ).to_dict()
-    return p.OutboxEvent(
-        str(uuid.uuid4()), seq, p.KIND_RECEIVED, agg or str(uuid.uuid4()), AT, payload
-    )
+    agg = agg or str(uuid.uuid4())
+    payload = p.dossier_received_payload(make_dossier(agg, agency, code, AT, provisional))
+    return p.OutboxEvent(str(uuid.uuid4()), seq, p.KIND_RECEIVED, agg, AT, payload)
 
 
 def status_event(

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from motcua_desk.domain.codes import format_provisional
-from motcua_desk.domain.dossier import Channel, Status
+from motcua_desk.domain.dossier import Dossier, Person, Status
 from motcua_desk.sync import protocol as p
 from motcua_server import admin
 from motcua_server.app import create_app
@@ -30,6 +30,23 @@ VN = timezone(timedelta(hours=7))
 DAY = date(2026, 3, 10)
 AGENCY_A = "000.00.06.H56"
 AGENCY_B = "000.00.07.H56"
+
+
+def make_dossier(
+    sync_id: str, agency_id: str, code: str, received_at: datetime, provisional: bool = False
+) -> Dossier:
+    return Dossier(
+        sync_id=sync_id,
+        code=code,
+        agency_id=agency_id,
+        procedure_code="2.000815",
+        procedure_name="Chứng thực bản sao từ bản chính",
+        applicant=Person("Lê Thị Hoa", "038195001234"),
+        received_at=received_at,
+        due_at=None,
+        status=Status.RECEIVED,
+        provisional_code=provisional,
+    )
 
 
 class AsgiSyncTransport(httpx.BaseTransport):
@@ -141,27 +158,16 @@ class LiteStore:
                 db.execute("UPDATE blocks SET next=next+1 WHERE rowid=?", (row[0],))
                 code, provisional = p.format_code(self.agency_id, day, row[1]), False
             else:
-                n = db.execute("SELECT COUNT(*) FROM dossiers WHERE provisional=1").fetchone()[0]
+                n = db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0]
                 code = format_provisional(self.agency_id, day, self.device_no, n + 1)
                 provisional = True
             db.execute(
                 "INSERT INTO dossiers (sync_id, code, provisional, status) VALUES (?,?,?,?)",
                 (sync_id, code, int(provisional), int(Status.RECEIVED)),
             )
-            payload = p.DossierReceived(
-                self.agency_id,
-                code,
-                provisional,
-                "2.000815",
-                "Chứng thực bản sao",
-                "Lê Thị Hoa",
-                "038195001234",
-                received_at,
-                None,
-                Status.RECEIVED,
-                Channel.IN_PERSON,
-                {},
-            ).to_dict()
+            payload = p.dossier_received_payload(
+                make_dossier(sync_id, self.agency_id, code, received_at, provisional)
+            )
             self._append(db, p.KIND_RECEIVED, sync_id, received_at, payload)
             db.execute("COMMIT")
         except BaseException:

@@ -24,13 +24,13 @@ AT = datetime(2026, 3, 10, 9, 30, tzinfo=VN)
 
 def received(**over: Any) -> dict[str, Any]:
     base = {
+        "sync_id": AGG,
         "agency_id": "000.00.06.H56",
         "code": "000.00.06.H56-260310-0001",
-        "provisional": False,
+        "provisional_code": False,
         "procedure_code": "2.000815",
         "procedure_name": "Chứng thực bản sao",
-        "applicant_name": "Lê Thị Hoa",
-        "applicant_id_number": "038195001234",
+        "applicant": {"full_name": "Lê Thị Hoa", "id_number": "038195001234"},
         "received_at": AT.isoformat(),
         "due_at": None,
         "status": 2,
@@ -210,7 +210,7 @@ def test_check_version_accepts_current() -> None:
 
 def test_received_payload_valid_and_nfc() -> None:
     nfd = "Le\u0302\u0301 Thi\u0323 Hoa"
-    body = p.validate_payload(p.KIND_RECEIVED, received(applicant_name=nfd))
+    body = p.validate_payload(p.KIND_RECEIVED, received(applicant={"full_name": nfd}))
     assert isinstance(body, p.DossierReceived)
     assert body.applicant_name == "Lế Thị Hoa"
     assert body.status is Status.RECEIVED
@@ -222,12 +222,19 @@ def test_received_payload_valid_and_nfc() -> None:
         ({"code": "000.00.06.H56-260311-0001"}, "$.payload.code", "date_mismatch"),
         ({"code": "000.00.07.H56-260310-0001"}, "$.payload.code", "agency_mismatch"),
         ({"code": "rubbish"}, "$.payload.code", "bad_code"),
-        ({"code": "000.00.06.H56-260310-T02-0001"}, "$.payload.provisional", "mismatch"),
-        ({"provisional": True}, "$.payload.provisional", "mismatch"),
+        ({"code": "000.00.06.H56-260310-T02-0001"}, "$.payload.provisional_code", "mismatch"),
+        ({"provisional_code": True}, "$.payload.provisional_code", "mismatch"),
+        ({"provisional_code": "no"}, "$.payload.provisional_code", "not_boolean"),
+        ({"sync_id": "x"}, "$.payload.sync_id", "not_uuid"),
+        ({"applicant": "Hoa"}, "$.payload.applicant", "not_object"),
+        ({"applicant": {"full_name": "A", "sex": "x"}}, "$.payload.applicant.sex", "unknown_value"),
+        ({"applicant": {"name": "A"}}, "$.payload.applicant.full_name", "missing"),
+        ({"checklist": [1]}, "$.payload.checklist[0]", "not_object"),
+        ({"regime": "ND1"}, "$.payload.regime", "unknown_value"),
         ({"status": 11}, "$.payload.status", "out_of_range"),
         ({"channel": 4}, "$.payload.channel", "out_of_range"),
-        ({"applicant_name": ""}, "$.payload.applicant_name", "bad_length"),
-        ({"applicant_name": "x" * 201}, "$.payload.applicant_name", "bad_length"),
+        ({"applicant": {"full_name": ""}}, "$.payload.applicant.full_name", "bad_length"),
+        ({"applicant": {"full_name": "x" * 201}}, "$.payload.applicant.full_name", "bad_length"),
         ({"due_at": "soon"}, "$.payload.due_at", "not_datetime"),
         ({"return_method": "drone"}, "$.payload.return_method", "unknown_value"),
         ({"secret": 1}, "$.payload.secret", "unknown_field"),
@@ -241,7 +248,7 @@ def test_received_payload_malformed(over: dict[str, Any], path: str, reason: str
 
 def test_provisional_received_payload() -> None:
     body = p.validate_payload(
-        p.KIND_RECEIVED, received(code="000.00.06.H56-260310-T02-0001", provisional=True)
+        p.KIND_RECEIVED, received(code="000.00.06.H56-260310-T02-0001", provisional_code=True)
     )
     assert isinstance(body, p.DossierReceived) and body.provisional
 
@@ -308,3 +315,29 @@ def test_wire_modules_use_only_the_standard_library() -> None:
                     )
                 )
                 assert ok, f"{name} imports {mod}"
+
+
+def test_payload_of_the_desk_reception_service_validates() -> None:
+    """The desk's own outbox shape (services.payloads) is what the server accepts."""
+    from sync_support import make_dossier
+
+    from motcua_desk.domain.dossier import ChecklistItem, Person
+    from motcua_desk.services.payloads import dossier_payload
+
+    d = make_dossier(AGG, "000.00.06.H56", "000.00.06.H56-260310-T03-0002", AT, True)
+    from dataclasses import replace
+
+    d = replace(
+        d,
+        submitter=Person("Trần Văn Nam", "001090001234", phone="0912345678"),
+        checklist=(ChecklistItem("Tờ khai"),),
+        due_at=AT + timedelta(days=3),
+    )
+    for payload in (
+        dossier_payload(d) | {"event": "received", "detail": {"processing_days": 3}},
+        p.dossier_received_payload(d),
+    ):
+        body = p.validate_payload(p.KIND_RECEIVED, payload)
+        assert isinstance(body, p.DossierReceived)
+        assert body.provisional and body.sync_id == AGG
+    assert dossier_payload(d) == p.dossier_received_payload(d)

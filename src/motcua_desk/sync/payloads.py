@@ -11,17 +11,19 @@ from datetime import date, datetime
 from typing import Any
 
 from motcua_desk.domain.codes import parse_any_dossier_code
-from motcua_desk.domain.dossier import Channel, Dossier, ReturnMethod, Status
+from motcua_desk.domain.dossier import Channel, Dossier, Person, ReturnMethod, Status
 from motcua_desk.domain.errors import InvalidDossierCodeError
 from motcua_desk.domain.text import normalize
 from motcua_desk.sync.validation import (
     as_bool,
     as_datetime,
     as_int,
+    as_list,
     as_obj,
     as_opt_datetime,
     as_opt_str,
     as_str,
+    as_uuid,
     exact_keys,
     fail,
 )
@@ -32,10 +34,6 @@ KIND_UPDATED = "dossier.updated"
 
 #: Fields a ``dossier.updated`` event may change.
 UPDATABLE_FIELDS = frozenset({"due_at", "note", "return_method", "return_address", "fee_vnd"})
-
-_RECEIVED_OPTIONAL = frozenset(
-    {"note", "fee_vnd", "return_method", "return_address", "clerk_username", "sets_count"}
-)
 
 
 def parse_code(code: str, path: str = "code") -> tuple[str, date, int]:
@@ -63,61 +61,89 @@ def _status(value: object, path: str) -> Status:
     return Status(n)
 
 
+_RECEIVED_REQUIRED = {
+    "sync_id",
+    "agency_id",
+    "code",
+    "provisional_code",
+    "procedure_code",
+    "procedure_name",
+    "applicant",
+    "received_at",
+    "due_at",
+    "status",
+    "channel",
+}
+_RECEIVED_OPTIONAL = frozenset(
+    {
+        "submitter",
+        "checklist",
+        "return_method",
+        "return_address",
+        "sets_count",
+        "fee_vnd",
+        "clerk",
+        "regime",
+        "note",
+        "event",
+        "detail",
+    }
+)
+_PERSON_KEYS = {"full_name"}
+_PERSON_OPTIONAL = frozenset(
+    {"id_number", "birth_date", "sex", "phone", "email", "address", "kind"}
+)
+_REGIMES = frozenset({"ND61_2018", "ND118_2025"})
+
+
+def _person(value: object, path: str) -> dict[str, Any]:
+    d = as_obj(value, path)
+    exact_keys(d, path, _PERSON_KEYS, _PERSON_OPTIONAL)
+    out: dict[str, Any] = {"full_name": _text(d["full_name"], f"{path}.full_name", 200)}
+    for key in ("id_number", "phone", "email", "address"):
+        if key in d:
+            out[key] = normalize(as_opt_str(d[key], f"{path}.{key}", max_len=500) or "")
+    if "birth_date" in d:
+        out["birth_date"] = as_opt_str(d["birth_date"], f"{path}.birth_date", max_len=10)
+    if "sex" in d:
+        sex = as_opt_str(d["sex"], f"{path}.sex", max_len=10)
+        if sex not in (None, "male", "female"):
+            raise fail(f"{path}.sex", "unknown_value")
+        out["sex"] = sex
+    if "kind" in d:
+        out["kind"] = as_int(d["kind"], f"{path}.kind", lo=1, hi=4)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class DossierReceived:
-    """Payload of ``dossier.received``; ``provisional`` marks a code the server must replace."""
+    """Payload of ``dossier.received``: the dossier's full state at intake.
 
+    ``provisional`` (wire key ``provisional_code``) marks a code the server must replace. The
+    typed fields are the ones the server checks; ``data`` is the whole validated payload (NFC).
+    """
+
+    sync_id: str
     agency_id: str
     code: str
     provisional: bool
     procedure_code: str
     procedure_name: str
     applicant_name: str
-    applicant_id_number: str
     received_at: datetime
     due_at: datetime | None
     status: Status
     channel: Channel
-    extra: dict[str, Any]
+    data: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "agency_id": self.agency_id,
-            "code": self.code,
-            "provisional": self.provisional,
-            "procedure_code": self.procedure_code,
-            "procedure_name": self.procedure_name,
-            "applicant_name": self.applicant_name,
-            "applicant_id_number": self.applicant_id_number,
-            "received_at": self.received_at.isoformat(),
-            "due_at": None if self.due_at is None else self.due_at.isoformat(),
-            "status": int(self.status),
-            "channel": int(self.channel),
-            **self.extra,
-        }
+        return dict(self.data)
 
     @classmethod
     def from_dict(cls, value: object, path: str = "$.payload") -> DossierReceived:
         d = as_obj(value, path)
-        exact_keys(
-            d,
-            path,
-            {
-                "agency_id",
-                "code",
-                "provisional",
-                "procedure_code",
-                "procedure_name",
-                "applicant_name",
-                "applicant_id_number",
-                "received_at",
-                "due_at",
-                "status",
-                "channel",
-            },
-            _RECEIVED_OPTIONAL,
-        )
-        provisional = as_bool(d["provisional"], f"{path}.provisional")
+        exact_keys(d, path, _RECEIVED_REQUIRED, _RECEIVED_OPTIONAL)
+        provisional = as_bool(d["provisional_code"], f"{path}.provisional_code")
         code = as_str(d["code"], f"{path}.code", max_len=60)
         agency = as_str(d["agency_id"], f"{path}.agency_id", max_len=35)
         received_at = as_datetime(d["received_at"], f"{path}.received_at")
@@ -126,31 +152,64 @@ class DossierReceived:
         except InvalidDossierCodeError as exc:
             raise fail(f"{path}.code", "bad_code") from exc
         if parts.provisional != provisional:
-            raise fail(f"{path}.provisional", "mismatch")
+            raise fail(f"{path}.provisional_code", "mismatch")
         if parts.agency_id != agency:
             raise fail(f"{path}.code", "agency_mismatch")
         if parts.day != received_at.date():
             raise fail(f"{path}.code", "date_mismatch")
-        channel_n = as_int(d["channel"], f"{path}.channel", lo=1, hi=3)
-        extra: dict[str, Any] = {}
+        applicant = _person(d["applicant"], f"{path}.applicant")
+        data: dict[str, Any] = {
+            "sync_id": as_uuid(d["sync_id"], f"{path}.sync_id"),
+            "agency_id": agency,
+            "code": code,
+            "provisional_code": provisional,
+            "procedure_code": as_str(d["procedure_code"], f"{path}.procedure_code", max_len=60),
+            "procedure_name": _text(d["procedure_name"], f"{path}.procedure_name", 1000),
+            "applicant": applicant,
+            "received_at": d["received_at"],
+            "due_at": d["due_at"],
+            "status": _status(d["status"], f"{path}.status"),
+            "channel": as_int(d["channel"], f"{path}.channel", lo=1, hi=3),
+        }
+        due_at = as_opt_datetime(d["due_at"], f"{path}.due_at")
         for key in _RECEIVED_OPTIONAL & d.keys():
-            extra[key] = _extra(key, d[key], f"{path}.{key}")
+            data[key] = _optional(key, d[key], f"{path}.{key}")
         return cls(
+            sync_id=data["sync_id"],
             agency_id=agency,
             code=code,
             provisional=provisional,
-            procedure_code=as_str(d["procedure_code"], f"{path}.procedure_code", max_len=60),
-            procedure_name=_text(d["procedure_name"], f"{path}.procedure_name", 1000),
-            applicant_name=_text(d["applicant_name"], f"{path}.applicant_name", 200),
-            applicant_id_number=as_str(
-                d["applicant_id_number"], f"{path}.applicant_id_number", max_len=20, min_len=0
-            ),
+            procedure_code=data["procedure_code"],
+            procedure_name=data["procedure_name"],
+            applicant_name=applicant["full_name"],
             received_at=received_at,
-            due_at=as_opt_datetime(d["due_at"], f"{path}.due_at"),
-            status=_status(d["status"], f"{path}.status"),
-            channel=Channel(channel_n),
-            extra=extra,
+            due_at=due_at,
+            status=Status(data["status"]),
+            channel=Channel(data["channel"]),
+            data={**data, "status": int(data["status"])},
         )
+
+
+def _optional(key: str, value: object, path: str) -> Any:
+    if key == "submitter":
+        return None if value is None else _person(value, path)
+    if key == "checklist":
+        items = as_list(value, path, 200)
+        for i, item in enumerate(items):
+            as_obj(item, f"{path}[{i}]")
+        return items
+    if key == "detail":
+        return as_obj(value, path)
+    if key == "event":
+        return as_str(value, path, max_len=50)
+    if key == "regime":
+        regime = as_str(value, path, max_len=20)
+        if regime not in _REGIMES:
+            raise fail(path, "unknown_value")
+        return regime
+    if key == "clerk":
+        return normalize(as_str(value, path, max_len=64, min_len=0))
+    return _extra(key, value, path)
 
 
 def _extra(key: str, value: object, path: str) -> Any:
@@ -232,30 +291,54 @@ def validate_payload(kind: str, payload: object) -> DossierPayload | None:
     return None
 
 
+def _person_dict(p: Person | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {
+        "full_name": p.full_name,
+        "id_number": p.id_number,
+        "birth_date": None if p.birth_date is None else p.birth_date.isoformat(),
+        "sex": p.sex.value if p.sex else None,
+        "phone": p.phone,
+        "email": p.email,
+        "address": p.address,
+        "kind": int(p.kind),
+    }
+
+
 def dossier_received_payload(d: Dossier) -> dict[str, Any]:
-    """The ``dossier.received`` payload of a stored dossier (written with it to the outbox)."""
-    extra: dict[str, Any] = {
-        "note": d.note,
-        "fee_vnd": d.fee_vnd,
+    """The ``dossier.received`` payload of a dossier (same shape as ``services.payloads``)."""
+    return {
+        "sync_id": d.sync_id,
+        "code": d.code,
+        "provisional_code": d.provisional_code,
+        "agency_id": d.agency_id,
+        "procedure_code": d.procedure_code,
+        "procedure_name": d.procedure_name,
+        "status": int(d.status),
+        "channel": int(d.channel),
         "return_method": d.return_method.value,
         "return_address": d.return_address,
-        "clerk_username": d.clerk_username,
+        "received_at": d.received_at.isoformat(),
+        "due_at": None if d.due_at is None else d.due_at.isoformat(),
+        "applicant": _person_dict(d.applicant),
+        "submitter": _person_dict(d.submitter),
+        "checklist": [
+            {
+                "name": i.name,
+                "form": i.form.value,
+                "copies": i.copies,
+                "required": i.required,
+                "received": i.received,
+            }
+            for i in d.checklist
+        ],
         "sets_count": d.sets_count,
+        "fee_vnd": d.fee_vnd,
+        "clerk": d.clerk_username,
+        "regime": d.regime.value,
+        "note": d.note,
     }
-    return DossierReceived(
-        agency_id=d.agency_id,
-        code=d.code,
-        provisional=d.provisional_code,
-        procedure_code=d.procedure_code,
-        procedure_name=d.procedure_name,
-        applicant_name=d.applicant.full_name,
-        applicant_id_number=d.applicant.id_number,
-        received_at=d.received_at,
-        due_at=d.due_at,
-        status=d.status,
-        channel=d.channel,
-        extra=extra,
-    ).to_dict()
 
 
 def status_changed_payload(
