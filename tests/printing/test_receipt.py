@@ -223,3 +223,31 @@ def test_code128_bars_are_vector_and_wide_enough(data, fonts) -> None:  # type: 
     narrowest_mm = min(bars) / 72 * 25.4
     assert narrowest_mm >= 0.33
     assert narrowest_mm == pytest.approx(25.4 / 75, abs=0.002)
+
+
+def test_same_bytes_across_processes(data, fonts) -> None:  # type: ignore[no-untyped-def]
+    """The archive keeps the sha256: hash seeds and process state must not change the bytes."""
+    import pickle
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[2] / "src"
+    script = (
+        "import hashlib, pickle, sys\n"
+        "from motcua_desk.printing.slips import receipt\n"
+        "data = pickle.loads(sys.stdin.buffer.read())\n"
+        "print(hashlib.sha256(receipt.render(data)).hexdigest())\n"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", script],
+            input=pickle.dumps(data),
+            capture_output=True,
+            check=True,
+            env={"PYTHONPATH": str(src), "PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            timeout=60,
+        )
+        digests.add(out.stdout.decode().strip())
+    assert digests == {hashlib.sha256(receipt.render(data, fonts=fonts)).hexdigest()}
