@@ -33,7 +33,6 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication
     from tests.ui import fakes
 
-    fakes.ensure_service_modules()
     from motcua_desk.ui.print_flow import PrintFlow
     from motcua_desk.ui.screens.intake.controller import IntakeController
     from motcua_desk.ui.tasks import TaskRunner

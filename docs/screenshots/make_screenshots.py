@@ -19,7 +19,6 @@ def main() -> None:
     from motcua_desk.ui.fonts import apply_app_font
     from tests.ui import fakes
 
-    fakes.ensure_service_modules()
     from motcua_desk.ui.app import create_main_window
 
     app = QApplication.instance() or QApplication([])

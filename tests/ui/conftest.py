@@ -14,8 +14,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from . import fakes
 
-fakes.ensure_service_modules()
-
 
 def type_text(widget: QWidget, text: str) -> None:
     """Type any text (Vietnamese too) as key events carrying the text (toolchain.md §3)."""

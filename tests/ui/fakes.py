@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
-import types
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,59 +15,14 @@ from typing import Any
 
 from motcua_desk.config import AppPaths, Settings
 from motcua_desk.domain.dossier import (
-    Channel,
     ChecklistItem,
     Dossier,
-    Person,
     ReturnMethod,
     Status,
 )
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.procedure import Procedure, RequiredDocument
 from motcua_desk.domain.text import search_key
-
-
-def ensure_service_modules() -> None:
-    """Until the lead's services land, register stand-ins for the two types the UI imports.
-
-    Only used when ``motcua_desk.services.reception`` / ``.accounts`` cannot be imported.
-    """
-    try:
-        import motcua_desk.services.accounts  # noqa: F401
-        import motcua_desk.services.reception  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        return
-
-    @dataclass(frozen=True)
-    class IntakeDraft:
-        procedure_code: str
-        applicant: Person
-        submitter: Person | None = None
-        channel: Channel = Channel.IN_PERSON
-        return_method: ReturnMethod = ReturnMethod.COUNTER
-        return_address: str = ""
-        checklist: tuple[ChecklistItem, ...] = ()
-        sets_count: int = 1
-        note: str = ""
-        received_at: datetime | None = None
-
-    @dataclass(frozen=True)
-    class UnitSetup:
-        agency_id: str
-        agency_name: str
-        managing_body: str
-        counter_name: str
-        place_name: str
-        province: str
-
-    reception = types.ModuleType("motcua_desk.services.reception")
-    reception.IntakeDraft = IntakeDraft  # type: ignore[attr-defined]
-    accounts = types.ModuleType("motcua_desk.services.accounts")
-    accounts.UnitSetup = UnitSetup  # type: ignore[attr-defined]
-    sys.modules.setdefault("motcua_desk.services.reception", reception)
-    sys.modules.setdefault("motcua_desk.services.accounts", accounts)
 
 
 class AuthFailedError(DomainError):

@@ -126,3 +126,11 @@ def test_fee_and_duration() -> None:
     assert strings.format_duration(None, "same_day") == "Trong ngày"
     assert strings.format_duration(0, "working_days") == "Trong ngày"
     assert strings.format_duration(None, "working_days") == "Chưa rõ"
+
+
+def test_levels_and_service_field_codes() -> None:
+    assert strings.level_label("commune") == "Cấp xã"
+    assert strings.level_label("province/commune") == "Cấp tỉnh, cấp xã"
+    assert strings.level_label("Cấp huyện") == "Cấp huyện"
+    for code in ("sex_mismatch", "future_date", "unknown_processing_time", "weak_password"):
+        assert "Giá trị không hợp lệ" not in strings.field_error("x", code)

@@ -27,6 +27,15 @@ FIELD_LABELS: dict[str, str] = {
     "return_address": "Địa chỉ nhận kết quả",
     "checklist": "Giấy tờ",
     "reason": "Lý do",
+    "missing": "Giấy tờ cần bổ sung",
+    "reprint_reason": "Lý do in lại",
+    "sets_count": "Số bộ hồ sơ",
+    "full_name": "Họ và tên",
+    "admin_username": "Tên đăng nhập",
+    "admin_full_name": "Họ và tên",
+    "counter_name": "Tên quầy",
+    "managing_body": "Cơ quan chủ quản",
+    "place_name": "Địa danh",
     "username": "Tên đăng nhập",
     "password": "Mật khẩu",
     "agency_id": "Mã đơn vị",
@@ -52,6 +61,13 @@ FIELD_ERRORS: dict[str, str] = {
     "invalid_email": "Địa chỉ thư điện tử không hợp lệ.",
     "incomplete_checklist": "Chưa nhận đủ giấy tờ bắt buộc; hãy đánh dấu hoặc lập phiếu bổ sung.",
     "birth_date_mismatch": "Ngày sinh không khớp với số định danh cá nhân.",
+    "sex_mismatch": "Giới tính không khớp với số định danh cá nhân.",
+    "future_date": "Ngày không được ở tương lai.",
+    "unknown_processing_time": "Thủ tục chưa có thời hạn giải quyết trong danh mục; "
+    "hãy báo quản trị cập nhật danh mục.",
+    "invalid_agency_id": "Mã đơn vị chỉ gồm chữ in hoa, chữ số và dấu chấm (ví dụ 000.00.06.H56).",
+    "invalid_username": "Tên đăng nhập chỉ gồm chữ không dấu, chữ số, dấu chấm hoặc gạch dưới.",
+    "weak_password": "Mật khẩu quá yếu (ít nhất 8 ký tự).",
     "invalid_date": "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 15/06/1995.",
     "passwords_differ": "Hai lần nhập mật khẩu không giống nhau.",
     "password_too_short": "Mật khẩu phải có ít nhất 8 ký tự.",
@@ -109,6 +125,9 @@ ERRORS: dict[str, str] = {
     "unknown_scan": "Không nhận ra mã vừa quét: {text}",
     "print_failed": "In không thành công ({detail}). Hồ sơ đã được lưu và được đánh dấu “chưa in”.",
     "no_printer": "Chưa cấu hình máy in hoặc không tìm thấy máy in.",
+    "unit_not_configured": "Chưa thiết lập mã đơn vị nên chưa cấp được mã hồ sơ. Hãy liên hệ quản trị.",
+    "permission_denied": "Tài khoản của bạn không có quyền thực hiện thao tác này.",
+    "unknown_document": "Loại phiếu này chưa được hỗ trợ.",
     "already_running": "Phần mềm đang chạy với cùng cơ sở dữ liệu này.",
     "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
 }
@@ -191,6 +210,20 @@ TIME_UNITS = {
     "same_day": "Trong ngày",
 }
 SEX = {"male": "Nam", "female": "Nữ"}
+LEVELS = {
+    "central": "Cấp trung ương",
+    "province": "Cấp tỉnh",
+    "commune": "Cấp xã",
+    "province/commune": "Cấp tỉnh, cấp xã",
+    "central/province": "Cấp trung ương, cấp tỉnh",
+}
+
+
+def level_label(level: str) -> str:
+    """Vietnamese label of a catalogue agency level (stored as an English code)."""
+    return LEVELS.get(level, level) or "—"
+
+
 ROLES = {"clerk": "Cán bộ tiếp nhận", "supervisor": "Lãnh đạo", "admin": "Quản trị"}
 DOC_TYPES = {
     "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 PROCEDURE_COLUMNS: tuple[Column[Procedure], ...] = (
     Column("code", "Mã", lambda p: p.code),
     Column("name", "Tên thủ tục", lambda p: p.name),
-    Column("level", "Cấp", lambda p: p.level),
+    Column("level", "Cấp", lambda p: strings.level_label(p.level)),
 )
 
 
@@ -116,7 +116,7 @@ class IntakeController(QObject):
         self.procedure = procedure
         v.procedure_name.setText(f"{procedure.code} — {procedure.name}")
         v.detail_field.setText(procedure.field or "—")
-        v.detail_level.setText(procedure.level or "—")
+        v.detail_level.setText(strings.level_label(procedure.level))
         v.detail_fee.setText(strings.format_fee(procedure.fee_vnd))
         v.detail_time.setText(
             strings.format_duration(procedure.processing_days, procedure.time_unit.value)
