@@ -116,3 +116,17 @@ def test_unknown_processing_time_blocks_receipt(ctx, admin) -> None:
     assert ctx.reception.validate(IntakeDraft("1.004873", HOA)) == {
         "procedure": "unknown_processing_time"
     }
+
+
+def test_next_year_warning_until_an_approved_schedule_exists(ctx) -> None:
+    from datetime import date
+
+    from motcua_desk.domain.calendar import CalendarDay, DayKind
+
+    calendar = ctx.reception._calendar  # noqa: SLF001
+    assert not calendar.next_year_missing(date(2025, 12, 1))  # 2026 is in the bundled table
+    assert calendar.next_year_missing(date(2026, 12, 1))  # 2027 only computed by the package
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        uow.calendar.upsert(CalendarDay(date(2027, 2, 8), DayKind.HOLIDAY, "Tết Nguyên đán"))
+        uow.commit()
+    assert not calendar.next_year_missing(date(2026, 12, 1))

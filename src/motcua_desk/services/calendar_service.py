@@ -8,7 +8,7 @@ from datetime import date
 
 from motcua_desk.config import Settings
 from motcua_desk.domain.calendar import WorkCalendar
-from motcua_desk.services.calendar_seed import build_calendar, seed_days
+from motcua_desk.services.calendar_seed import build_calendar, load_overrides, seed_days
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.uow import UnitOfWork
 
@@ -53,5 +53,15 @@ class CalendarService:
             return self._cached
 
     def next_year_missing(self, today: date) -> bool:
-        """True when next year's official schedule has not been entered yet."""
-        return (today.year + 1) not in self.calendar().years_covered
+        """True when next year's official schedule has not been approved yet.
+
+        Seeded days of a year outside the bundled override table come from the ``holidays``
+        package alone (lunar dates computed, swaps unknown), so they do not count as approved;
+        an entry typed in by an administrator does.
+        """
+        year = today.year + 1
+        if year in load_overrides().years:
+            return False
+        with self._uow_factory() as uow:
+            stored = uow.calendar.stored()
+        return not any(d.day.year == year and d.source == "admin" for d in stored)
