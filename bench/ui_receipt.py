@@ -2,7 +2,8 @@
 
 Drives ``IntakeController.save_and_print`` with a filled form and waits (event loop running)
 until the receipt PDF has been rendered and handed to the printer backend (a fake that just
-records it). Service side: the in-memory fakes plus the real Mẫu 01 renderer.
+records it). Real services (bootstrap.build_context) on a temporary SQLite database: the save
+is one transaction (dossier, code, outbox, audit), the render archives the PDF.
 Run: ``.venv/bin/python bench/ui_receipt.py [n]``.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -21,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
 def main() -> None:
+    from bench._ui_real import real_context
     from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication
     from tests.ui import fakes
@@ -31,15 +32,15 @@ def main() -> None:
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     _app = QApplication.instance() or QApplication([])
-    ctx = fakes.make_context(Path(tempfile.mkdtemp()))
+    ctx, user = real_context()
     runner = TaskRunner()
     backend = fakes.FakePrinterBackend()
-    flow = PrintFlow(ctx, runner, backend, fakes.CLERK)
-    intake = IntakeController(ctx, runner, flow, fakes.CLERK)
+    flow = PrintFlow(ctx, runner, backend, user)
+    intake = IntakeController(ctx, runner, flow, user)
     v = intake.view
     times: list[float] = []
     for i in range(n + 2):
-        intake.select_procedure_code("1.001193")
+        intake.select_procedure_code("2.000815")
         for row in range(v.checklist.count()):
             v.checklist.item(row).setCheckState(Qt.CheckState.Checked)
         v.full_name.setText(f"Nguyễn Thị Hằng {i}")

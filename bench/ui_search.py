@@ -2,8 +2,8 @@
 
 Types queries one character at a time into the intake screen's search box (the same
 ``textChanged`` -> ``IntakeController.search`` -> catalogue -> table model path the clerk uses)
-and times each keystroke until the table is updated. Uses the real CatalogueService when
-``motcua_desk.services`` provides one that can be built here, else the in-memory fake.
+and times each keystroke until the table is updated. Real services (bootstrap.build_context)
+on a temporary database holding 2,000 generated procedures plus the seed catalogue.
 Run: ``.venv/bin/python bench/ui_search.py``. Target: <= 10 ms per keystroke (p95).
 """
 
@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -30,6 +29,7 @@ QUERIES = (
 
 
 def main() -> None:
+    from bench._ui_real import real_context
     from PySide6.QtWidgets import QApplication
     from tests.ui import fakes
 
@@ -38,10 +38,10 @@ def main() -> None:
     from motcua_desk.ui.tasks import TaskRunner
 
     app = QApplication.instance() or QApplication([])
-    ctx = fakes.make_context(Path(tempfile.mkdtemp()), procedures=2000 - 3)
+    ctx, user = real_context(procedures=2000)
     runner = TaskRunner()
-    flow = PrintFlow(ctx, runner, fakes.FakePrinterBackend(), fakes.CLERK)
-    intake = IntakeController(ctx, runner, flow, fakes.CLERK)
+    flow = PrintFlow(ctx, runner, fakes.FakePrinterBackend(), user)
+    intake = IntakeController(ctx, runner, flow, user)
     intake.view.show()
     app.processEvents()
     per_key: list[float] = []
@@ -54,7 +54,7 @@ def main() -> None:
             per_key.append(time.perf_counter() - t0)
     per_key.sort()
     p95 = per_key[int(len(per_key) * 0.95) - 1]
-    print(f"ui_search: {len(ctx.catalogue.procedures)} procedures, {len(per_key)} keystrokes")
+    print(f"ui_search: {ctx.catalogue.count()} procedures, {len(per_key)} keystrokes")
     print(f"  median {statistics.median(per_key) * 1000:6.2f} ms")
     print(f"  p95    {p95 * 1000:6.2f} ms  (target <= 10 ms)")
     print(f"  max    {per_key[-1] * 1000:6.2f} ms")

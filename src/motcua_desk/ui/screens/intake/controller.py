@@ -60,9 +60,14 @@ class IntakeController(QObject):
         self.view = IntakeView(parent)
         self.model = procedure_model()
         self.view.procedure_table.setModel(self.model)
+        # Fixed widths: resizing to contents on every keystroke costs more than the search.
         header = self.view.procedure_table.horizontalHeader()
         header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        metrics = self.view.procedure_table.fontMetrics()
+        header.resizeSection(0, metrics.horizontalAdvance("0.000000.H00") + 12)
+        header.resizeSection(2, metrics.horizontalAdvance("Cấp tỉnh, cấp xã") + 12)
         self.procedure: Procedure | None = None
         self.saving = False
         self.confirm: Callable[[str], bool] = lambda text: dialogs.confirm(self.view, text)

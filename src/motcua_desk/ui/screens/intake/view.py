@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -72,10 +71,6 @@ class IntakeView(QWidget):
         self.procedure_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.procedure_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.procedure_table.verticalHeader().hide()
-        self.procedure_table.horizontalHeader().setStretchLastSection(True)
-        self.procedure_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents
-        )
         self.procedure_row = FieldRow(self.procedure_search, "procedure")
         self.rows["procedure"] = self.procedure_row
         self.procedure_name = QLabel("Chưa chọn thủ tục")
