@@ -29,7 +29,7 @@ QUERIES = (
 
 
 def main() -> None:
-    from bench._ui_real import real_context
+    from bench.ui_common import real_context
     from PySide6.QtWidgets import QApplication
     from tests.ui import fakes
 
