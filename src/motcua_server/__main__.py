@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--max-body-bytes", type=int, default=2 * 1024 * 1024)
+    serve.add_argument("--enrol-rate-limit", type=int, default=5, help="attempts/minute/address")
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     sub.add_parser("init-db", help="create or upgrade the schema")
@@ -67,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             from motcua_server.app import create_app
 
-            settings = ServerSettings(db_url=args.db_url, max_body_bytes=args.max_body_bytes)
+            settings = ServerSettings(
+                db_url=args.db_url,
+                max_body_bytes=args.max_body_bytes,
+                enrol_rate_limit=args.enrol_rate_limit,
+            )
             uvicorn.run(
                 create_app(settings, engine),
                 host=args.host,

@@ -71,9 +71,9 @@ class AsgiSyncTransport(httpx.BaseTransport):
 class Server:
     """A migrated SQLite server database and its app."""
 
-    def __init__(self, tmp: Path, settings: ServerSettings | None = None) -> None:
+    def __init__(self, tmp: Path, settings: ServerSettings | None = None, **kw: Any) -> None:
         url = f"sqlite:///{tmp / 'server.db'}"
-        self.settings = settings or ServerSettings(db_url=url)
+        self.settings = settings or ServerSettings(db_url=url, **kw)
         self.engine = make_engine(self.settings.db_url)
         upgrade(self.engine)
         self.app = create_app(self.settings, self.engine)
@@ -326,7 +326,8 @@ def start_server_process(db_url: str, port: int, timeout: float = 30.0) -> Any:
 
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "motcua_server", "--db-url", db_url, "serve", "--port", str(port)],
+        [sys.executable, "-m", "motcua_server", "--db-url", db_url, "serve", "--port", str(port)]
+        + ["--enrol-rate-limit", "1000"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
