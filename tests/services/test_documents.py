@@ -61,3 +61,20 @@ def test_print_ledger_and_unprinted_list(ctx, admin, dossier) -> None:
         kinds = [e.kind for e in uow.outbox.for_aggregate(dossier.sync_id)]
         assert kinds == ["dossier.received"] + ["print.recorded"] * 3
         assert uow.audit.verify().ok
+
+
+def test_same_day_procedure_prints_trong_ngay(ctx, admin) -> None:
+    from dataclasses import replace
+
+    birth = ctx.catalogue.get("1.001193")
+    papers = tuple(replace(i, received=True) for i in ctx.reception.checklist_for(birth))
+    dossier = ctx.reception.receive(IntakeDraft(birth.code, HOA, checklist=papers), admin)
+    lines = [
+        line.strip() for line in _text(ctx.documents.render("receipt", dossier).pdf).split("\n")
+    ]
+    assert "3. Thời gian giải quyết hồ sơ theo quy định: Trong ngày" in lines
+    assert (
+        "5. Thời gian trả kết quả giải quyết hồ sơ: Vào lúc 17 giờ 00 phút, ngày 27/10/2023"
+        in lines
+    )
+    assert not any("0 ngày làm việc" in line for line in lines)

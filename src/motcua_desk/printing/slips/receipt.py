@@ -148,6 +148,8 @@ def build(data: ReceiptData, styles: c.Styles, page: c.Page) -> list[Flowable]:
     out.append(c.field("2. Số lượng hồ sơ", f"{data.sets_count} bộ", s.left))
     if data.processing_days is not None:
         limit = f"{data.processing_days} {normalize(data.time_unit_label)}"
+        if data.processing_days == 0:
+            limit = "Trong ngày"  # same-day procedures (domain.md §3); "0 ngày" reads wrong
         out.append(c.field("3. Thời gian giải quyết hồ sơ theo quy định", limit, s.left))
     out.append(c.field("4. Thời gian nhận hồ sơ", c.fmt_datetime(data.received_at), s.left))
     out.append(
