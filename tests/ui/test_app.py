@@ -101,3 +101,74 @@ def test_second_instance_is_refused(qtbot: Any, tmp_path: Path) -> None:
         assert "đang chạy" in driver.seen[0]
     finally:
         guard.release()
+
+
+def test_start_gui_shows_login_before_the_context_is_ready(qtbot: Any, tmp_path: Path) -> None:
+    import threading
+
+    from motcua_desk.ui.app import start_gui
+
+    ctx = fakes.make_context(tmp_path)
+    release = threading.Event()
+
+    def build() -> Any:
+        assert release.wait(10)
+        return ctx
+
+    def early(d: Driver) -> bool:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog.objectName() != "login_dialog":
+            return False
+        d.seen.append(f"early:{dialog.ok_button.isEnabled()}:{dialog.unit_label.text()}")  # type: ignore[attr-defined]
+        release.set()
+        return True
+
+    def ready_then_login(d: Driver) -> bool:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or not dialog.ok_button.isEnabled():  # type: ignore[attr-defined]
+            return False
+        d.seen.append(dialog.unit_label.text())  # type: ignore[attr-defined]
+        return fill_login(d)
+
+    driver = Driver([early, ready_then_login, quit_from_main_window])
+    assert start_gui(ctx.paths.db_file, build, ["motcua"]) == 0
+    assert driver.seen[0] == "early:False:Đang mở cơ sở dữ liệu…"
+    assert "Quầy số 1" in driver.seen[1]
+
+
+def test_start_gui_build_failure_exits_with_message(qtbot: Any, tmp_path: Path) -> None:
+    from motcua_desk.config import ConfigError
+    from motcua_desk.ui.app import EXIT_START_FAILED, start_gui
+
+    def build() -> Any:
+        raise ConfigError(key="cutoff", value="25:00")
+
+    def dismiss(d: Driver) -> bool:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            return False
+        d.seen.append(box.text())
+        box.accept()
+        return True
+
+    driver = Driver([dismiss])
+    assert start_gui(tmp_path / "x.db", build, ["motcua"]) == EXIT_START_FAILED
+    assert "cutoff" in driver.seen[0]
+
+
+def test_start_gui_runs_first_run_wizard(qtbot: Any, tmp_path: Path) -> None:
+    from motcua_desk.ui.app import start_gui
+
+    ctx = fakes.make_context(tmp_path, first_run=True)
+
+    def cancel_wizard(d: Driver) -> bool:
+        wizard = QApplication.activeModalWidget()
+        if wizard is None or wizard.objectName() != "first_run_wizard":
+            return False
+        d.seen.append("wizard")
+        wizard.reject()
+        return True
+
+    driver = Driver([cancel_wizard])
+    assert start_gui(ctx.paths.db_file, lambda: ctx, ["motcua"]) == EXIT_CANCELLED
+    assert driver.seen == ["wizard"]

@@ -65,8 +65,13 @@ def printed_file(qtbot: Any, out_dir: Path, job_id: str) -> Path:
     pattern = f"*job_{job_number(job_id)}.pdf"
     found: list[Path] = []
 
+    def complete(path: Path) -> bool:
+        # cups-pdf creates the file before Ghostscript has finished writing it.
+        data = path.read_bytes()
+        return data.startswith(b"%PDF") and b"%%EOF" in data[-2048:]
+
     def ready() -> bool:
-        found[:] = [p for p in out_dir.rglob(pattern) if p.stat().st_size > 0]
+        found[:] = [p for p in out_dir.rglob(pattern) if complete(p)]
         return bool(found)
 
     qtbot.waitUntil(ready, timeout=60000)

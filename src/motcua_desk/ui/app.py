@@ -1,8 +1,11 @@
-"""Entry points the lead's bootstrap calls: ``run_gui`` and ``create_main_window``."""
+"""Entry points for the bootstrap: ``run_gui``, ``start_gui`` and ``create_main_window``."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
@@ -18,6 +21,7 @@ log = logging.getLogger(__name__)
 
 EXIT_ALREADY_RUNNING = 3
 EXIT_CANCELLED = 0
+EXIT_START_FAILED = 2
 
 _QT_LEVELS = {
     QtMsgType.QtDebugMsg: logging.DEBUG,
@@ -49,14 +53,20 @@ def ensure_app(argv: list[str]) -> QApplication:
     return app
 
 
+def first_run_if_needed(ctx: ContextPort) -> bool:
+    """Run the setup wizard when the unit or the first account is missing; False = cancelled."""
+    if not ctx.accounts.needs_first_run():
+        return True
+    from .screens.first_run.controller import FirstRunController
+
+    wizard = FirstRunController(ctx)
+    return wizard.view.exec() == QDialog.DialogCode.Accepted and wizard.admin is not None
+
+
 def login(ctx: ContextPort, runner: TaskRunner) -> Any:
     """First-run wizard when needed, then the login dialog. None if the clerk cancelled."""
-    if ctx.accounts.needs_first_run():
-        from .screens.first_run.controller import FirstRunController
-
-        wizard = FirstRunController(ctx)
-        if wizard.view.exec() != QDialog.DialogCode.Accepted or wizard.admin is None:
-            return None
+    if not first_run_if_needed(ctx):
+        return None
     from .screens.login.controller import LoginController
 
     controller = LoginController(ctx, runner)
@@ -65,29 +75,84 @@ def login(ctx: ContextPort, runner: TaskRunner) -> Any:
     return controller.user
 
 
-def run_gui(ctx: ContextPort, argv: list[str]) -> int:
-    """Create the QApplication, check single instance, log in, run the main window."""
+@contextmanager
+def _gui_session(argv: list[str], db_file: Path) -> Iterator[tuple[QApplication, Any, Any]]:
+    """QApplication, hooks, fonts and the single-instance guard; restores the hooks after."""
     app = ensure_app(argv)
     previous_handler = qInstallMessageHandler(_qt_message_handler)
     previous_hook = errors.install()
     family = apply_app_font(app)
     log.info("application font: %s", family or "<Qt default>")
-    guard = SingleInstanceGuard(ctx.paths.db_file, app)
+    guard = SingleInstanceGuard(db_file, app)
     runner = TaskRunner(app)
     try:
-        if not guard.acquire():
-            QMessageBox.information(None, strings.APP_TITLE, strings.ERRORS["already_running"])
-            return EXIT_ALREADY_RUNNING
-        user = login(ctx, runner)
-        if user is None:
-            return EXIT_CANCELLED
-        window = create_main_window(ctx, user, runner=runner)
-        guard.activation_requested.connect(window.raise_)
-        guard.activation_requested.connect(window.activateWindow)
-        window.showMaximized()
-        return int(app.exec())
+        yield app, guard, runner
     finally:
         runner.shutdown()
         guard.release()
         qInstallMessageHandler(previous_handler)
         errors.uninstall(previous_hook)
+
+
+def _run_main_window(app: QApplication, guard: Any, runner: TaskRunner, ctx: Any, user: Any) -> int:
+    window = create_main_window(ctx, user, runner=runner)
+    guard.activation_requested.connect(window.raise_)
+    guard.activation_requested.connect(window.activateWindow)
+    window.showMaximized()
+    return int(app.exec())
+
+
+def _already_running() -> int:
+    QMessageBox.information(None, strings.APP_TITLE, strings.ERRORS["already_running"])
+    return EXIT_ALREADY_RUNNING
+
+
+def run_gui(ctx: ContextPort, argv: list[str]) -> int:
+    """Create the QApplication, check single instance, log in, run the main window."""
+    with _gui_session(argv, ctx.paths.db_file) as (app, guard, runner):
+        if not guard.acquire():
+            return _already_running()
+        user = login(ctx, runner)
+        if user is None:
+            return EXIT_CANCELLED
+        return _run_main_window(app, guard, runner, ctx, user)
+
+
+def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: list[str]) -> int:
+    """Like :func:`run_gui`, but the login window shows at once while ``build_context``
+    (import, open and migrate the database, wire services) runs on the db lane.
+
+    The clerk can type meanwhile; the login button is enabled when the context is ready. A
+    failure to build it (bad settings, a newer schema, a locked database) is shown in
+    Vietnamese and the app exits with :data:`EXIT_START_FAILED`.
+    """
+    from .screens.login.controller import LoginController
+
+    with _gui_session(argv, db_file) as (app, guard, runner):
+        if not guard.acquire():
+            return _already_running()
+        controller = LoginController(None, runner)
+        failed: list[BaseException] = []
+
+        def on_ready(ctx: ContextPort) -> None:
+            if ctx.accounts.needs_first_run():
+                controller.view.hide()
+                if not first_run_if_needed(ctx):
+                    controller.view.reject()
+                    return
+                controller.view.show()
+            controller.set_context(ctx)
+
+        def on_failed(exc: BaseException) -> None:
+            failed.append(exc)
+            log.error("start failed", exc_info=(type(exc), exc, exc.__traceback__))
+            QMessageBox.critical(controller.view, strings.APP_TITLE, strings.exception_message(exc))
+            controller.view.reject()
+
+        runner.db(build_context, on_done=on_ready, on_error=on_failed)
+        accepted = controller.view.exec() == QDialog.DialogCode.Accepted
+        if failed:
+            return EXIT_START_FAILED
+        if not accepted or controller.ctx is None:
+            return EXIT_CANCELLED
+        return _run_main_window(app, guard, runner, controller.ctx, controller.user)

@@ -14,19 +14,29 @@ from motcua_desk.ui.tasks import TaskRunner
 
 from .view import LoginView
 
+STARTING_TEXT = "Đang mở cơ sở dữ liệu…"
 
-def unit_text(ctx: ContextPort) -> str:
+
+def unit_text(ctx: ContextPort | None) -> str:
+    if ctx is None:
+        return STARTING_TEXT
     s = ctx.settings
     parts = [p for p in (s.agency_name, s.counter_name) if p]
     return " — ".join(parts) if parts else strings.APP_TITLE
 
 
 class LoginController(QObject):
-    """Owns a :class:`LoginView`; ``logged_in`` carries the User."""
+    """Owns a :class:`LoginView`; ``logged_in`` carries the User.
+
+    ``ctx`` may be None while the database is still being opened (deferred start): the clerk
+    can already type, and the login button is enabled by :meth:`set_context`.
+    """
 
     logged_in = Signal(object)
 
-    def __init__(self, ctx: ContextPort, runner: TaskRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: ContextPort | None, runner: TaskRunner, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner
@@ -34,9 +44,17 @@ class LoginController(QObject):
         self.view = LoginView(unit_text(ctx), parent)
         self.view.buttons.accepted.connect(self._on_buttons_accepted)
         self.view.buttons.rejected.connect(self.view.reject)
+        self.view.ok_button.setEnabled(ctx is not None)
+
+    def set_context(self, ctx: ContextPort) -> None:
+        self.ctx = ctx
+        self.view.unit_label.setText(unit_text(ctx))
+        self.view.ok_button.setEnabled(True)
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
+        if self.ctx is None:
+            return
         username = normalize(self.view.username.text())
         password = self.view.password.text()
         if not username or not password:

@@ -47,6 +47,7 @@ class LoginView(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Đăng nhập")
         ok.setDefault(True)
+        self.ok_button = ok
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
         layout = QVBoxLayout(self)
         layout.addWidget(self.unit_label)
@@ -60,5 +61,5 @@ class LoginView(QDialog):
         self.error_label.setVisible(bool(message))
 
     def set_busy(self, busy: bool) -> None:
-        for w in (self.username, self.password, self.buttons):
+        for w in (self.username, self.password, self.ok_button):
             w.setEnabled(not busy)
