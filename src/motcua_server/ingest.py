@@ -235,7 +235,7 @@ def _apply_received(
     ).one_or_none()
     if existing is not None:
         raise _Rejected("wrong_unit" if existing != unit.id else "dossier_exists")
-    day = body.received_at.date()
+    day = p.office_date(body.received_at)
     assigned: str | None = None
     if body.provisional:
         seq = allocate(s, unit.id, day, 1)

@@ -341,3 +341,13 @@ def test_payload_of_the_desk_reception_service_validates() -> None:
         assert isinstance(body, p.DossierReceived)
         assert body.provisional and body.sync_id == AGG
     assert dossier_payload(d) == p.dossier_received_payload(d)
+
+
+def test_code_date_is_the_office_date_even_when_sent_in_utc() -> None:
+    early = datetime(2026, 3, 10, 6, 45, tzinfo=VN)  # 23:45 UTC the day before
+    payload = received(received_at=early.astimezone(UTC).isoformat())
+    body = p.validate_payload(p.KIND_RECEIVED, payload)
+    assert isinstance(body, p.DossierReceived)
+    assert p.office_date(body.received_at) == date(2026, 3, 10)
+    with pytest.raises(p.ProtocolError, match="date_mismatch"):
+        p.validate_payload(p.KIND_RECEIVED, received(code="000.00.06.H56-260309-0001"))

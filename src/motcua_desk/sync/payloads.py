@@ -7,7 +7,7 @@ the client builds them with ``to_dict()`` when it appends to its outbox.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from motcua_desk.domain.codes import parse_any_dossier_code
@@ -32,8 +32,16 @@ KIND_RECEIVED = "dossier.received"
 KIND_STATUS = "dossier.status_changed"
 KIND_UPDATED = "dossier.updated"
 
+#: Vietnam keeps UTC+7 all year; dossier codes carry the office-local reception date.
+OFFICE_TZ = timezone(timedelta(hours=7))
+
 #: Fields a ``dossier.updated`` event may change.
 UPDATABLE_FIELDS = frozenset({"due_at", "note", "return_method", "return_address", "fee_vnd"})
+
+
+def office_date(moment: datetime) -> date:
+    """The office-local (UTC+7) calendar date of an aware ``moment``."""
+    return moment.astimezone(OFFICE_TZ).date()
 
 
 def parse_code(code: str, path: str = "code") -> tuple[str, date, int]:
@@ -155,7 +163,7 @@ class DossierReceived:
             raise fail(f"{path}.provisional_code", "mismatch")
         if parts.agency_id != agency:
             raise fail(f"{path}.code", "agency_mismatch")
-        if parts.day != received_at.date():
+        if parts.day != office_date(received_at):
             raise fail(f"{path}.code", "date_mismatch")
         applicant = _person(d["applicant"], f"{path}.applicant")
         data: dict[str, Any] = {
