@@ -156,3 +156,47 @@ def test_failed_print_then_reprint_with_reason(qtbot: Any, real_window: Any, rea
     history = real_ctx.documents.print_history(dossier.id)
     assert [j.outcome for j in history] == ["failed", "sent"]
     assert history[1].reprint_reason == "Máy in hết giấy"
+
+
+def _fill_minimal(win: Any) -> None:
+    v = win.intake.view
+    win.show_intake()
+    assert win.intake.select_procedure_code("2.000815")
+    v.full_name.setText("Đỗ Thị Mai")
+    v.id_number.setText("038195001234")
+    v.address.setText("Thanh Hóa")
+
+
+def test_supplement_and_refusal_on_real_services(
+    qtbot: Any, real_window: Any, real_ctx: Any
+) -> None:
+    from motcua_desk.domain.dossier import Status
+    from motcua_desk.services import slip_data
+
+    if not {"supplement", "refusal"} <= set(slip_data._BUILDERS):
+        pytest.skip("services.slip_data cannot build Mẫu 02/03 yet (lead's work in progress)")
+    win = real_window
+    _fill_minimal(win)
+    win.intake.ask_supplement = lambda missing: (("Bản chính giấy khai sinh",), "Thiếu bản chính")
+    with qtbot.waitSignal(win.intake.outcome_recorded, timeout=10000) as rec:
+        win.intake.request_supplement()
+    supplement = rec.args[1]
+    assert supplement.status is Status.SUPPLEMENT
+    qtbot.waitUntil(
+        lambda: len(real_ctx.documents.print_history(supplement.id)) == 1, timeout=20000
+    )
+    assert real_ctx.documents.print_history(supplement.id)[0].doc_type == "supplement"
+
+    _fill_minimal(win)
+    win.intake.ask_reason = lambda title, prompt: "Không thuộc thẩm quyền giải quyết"
+    with qtbot.waitSignal(win.intake.outcome_recorded, timeout=10000) as rec:
+        win.intake.refuse()
+    refusal = rec.args[1]
+    assert refusal.status is Status.REFUSED
+    qtbot.waitUntil(lambda: len(real_ctx.documents.print_history(refusal.id)) == 1, timeout=20000)
+    job = real_ctx.documents.print_history(refusal.id)[0]
+    assert (job.doc_type, job.outcome) == ("refusal", "sent")
+    pdf = win.print_flow.backend.jobs[-1][0]
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Không thuộc thẩm quyền giải quyết" in text
+    assert "Đỗ Thị Mai" in text
