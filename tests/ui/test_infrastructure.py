@@ -149,3 +149,32 @@ def test_broken_presenter_is_contained(reported: list[Any]) -> None:
 
     errors.set_presenter(broken)
     errors.report_exception(ValueError("x"))  # must not raise
+
+
+def test_default_presenter_opens_a_non_blocking_dialog(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from motcua_desk.domain.errors import RuleViolationError
+
+    previous = errors.set_presenter(None)
+    try:
+        errors.report_exception(RuleViolationError(rule="second_extension"))  # returns at once
+        boxes = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
+        assert len(boxes) == 1
+        assert "second_extension" in boxes[0].text()
+        assert boxes[0].detailedText() == ""  # typed errors carry no traceback
+        boxes[0].close()
+        errors.report_exception(ValueError("bug"))
+        boxes = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.isVisible()
+        ]
+        assert "ValueError" in boxes[0].detailedText()
+        boxes[0].close()
+    finally:
+        errors.set_presenter(previous)

@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 Presenter = Callable[[str, BaseException], None]
 
 
+_open_boxes: set[QMessageBox] = set()
+
+
 def _dialog_presenter(message: str, exc: BaseException) -> None:
     if QApplication.instance() is None:
         return
@@ -34,6 +37,9 @@ def _dialog_presenter(message: str, exc: BaseException) -> None:
     if not isinstance(code, str):
         box.setDetailedText("".join(traceback.format_exception(exc)))
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    # Without a parent only this reference keeps the dialog alive until the clerk closes it.
+    _open_boxes.add(box)
+    box.finished.connect(lambda _result: _open_boxes.discard(box))
     box.open()  # window-modal, does not block: whatever is being typed stays in its form
 
 
