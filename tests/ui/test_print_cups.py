@@ -65,10 +65,17 @@ def printed_file(qtbot: Any, out_dir: Path, job_id: str) -> Path:
     pattern = f"*job_{job_number(job_id)}.pdf"
     found: list[Path] = []
 
+    sizes: dict[Path, int] = {}
+
     def complete(path: Path) -> bool:
-        # cups-pdf creates the file before Ghostscript has finished writing it.
+        # cups-pdf creates the file before Ghostscript has finished writing it: wait for a
+        # whole PDF whose size stayed the same since the previous poll.
         data = path.read_bytes()
-        return data.startswith(b"%PDF") and b"%%EOF" in data[-2048:]
+        stable = sizes.get(path) == len(data)
+        sizes[path] = len(data)
+        if not (stable and data.startswith(b"%PDF") and b"%%EOF" in data[-2048:]):
+            return False
+        return subprocess.run(["pdfinfo", str(path)], capture_output=True).returncode == 0
 
     def ready() -> bool:
         found[:] = [p for p in out_dir.rglob(pattern) if complete(p)]

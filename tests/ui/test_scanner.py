@@ -158,3 +158,27 @@ def test_shift_presses_inside_a_burst_do_not_split_it(
         press(form.a, Qt.Key.Key_Return)
     assert blocker.args == ["000.00.06.H56-260212-0007"]
     assert form.a.text() == ""
+
+
+def test_backspace_inside_a_burst_edits_the_buffer(
+    qtbot: Any, scanner: ScannerFilter, form: Form
+) -> None:
+    form.a.setText("giữ nguyên")
+    with qtbot.waitSignal(scanner.scanned, timeout=2000) as blocker:
+        type_text(form.a, "ABC-2602dd")
+        press(form.a, Qt.Key.Key_Backspace)  # Unikey: "dd" -> Backspace, "đ"
+        press(form.a, Qt.Key.Key_Backspace)
+        type_text(form.a, "đ12-0001")
+        press(form.a, Qt.Key.Key_Return)
+    assert blocker.args == ["ABC-2602đ12-0001"]
+    assert form.a.text() == "giữ nguyên"
+
+
+def test_backspace_outside_a_burst_reaches_the_field(
+    qtbot: Any, scanner: ScannerFilter, form: Form, clock: StepClock
+) -> None:
+    clock.step = 0.2
+    type_text(form.a, "ab")
+    qtbot.waitUntil(lambda: form.a.text() == "ab", timeout=2000)
+    press(form.a, Qt.Key.Key_Backspace)
+    assert form.a.text() == "a"

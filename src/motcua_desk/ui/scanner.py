@@ -6,8 +6,11 @@ terminated by Enter/Return, is a scan: it is emitted as ``scanned`` and none of 
 reach the focused widget. Anything slower is human typing: the buffered keys are replayed to
 the widget that was focused, in order, so nothing typed is lost.
 
-We read ``QKeyEvent.text()`` (the raw key text): a Vietnamese input method that rewrites
-committed text (Telex "aa" -> "â") works on input-method events, which this filter never uses.
+We read ``QKeyEvent.text()``, never input-method commits: an IME that composes (IBus Telex/VNI)
+works through input-method events, which this filter ignores, and the scan box disables input
+methods altogether. An IME that rewrites by sending Backspace plus a new character (Unikey on
+Windows) is applied to the buffer, so the burst stays whole; the rewritten character itself
+cannot be undone and is left to the tolerant domain parsers.
 Key timestamps come from the platform when present, so a busy GUI thread that delivers a
 human's keys late does not turn them into a burst.
 """
@@ -116,6 +119,15 @@ class ScannerFilter(QObject):
                 return True
             self.flush()
             return False
+        if key == Qt.Key.Key_Backspace and self._buffer:
+            # Inside a burst: an input method (Unikey, Telex "dd" -> "đ") deleting what it is
+            # about to rewrite. Apply it to the buffer so the burst stays whole and no key
+            # leaks into the focused field; for a fast typist the result is the same.
+            self._buffer.pop()
+            self._last_ms = now
+            self._swallowed_releases += 1
+            self._timer.start(self.max_gap_ms + 5)
+            return True
         if text and text.isprintable():
             if not self._buffer:
                 self._target = watched
