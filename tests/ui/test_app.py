@@ -172,3 +172,24 @@ def test_start_gui_runs_first_run_wizard(qtbot: Any, tmp_path: Path) -> None:
     driver = Driver([cancel_wizard])
     assert start_gui(ctx.paths.db_file, lambda: ctx, ["motcua"]) == EXIT_CANCELLED
     assert driver.seen == ["wizard"]
+
+
+def test_ui_self_test_on_real_services(qtbot: Any, tmp_path: Path) -> None:
+    from motcua_desk.bootstrap import build_context
+    from motcua_desk.config import AppPaths
+    from motcua_desk.selftest import run_self_test
+
+    ctx = build_context(AppPaths(data_dir=tmp_path, log_dir=tmp_path / "logs"))
+    assert run_self_test(ctx) == 0
+
+
+def test_ui_self_test_fails_without_procedures(qtbot: Any, tmp_path: Path) -> None:
+    import pytest
+
+    from motcua_desk.ui.selftest import SelfTestError, smoke_test_window
+
+    ctx = fakes.make_context(tmp_path)
+    ctx.catalogue.procedures.clear()
+    ctx.catalogue._keys.clear()
+    with pytest.raises(SelfTestError):
+        smoke_test_window(ctx, fakes.CLERK)

@@ -61,8 +61,10 @@ def job_number(job_id: str) -> str:
     return match.group(1)
 
 
-def printed_file(qtbot: Any, out_dir: Path, job_id: str) -> Path:
-    pattern = f"*job_{job_number(job_id)}.pdf"
+def printed_file(
+    qtbot: Any, out_dir: Path, pattern: str, exclude: frozenset[Path] = frozenset()
+) -> Path:
+    """The finished PDF matching ``pattern`` that cups-pdf wrote into ``out_dir``."""
     found: list[Path] = []
 
     sizes: dict[Path, int] = {}
@@ -78,7 +80,7 @@ def printed_file(qtbot: Any, out_dir: Path, job_id: str) -> Path:
         return subprocess.run(["pdfinfo", str(path)], capture_output=True).returncode == 0
 
     def ready() -> bool:
-        found[:] = [p for p in out_dir.rglob(pattern) if complete(p)]
+        found[:] = [p for p in out_dir.rglob(pattern) if p not in exclude and complete(p)]
         return bool(found)
 
     qtbot.waitUntil(ready, timeout=60000)
@@ -104,7 +106,7 @@ def test_lp_backend_prints_decodable_receipt(
     printer, out_dir = queue
     result = LpBackend().print_pdf(receipt_pdf(), printer=printer, paper="A5", title="receipt-test")
     assert result.printer == printer
-    printed = printed_file(qtbot, out_dir, result.job_id)
+    printed = printed_file(qtbot, out_dir, f"*job_{job_number(result.job_id)}.pdf")
     assert CODE in decode_file(printed, tmp_path)
 
 
@@ -116,13 +118,7 @@ def test_qprinter_backend_prints_decodable_receipt(
     printer, out_dir = queue
     if printer not in QPrinterInfo.availablePrinterNames():
         pytest.skip("Qt lists no CUPS printers here (libcups2 missing)")
-    before = set(out_dir.rglob("*.pdf"))
+    before = frozenset(out_dir.rglob("*.pdf"))
     QtPrinterBackend(dpi=300).print_pdf(receipt_pdf(), printer=printer, paper="A5", title="qt-test")
-    found: list[Path] = []
-
-    def ready() -> bool:
-        found[:] = [p for p in out_dir.rglob("*.pdf") if p not in before and p.stat().st_size > 0]
-        return bool(found)
-
-    qtbot.waitUntil(ready, timeout=60000)
-    assert CODE in decode_file(found[0], tmp_path)
+    printed = printed_file(qtbot, out_dir, "*.pdf", before)
+    assert CODE in decode_file(printed, tmp_path)
