@@ -145,20 +145,36 @@ def lease(engine: Engine, device: Device, req: p.LeaseRequest) -> p.LeaseRespons
 def push(engine: Engine, device: Device, unit: Unit, req: p.PushRequest) -> p.PushResponse:
     """Apply a batch in one transaction; each event exactly once (stored outcome by id)."""
     outcomes: list[p.EventOutcome] = []
+    ids = [e.event_id for e in req.events]
     with transaction(engine) as s:
+        stored = {
+            r.event_id: r
+            for r in s.execute(
+                select(
+                    EventRow.event_id,
+                    EventRow.payload_hash,
+                    EventRow.device_id,
+                    EventRow.status,
+                    EventRow.reason,
+                    EventRow.assigned_code,
+                ).where(EventRow.event_id.in_(ids))
+            )
+        }
+        batch = _Batch(s, unit, [e for e in req.events if e.event_id not in stored])
+        now = _now()
         for event in req.events:
             h = payload_hash(event)
-            stored = s.get(EventRow, event.event_id)
-            if stored is not None:
-                if stored.payload_hash != h or stored.device_id != device.id:
+            old = stored.get(event.event_id)
+            if old is not None:
+                if old.payload_hash != h or old.device_id != device.id:
                     raise EventIdReusedError(event_id=event.event_id)
-                status = p.REJECTED if stored.status == p.REJECTED else p.DUPLICATE
+                status = p.REJECTED if old.status == p.REJECTED else p.DUPLICATE
                 outcomes.append(
-                    p.EventOutcome(event.event_id, status, stored.reason, stored.assigned_code)
+                    p.EventOutcome(event.event_id, status, old.reason, old.assigned_code)
                 )
                 continue
             try:
-                assigned = _apply(s, unit, event)
+                assigned = batch.apply(event)
                 outcome = p.EventOutcome(event.event_id, p.ACCEPTED, None, assigned)
             except _Rejected as rej:
                 outcome = p.EventOutcome(event.event_id, p.REJECTED, rej.reason, None)
@@ -175,89 +191,114 @@ def push(engine: Engine, device: Device, unit: Unit, req: p.PushRequest) -> p.Pu
                     status=outcome.status,
                     reason=outcome.reason,
                     assigned_code=outcome.assigned_code,
-                    received_at=_now(),
+                    received_at=now,
                 )
             )
-            s.flush()
             outcomes.append(outcome)
     return p.PushResponse(tuple(outcomes))
 
 
-def _dossier(s: Session, unit: Unit, sync_id: str) -> DossierRow:
-    row = s.scalars(select(DossierRow).where(DossierRow.sync_id == sync_id)).one_or_none()
-    if row is None:
-        raise _Rejected("unknown_dossier")
-    if row.unit_id != unit.id:
-        raise _Rejected("wrong_unit")
-    return row
+class _Batch:
+    """One push batch: prefetches what the events touch in a few queries, then applies them.
 
+    Rows created by earlier events of the batch are visible to later ones (a dossier received
+    and moved on in the same batch).
+    """
 
-def _apply(s: Session, unit: Unit, event: p.OutboxEvent) -> str | None:
-    """Apply one event; return an assigned code, or raise :class:`_Rejected`."""
-    try:
-        body = p.validate_payload(event.kind, event.payload)
-    except p.ProtocolError as exc:
-        raise _Rejected(f"invalid_payload:{exc.data.get('path')}:{exc.data.get('reason')}") from exc
-    if isinstance(body, p.DossierReceived):
-        return _apply_received(s, unit, event, body)
-    if isinstance(body, p.StatusChanged):
-        row = _dossier(s, unit, event.aggregate_id)
-        try:
-            check_transition(Status(row.status), body.status_to)
-        except IllegalTransitionError as exc:
-            raise _Rejected(f"illegal_transition:{row.status}->{int(body.status_to)}") from exc
-        row.status = int(body.status_to)
-        row.updated_at = _now()
-        return None
-    if isinstance(body, p.DossierUpdated):
-        row = _dossier(s, unit, event.aggregate_id)
-        row.data = {**row.data, **body.fields}
-        row.updated_at = _now()
-        return None
-    # print.recorded, audit.appended …: history only, but never about another unit's dossier.
-    other = s.scalars(
-        select(DossierRow.unit_id).where(DossierRow.sync_id == event.aggregate_id)
-    ).one_or_none()
-    if other is not None and other != unit.id:
-        raise _Rejected("wrong_unit")
-    return None
-
-
-def _apply_received(
-    s: Session, unit: Unit, event: p.OutboxEvent, body: p.DossierReceived
-) -> str | None:
-    if body.sync_id != event.aggregate_id:
-        raise _Rejected("invalid_payload:$.payload.sync_id:aggregate_mismatch")
-    if body.agency_id != unit.agency_id:
-        raise _Rejected("wrong_unit")
-    existing = s.scalars(
-        select(DossierRow.unit_id).where(DossierRow.sync_id == event.aggregate_id)
-    ).one_or_none()
-    if existing is not None:
-        raise _Rejected("wrong_unit" if existing != unit.id else "dossier_exists")
-    day = p.office_date(body.received_at)
-    assigned: str | None = None
-    if body.provisional:
-        seq = allocate(s, unit.id, day, 1)
-        code = assigned = p.format_code(unit.agency_id, day, seq)
-    else:
-        code = body.code
-        _, _, seq = p.parse_code(code)
-        leased = s.scalars(
-            select(SequenceRow.next_seq).where(
-                SequenceRow.unit_id == unit.id, SequenceRow.day == day
+    def __init__(self, s: Session, unit: Unit, events: list[p.OutboxEvent]) -> None:
+        self.s = s
+        self.unit = unit
+        aggs = {e.aggregate_id for e in events}
+        self.dossiers: dict[str, DossierRow] = {
+            r.sync_id: r for r in s.scalars(select(DossierRow).where(DossierRow.sync_id.in_(aggs)))
+        }
+        codes = {
+            str(e.payload.get("code"))
+            for e in events
+            if e.kind == p.KIND_RECEIVED and isinstance(e.payload, dict)
+        }
+        self.used_codes: set[str] = set(
+            s.scalars(
+                select(DossierRow.code).where(
+                    DossierRow.unit_id == unit.id, DossierRow.code.in_(codes)
+                )
             )
-        ).one_or_none()
-        if leased is None or seq >= leased:
-            raise _Rejected("code_not_leased")
-        clash = s.scalars(
-            select(DossierRow.id).where(DossierRow.unit_id == unit.id, DossierRow.code == code)
-        ).first()
-        if clash is not None:
-            raise _Rejected("code_conflict")
-    now = _now()
-    s.add(
-        DossierRow(
+        )
+        self._leased: dict[date, int] = {}
+
+    def leased_up_to(self, day: date) -> int:
+        """Numbers below this were handed out by the unit's sequence for ``day``."""
+        if day not in self._leased:
+            value = self.s.scalars(
+                select(SequenceRow.next_seq).where(
+                    SequenceRow.unit_id == self.unit.id, SequenceRow.day == day
+                )
+            ).one_or_none()
+            self._leased[day] = value or 1
+        return self._leased[day]
+
+    def dossier(self, sync_id: str) -> DossierRow:
+        row = self.dossiers.get(sync_id)
+        if row is None:
+            raise _Rejected("unknown_dossier")
+        if row.unit_id != self.unit.id:
+            raise _Rejected("wrong_unit")
+        return row
+
+    def apply(self, event: p.OutboxEvent) -> str | None:
+        """Apply one event; return an assigned code, or raise :class:`_Rejected`."""
+        try:
+            body = p.validate_payload(event.kind, event.payload)
+        except p.ProtocolError as exc:
+            path, reason = exc.data.get("path"), exc.data.get("reason")
+            raise _Rejected(f"invalid_payload:{path}:{reason}") from exc
+        if isinstance(body, p.DossierReceived):
+            return self.received(event, body)
+        if isinstance(body, p.StatusChanged):
+            row = self.dossier(event.aggregate_id)
+            try:
+                check_transition(Status(row.status), body.status_to)
+            except IllegalTransitionError as exc:
+                raise _Rejected(f"illegal_transition:{row.status}->{int(body.status_to)}") from exc
+            row.status = int(body.status_to)
+            row.updated_at = _now()
+            return None
+        if isinstance(body, p.DossierUpdated):
+            row = self.dossier(event.aggregate_id)
+            row.data = {**row.data, **body.fields}
+            row.updated_at = _now()
+            return None
+        # print.recorded, audit.appended …: history only, but never about another unit's dossier.
+        other = self.dossiers.get(event.aggregate_id)
+        if other is not None and other.unit_id != self.unit.id:
+            raise _Rejected("wrong_unit")
+        return None
+
+    def received(self, event: p.OutboxEvent, body: p.DossierReceived) -> str | None:
+        unit = self.unit
+        if body.sync_id != event.aggregate_id:
+            raise _Rejected("invalid_payload:$.payload.sync_id:aggregate_mismatch")
+        if body.agency_id != unit.agency_id:
+            raise _Rejected("wrong_unit")
+        existing = self.dossiers.get(event.aggregate_id)
+        if existing is not None:
+            raise _Rejected("wrong_unit" if existing.unit_id != unit.id else "dossier_exists")
+        day = p.office_date(body.received_at)
+        assigned: str | None = None
+        if body.provisional:
+            seq = allocate(self.s, unit.id, day, 1)
+            self._leased[day] = seq + 1
+            code = assigned = p.format_code(unit.agency_id, day, seq)
+        else:
+            code = body.code
+            _, _, seq = p.parse_code(code)
+            if seq >= self.leased_up_to(day):
+                raise _Rejected("code_not_leased")
+            if code in self.used_codes:
+                raise _Rejected("code_conflict")
+        self.used_codes.add(code)
+        now = _now()
+        row = DossierRow(
             unit_id=unit.id,
             sync_id=event.aggregate_id,
             code=code,
@@ -267,8 +308,9 @@ def _apply_received(
             data=body.to_dict(),
             updated_at=now,
         )
-    )
-    return assigned
+        self.s.add(row)
+        self.dossiers[event.aggregate_id] = row
+        return assigned
 
 
 # --------------------------------------------------------------------------- pull
