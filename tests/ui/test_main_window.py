@@ -123,3 +123,22 @@ def test_home_preview_button_opens_preview(
         preview.print_button.click()
     qtbot.waitUntil(lambda: window.home.model.rowCount() == 0, timeout=10000)
     assert ctx.store.prints[-1].reprint_reason == "Lần in trước bị lỗi"
+
+
+def test_log_window_shows_records_from_any_thread(qtbot: Any, window: Any) -> None:
+    import logging
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert window.log_window.isVisible()
+    logging.getLogger("motcua_desk.test").warning("kiểm tra nhật ký")
+    worker = threading.Thread(
+        target=lambda: logging.getLogger("motcua_desk.worker").error("từ luồng khác")
+    )
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: "từ luồng khác" in window.log_window.text.toPlainText())
+    assert "kiểm tra nhật ký" in window.log_window.text.toPlainText()
+    logging.getLogger("motcua_desk.test").debug("chi tiết")  # below INFO: not shown
+    assert "chi tiết" not in window.log_window.text.toPlainText()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import strings
 from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.log_window import LogWindow, SignalLogHandler
 from motcua_desk.ui.ports import ContextPort
 from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
@@ -121,6 +122,9 @@ class MainWindow(QMainWindow):
         self.print_flow.printed.connect(self._on_print_flow_printed)
         self.print_flow.print_failed.connect(self._on_print_flow_print_failed)
         self.print_flow.rendered.connect(self.show_preview)
+        self.log_handler = SignalLogHandler()
+        logging.getLogger().addHandler(self.log_handler)
+        self.log_window = LogWindow(self.log_handler, self)
         self._shortcuts()
         self.home.refresh()
         self.previews: list[PreviewDialog] = []
@@ -136,6 +140,7 @@ class MainWindow(QMainWindow):
         add("Ctrl+Enter", self._on_save_shortcut)
         add("Esc", self._on_escape_shortcut)
         add("F6", self.scan_box.setFocus)
+        add("F12", self.log_window.show)
 
     # -- navigation ---------------------------------------------------------------------
     @Slot()
@@ -209,6 +214,7 @@ class MainWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.scanner)
         self.scanner.flush()
+        logging.getLogger().removeHandler(self.log_handler)
         self.runner.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
