@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+import ssl
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -317,7 +318,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server_process(db_url: str, port: int, timeout: float = 30.0) -> Any:
+def start_server_process(
+    db_url: str,
+    port: int,
+    timeout: float = 30.0,
+    extra: Sequence[str] = (),
+    scheme: str = "http",
+    verify: str | bool = True,
+) -> Any:
     """``python -m motcua_server serve`` on 127.0.0.1:port; returns the Popen once healthy."""
     import os
     import subprocess
@@ -327,7 +335,7 @@ def start_server_process(db_url: str, port: int, timeout: float = 30.0) -> Any:
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "motcua_server", "--db-url", db_url, "serve", "--port", str(port)]
-        + ["--enrol-rate-limit", "1000"],
+        + ["--enrol-rate-limit", "1000", *extra],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -337,7 +345,9 @@ def start_server_process(db_url: str, port: int, timeout: float = 30.0) -> Any:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited with {proc.returncode}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+            health = f"{scheme}://127.0.0.1:{port}/api/v1/health"
+            ctx = ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+            if httpx.get(health, timeout=1, verify=ctx).status_code == 200:
                 return proc
         except httpx.TransportError:
             time.sleep(0.05)

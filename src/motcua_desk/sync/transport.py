@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from motcua_desk.sync import protocol as p
-from motcua_desk.sync.errors import AuthError, ConflictError, NetworkError
+from motcua_desk.sync.errors import AuthError, ConflictError, NetworkError, SyncError
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,10 @@ class HttpTransport:
     ) -> None:
         verify: ssl.SSLContext | bool = True
         if ca_bundle:
-            verify = ssl.create_default_context(cafile=ca_bundle)
+            try:
+                verify = ssl.create_default_context(cafile=ca_bundle)
+            except (OSError, ssl.SSLError) as exc:
+                raise SyncError("sync_ca_bundle", path=ca_bundle) from exc
         headers = {p.HEADER: str(p.PROTOCOL_VERSION)}
         if token:
             headers["Authorization"] = f"Bearer {token}"
