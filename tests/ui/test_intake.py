@@ -320,3 +320,18 @@ def test_press_helper_sends_keys(qtbot: Any, window: Any) -> None:
     v.full_name.setFocus()
     press(v.full_name, Qt.Key.Key_Backspace)
     assert v.full_name.text() == "a"
+
+
+def test_unknown_processing_time_is_explained_not_fatal(
+    qtbot: Any, window: Any, ctx: FakeContext, monkeypatch: Any
+) -> None:
+    from motcua_desk.domain.errors import ValidationFailedError
+
+    def no_due(code: str, received_at: Any = None) -> Any:
+        raise ValidationFailedError({"procedure": "unknown_processing_time"})
+
+    monkeypatch.setattr(ctx.reception, "preview_due", no_due)
+    window.show_intake()
+    assert window.intake.select_procedure_code("1.004227")
+    assert "thời hạn giải quyết" in window.intake.view.detail_due.text()
+    assert window.intake.view.checklist.count() == 2

@@ -177,7 +177,7 @@ class MainWindow(QMainWindow):
 
     def set_notice(self, text: str, *, error: bool = False) -> None:
         self.notice.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
-        self.notice.setText(normalize(text) if not error else text)
+        self.notice.setText(normalize(text))
 
     # -- printing feedback --------------------------------------------------------------
     @Slot(object, str)

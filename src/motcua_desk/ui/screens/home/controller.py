@@ -9,7 +9,6 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QWidget
 
 from motcua_desk.domain.dossier import Dossier
-from motcua_desk.ui import strings
 from motcua_desk.ui.changes import ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.ports import ContextPort
@@ -160,6 +159,3 @@ class HomeController(QObject):
     def _on_opened_preview_clicked(self) -> None:
         if self.opened is not None:
             self.print_flow.render("receipt", self.opened)
-
-    def status_text(self, dossier: Dossier) -> str:
-        return STATUS_TEXT.get(int(dossier.status), strings.GENERIC_ERROR)

@@ -129,7 +129,14 @@ class IntakeController(QObject):
         try:
             v.detail_due.setText(form.format_due(self.ctx.reception.preview_due(procedure.code)))
         except Exception as exc:  # a calendar gap must not block intake
-            v.detail_due.setText(strings.exception_message(exc))
+            fields = getattr(exc, "fields", None)
+            if isinstance(fields, dict) and fields:
+                name, code = next(iter(fields.items()))
+                v.detail_due.setText(strings.field_error(str(name), str(code)))
+            else:
+                v.detail_due.setText(strings.exception_message(exc))
+                if not isinstance(getattr(exc, "code", None), str):
+                    errors.report_exception(exc)
         v.rows["procedure"].set_error("")
 
     def select_procedure_code(self, code: str) -> bool:
