@@ -18,11 +18,13 @@ if [ -z "${MOTCUA_TEST_PRINTER:-}" ] && [ "$(id -u)" -eq 0 ] && [ -x ../shared/t
   eval "$(../shared/tools/start_cups.sh "$(mktemp -d)" 2>/dev/null)" && export MOTCUA_TEST_PRINTER="$PRINTER" MOTCUA_TEST_PDF_DIR="$PDF_OUT_DIR" || true
 fi
 if [ -z "${MOTCUA_TEST_PG_URL:-}" ] && [ -x scripts/start_postgres.sh ]; then
-  eval "$(scripts/start_postgres.sh 2>/dev/null)" || true
+  if eval "$(scripts/start_postgres.sh 2>/dev/null)" && [ -n "${MOTCUA_TEST_PG_DIR:-}" ]; then
+    trap 'scripts/start_postgres.sh --stop "$MOTCUA_TEST_PG_DIR"' EXIT
+  fi
 fi
 
 echo "== pytest (offscreen)"
-$V/python -m pytest -m "not x11" "$@"
+$V/python -m pytest -ra -m "not x11" "$@"
 echo "== pytest (Xvfb window tests)"
 set +e
 xvfb-run -a -s "-screen 0 1280x800x24" env QT_QPA_PLATFORM=xcb $V/python -m pytest -m x11 "$@"
