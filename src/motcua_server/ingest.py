@@ -225,6 +225,7 @@ class _Batch:
             )
         )
         self._leased: dict[date, int] = {}
+        self._seq_rows: dict[date, SequenceRow] = {}
 
     def leased_up_to(self, day: date) -> int:
         """Numbers below this were handed out by the unit's sequence for ``day``."""
@@ -236,6 +237,26 @@ class _Batch:
             ).one_or_none()
             self._leased[day] = value or 1
         return self._leased[day]
+
+    def take(self, day: date) -> int:
+        """Next number of the day's sequence for a provisional code.
+
+        The sequence row is locked once per batch and day (``allocate``), then counted on in
+        memory: the lock is held until the batch commits, so no other lease can interleave.
+        """
+        row = self._seq_rows.get(day)
+        if row is None:
+            allocate(self.s, self.unit.id, day, 0)
+            row = self.s.scalars(
+                select(SequenceRow).where(
+                    SequenceRow.unit_id == self.unit.id, SequenceRow.day == day
+                )
+            ).one()
+            self._seq_rows[day] = row
+        seq = row.next_seq
+        row.next_seq = seq + 1
+        self._leased[day] = seq + 1
+        return seq
 
     def dossier(self, sync_id: str) -> DossierRow:
         row = self.dossiers.get(sync_id)
@@ -286,8 +307,7 @@ class _Batch:
         day = p.office_date(body.received_at)
         assigned: str | None = None
         if body.provisional:
-            seq = allocate(self.s, unit.id, day, 1)
-            self._leased[day] = seq + 1
+            seq = self.take(day)
             code = assigned = p.format_code(unit.agency_id, day, seq)
         else:
             code = body.code

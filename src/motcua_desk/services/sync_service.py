@@ -20,11 +20,11 @@ from sqlalchemy import select
 
 from motcua_desk.config import Settings
 from motcua_desk.domain.calendar import CalendarDay, DayKind
-from motcua_desk.domain.dossier import DossierEvent, Status
+from motcua_desk.domain.dossier import Status
 from motcua_desk.domain.errors import DomainError, IllegalTransitionError
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.catalogue_import import parse_catalogue_json
-from motcua_desk.storage.orm import DossierRow, UserRow
+from motcua_desk.storage.orm import DossierEventRow, DossierRow, OutboxRow, UserRow
 from motcua_desk.storage.uow import UnitOfWork
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine, SyncReport, SyncTransport
@@ -120,35 +120,57 @@ class StorageSyncStore:
     def record_outcomes(self, outcomes: Sequence[p.EventOutcome]) -> None:
         with self._uow() as uow:
             uow.outbox.record_outcomes((o.event_id, o.status, o.reason) for o in outcomes)
-            for o in outcomes:
-                if o.assigned_code:
-                    event = uow.outbox.get(o.event_id)
-                    if event is not None:
-                        self._replace_code(uow, event.aggregate_id, o.assigned_code)
+            assigned = {o.event_id: o.assigned_code for o in outcomes if o.assigned_code}
+            if assigned:
+                self._replace_codes(uow, assigned)
             uow.commit()
 
-    def _replace_code(self, uow: UnitOfWork, sync_id: str, code: str) -> None:
-        row = uow.session.scalars(
-            select(DossierRow).where(DossierRow.sync_id == sync_id)
-        ).one_or_none()
-        if row is None or (row.code == code and not row.provisional_code):
-            return
-        old = row.code
-        row.code = code
-        row.provisional_code = False
-        uow.session.flush()
-        uow.dossiers.add_event(
-            row.id,
-            DossierEvent(
-                kind="code_assigned",
-                at=self._clock(),
-                actor="sync",
-                detail={"provisional_code": old, "code": code, "reprint_required": True},
-            ),
-        )
-        pending = _load_list(uow.sync_state.get(REPRINT_KEY))
-        if sync_id not in pending:
-            uow.sync_state.set(REPRINT_KEY, json.dumps([*pending, sync_id]))
+    def _replace_codes(self, uow: UnitOfWork, assigned: dict[str, str]) -> None:
+        """Put the server's codes on the dossiers, note it on their timelines, flag reprints.
+
+        Set-based (a few queries per batch): an offline day can leave thousands of them.
+        """
+        s = uow.session
+        by_event: dict[str, str] = {
+            event_id: aggregate_id
+            for event_id, aggregate_id in s.execute(
+                select(OutboxRow.event_id, OutboxRow.aggregate_id).where(
+                    OutboxRow.event_id.in_(list(assigned))
+                )
+            )
+        }
+        rows = {
+            r.sync_id: r
+            for r in s.scalars(select(DossierRow).where(DossierRow.sync_id.in_(by_event.values())))
+        }
+        now = self._clock()
+        reprint: list[str] = []
+        for event_id, code in assigned.items():
+            row = rows.get(by_event.get(event_id, ""))
+            if row is None or (row.code == code and not row.provisional_code):
+                continue
+            detail = {"provisional_code": row.code, "code": code, "reprint_required": True}
+            row.code = code
+            row.provisional_code = False
+            s.add(
+                DossierEventRow(
+                    dossier_id=row.id,
+                    kind="code_assigned",
+                    at=now,
+                    actor="sync",
+                    status_from=None,
+                    status_to=None,
+                    detail=json.dumps(
+                        detail, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+                    ),
+                )
+            )
+            reprint.append(row.sync_id)
+        if reprint:
+            pending = _load_list(uow.sync_state.get(REPRINT_KEY))
+            known = set(pending)
+            pending += [x for x in reprint if x not in known]
+            uow.sync_state.set(REPRINT_KEY, json.dumps(pending))
 
     def record_failure(self, event_ids: Sequence[str], error_code: str) -> None:
         with self._uow() as uow:
