@@ -1,4 +1,4 @@
-"""Regenerate docs/screenshots/intake.png (offscreen): ``.venv/bin/python docs/screenshots/make_screenshots.py``."""
+"""Regenerate docs/screenshots/intake.png (offscreen, real services on a temporary database): ``.venv/bin/python docs/screenshots/make_screenshots.py``."""
 
 from __future__ import annotations
 
@@ -16,15 +16,30 @@ def main() -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
+    from motcua_desk.bootstrap import build_context
+    from motcua_desk.config import AppPaths
+    from motcua_desk.services.accounts import UnitSetup
+    from motcua_desk.ui.app import create_main_window
     from motcua_desk.ui.fonts import apply_app_font
     from tests.ui import fakes
 
-    from motcua_desk.ui.app import create_main_window
-
     app = QApplication.instance() or QApplication([])
     apply_app_font(app, 10)
-    ctx = fakes.make_context(Path(tempfile.mkdtemp()), procedures=30)
-    window = create_main_window(ctx, fakes.CLERK, backend=fakes.FakePrinterBackend())
+    base = Path(tempfile.mkdtemp())
+    ctx = build_context(AppPaths(base / "data", base / "logs"))  # the real services
+    clerk = ctx.accounts.first_run(
+        UnitSetup(
+            "000.00.06.H56",
+            "Bộ phận Tiếp nhận và Trả kết quả phường Hạc Thành",
+            "UBND PHƯỜNG HẠC THÀNH",
+            "Quầy số 1",
+            "Thanh Hóa",
+        ),
+        "hangnt",
+        "Nguyễn Thị Hằng",
+        "mat-khau-2026",
+    )
+    window = create_main_window(ctx, clerk, backend=fakes.FakePrinterBackend())
     window.resize(1366, 820)
     window.show()
     window.route_scan(

@@ -130,3 +130,13 @@ def test_next_year_warning_until_an_approved_schedule_exists(ctx) -> None:
         uow.calendar.upsert(CalendarDay(date(2027, 2, 8), DayKind.HOLIDAY, "Tết Nguyên đán"))
         uow.commit()
     assert not calendar.next_year_missing(date(2026, 12, 1))
+
+
+def test_catalogue_search_ranks_the_best_name_first(ctx) -> None:
+    codes = [p.code for p in ctx.catalogue.search("khai sinh")]
+    assert codes[0] == "1.001193"  # "Thủ tục đăng ký khai sinh": phrase, early, short
+    assert set(codes) >= {"1.001193", "2.000635", "1.000689", "1.004884"}
+    assert [p.code for p in ctx.catalogue.search("dang ky khai sinh")][0] == "1.001193"
+    assert [p.code for p in ctx.catalogue.search("1.0011")] == ["1.001193"]
+    assert ctx.catalogue.search("chung thuc ban sao")[0].code == "2.000815"
+    assert ctx.catalogue.search("xyz khong co") == []

@@ -23,6 +23,19 @@ class _Entry:
     field_key: str
 
 
+_GENERIC_PREFIX = "thu tuc "
+
+
+def _name_rank(name_key: str, key: str, words: list[str]) -> tuple[int, int, int, int]:
+    """Sort key of a name that contains every word of the query (smaller is better)."""
+    name = name_key.removeprefix(_GENERIC_PREFIX)
+    phrase_at = name.find(key)
+    if phrase_at >= 0:
+        at_word_start = phrase_at == 0 or name[phrase_at - 1] == " "
+        return (0, 0 if at_word_start else 1, phrase_at, len(name))
+    return (1, 0, min(name.find(w) for w in words), len(name))
+
+
 class CatalogueService:
     """Search and fetch procedures; ``reload()`` after an import."""
 
@@ -56,8 +69,10 @@ class CatalogueService:
     def search(self, query: str, limit: int = 50) -> list[Procedure]:
         """Procedures whose code starts with ``query`` or whose name holds every word of it.
 
-        Matching ignores case and diacritics ("cap ban sao" finds "Cấp bản sao"); code
-        prefix matches rank first, then names starting with the query, then the rest.
+        Matching ignores case and diacritics ("cap ban sao" finds "Cấp bản sao"). Code prefix
+        matches come first; names then rank by how well they match: the words as one phrase
+        before scattered words, earlier in the name before later (a leading "Thủ tục" is not
+        counted), shorter names before longer ones.
         """
         entries = self._index()
         key = search_key(query)
@@ -65,17 +80,17 @@ class CatalogueService:
             return [e.procedure for e in entries[:limit]]
         words = key.split()
         code_hits: list[Procedure] = []
-        prefix_hits: list[Procedure] = []
-        other_hits: list[Procedure] = []
+        ranked: list[tuple[tuple[int, int, int, int], Procedure]] = []
         for e in entries:
             if e.code_key.startswith(key):
                 code_hits.append(e.procedure)
             elif all(w in e.name_key for w in words):
-                (prefix_hits if e.name_key.startswith(key) else other_hits).append(e.procedure)
+                ranked.append((_name_rank(e.name_key, key, words), e.procedure))
             elif all(w in e.name_key or w in e.field_key for w in words):
-                other_hits.append(e.procedure)
+                ranked.append(((2, 0, 0, len(e.name_key)), e.procedure))
         code_hits.sort(key=lambda p: p.code)
-        return (code_hits + prefix_hits + other_hits)[:limit]
+        ranked.sort(key=lambda pair: pair[0])
+        return (code_hits + [p for _, p in ranked])[:limit]
 
     def get(self, code: str) -> Procedure | None:
         self._index()

@@ -127,7 +127,9 @@ class IntakeController(QObject):
             strings.format_duration(procedure.processing_days, procedure.time_unit.value)
         )
         try:
-            v.detail_due.setText(form.format_due(self.ctx.reception.preview_due(procedure.code)))
+            due = self.ctx.reception.preview_due(procedure.code)
+            explanation = form.explain_due(due)
+            v.detail_due.setText(form.format_due(due) + (f"\n{explanation}" if explanation else ""))
         except Exception as exc:  # a calendar gap must not block intake
             fields = getattr(exc, "fields", None)
             if isinstance(fields, dict) and fields:

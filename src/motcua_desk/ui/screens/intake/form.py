@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QListWidgetItem
 
 from motcua_desk.domain.dossier import ChecklistItem, Person, Sex
 from motcua_desk.domain.text import normalize
+from motcua_desk.services.clock import to_local
 from motcua_desk.ui import strings
 
 from .view import IntakeView
@@ -37,17 +38,47 @@ def format_date(value: date | None) -> str:
 
 
 def format_due(due: Any) -> str:
-    """A due date from ``preview_due`` (a datetime or a value with ``due_at``/``at``)."""
+    """A due date from ``preview_due`` in office time, worded as on the printed slip."""
     moment = due
     for attr in ("due_at", "at", "moment", "value"):
         if hasattr(due, attr):
             moment = getattr(due, attr)
             break
     if isinstance(moment, datetime):
-        return f"Sau {moment:%H} giờ {moment:%M} phút, ngày {moment:%d/%m/%Y}"
+        moment = to_local(moment)
+        return f"Vào lúc {moment:%H} giờ {moment:%M} phút, ngày {moment:%d/%m/%Y}"
     if isinstance(moment, date):
         return moment.strftime("%d/%m/%Y")
     return str(moment)
+
+
+_SKIP_REASONS = {
+    "weekend": "nghỉ cuối tuần",
+    "holiday": "nghỉ lễ",
+    "substitute_day_off": "nghỉ bù",
+    "makeup_not_counted": "ngày làm bù không tính",
+}
+
+
+def explain_due(due: Any) -> str:
+    """Why the due date is what it is: receipt moved, days not counted (domain.md §3 step 6)."""
+    lines: list[str] = []
+    if getattr(due, "start_shifted", False):
+        start = to_local(due.effective_start)
+        lines.append(
+            f"Nhận ngoài giờ làm việc: tính từ {start:%H} giờ {start:%M} phút ngày {start:%d/%m/%Y}."
+        )
+    if getattr(due, "cutoff_applied", False):
+        lines.append("Nhận sau 15 giờ: hẹn trả vào ngày làm việc tiếp theo.")
+    skipped = tuple(getattr(due, "skipped", ()) or ())
+    if skipped:
+        parts = []
+        for day in skipped:
+            reason = _SKIP_REASONS.get(str(day.reason), str(day.reason))
+            name = f" — {day.name}" if day.name and day.reason != "weekend" else ""
+            parts.append(f"{day.day:%d/%m} ({reason}{name})")
+        lines.append("Không tính: " + "; ".join(parts) + ".")
+    return "\n".join(lines)
 
 
 def checklist_label(item: ChecklistItem) -> str:

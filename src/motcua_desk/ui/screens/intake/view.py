@@ -84,6 +84,7 @@ class IntakeView(QWidget):
         self.detail_time = QLabel("—")
         self.detail_due = QLabel("—")
         self.detail_due.setObjectName("detail_due")
+        self.detail_due.setWordWrap(True)
         details = QFormLayout()
         details.addRow("Lĩnh vực:", self.detail_field)
         details.addRow("Cấp thực hiện:", self.detail_level)
