@@ -1,7 +1,8 @@
 """100 randomized fault trials (issue 7): nothing lost, nothing doubled, both sides equal.
 
 * 80 in-process trials through a faulty transport: dropped requests, replies lost after the
-  server committed, duplicated and reordered deliveries;
+  server committed, duplicated and reordered deliveries (60 with a light sqlite3 client store,
+  20 with the real desk storage behind ``SyncService``);
 * 10 trials killing the uvicorn server process with SIGKILL during a stream of pushes, then
   restarting it;
 * 10 trials killing the client process with SIGKILL between send and acknowledgement, then
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from desk_support import check_desk_end_state, desk_change_status, desk_db, desk_receive
 from faults import FaultyTransport, check_end_state, merge
 from sync_support import (
     AGENCY_A,
@@ -34,17 +36,24 @@ from sync_support import (
     LiteStore,
     Server,
     enrol_over_http,
+    ensure_unit,
     free_port,
     start_server_process,
 )
 
+from motcua_desk.config import Settings
 from motcua_desk.domain.dossier import Status
+from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.sync_service import SyncService
+from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine
 from motcua_desk.sync.transport import HttpTransport
+from motcua_server import admin
 from motcua_server.db import make_engine
 
 SEED = 20261125
-IN_PROCESS_TRIALS = 80
+IN_PROCESS_TRIALS = 60
+DESK_TRIALS = 20
 SERVER_KILL_TRIALS = 10
 CLIENT_KILL_TRIALS = 10
 REPORT: dict[str, Any] = {}
@@ -109,6 +118,59 @@ def test_in_process_faulty_transport(tmp_path: Path) -> None:
     REPORT["in_process"] = {**totals, "faults": faults}
     assert totals["trials"] == IN_PROCESS_TRIALS
     assert min(faults.values()) > 20, faults  # every kind of fault was exercised
+
+
+def test_desk_storage_through_sync_service(tmp_path: Path) -> None:
+    """The same faults with the real desk database and ``SyncService`` on the client side."""
+    rng = random.Random(SEED + 3)
+    server = Server(tmp_path, enrol_rate_limit=10_000)
+    totals: dict[str, Any] = {"trials": 0, "runs": 0, "dossiers": 0, "events": 0}
+    faults: dict[str, int] = {}
+    for trial in range(DESK_TRIALS):
+        agency = AGENCY_A if trial % 2 else AGENCY_B
+        day = date(2026, 3, 2) + timedelta(days=trial % 5)
+        now = datetime.combine(day, datetime.min.time(), VN) + timedelta(hours=8)
+        engine, uow_factory = desk_db(tmp_path / f"desk{trial}.db")
+        faulty = FaultyTransport(server.transport(), rng, rate=rng.choice([0.2, 0.35, 0.5]))
+        settings = SettingsStore(Settings(agency_id=agency, server_url="http://test"))
+        service = SyncService(
+            uow_factory,
+            settings,
+            clock=lambda now=now: now,  # type: ignore[misc]
+            transport_factory=lambda s, token, f=faulty: HttpTransport(  # type: ignore[misc]
+                s.server_url, token, transport=f
+            ),
+        )
+        ensure_unit(server.engine, agency)
+        _, code = admin.enrol_device(server.engine, agency, f"Quầy {trial}")
+        with HttpTransport("http://test", transport=server.transport()) as t:
+            enrolled = t.enrol(p.EnrolRequest(code, "Quầy"))
+        with uow_factory() as uow:
+            uow.sync_state.set("device_id", enrolled.device_id)
+            uow.sync_state.set("device_token", enrolled.token)
+            uow.commit()
+        ids: list[str] = []
+        for round_ in range(2):  # offline first (provisional codes), then with leased blocks
+            for i in range(rng.randint(1, 4)):
+                sid = desk_receive(uow_factory, agency, now + timedelta(minutes=i), trial + 1)
+                ids.append(sid)
+                if rng.random() < 0.4:
+                    desk_change_status(uow_factory, sid, Status.PROCESSING, now)
+            for attempt in range(1, 201):
+                report = service.run_once()
+                if report.ok and service.health().pending == 0:
+                    totals["runs"] += attempt
+                    break
+            else:
+                raise AssertionError(f"trial {trial} round {round_} did not converge")
+        totals["events"] += check_desk_end_state(server.engine, uow_factory, ids)
+        totals["dossiers"] += len(ids)
+        totals["trials"] += 1
+        merge(faults, dict(faulty.counts))
+        engine.dispose()
+    server.engine.dispose()
+    REPORT["desk_storage"] = {**totals, "faults": faults}
+    assert min(faults.values()) > 5, faults
 
 
 @pytest.fixture
