@@ -20,6 +20,7 @@ from motcua_desk.sync.engine import SyncEngine, SyncReport
 from motcua_desk.sync.transport import HttpTransport
 from motcua_desk.sync.worker import Backoff, SyncWorker
 from motcua_server import admin
+from motcua_server.config import ServerSettings
 from motcua_server.models import DossierRow
 
 AT = datetime(2026, 3, 10, 9, 0, tzinfo=VN)
@@ -254,3 +255,21 @@ def test_lease_days_today_and_next(server: Server, tmp_path: Path) -> None:
     assert engine.run_once().leased_blocks == 2
     assert engine.run_once().leased_blocks == 0  # above the low-water mark
     assert [store.code_block_remaining(d) for d in days] == [50, 50]
+
+
+def test_oversized_events_split_the_batch_then_go_to_rejected(tmp_path: Path) -> None:
+    settings = ServerSettings(db_url=f"sqlite:///{tmp_path / 's.db'}", max_body_bytes=20_000)
+    srv = Server(tmp_path, settings)
+    dev = srv.enrol(AGENCY_A)
+    store = LiteStore(tmp_path / "c.db")
+    small = [store.receive_dossier(AT) for _ in range(12)]  # the first batch holds all 13
+    huge = store.append_raw("audit.appended", small[0], {"blob": "x" * 30_000})
+    report = make_engine(srv, store, dev, batch_size=50).run_once()
+    assert report.ok, report
+    assert (report.accepted, report.rejected) == (12, 1)
+    assert store.pending_count() == 0
+    state = store.db.execute(
+        "SELECT state, reason FROM outbox WHERE event_id=?", (huge,)
+    ).fetchone()
+    assert state == ("rejected", "payload_too_large")
+    srv.engine.dispose()

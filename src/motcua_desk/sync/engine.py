@@ -155,8 +155,9 @@ class SyncEngine:
 
     def _push_all(self, t: _Tally) -> None:
         last_ids: list[str] = []
+        batch = self._batch
         while True:
-            events = list(self._store.pending_events(self._batch))
+            events = list(self._store.pending_events(batch))
             if not events:
                 return
             ids = [e.event_id for e in events]
@@ -167,7 +168,18 @@ class SyncEngine:
                 res = self._transport.push(p.PushRequest(self._device_id, tuple(events)))
                 if sorted(o.event_id for o in res.outcomes) != sorted(ids):
                     raise p.ProtocolError(path="$.outcomes", reason="outcome_mismatch")
-            except (SyncError, p.ProtocolError) as exc:
+            except p.ProtocolError as exc:
+                if exc.data.get("reason") != "payload_too_large":
+                    self._store.record_failure(ids, exc.code)
+                    raise
+                if len(events) > 1:  # split the batch and try again
+                    batch = max(1, len(events) // 2)
+                    last_ids = []
+                    continue
+                # One event alone is over the server's limit: it can never be sent as is.
+                # It goes to the rejected list (visible, retryable), not silently away.
+                res = p.PushResponse((p.EventOutcome(ids[0], p.REJECTED, "payload_too_large"),))
+            except SyncError as exc:
                 self._store.record_failure(ids, exc.code)
                 raise
             # Only now, after the server's acknowledgement, do events stop being pending.
