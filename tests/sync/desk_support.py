@@ -24,10 +24,12 @@ from motcua_server.models import DossierRow, EventRow
 UowFactory = Callable[[], UnitOfWork]
 
 
-def desk_db(path: Path) -> tuple[Engine, UowFactory]:
+def desk_db(path: Path, clock: Callable[[], datetime] | None = None) -> tuple[Engine, UowFactory]:
     engine = make_engine(path)
     migrate(engine, path, path.parent / f"{path.stem}-backups")
-    return engine, lambda: UnitOfWork(engine)
+    if clock is None:
+        return engine, lambda: UnitOfWork(engine)
+    return engine, lambda: UnitOfWork(engine, clock=clock)
 
 
 def desk_receive(uow_factory: UowFactory, agency: str, at: datetime, device_no: int = 1) -> str:

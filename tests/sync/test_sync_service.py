@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -231,3 +231,35 @@ def test_worker_syncs_in_the_background(
     finally:
         service.stop()
     assert service.health().pending == 0
+
+
+def test_acknowledged_events_are_pruned_after_30_days(
+    server: Server, tmp_path: Path, net: Switch
+) -> None:
+    from desk_support import desk_db
+
+    now = [NOW]
+    engine, uow_factory = desk_db(tmp_path / "prune.db", clock=lambda: now[0])
+    settings = SettingsStore(Settings(agency_id=AGENCY_A, server_url="http://test"))
+    svc = SyncService(
+        uow_factory,
+        settings,
+        clock=lambda: now[0],
+        transport_factory=lambda s, token: HttpTransport(s.server_url, token, transport=net),
+    )
+    admin.create_unit(server.engine, AGENCY_A, "Phường Điện Biên")
+    _, code = admin.enrol_device(server.engine, AGENCY_A, "Quầy 1")
+    svc.enrol(code, "Quầy 1")
+    receive(uow_factory, SID[0])
+    assert svc.run_once().ok
+    with uow_factory() as uow:
+        assert uow.outbox.count() == 1
+    now[0] = NOW + timedelta(days=29)
+    assert svc.run_once().ok
+    with uow_factory() as uow:
+        assert uow.outbox.count() == 1
+    now[0] = NOW + timedelta(days=31)
+    assert svc.run_once().ok
+    with uow_factory() as uow:
+        assert uow.outbox.count() == 0
+    engine.dispose()

@@ -40,6 +40,7 @@ DEVICE_NO_KEY = "device_no"
 LAST_SUCCESS_KEY = "last_success_at"
 CONFLICTS_KEY = "conflicts"
 REPRINT_KEY = "reprint_required"
+PRUNE_ACKED_AFTER = timedelta(days=30)
 _ROLES = frozenset({"clerk", "supervisor", "admin"})
 
 
@@ -354,6 +355,8 @@ class SyncService:
             if report.ok:
                 with self._uow() as uow:
                     uow.sync_state.set(LAST_SUCCESS_KEY, report.finished_at.isoformat())
+                    # Acknowledged events are kept a while for support, then pruned (§8.3).
+                    uow.outbox.prune_acked(report.finished_at - PRUNE_ACKED_AFTER)
                     uow.commit()
             return report
 
