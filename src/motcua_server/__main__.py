@@ -33,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("agency_id")
     dev.add_argument("name")
     dev.add_argument("--ttl-hours", type=int, default=72)
+    rev = sub.add_parser("revoke-device", help="refuse a device's token from now on")
+    rev.add_argument("device_id")
     cat = sub.add_parser("load-catalogue")
     cat.add_argument("file", type=Path)
     cal = sub.add_parser("load-calendar")
@@ -86,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.cmd == "enrol-device":
             device_id, code = admin.enrol_device(engine, args.agency_id, args.name, args.ttl_hours)
             sys.stdout.write(f"device_id={device_id}\nenrolment_code={code}\n")
+        elif args.cmd == "revoke-device":
+            admin.revoke_device(engine, args.device_id)
         elif args.cmd == "load-catalogue":
             n = admin.load_catalogue(engine, _load_json(args.file))
             sys.stdout.write(f"procedures={n}\n")

@@ -84,6 +84,16 @@ def enrol_device(engine: Engine, agency_id: str, name: str, ttl_hours: int = 72)
     return device_id, code
 
 
+def revoke_device(engine: Engine, device_id: str) -> None:
+    """Refuse the device's token from now on (lost or replaced counter PC)."""
+    with transaction(engine) as s:
+        device = s.get(Device, device_id)
+        if device is None:
+            raise AdminError(reason="unknown_device", device_id=device_id)
+        device.revoked = True
+        device.enrol_code_hash = None
+
+
 def create_user(
     engine: Engine, agency_id: str, username: str, full_name: str, password: str, role: str
 ) -> None:

@@ -49,6 +49,17 @@ def test_enrolment_code_is_one_time(sqlite_server: Server, raw: httpx.Client) ->
     assert ok.status_code == 200
 
 
+def test_revoked_device_is_refused(sqlite_server: Server, raw: httpx.Client) -> None:
+    from motcua_server.__main__ import main
+
+    dev = sqlite_server.enrol(AGENCY_A)
+    assert raw.get("/api/v1/sync/pull", headers=auth(dev.token)).status_code == 200
+    url = str(sqlite_server.engine.url)
+    assert main(["--db-url", url, "revoke-device", dev.device_id]) == 0
+    assert raw.get("/api/v1/sync/pull", headers=auth(dev.token)).status_code == 401
+    assert main(["--db-url", url, "revoke-device", "nope"]) == 2
+
+
 def test_token_is_stored_hashed(sqlite_server: Server) -> None:
     dev = sqlite_server.enrol(AGENCY_A)
     with sqlite_server.engine.connect() as c:
