@@ -8,6 +8,7 @@
 * 10 trials killing the client process with SIGKILL between send and acknowledgement, then
   finishing the sync from its database.
 
+The 20 subprocess trials run again on PostgreSQL when ``MOTCUA_TEST_PG_URL`` is set (extra).
 Set ``MOTCUA_FAULT_REPORT=<file>`` to write the counts as JSON.
 """
 
@@ -50,6 +51,7 @@ from motcua_desk.sync.engine import SyncEngine
 from motcua_desk.sync.transport import HttpTransport
 from motcua_server import admin
 from motcua_server.db import make_engine
+from motcua_server.models import Base
 
 SEED = 20261125
 IN_PROCESS_TRIALS = 60
@@ -173,9 +175,27 @@ def test_desk_storage_through_sync_service(tmp_path: Path) -> None:
     assert min(faults.values()) > 5, faults
 
 
-@pytest.fixture
-def live_server(tmp_path: Path) -> Any:
-    url = f"sqlite:///{tmp_path / 'live.db'}"
+def _live_url(backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'live.db'}"
+    url = os.environ.get("MOTCUA_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail("MOTCUA_TEST_PG_URL is required in CI")
+        pytest.skip("MOTCUA_TEST_PG_URL not set (run scripts/start_postgres.sh)")
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def live_server(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A uvicorn server subprocess; the kill trials also run on PostgreSQL (extra, not counted
+    in the 100)."""
+    url = _live_url(request.param, tmp_path)
     port = free_port()
     engine = make_engine(url)
     from motcua_server.db import upgrade
@@ -190,7 +210,9 @@ def live_server(tmp_path: Path) -> Any:
     engine.dispose()
 
 
-def test_server_killed_mid_commit_and_restarted(tmp_path: Path, live_server: Any) -> None:
+def test_server_killed_mid_commit_and_restarted(
+    tmp_path: Path, live_server: Any, request: pytest.FixtureRequest
+) -> None:
     rng = random.Random(SEED + 1)
     base = f"http://127.0.0.1:{live_server['port']}"
     totals: dict[str, Any] = {"trials": 0, "kills": 0, "network_errors": 0}
@@ -233,7 +255,7 @@ def test_server_killed_mid_commit_and_restarted(tmp_path: Path, live_server: Any
         totals["trials"] += 1
         transport.close()
         store.close()
-    REPORT["server_kill"] = totals
+    REPORT[f"server_kill[{request.node.callspec.params['live_server']}]"] = totals
 
 
 _CLIENT = """
@@ -251,7 +273,9 @@ print("done", flush=True)
 """
 
 
-def test_client_killed_between_send_and_ack(tmp_path: Path, live_server: Any) -> None:
+def test_client_killed_between_send_and_ack(
+    tmp_path: Path, live_server: Any, request: pytest.FixtureRequest
+) -> None:
     rng = random.Random(SEED + 2)
     base = f"http://127.0.0.1:{live_server['port']}"
     totals: dict[str, Any] = {"trials": 0, "killed_with_pending": 0}
@@ -286,5 +310,5 @@ def test_client_killed_between_send_and_ack(tmp_path: Path, live_server: Any) ->
         merge(totals, check_end_state(live_server["engine"], store))
         totals["trials"] += 1
         store.close()
-    REPORT["client_kill"] = totals
+    REPORT[f"client_kill[{request.node.callspec.params['live_server']}]"] = totals
     assert totals["killed_with_pending"] >= 3  # the kills did land mid-sync
