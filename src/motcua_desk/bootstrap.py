@@ -22,6 +22,7 @@ from motcua_desk.services.clock import local_now
 from motcua_desk.services.context import AppContext, SettingsStore
 from motcua_desk.services.documents import DocumentService
 from motcua_desk.services.reception import ReceptionService
+from motcua_desk.services.sync_service import SyncService
 from motcua_desk.storage.catalogue_import import import_catalogue
 from motcua_desk.storage.engine import make_engine
 from motcua_desk.storage.migrate import head_revision, migrate
@@ -77,6 +78,7 @@ def build_context(
         reception=ReceptionService(uow_factory, settings, catalogue, calendar, clock),
         documents=DocumentService(uow_factory, settings, paths, clock),
         clock=clock,
+        sync=SyncService(uow_factory, settings),
     )
     return ctx
 

@@ -43,3 +43,22 @@ def test_invalid_settings_file_is_reported_not_crashed(tmp_path) -> None:
     result = _run("--data-dir", str(data), "--self-test")
     assert result.returncode == 2
     assert "cutoff" in result.stderr and "không hợp lệ" in result.stderr
+
+
+def test_context_carries_a_sync_service_that_sees_the_outbox(tmp_path) -> None:
+    from motcua_desk.bootstrap import build_context
+    from motcua_desk.config import AppPaths
+    from motcua_desk.services.reception import IntakeDraft
+
+    from .conftest import HOA, UNIT
+
+    ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"))
+    admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
+    assert ctx.sync is not None
+    assert ctx.sync.health().pending == 0
+    ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+    health = ctx.sync.health()
+    assert health.pending == 1 and not health.online
+    report = ctx.sync.run_once()  # no server configured: reported, nothing lost
+    assert report.error_code == "sync_not_configured"
+    assert ctx.sync.health().pending == 1

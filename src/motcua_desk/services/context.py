@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.documents import DocumentService
     from motcua_desk.services.reception import ReceptionService
+    from motcua_desk.services.sync_service import SyncService
 
 
 class SettingsStore:
@@ -56,6 +57,7 @@ class AppContext:
     reception: ReceptionService
     documents: DocumentService
     clock: Callable[[], datetime]
+    sync: SyncService | None = None
 
     @property
     def settings(self) -> Settings:
