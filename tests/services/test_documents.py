@@ -78,3 +78,34 @@ def test_same_day_procedure_prints_trong_ngay(ctx, admin) -> None:
         in lines
     )
     assert not any("0 ngày làm việc" in line for line in lines)
+
+
+def _lines(pdf: bytes) -> list[str]:
+    return [line.strip() for line in _text(pdf).split("\n")]
+
+
+def test_supplement_request_prints_every_missing_paper(ctx, admin) -> None:
+    birth = ctx.catalogue.get("1.001193")
+    items = ctx.reception.checklist_for(birth)
+    draft = IntakeDraft(birth.code, HOA, checklist=items)
+    d = ctx.reception.request_supplement(
+        draft, admin, (items[0].name, items[1].name), "Thiếu tờ khai và giấy chứng sinh"
+    )
+    doc = ctx.documents.render("supplement", d)
+    text = _text(doc.pdf)
+    assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
+    assert "Tờ khai đăng ký khai sinh theo mẫu" in text
+    assert "Giấy chứng sinh" in text
+    assert "Thiếu tờ khai và giấy chứng sinh" in text
+    assert "Nguyễn Văn An" in text and "Lê Thị Hoa" in text
+    assert doc.path.name.startswith(f"{d.code}_supplement_")
+
+
+def test_refusal_prints_the_reason(ctx, admin) -> None:
+    d = ctx.reception.refuse(
+        IntakeDraft("1.014137", HOA), admin, "Không thuộc thẩm quyền giải quyết"
+    )
+    text = _text(ctx.documents.render("refusal", d).pdf)
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN" in text.upper()
+    assert "Không thuộc thẩm quyền giải quyết" in text
+    assert "Lê Thị Hoa" in text and "038195001234" in text

@@ -12,10 +12,10 @@ from datetime import datetime
 from typing import Any
 
 from motcua_desk.config import Settings
-from motcua_desk.domain.dossier import Dossier, DossierEvent, ReturnMethod
+from motcua_desk.domain.dossier import ChecklistItem, Dossier, DossierEvent, ReturnMethod
 from motcua_desk.domain.procedure import TimeUnit
 from motcua_desk.printing.barcodes import qr_payload
-from motcua_desk.printing.slips import receipt
+from motcua_desk.printing.slips import receipt, refusal, supplement
 from motcua_desk.printing.slips.common import UnitHeader
 from motcua_desk.services.clock import to_local
 
@@ -99,8 +99,62 @@ def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
     )
 
 
+def latest_event(timeline: tuple[DossierEvent, ...], kind: str) -> DossierEvent | None:
+    for event in reversed(timeline):
+        if event.kind == kind:
+            return event
+    return None
+
+
+def supplement_data(d: Dossier, ctx: SlipContext) -> supplement.SupplementData:
+    """Mẫu 02 from the latest supplement request on the timeline (every paper at once)."""
+    event = latest_event(ctx.timeline, "supplement_requested")
+    detail = dict(event.detail) if event else {}
+    by_name = {i.name: i for i in d.checklist}
+    names = detail.get("missing", [])
+    missing = tuple(
+        by_name.get(str(name), ChecklistItem(name=str(name)))
+        for name in (names if isinstance(names, list) else [])
+    )
+    return supplement.SupplementData(
+        header=unit_header(ctx.settings),
+        applicant=d.applicant,
+        procedure_code=d.procedure_code,
+        procedure_name=d.procedure_name,
+        issued_at=to_local(event.at if event else ctx.now),
+        missing=missing,
+        reason=str(detail.get("reason", "")),
+        official_name=ctx.clerk_name,
+        dossier_code=d.code,
+        received_at=to_local(d.received_at),
+        contact=ctx.settings.agency_name,
+        regime=d.regime,
+    )
+
+
+def refusal_data(d: Dossier, ctx: SlipContext) -> refusal.RefusalData:
+    """Mẫu 03 with the reason recorded on the timeline."""
+    event = latest_event(ctx.timeline, "refused")
+    detail = dict(event.detail) if event else {}
+    return refusal.RefusalData(
+        header=unit_header(ctx.settings),
+        applicant=d.applicant,
+        procedure_code=d.procedure_code,
+        procedure_name=d.procedure_name,
+        issued_at=to_local(event.at if event else ctx.now),
+        reason=str(detail.get("reason", "")),
+        clerk_name=ctx.clerk_name,
+        dossier_code=d.code,
+        submitter=d.submitter,
+        received_at=to_local(d.received_at),
+        regime=d.regime,
+    )
+
+
 _BUILDERS: dict[str, tuple[Callable[[Dossier, SlipContext], Any], Callable[..., bytes]]] = {
     "receipt": (receipt_data, receipt.render),
+    "supplement": (supplement_data, supplement.render),
+    "refusal": (refusal_data, refusal.render),
 }
 
 
