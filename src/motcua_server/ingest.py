@@ -34,6 +34,10 @@ class EventIdReusedError(DomainError):
     code = "event_id_reused"
 
 
+#: How far ahead of the day's sequence an un-leased final code may be adopted (see ``adopt``).
+MAX_ADOPT_GAP = 2000
+
+
 class _Rejected(Exception):  # noqa: N818 - internal control flow, never leaves this module
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -238,12 +242,8 @@ class _Batch:
             self._leased[day] = value or 1
         return self._leased[day]
 
-    def take(self, day: date) -> int:
-        """Next number of the day's sequence for a provisional code.
-
-        The sequence row is locked once per batch and day (``allocate``), then counted on in
-        memory: the lock is held until the batch commits, so no other lease can interleave.
-        """
+    def _seq_row(self, day: date) -> SequenceRow:
+        """The day's sequence row, locked once per batch (``allocate``) and then cached."""
         row = self._seq_rows.get(day)
         if row is None:
             allocate(self.s, self.unit.id, day, 0)
@@ -253,10 +253,33 @@ class _Batch:
                 )
             ).one()
             self._seq_rows[day] = row
+        return row
+
+    def take(self, day: date) -> int:
+        """Next number of the day's sequence for a provisional code.
+
+        The sequence row is locked once per batch and day (``allocate``), then counted on in
+        memory: the lock is held until the batch commits, so no other lease can interleave.
+        """
+        row = self._seq_row(day)
         seq = row.next_seq
         row.next_seq = seq + 1
         self._leased[day] = seq + 1
         return seq
+
+    def adopt(self, day: date, seq: int) -> None:
+        """Accept a final code the sequence never handed out, and move the sequence past it.
+
+        A counter used before it was enrolled numbers dossiers from its own local sequence, and
+        the citizen already holds a slip with that code. The number is adopted when it is not
+        too far ahead (``MAX_ADOPT_GAP``): moving the day's sequence past it means no later lease
+        can hand it out again. The skipped numbers are simply never used.
+        """
+        row = self._seq_row(day)
+        if seq - row.next_seq > MAX_ADOPT_GAP:
+            raise _Rejected("code_not_leased")
+        row.next_seq = seq + 1
+        self._leased[day] = seq + 1
 
     def dossier(self, sync_id: str) -> DossierRow:
         row = self.dossiers.get(sync_id)
@@ -313,7 +336,7 @@ class _Batch:
             code = body.code
             _, _, seq = p.parse_code(code)
             if seq >= self.leased_up_to(day):
-                raise _Rejected("code_not_leased")
+                self.adopt(day, seq)
             if code in self.used_codes:
                 raise _Rejected("code_conflict")
         self.used_codes.add(code)

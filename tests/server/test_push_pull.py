@@ -77,6 +77,18 @@ def test_same_event_id_with_other_payload_is_a_conflict(server: Server) -> None:
     assert err.value.data["reason"] == "event_id_reused"
 
 
+def test_a_code_numbered_before_enrolment_is_adopted(server: Server) -> None:
+    dev = server.enrol(AGENCY_A)
+    local = received_event(AGENCY_A, p.format_code(AGENCY_A, DAY, 3))  # never leased
+    (out,) = push(server, dev, local)
+    assert (out.status, out.assigned_code) == (p.ACCEPTED, None)
+    block = lease(server, dev, 5)
+    assert (block.first, block.last) == (4, 8)  # the sequence moved past the adopted number
+    again = received_event(AGENCY_A, p.format_code(AGENCY_A, DAY, 3))
+    (dup,) = push(server, dev, again)
+    assert (dup.status, dup.reason) == (p.REJECTED, "code_conflict")
+
+
 def test_business_rejections_are_outcomes(server: Server) -> None:
     dev = server.enrol(AGENCY_A)
     lease(server, dev, 5)
@@ -85,7 +97,7 @@ def test_business_rejections_are_outcomes(server: Server) -> None:
         ok,
         status_event(ok.aggregate_id, Status.RETURNED),  # RECEIVED -> RETURNED is illegal
         status_event(str(uuid.uuid4()), Status.PROCESSING),  # unknown dossier
-        received_event(AGENCY_A, p.format_code(AGENCY_A, DAY, 99)),  # never leased
+        received_event(AGENCY_A, p.format_code(AGENCY_A, DAY, 9999)),  # far beyond the sequence
         received_event(AGENCY_A, p.format_code(AGENCY_A, DAY, 1)),  # code already used
         received_event(AGENCY_B, p.format_code(AGENCY_B, DAY, 1)),  # another unit
         p.OutboxEvent(str(uuid.uuid4()), 9, p.KIND_RECEIVED, str(uuid.uuid4()), AT, {"x": 1}),
