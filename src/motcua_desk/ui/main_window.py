@@ -33,6 +33,8 @@ from motcua_desk.ui.printer import PrinterBackend
 from motcua_desk.ui.scanner import ScannerFilter
 from motcua_desk.ui.screens.home.controller import HomeController
 from motcua_desk.ui.screens.intake.controller import IntakeController
+from motcua_desk.ui.screens.sync_health.controller import SyncHealthController
+from motcua_desk.ui.sync_status import SyncStatus
 from motcua_desk.ui.tasks import TaskRunner
 
 from . import scan_routing
@@ -92,6 +94,11 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("pages")
         self.tabs.addTab(self.home.view, "Trang chủ")
         self.tabs.addTab(self.intake.view, "Tiếp nhận hồ sơ (F2)")
+        self.sync_status: SyncStatus | None = None
+        if getattr(ctx, "sync", None) is not None:
+            self.sync_health = SyncHealthController(ctx, self.runner, user, self)
+            self.tabs.addTab(self.sync_health.view, "Đồng bộ")
+            self.sync_status = SyncStatus(ctx, self.sync_health, self)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -104,6 +111,8 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumWidth(160)
         self.busy.hide()
         self.statusBar().addPermanentWidget(self.busy)
+        if self.sync_status is not None:
+            self.statusBar().addPermanentWidget(self.sync_status.label)
         role = strings.ROLES.get(str(getattr(user.role, "value", user.role)), "")
         self.statusBar().addPermanentWidget(
             QLabel(f"{user.full_name} ({role}) — {s.counter_name or s.agency_name}")
@@ -128,6 +137,8 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self.home.refresh()
         self.previews: list[PreviewDialog] = []
+        if self.sync_status is not None:
+            self.sync_status.start()
 
     def _shortcuts(self) -> None:
         def add(keys: str | QKeySequence.StandardKey, slot: Any) -> None:
@@ -215,6 +226,8 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self.scanner)
         self.scanner.flush()
         logging.getLogger().removeHandler(self.log_handler)
+        if self.sync_status is not None:
+            self.sync_status.stop()
         self.runner.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -1,0 +1,1 @@
+"""Sync-health page: queue, failures, rejected events, enrolment (issue 7)."""
