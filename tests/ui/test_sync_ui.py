@@ -86,7 +86,7 @@ def test_status_bar_and_panel_show_queue_and_reasons(qtbot: Any, runner: Any) ->
     sync = FakeSync(
         _health(
             pending=4,
-            oldest_pending_at=NOW - timedelta(minutes=12),
+            oldest_pending_at=datetime.now(UTC) - timedelta(minutes=12, seconds=20),
             last_error="sync_network",
             rejected=[REJECTED],
             failing=[FAILING],
