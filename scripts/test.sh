@@ -23,6 +23,9 @@ if [ -z "${MOTCUA_TEST_PG_URL:-}" ] && [ -x scripts/start_postgres.sh ]; then
   fi
 fi
 
+# The frozen-build smoke test (about a minute) always runs in CI; elsewhere on request.
+[ "${CI:-}" = "true" ] && export MOTCUA_TEST_FROZEN=${MOTCUA_TEST_FROZEN:-1}
+
 echo "== pytest (offscreen)"
 $V/python -m pytest -ra -m "not x11" "$@"
 echo "== pytest (Xvfb window tests)"

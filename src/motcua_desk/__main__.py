@@ -19,6 +19,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--temp-data-dir", action="store_true", help="use a fresh temporary data directory"
     )
     parser.add_argument(
+        "command",
+        nargs="?",
+        choices=["backup", "restore", "list-backups"],
+        help="maintenance: back up now, restore FILE (close the app first), list backups",
+    )
+    parser.add_argument("file", nargs="?", type=Path, help="the backup to restore")
+    parser.add_argument(
         "--self-test",
         action="store_true",
         help="migrate a database, render a receipt, open the window offscreen, exit 0 on success",
@@ -33,6 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.version:
         print(bootstrap.version_text())  # noqa: T201 - CLI output
         return 0
+    if args.command:
+        if args.command == "restore" and args.file is None:
+            print("restore: cần chỉ ra tệp sao lưu (motcua-desk restore TỆP)", file=sys.stderr)  # noqa: T201
+            return 2
+        return bootstrap.maintenance(args.command, args.file, data_dir=args.data_dir)
     return bootstrap.run(
         data_dir=args.data_dir,
         temp=args.temp_data_dir,

@@ -16,6 +16,7 @@ from motcua_desk import __version__
 from motcua_desk.config import AppPaths, ConfigError, load_settings
 from motcua_desk.resources import seed_dir
 from motcua_desk.services.accounts import AccountService
+from motcua_desk.services.backup import BackupInvalidError, BackupService
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
 from motcua_desk.services.clock import local_now
@@ -107,6 +108,36 @@ def run(*, data_dir: Path | None, temp: bool, self_test: bool, qt_argv: list[str
         from motcua_desk.selftest import run_self_test
 
         return run_self_test(ctx)
+    try:
+        BackupService(paths, ctx.settings_store).daily_backup()
+    except Exception:  # a failed backup must not keep the counter closed; it is logged
+        log.exception("daily backup failed")
     from motcua_desk.ui.app import run_gui
 
     return run_gui(ctx, qt_argv)
+
+
+def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> int:
+    """``backup`` / ``restore FILE`` / ``list-backups`` from the command line."""
+    paths = AppPaths.resolve(data_dir)
+    paths.ensure()
+    setup_logging(paths.log_dir)
+    service = BackupService(paths, SettingsStore(load_settings(paths.settings_file), paths))
+    if command == "backup":
+        print(service.backup_now())  # noqa: T201
+        return 0
+    if command == "list-backups":
+        for info in service.list_backups():
+            print(f"{info.modified_at:%Y-%m-%d %H:%M} UTC  {info.size:>12,}  {info.path}")  # noqa: T201
+        return 0
+    assert file is not None
+    try:
+        safety = service.restore(file)
+    except BackupInvalidError as exc:
+        print(
+            f"Không khôi phục: tệp sao lưu không dùng được ({exc.data.get('reason')}).",
+            file=sys.stderr,
+        )  # noqa: T201
+        return 1
+    print(f"Đã khôi phục từ {file}. Bản an toàn của dữ liệu cũ: {safety}")  # noqa: T201
+    return 0
