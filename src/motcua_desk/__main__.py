@@ -21,8 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "command",
         nargs="?",
-        choices=["backup", "restore", "list-backups"],
-        help="maintenance: back up now, restore FILE (close the app first), list backups",
+        choices=["backup", "restore", "list-backups", "export-unsent"],
+        help="maintenance: back up now, restore FILE (close the app first), list backups, "
+        "export-unsent FILE (signed file of unsent events for the server)",
     )
     parser.add_argument("file", nargs="?", type=Path, help="the backup to restore")
     parser.add_argument(
@@ -41,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
         print(bootstrap.version_text())  # noqa: T201 - CLI output
         return 0
     if args.command:
-        if args.command == "restore" and args.file is None:
-            print("restore: cần chỉ ra tệp sao lưu (motcua-desk restore TỆP)", file=sys.stderr)  # noqa: T201
+        if args.command in ("restore", "export-unsent") and args.file is None:
+            sys.stderr.write(f"{args.command}: cần chỉ ra tệp (motcua-desk {args.command} TỆP)\n")
             return 2
         return bootstrap.maintenance(args.command, args.file, data_dir=args.data_dir)
     return bootstrap.run(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from motcua_desk import __version__
 from motcua_desk.config import AppPaths, ConfigError, load_settings
+from motcua_desk.domain.errors import DomainError
 from motcua_desk.resources import seed_dir
 from motcua_desk.services.accounts import AccountService
 from motcua_desk.services.backup import BackupInvalidError, BackupService
@@ -102,7 +103,7 @@ def run(*, data_dir: Path | None, temp: bool, self_test: bool, qt_argv: list[str
     try:
         ctx = build_context(paths)
     except ConfigError as exc:
-        print(f"Tệp cấu hình không hợp lệ ({paths.settings_file}): {exc.data}", file=sys.stderr)  # noqa: T201
+        sys.stderr.write(f"Tệp cấu hình không hợp lệ ({paths.settings_file}): {exc.data}" + "\n")
         return 2
     if self_test:
         from motcua_desk.selftest import run_self_test
@@ -124,20 +125,33 @@ def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> in
     setup_logging(paths.log_dir)
     service = BackupService(paths, SettingsStore(load_settings(paths.settings_file), paths))
     if command == "backup":
-        print(service.backup_now())  # noqa: T201
+        sys.stdout.write(f"{service.backup_now()}\n")
         return 0
     if command == "list-backups":
         for info in service.list_backups():
-            print(f"{info.modified_at:%Y-%m-%d %H:%M} UTC  {info.size:>12,}  {info.path}")  # noqa: T201
+            sys.stdout.write(
+                f"{info.modified_at:%Y-%m-%d %H:%M} UTC  {info.size:>12,}  {info.path}" + "\n"
+            )
         return 0
     assert file is not None
+    if command == "export-unsent":
+        ctx = build_context(paths, seed=False)
+        assert ctx.sync is not None
+        try:
+            n = ctx.sync.export_unsent(file)
+        except DomainError as exc:
+            sys.stderr.write(
+                f"Không xuất được: máy trạm chưa đăng ký với máy chủ ({exc.code})." + "\n"
+            )
+            return 1
+        sys.stdout.write(f"Đã xuất {n} sự kiện chưa gửi vào {file}" + "\n")
+        return 0
     try:
         safety = service.restore(file)
     except BackupInvalidError as exc:
-        print(
-            f"Không khôi phục: tệp sao lưu không dùng được ({exc.data.get('reason')}).",
-            file=sys.stderr,
-        )  # noqa: T201
+        sys.stderr.write(
+            f"Không khôi phục: tệp sao lưu không dùng được ({exc.data.get('reason')})." + "\n"
+        )
         return 1
-    print(f"Đã khôi phục từ {file}. Bản an toàn của dữ liệu cũ: {safety}")  # noqa: T201
+    sys.stdout.write(f"Đã khôi phục từ {file}. Bản an toàn của dữ liệu cũ: {safety}" + "\n")
     return 0

@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("full_name")
     user.add_argument("--password", required=True)
     user.add_argument("--role", default="clerk", choices=sorted(admin.ROLES))
+    imp = sub.add_parser("import-events", help="apply a counter's signed offline events file")
+    imp.add_argument("file", type=Path)
     st = sub.add_parser("set-status", help="a processing department changes a dossier status")
     st.add_argument("agency_id")
     st.add_argument("code")
@@ -99,6 +101,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.cmd == "create-user":
             admin.create_user(
                 engine, args.agency_id, args.username, args.full_name, args.password, args.role
+            )
+        elif args.cmd == "import-events":
+            from motcua_server.offline_import import import_events
+
+            try:
+                data = args.file.read_bytes()
+            except OSError as exc:
+                raise admin.AdminError(reason="unreadable_file", file=str(args.file)) from exc
+            r = import_events(engine, data)
+            sys.stdout.write(
+                f"device={r.device_id} accepted={r.accepted} duplicates={r.duplicates} "
+                f"rejected={r.rejected}\n"
             )
         elif args.cmd == "set-status":
             admin.set_status(engine, args.agency_id, args.code, args.status, args.actor)

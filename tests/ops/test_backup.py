@@ -169,3 +169,24 @@ def test_cli_backup_list_and_restore(paths: AppPaths) -> None:
     assert refused.returncode == 1 and "not_a_database" in refused.stderr
     assert count(paths.db_file) == 20
     assert run("restore").returncode == 2
+
+
+def test_cli_export_unsent_needs_enrolment(paths: AppPaths) -> None:
+    out = paths.data_dir / "su-kien.motcua"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "motcua_desk",
+            "export-unsent",
+            str(out),
+            "--data-dir",
+            str(paths.data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 1 and "chưa đăng ký" in result.stderr
+    assert not out.exists()

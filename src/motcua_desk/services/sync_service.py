@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.catalogue_import import parse_catalogue_json
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, OutboxRow, UserRow
 from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.sync import offline_file
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine, SyncReport, SyncTransport
 from motcua_desk.sync.transport import HttpTransport
@@ -417,6 +419,28 @@ class SyncService:
             conflicts=conflicts,
             reprint_required=reprint,
         )
+
+    def export_unsent(self, path: Path) -> int:
+        """Write every unsent event to a signed file for the server's ``import-events``.
+
+        The events stay pending here: once the counter is online again, the server answers
+        "duplicate" for those it imported and they are acknowledged as usual.
+        """
+        with self._uow() as uow:
+            device_id = uow.sync_state.get(DEVICE_ID_KEY)
+            token = uow.sync_state.get(TOKEN_KEY)
+        if not device_id or not token:
+            raise SyncNotConfiguredError(missing="enrolment")
+        events = tuple(self.store.pending_events(offline_file.MAX_EVENTS))
+        bundle = offline_file.OfflineBundle(
+            device_id, self._settings.current.agency_id, self._clock(), events
+        )
+        data = offline_file.dump_bundle(bundle, token)
+        tmp = path.with_name(path.name + ".partial")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+        log.info("exported %d unsent events to %s", len(events), path)
+        return len(events)
 
     def retry(self, event_id: str) -> None:
         """Send a rejected event again (same idempotency key) and sync soon."""
