@@ -24,6 +24,7 @@ from motcua_desk.services.clock import local_now
 from motcua_desk.services.context import AppContext, SettingsStore
 from motcua_desk.services.documents import DocumentService
 from motcua_desk.services.reception import ReceptionService
+from motcua_desk.services.settings_admin import SettingsAdminService
 from motcua_desk.services.sync_service import SyncService
 from motcua_desk.storage.catalogue_import import import_catalogue
 from motcua_desk.storage.engine import make_engine
@@ -81,6 +82,7 @@ def build_context(
         documents=DocumentService(uow_factory, settings, paths, clock),
         clock=clock,
         sync=SyncService(uow_factory, settings),
+        settings_admin=SettingsAdminService(uow_factory, settings, calendar),
     )
     return ctx
 

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.documents import DocumentService
     from motcua_desk.services.reception import ReceptionService
+    from motcua_desk.services.settings_admin import SettingsAdminService
     from motcua_desk.services.sync_service import SyncService
 
 
@@ -58,6 +59,7 @@ class AppContext:
     documents: DocumentService
     clock: Callable[[], datetime]
     sync: SyncService | None = None
+    settings_admin: SettingsAdminService | None = None
 
     @property
     def settings(self) -> Settings:

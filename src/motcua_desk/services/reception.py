@@ -144,14 +144,16 @@ class ReceptionService:
     def _next_code(self, uow: UnitOfWork, day: date) -> tuple[str, bool]:
         s = self._settings.current
         fmt = DossierCodeFormat(s.code_pattern)
-        if not s.server_url:
+        if not s.server_url or not uow.sync_state.get("device_id"):
+            # Standalone, or not enrolled yet: the counter numbers alone; the server adopts
+            # these numbers when the counter first syncs (docs/sync-protocol.md).
             return fmt.format(s.agency_id, day, uow.sequences.next_seq(s.agency_id, day)), False
         try:
             return fmt.format(
                 s.agency_id, day, uow.sequences.take_from_blocks(s.agency_id, day)
             ), False
         except SequenceExhaustedError:
-            device_no = int(uow.sync_state.get("device_no") or 0)
+            device_no = int(uow.sync_state.get("device_no") or 1)
             seq = uow.sequences.next_seq(s.agency_id + PROVISIONAL_SEQUENCE_SUFFIX, day)
             return format_provisional(s.agency_id, day, device_no, seq), True
 

@@ -1,0 +1,154 @@
+"""Settings an administrator changes in the app (issue 8), validated, audited, saved atomically."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import fields
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from motcua_desk.config import ConfigError, Settings, settings_from_mapping
+from motcua_desk.domain.calendar import CalendarDay
+from motcua_desk.domain.codes import DossierCodeFormat, InvalidCodePatternError
+from motcua_desk.domain.errors import ValidationFailedError
+from motcua_desk.domain.text import normalize
+from motcua_desk.services.accounts import PermissionDeniedError
+from motcua_desk.services.calendar_service import CalendarService
+from motcua_desk.services.clock import utc_now
+from motcua_desk.services.context import SettingsStore
+from motcua_desk.storage.repositories.users import Role, User
+from motcua_desk.storage.uow import UnitOfWork
+
+PAPERS = frozenset({"A5", "A4", "80mm"})
+DOC_TYPES = ("receipt", "supplement", "refusal")
+_AGENCY_ID = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*$")
+
+
+def _raw(value: Any) -> Any:
+    """A settings value as settings.toml holds it (times as "HH:MM")."""
+    return value.strftime("%H:%M") if isinstance(value, time) else value
+
+
+def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settings, dict[str, str]]:
+    """The new settings and every invalid field at once (field -> error code)."""
+    errors: dict[str, str] = {}
+    known = {f.name for f in fields(Settings)}
+    raw = {f.name: _raw(getattr(current, f.name)) for f in fields(Settings)}
+    for key, value in changes.items():
+        if key not in known:
+            errors[key] = "unknown_setting"
+            continue
+        raw[key] = normalize(value) if isinstance(value, str) else value
+    for key in changes.keys() & known - {"code_pattern"}:  # the pattern is checked below
+        try:
+            settings_from_mapping({key: raw[key]})
+        except ConfigError:
+            errors[key] = "invalid_value"
+            raw[key] = _raw(getattr(current, key))
+    agency = raw["agency_id"]
+    if agency and (not _AGENCY_ID.match(agency) or len(agency) > 35):
+        errors["agency_id"] = "invalid_agency_id"
+    try:
+        DossierCodeFormat(raw["code_pattern"]).format("000.00.00.H00", date(2026, 1, 2), 1)
+    except (InvalidCodePatternError, KeyError, ValueError, IndexError):
+        errors["code_pattern"] = "invalid_code_pattern"
+    template = raw["qr_lookup_template"]
+    if template and "{code}" not in template:
+        errors["qr_lookup_template"] = "missing_code_placeholder"
+    url = raw["server_url"]
+    if url and not re.match(r"^https?://[^\s/]+", url):
+        errors["server_url"] = "invalid_url"
+    bundle = raw["ca_bundle"]
+    if bundle and not Path(bundle).is_file():
+        errors["ca_bundle"] = "file_not_found"
+    papers = raw["paper_sizes"]
+    if not isinstance(papers, dict) or any(v not in PAPERS for v in papers.values()):
+        errors["paper_sizes"] = "invalid_paper"
+    if errors:
+        return current, errors
+    try:
+        return settings_from_mapping(raw), {}
+    except ConfigError as exc:
+        return current, {str(exc.data.get("key", "settings")): "invalid_value"}
+
+
+class SettingsAdminService:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        store: SettingsStore,
+        calendar: CalendarService,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._store = store
+        self._calendar = calendar
+        self._clock = clock
+
+    @staticmethod
+    def _require_admin(user: User) -> None:
+        if user.role is not Role.ADMIN:
+            raise PermissionDeniedError(action="settings")
+
+    def update(self, admin: User, **changes: Any) -> Settings:
+        """Apply ``changes`` (raw values: times as "HH:MM") or raise with every bad field."""
+        self._require_admin(admin)
+        current = self._store.current
+        new, errors = validate_changes(current, changes)
+        if errors:
+            raise ValidationFailedError(errors)
+        diff = {
+            f.name: [_raw(getattr(current, f.name)), _raw(getattr(new, f.name))]
+            for f in fields(Settings)
+            if getattr(current, f.name) != getattr(new, f.name)
+        }
+        if not diff:
+            return current
+        with self._uow_factory() as uow:
+            uow.audit.append(
+                actor=admin.username,
+                action="settings.update",
+                entity="settings",
+                entity_id="settings.toml",
+                detail={"changes": diff},
+                at=self._clock(),
+            )
+            uow.commit()
+        return self._store.update(**{k: getattr(new, k) for k in diff})
+
+    def calendar_days(self) -> list[Any]:
+        with self._uow_factory() as uow:
+            return uow.calendar.stored()
+
+    def add_calendar_day(self, admin: User, day: CalendarDay) -> None:
+        """Add or replace a holiday, substitute day off or make-up working day."""
+        self._require_admin(admin)
+        with self._uow_factory() as uow:
+            uow.calendar.upsert(day, source="admin")
+            uow.audit.append(
+                actor=admin.username,
+                action="calendar.upsert",
+                entity="calendar_day",
+                entity_id=day.day.isoformat(),
+                detail={"kind": day.kind.value, "name": day.name},
+                at=self._clock(),
+            )
+            uow.commit()
+        self._calendar.invalidate()
+
+    def remove_calendar_day(self, admin: User, day: date) -> None:
+        self._require_admin(admin)
+        with self._uow_factory() as uow:
+            uow.calendar.delete(day)
+            uow.audit.append(
+                actor=admin.username,
+                action="calendar.delete",
+                entity="calendar_day",
+                entity_id=day.isoformat(),
+                detail={},
+                at=self._clock(),
+            )
+            uow.commit()
+        self._calendar.invalidate()
