@@ -83,6 +83,7 @@ def build_context(
         clock=clock,
         sync=SyncService(uow_factory, settings),
         settings_admin=SettingsAdminService(uow_factory, settings, calendar),
+        db_revision=result.to_rev,
     )
     return ctx
 

@@ -60,6 +60,7 @@ class AppContext:
     clock: Callable[[], datetime]
     sync: SyncService | None = None
     settings_admin: SettingsAdminService | None = None
+    db_revision: str = ""
 
     @property
     def settings(self) -> Settings:

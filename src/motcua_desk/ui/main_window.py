@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import strings
+from motcua_desk.ui.about import show_about
 from motcua_desk.ui.changes import ChangeSet
 from motcua_desk.ui.log_window import LogWindow, SignalLogHandler
 from motcua_desk.ui.ports import ContextPort
@@ -33,6 +34,7 @@ from motcua_desk.ui.printer import PrinterBackend
 from motcua_desk.ui.scanner import ScannerFilter
 from motcua_desk.ui.screens.home.controller import HomeController
 from motcua_desk.ui.screens.intake.controller import IntakeController
+from motcua_desk.ui.screens.settings.controller import SettingsController
 from motcua_desk.ui.screens.sync_health.controller import SyncHealthController
 from motcua_desk.ui.sync_status import SyncStatus
 from motcua_desk.ui.tasks import TaskRunner
@@ -99,6 +101,15 @@ class MainWindow(QMainWindow):
             self.sync_health = SyncHealthController(ctx, self.runner, user, self)
             self.tabs.addTab(self.sync_health.view, "Đồng bộ")
             self.sync_status = SyncStatus(ctx, self.sync_health, self)
+        role = str(getattr(user.role, "value", user.role))
+        self.settings_page: SettingsController | None = None
+        if role == "admin" and getattr(ctx, "settings_admin", None) is not None:
+            self.settings_page = SettingsController(ctx, self.runner, user, self)
+            self.tabs.addTab(self.settings_page.view, "Cấu hình")
+        help_menu = self.menuBar().addMenu("Trợ giúp")
+        about = help_menu.addAction("Giới thiệu phần mềm (F1)")
+        about.setShortcut(QKeySequence("F1"))
+        about.triggered.connect(self.show_about)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -219,6 +230,9 @@ class MainWindow(QMainWindow):
             self.print_flow.print_document(doc, reprint_reason=reason)
 
     # -- shutdown -----------------------------------------------------------------------
+    def show_about(self) -> Any:
+        return show_about(self, self.ctx)
+
     def shutdown(self) -> None:
         """Remove the scanner filter, cancel queued work and wait for running work."""
         app = QApplication.instance()

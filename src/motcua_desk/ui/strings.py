@@ -71,6 +71,14 @@ FIELD_ERRORS: dict[str, str] = {
     "invalid_date": "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 15/06/1995.",
     "passwords_differ": "Hai lần nhập mật khẩu không giống nhau.",
     "password_too_short": "Mật khẩu phải có ít nhất 8 ký tự.",
+    "invalid_value": "Giá trị không hợp lệ.",
+    "invalid_code_pattern": "Mẫu mã phải có {{agency_id}}, {{yymmdd}} và {{seq:04d}} (mỗi phần một lần).",
+    "missing_code_placeholder": "Đường dẫn tra cứu phải chứa {{code}} (chỗ điền mã hồ sơ).",
+    "invalid_url": "Địa chỉ máy chủ phải bắt đầu bằng https:// hoặc http://.",
+    "file_not_found": "Không tìm thấy tệp.",
+    "invalid_paper": "Khổ giấy chỉ được là A5, A4 hoặc 80mm.",
+    "unknown_setting": "Mục cấu hình không tồn tại.",
+    "reprint_reason": "Cần ghi lý do in lại.",
 }
 
 STORAGE_REASONS: dict[str, str] = {

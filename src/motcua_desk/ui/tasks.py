@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from . import errors
@@ -55,7 +56,14 @@ class _Relay(QObject):
 
     @Slot(object, object)
     def _deliver(self, result: object, error: object) -> None:
-        self._runner._task_finished(self)
+        runner = self._runner
+        if not shiboken6.isValid(runner) or runner.token.cancelled:
+            # Delivered after shutdown (the window is closing or gone): its widgets may be
+            # deleted, so the result is dropped; a failure still reaches the log.
+            if isinstance(error, BaseException):
+                log.error("background task failed after shutdown", exc_info=error)
+            return
+        runner._task_finished(self)
         try:
             if isinstance(error, BaseException):
                 if self._on_error is not None:

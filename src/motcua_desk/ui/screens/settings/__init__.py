@@ -1,0 +1,1 @@
+"""Administrator settings page (issue 8)."""
