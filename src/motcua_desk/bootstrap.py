@@ -51,6 +51,19 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> None:
     handler._motcua = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    previous = sys.excepthook
+
+    def log_uncaught(kind: type[BaseException], exc: BaseException, tb: object) -> None:
+        # Outside the GUI (CLI, start-up) an uncaught error still reaches the log file; the
+        # GUI installs its own hook on top (ui/errors.py) that also tells the clerk.
+        if not issubclass(kind, KeyboardInterrupt):
+            logging.getLogger("motcua_desk.uncaught").critical(
+                "uncaught error",
+                exc_info=(kind, exc, tb),  # type: ignore[arg-type]
+            )
+        previous(kind, exc, tb)  # type: ignore[arg-type]
+
+    sys.excepthook = log_uncaught
 
 
 def build_context(
