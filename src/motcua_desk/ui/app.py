@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from . import errors, strings
 from .fonts import apply_app_font
+from .gc_guard import GuiThreadGarbageCollector
 from .ports import ContextPort
 from .single_instance import SingleInstanceGuard
 from .tasks import TaskRunner
@@ -48,6 +49,7 @@ def ensure_app(argv: list[str]) -> QApplication:
     if isinstance(app, QApplication):
         return app
     app = QApplication(argv)
+    app.setProperty("motcua_gc_guard", GuiThreadGarbageCollector(app))  # see gc_guard.py
     app.setApplicationName("motcua_desk")
     app.setApplicationDisplayName(strings.APP_TITLE)
     return app
