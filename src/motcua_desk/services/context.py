@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.documents import DocumentService
+    from motcua_desk.services.postal import PostalService
     from motcua_desk.services.reception import ReceptionService
     from motcua_desk.services.settings_admin import SettingsAdminService
     from motcua_desk.services.sync_service import SyncService
@@ -61,6 +62,7 @@ class AppContext:
     sync: SyncService | None = None
     settings_admin: SettingsAdminService | None = None
     db_revision: str = ""
+    postal: PostalService | None = None
 
     @property
     def settings(self) -> Settings:

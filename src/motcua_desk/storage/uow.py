@@ -20,6 +20,7 @@ from .repositories.audit import AuditRepository
 from .repositories.calendar import CalendarRepository
 from .repositories.dossiers import DossierRepository
 from .repositories.outbox import OutboxRepository
+from .repositories.postal import PostalRepository
 from .repositories.print_jobs import PrintJobRepository
 from .repositories.procedures import ProcedureRepository
 from .repositories.sequences import SequenceRepository
@@ -64,6 +65,7 @@ class UnitOfWork:
         self.calendar = CalendarRepository(s)
         self.print_jobs = PrintJobRepository(s)
         self.sync_state = SyncStateRepository(s)
+        self.postal = PostalRepository(s)
         return self
 
     def commit(self) -> None:

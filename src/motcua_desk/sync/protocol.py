@@ -54,7 +54,17 @@ MAX_LEASE = 10_000
 MAX_TEXT = 2000
 
 EVENT_KINDS = frozenset(
-    {KIND_RECEIVED, KIND_STATUS, KIND_UPDATED, "print.recorded", "audit.appended"}
+    {
+        KIND_RECEIVED,
+        KIND_STATUS,
+        KIND_UPDATED,
+        "print.recorded",
+        "audit.appended",
+        # Postal hand-over (issue 6): history for the server, keyed by the batch's sync id.
+        "postal.item_scanned",
+        "postal.batch_closed",
+        "postal.outcome",
+    }
 )
 DOSSIER_KINDS = frozenset({KIND_RECEIVED, KIND_STATUS, KIND_UPDATED})
 

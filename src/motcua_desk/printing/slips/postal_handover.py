@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from motcua_desk.domain.dossier import Regime
@@ -60,6 +61,24 @@ def _title(direction: Direction) -> str:
     if direction is Direction.RESULTS:
         return "Biên bản giao nhận kết quả"
     return "Biên bản giao nhận hồ sơ"
+
+
+def _column_widths(data: PostalHandoverData, s: c.Styles, page: c.Page) -> list[float]:
+    """Column widths; the dossier and item codes always fit on one line (the postman and the
+    clerk compare them character by character), taken from the procedure and note columns."""
+    fractions = (0.05, 0.21, 0.17, 0.17, 0.16, 0.07, 0.07, 0.1)
+    widths = [page.frame_width * f for f in fractions]
+    for col, values in (
+        (1, [i.dossier_code for i in data.items]),
+        (2, [i.item_code for i in data.items]),
+    ):
+        need = max((stringWidth(v, s.cell.fontName, s.cell.fontSize) for v in values), default=0.0)
+        extra = need + 6 - widths[col]  # 2 pt padding each side, and a little slack
+        if extra > 0:
+            widths[col] += extra
+            widths[4] -= extra * 0.6
+            widths[7] -= extra * 0.4
+    return widths
 
 
 def build(data: PostalHandoverData, s: c.Styles, page: c.Page) -> list[Flowable]:
@@ -118,8 +137,7 @@ def build(data: PostalHandoverData, s: c.Styles, page: c.Page) -> list[Flowable]
             "",
         ]
     )
-    fractions = (0.05, 0.21, 0.17, 0.17, 0.16, 0.07, 0.07, 0.1)
-    out.append(c.grid_table(rows, [page.frame_width * f for f in fractions], s))
+    out.append(c.grid_table(rows, _column_widths(data, s, page), s))
     out.append(
         c.field(
             "Tổng số hồ sơ",

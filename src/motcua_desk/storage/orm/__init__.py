@@ -12,6 +12,7 @@ from .ops import (
     SyncStateRow,
     UserRow,
 )
+from .postal import PostalBatchRow, PostalItemRow
 
 __all__ = [
     "AuditRow",
@@ -23,6 +24,8 @@ __all__ = [
     "DossierEventRow",
     "DossierRow",
     "OutboxRow",
+    "PostalBatchRow",
+    "PostalItemRow",
     "PrintJobRow",
     "ProcedureRow",
     "SyncStateRow",

@@ -1,0 +1,387 @@
+"""Public postal service hand-over, both ways (issue 6; QĐ 45/2016, TT 17/2017, domain.md §8).
+
+Results going out: the clerk scans each dossier's barcode, then the postal item number (UPU S10,
+check digit validated). Every scan is committed at once with its outbox event, so a crash or
+power cut loses nothing and the batch resumes where it stopped. Before the batch is closed a
+discrepancy check runs; closing prints the Biên bản giao nhận and marks each dossier "handed to
+post" on its timeline. Outcomes come later: delivered (the dossier is returned) or back at the
+counter after failed delivery attempts.
+
+Dossiers coming in: the batch carries the time the hand-over record was signed — the legal time
+of submission — and each scanned item is registered through the normal intake with that time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from motcua_desk.config import AppPaths
+from motcua_desk.domain.dossier import Channel, Dossier, DossierEvent, Status
+from motcua_desk.domain.errors import DomainError, RuleViolationError
+from motcua_desk.domain.scan import ScanKind, classify
+from motcua_desk.domain.text import normalize
+from motcua_desk.printing.slips import postal_handover as ph
+from motcua_desk.services.clock import to_local, utc_now
+from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.intake_rules import IntakeDraft
+from motcua_desk.services.reception import ReceptionService
+from motcua_desk.services.slip_data import unit_header
+from motcua_desk.storage.repositories.postal import PostalBatch, PostalItem
+from motcua_desk.storage.repositories.users import User
+from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.sync.protocol import status_changed_payload
+
+RESULTS_OUT = "results_out"
+DOSSIERS_IN = "dossiers_in"
+
+
+class PostalScanError(DomainError):
+    """A scan the batch cannot take; ``data['reason']`` says why (nothing is changed)."""
+
+    code = "postal_scan"
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    position: int
+    dossier_code: str
+    item_code: str
+    reason: str  # missing_item_code | not_ready | already_returned | other_unit | not_found
+
+
+@dataclass(frozen=True)
+class HandoverRecord:
+    batch: PostalBatch
+    pdf: bytes
+    path: Path
+
+
+def expecting(batch: PostalBatch, items: list[PostalItem]) -> str:
+    """What the next scan of an outgoing batch must be: "dossier" or "item_code"."""
+    if batch.direction == RESULTS_OUT and items and items[-1].item_code is None:
+        return "item_code"
+    return "dossier" if batch.direction == RESULTS_OUT else "item_code"
+
+
+class PostalService:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        settings: SettingsStore,
+        paths: AppPaths,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._settings = settings
+        self._paths = paths
+        self._clock = clock
+
+    # -- batches ------------------------------------------------------------------------
+
+    def open_batches(self) -> list[PostalBatch]:
+        with self._uow_factory() as uow:
+            return uow.postal.open_batches()
+
+    def items(self, batch_id: int) -> list[PostalItem]:
+        with self._uow_factory() as uow:
+            return uow.postal.items(batch_id)
+
+    def batch(self, batch_id: int) -> PostalBatch:
+        with self._uow_factory() as uow:
+            return uow.postal.batch(batch_id)
+
+    def _start(
+        self, direction: str, clerk: User, signed_at: datetime | None, **extra: str
+    ) -> PostalBatch:
+        now = self._clock()
+        agency = self._settings.current.agency_id
+        prefix = f"BC-{agency}-{to_local(now):%y%m%d}-"
+        with self._uow_factory() as uow:
+            number = uow.postal.count_batches_on(prefix) + 1
+            batch = uow.postal.create_batch(
+                sync_id=str(uuid.uuid4()),
+                code=f"{prefix}{number:02d}",
+                direction=direction,
+                at=now,
+                by=clerk.username,
+                signed_at=signed_at,
+                **extra,
+            )
+            uow.audit.append(
+                actor=clerk.username,
+                action=f"postal.start.{direction}",
+                entity="postal_batch",
+                entity_id=batch.code,
+                detail={},
+                at=utc_now(),
+            )
+            uow.commit()
+        return batch
+
+    def start_results_batch(self, clerk: User) -> PostalBatch:
+        return self._start(RESULTS_OUT, clerk, None)
+
+    def start_incoming_batch(
+        self, clerk: User, signed_at: datetime, postal_staff: str, postal_unit: str = ""
+    ) -> PostalBatch:
+        """A postman's batch; ``signed_at`` is when the hand-over record was signed."""
+        return self._start(
+            DOSSIERS_IN,
+            clerk,
+            signed_at,
+            postal_staff=normalize(postal_staff),
+            postal_unit=normalize(postal_unit),
+        )
+
+    # -- scanning -----------------------------------------------------------------------
+
+    def scan(self, batch_id: int, raw: str, clerk: User) -> PostalItem:
+        """Add one scan to the batch (one transaction), or raise :class:`PostalScanError`."""
+        result = classify(raw)
+        with self._uow_factory() as uow:
+            batch = uow.postal.batch(batch_id)
+            if batch.state != "open":
+                raise PostalScanError(reason="batch_closed")
+            items = uow.postal.items(batch_id)
+            want = expecting(batch, items)
+            if result.kind is ScanKind.ITEM_CODE:
+                if result.error is not None:
+                    raise PostalScanError(reason="invalid_item_code", text=result.text)
+                if want != "item_code":
+                    raise PostalScanError(reason="dossier_first", text=result.text)
+                if uow.postal.item_by_code(result.text) is not None:
+                    raise PostalScanError(reason="duplicate_item_code", text=result.text)
+                if batch.direction == RESULTS_OUT:
+                    item = uow.postal.set_item_code(items[-1].id, result.text)
+                else:
+                    item = uow.postal.add_item(batch_id, at=utc_now(), item_code=result.text)
+            elif result.kind is ScanKind.DOSSIER_CODE and batch.direction == RESULTS_OUT:
+                if want != "dossier":
+                    raise PostalScanError(reason="item_code_expected", text=result.text)
+                dossier = uow.dossiers.by_code(result.text)
+                problem = self._dossier_problem(dossier)
+                if problem:
+                    raise PostalScanError(reason=problem, text=result.text)
+                assert dossier is not None and dossier.id is not None
+                if any(i.dossier_code == dossier.code for i in items):
+                    raise PostalScanError(reason="duplicate_dossier", text=result.text)
+                item = uow.postal.add_item(
+                    batch_id, at=utc_now(), dossier_id=dossier.id, dossier_code=dossier.code
+                )
+            elif result.kind is ScanKind.DOSSIER_CODE:  # a dossier code in an incoming batch
+                raise PostalScanError(reason="item_code_expected", text=result.text)
+            else:
+                raise PostalScanError(reason="unknown_scan", text=result.text)
+            uow.outbox.append(
+                "postal.item_scanned",
+                batch.sync_id,
+                {
+                    "batch": batch.code,
+                    "position": item.position,
+                    "dossier_code": item.dossier_code,
+                    "item_code": item.item_code,
+                    "at": utc_now().isoformat(),
+                },
+                at=utc_now(),
+            )
+            uow.commit()
+        return item
+
+    def _dossier_problem(self, dossier: Dossier | None) -> str | None:
+        if dossier is None:
+            return "not_found"
+        if dossier.agency_id != self._settings.current.agency_id:
+            return "other_unit"
+        if dossier.status is Status.RETURNED:
+            return "already_returned"
+        if dossier.status is not Status.PROCESSED:
+            return "not_ready"
+        return None
+
+    def discrepancies(self, batch_id: int) -> list[Discrepancy]:
+        """What stops the batch from being closed, checked again against today's data."""
+        out: list[Discrepancy] = []
+        with self._uow_factory() as uow:
+            batch = uow.postal.batch(batch_id)
+            for item in uow.postal.items(batch_id):
+                code, s10 = item.dossier_code or "", item.item_code or ""
+                if not s10:
+                    out.append(Discrepancy(item.position, code, s10, "missing_item_code"))
+                    continue
+                other = uow.postal.item_by_code(s10)
+                if other is not None and other.id != item.id:
+                    out.append(Discrepancy(item.position, code, s10, "duplicate_item_code"))
+                if batch.direction == RESULTS_OUT:
+                    problem = self._dossier_problem(uow.dossiers.by_code(code))
+                    if problem:
+                        out.append(Discrepancy(item.position, code, s10, problem))
+                elif item.dossier_id is None:
+                    out.append(Discrepancy(item.position, code, s10, "not_registered"))
+        return out
+
+    # -- closing and outcomes -------------------------------------------------------------
+
+    def close_batch(
+        self, batch_id: int, clerk: User, *, postal_unit: str = "", postal_staff: str = ""
+    ) -> HandoverRecord:
+        """Print the hand-over record and close the batch; refused while discrepancies remain."""
+        problems = self.discrepancies(batch_id)
+        if problems:
+            raise RuleViolationError(rule="postal_discrepancies", count=len(problems))
+        now = self._clock()
+        with self._uow_factory() as uow:
+            batch = uow.postal.batch(batch_id)
+            items = uow.postal.items(batch_id)
+            if not items:
+                raise RuleViolationError(rule="postal_empty_batch")
+            batch = uow.postal.close_batch(
+                batch_id,
+                at=now,
+                postal_unit=normalize(postal_unit) or batch.postal_unit,
+                postal_staff=normalize(postal_staff) or batch.postal_staff,
+            )
+            rows = []
+            for item in items:
+                assert item.dossier_id is not None and item.item_code is not None
+                dossier = uow.dossiers.get(item.dossier_id)
+                rows.append(
+                    ph.HandoverItem(
+                        dossier.code,
+                        item.item_code,
+                        dossier.applicant.full_name,
+                        dossier.procedure_name,
+                    )
+                )
+                if batch.direction == RESULTS_OUT:
+                    uow.dossiers.add_event(
+                        item.dossier_id,
+                        DossierEvent(
+                            "handed_to_post",
+                            now,
+                            clerk.username,
+                            detail={"batch": batch.code, "item_code": item.item_code},
+                        ),
+                    )
+            clerk_row = uow.users.get(clerk.username)
+            data = ph.PostalHandoverData(
+                header=unit_header(self._settings.current),
+                batch_code=batch.code,
+                signed_at=to_local(batch.signed_at or now),
+                items=tuple(rows),
+                postal_unit=batch.postal_unit,
+                postal_staff=batch.postal_staff,
+                counter_staff=clerk_row.full_name if clerk_row else clerk.username,
+                direction=ph.Direction.RESULTS
+                if batch.direction == RESULTS_OUT
+                else ph.Direction.DOSSIERS,
+            )
+            pdf = ph.render(
+                data, layout=self._settings.current.paper_sizes.get("postal_handover", "A4")
+            )
+            folder = self._paths.archive_dir / "postal"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{batch.code}.pdf"
+            path.write_bytes(pdf)
+            uow.outbox.append(
+                "postal.batch_closed",
+                batch.sync_id,
+                {
+                    "batch": batch.code,
+                    "direction": batch.direction,
+                    "items": len(rows),
+                    "at": now.isoformat(),
+                },
+                at=utc_now(),
+            )
+            uow.audit.append(
+                actor=clerk.username,
+                action="postal.close",
+                entity="postal_batch",
+                entity_id=batch.code,
+                detail={"items": len(rows)},
+                at=utc_now(),
+            )
+            uow.commit()
+        return HandoverRecord(batch, pdf, path)
+
+    def record_outcome(self, item_id: int, outcome: str, clerk: User) -> PostalItem:
+        """``delivered`` (the result reached the citizen) or ``returned_to_counter``."""
+        if outcome not in ("delivered", "returned_to_counter"):
+            raise PostalScanError(reason="unknown_outcome", outcome=outcome)
+        now = self._clock()
+        with self._uow_factory() as uow:
+            item = uow.postal.item(item_id)
+            batch = uow.postal.batch(item.batch_id)
+            if batch.direction != RESULTS_OUT or batch.state != "closed" or item.dossier_id is None:
+                raise PostalScanError(reason="no_outcome_here")
+            if item.outcome is not None:
+                raise PostalScanError(reason="outcome_recorded", outcome=item.outcome)
+            item = uow.postal.set_outcome(item_id, outcome, now)
+            assert item.dossier_id is not None
+            if outcome == "delivered":
+                before = uow.dossiers.get(item.dossier_id)
+                after = uow.dossiers.set_status(
+                    item.dossier_id,
+                    Status.RETURNED,
+                    actor=clerk.username,
+                    at=now,
+                    detail={"via": "post", "item_code": item.item_code},
+                )
+                uow.dossiers.update(replace(after, returned_at=now))
+                uow.outbox.append(
+                    "dossier.status_changed",
+                    after.sync_id,
+                    status_changed_payload(before.status, Status.RETURNED, now, clerk.username),
+                    at=utc_now(),
+                )
+            else:
+                uow.dossiers.add_event(
+                    item.dossier_id,
+                    DossierEvent(
+                        "returned_by_post",
+                        now,
+                        clerk.username,
+                        detail={"item_code": item.item_code},
+                    ),
+                )
+            uow.outbox.append(
+                "postal.outcome",
+                batch.sync_id,
+                {"item_code": item.item_code, "outcome": outcome, "at": now.isoformat()},
+                at=utc_now(),
+            )
+            uow.audit.append(
+                actor=clerk.username,
+                action=f"postal.{outcome}",
+                entity="postal_item",
+                entity_id=item.item_code or "",
+                detail={},
+                at=utc_now(),
+            )
+            uow.commit()
+        return item
+
+    def register_incoming(
+        self, item_id: int, draft: IntakeDraft, clerk: User, reception: ReceptionService
+    ) -> Dossier:
+        """Receive the dossier of an incoming item with the batch's legal submission time."""
+        with self._uow_factory() as uow:
+            item = uow.postal.item(item_id)
+            batch = uow.postal.batch(item.batch_id)
+        if batch.direction != DOSSIERS_IN or batch.state != "open":
+            raise PostalScanError(reason="no_registration_here")
+        if item.dossier_id is not None:
+            raise PostalScanError(reason="already_registered", code=item.dossier_code)
+        assert batch.signed_at is not None
+        dossier = reception.receive(
+            replace(draft, channel=Channel.POSTAL, received_at=batch.signed_at), clerk
+        )
+        assert dossier.id is not None
+        with self._uow_factory() as uow:
+            uow.postal.set_item_dossier(item_id, dossier.id, dossier.code)
+            uow.commit()
+        return dossier
