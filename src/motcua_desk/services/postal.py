@@ -86,6 +86,11 @@ class PostalService:
         with self._uow_factory() as uow:
             return uow.postal.open_batches()
 
+    def batches_for_page(self) -> list[PostalBatch]:
+        """Open batches, then closed result batches still waiting for delivery outcomes."""
+        with self._uow_factory() as uow:
+            return uow.postal.open_batches() + uow.postal.batches_awaiting_outcome()
+
     def items(self, batch_id: int) -> list[PostalItem]:
         with self._uow_factory() as uow:
             return uow.postal.items(batch_id)

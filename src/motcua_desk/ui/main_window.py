@@ -34,6 +34,7 @@ from motcua_desk.ui.printer import PrinterBackend
 from motcua_desk.ui.scanner import ScannerFilter
 from motcua_desk.ui.screens.home.controller import HomeController
 from motcua_desk.ui.screens.intake.controller import IntakeController
+from motcua_desk.ui.screens.postal.controller import PostalController
 from motcua_desk.ui.screens.settings.controller import SettingsController
 from motcua_desk.ui.screens.sync_health.controller import SyncHealthController
 from motcua_desk.ui.sync_status import SyncStatus
@@ -101,6 +102,10 @@ class MainWindow(QMainWindow):
             self.sync_health = SyncHealthController(ctx, self.runner, user, self)
             self.tabs.addTab(self.sync_health.view, "Đồng bộ")
             self.sync_status = SyncStatus(ctx, self.sync_health, self)
+        self.postal: PostalController | None = None
+        if getattr(ctx, "postal", None) is not None:
+            self.postal = PostalController(ctx, self.runner, user, self)
+            self.tabs.addTab(self.postal.view, "Bưu chính công ích")
         role = str(getattr(user.role, "value", user.role))
         self.settings_page: SettingsController | None = None
         if role == "admin" and getattr(ctx, "settings_admin", None) is not None:
@@ -195,6 +200,9 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def route_scan(self, raw: str) -> None:
         self.scanned.emit(raw)
+        if self.postal is not None and self.tabs.currentWidget() is self.postal.view:
+            self.postal.scan(raw)  # building a postal batch: every scan belongs to it
+            return
         scan_routing.route(self, raw)
 
     def set_notice(self, text: str, *, error: bool = False) -> None:

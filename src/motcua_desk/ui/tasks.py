@@ -60,7 +60,7 @@ class _Relay(QObject):
         if not shiboken6.isValid(runner) or runner.token.cancelled:
             # Delivered after shutdown (the window is closing or gone): its widgets may be
             # deleted, so the result is dropped; a failure still reaches the log.
-            if isinstance(error, BaseException):
+            if isinstance(error, BaseException) and not isinstance(error, TaskCancelledError):
                 log.error("background task failed after shutdown", exc_info=error)
             return
         runner._task_finished(self)

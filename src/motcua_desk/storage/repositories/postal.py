@@ -123,6 +123,20 @@ class PostalRepository:
         )
         return [_batch(r) for r in rows]
 
+    def batches_awaiting_outcome(self) -> list[PostalBatch]:
+        """Closed result batches with an item whose delivery outcome is not recorded yet."""
+        waiting = select(PostalItemRow.batch_id).where(PostalItemRow.outcome.is_(None)).distinct()
+        rows = self._s.scalars(
+            select(PostalBatchRow)
+            .where(
+                PostalBatchRow.state == "closed",
+                PostalBatchRow.direction == "results_out",
+                PostalBatchRow.id.in_(waiting),
+            )
+            .order_by(PostalBatchRow.id)
+        )
+        return [_batch(r) for r in rows]
+
     def count_batches_on(self, prefix: str) -> int:
         return int(
             self._s.scalar(

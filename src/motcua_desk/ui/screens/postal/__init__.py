@@ -1,0 +1,1 @@
+"""Public postal service hand-over page (issue 6)."""

@@ -1,0 +1,238 @@
+"""Postal hand-over page: scans go to the open batch while this page is shown (issue 6).
+
+A wrong, repeated or out-of-order scan changes nothing, shows why and beeps; every accepted scan
+is already saved when it appears in the list.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QDateTime, QObject, Signal
+from PySide6.QtWidgets import QApplication
+
+from motcua_desk.domain.text import normalize
+from motcua_desk.services.clock import OFFICE_TZ
+from motcua_desk.ui import strings
+from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.screens.home.view import proxy_for
+from motcua_desk.ui.tasks import TaskRunner
+
+from .view import PostalView
+
+REASONS = {
+    "dossier_first": "Hãy quét mã hồ sơ trước, rồi đến số hiệu bưu gửi.",
+    "item_code_expected": "Đang chờ số hiệu bưu gửi của hồ sơ vừa quét.",
+    "invalid_item_code": "Số hiệu bưu gửi không hợp lệ (sai định dạng hoặc sai số kiểm tra S10).",
+    "duplicate_item_code": "Số hiệu bưu gửi này đã được dùng.",
+    "duplicate_dossier": "Hồ sơ này đã có trong lô.",
+    "not_found": "Không tìm thấy hồ sơ có mã này.",
+    "other_unit": "Hồ sơ thuộc đơn vị khác.",
+    "not_ready": "Hồ sơ chưa có kết quả để trả.",
+    "already_returned": "Hồ sơ đã trả kết quả.",
+    "batch_closed": "Lô đã chốt; hãy mở lô mới.",
+    "unknown_scan": "Mã vừa quét không phải mã hồ sơ hay số hiệu bưu gửi.",
+    "missing_item_code": "thiếu số hiệu bưu gửi",
+    "not_registered": "chưa tiếp nhận hồ sơ",
+    "outcome_recorded": "Đã ghi kết quả phát cho dòng này.",
+    "no_outcome_here": "Chỉ ghi kết quả phát cho lô gửi kết quả đã chốt.",
+}
+OUTCOMES = {"delivered": "Đã phát", "returned_to_counter": "Chuyển hoàn"}
+
+COLUMNS: tuple[Column[Any], ...] = (
+    Column("pos", "STT", lambda i: str(i.position), lambda i: i.position),
+    Column("dossier", "Mã hồ sơ", lambda i: i.dossier_code or "—"),
+    Column("item", "Số hiệu bưu gửi", lambda i: i.item_code or "(chờ quét)"),
+    Column("outcome", "Kết quả phát", lambda i: OUTCOMES.get(i.outcome or "", "")),
+)
+
+
+def reason_text(exc: BaseException) -> str:
+    data = getattr(exc, "data", {}) or {}
+    if getattr(exc, "code", "") == "postal_scan":
+        return REASONS.get(str(data.get("reason")), f"Không nhận mã này ({data.get('reason')}).")
+    if data.get("rule") == "postal_discrepancies":
+        return f"Chưa chốt được: còn {data.get('count')} sai lệch (bấm “Kiểm tra sai lệch”)."
+    if data.get("rule") == "postal_empty_batch":
+        return "Lô chưa có bưu gửi nào."
+    return strings.exception_message(exc)
+
+
+class PostalController(QObject):
+    changed = Signal()
+
+    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.service = ctx.postal
+        self.runner = runner
+        self.user = user
+        self.view = PostalView()
+        self.model: FrozenTableModel[Any] = FrozenTableModel(COLUMNS, self)
+        self.proxy = proxy_for(self.model, self.view)
+        self.view.items.setModel(self.proxy)
+        self.batch: Any = None
+        self.view.signed_at.setDateTime(QDateTime.currentDateTime())
+        self.view.new_results.clicked.connect(self.new_results_batch)
+        self.view.new_incoming.clicked.connect(self.new_incoming_batch)
+        self.view.batches.currentIndexChanged.connect(self._on_batch_chosen)
+        self.view.check_button.clicked.connect(self.check)
+        self.view.close_button.clicked.connect(self.close_batch)
+        self.view.delivered_button.clicked.connect(lambda: self.outcome("delivered"))
+        self.view.returned_button.clicked.connect(lambda: self.outcome("returned_to_counter"))
+        self.refresh_batches()
+
+    # -- state --------------------------------------------------------------------------
+
+    def refresh_batches(self, select_id: int | None = None) -> None:
+        def done(batches: list[Any]) -> None:
+            v = self.view.batches
+            v.blockSignals(True)
+            v.clear()
+            for b in batches:
+                kind = "gửi kết quả" if b.direction == "results_out" else "nhận hồ sơ"
+                state = "" if b.state == "open" else ", đã chốt — chờ kết quả phát"
+                v.addItem(f"{b.code} ({kind}{state})", b.id)
+            v.blockSignals(False)
+            wanted = select_id if select_id is not None else (self.batch.id if self.batch else None)
+            index = v.findData(wanted) if wanted is not None else -1
+            v.setCurrentIndex(index if index >= 0 else v.count() - 1)
+            self._on_batch_chosen()
+
+        self.runner.db(self.service.batches_for_page, on_done=done)
+
+    def _on_batch_chosen(self, *_: Any) -> None:
+        batch_id = self.view.batches.currentData()
+        if batch_id is None:
+            self.batch = None
+            self.model.set_rows([])
+            self.view.expecting.setText("Chưa có lô đang mở.")
+            return
+        self.load(int(batch_id))
+
+    def load(self, batch_id: int) -> None:
+        def done(result: tuple[Any, list[Any]]) -> None:
+            self.batch, items = result
+            self.model.set_rows(items)
+            self.view.items.scrollToBottom()
+            self._show_expecting(items)
+
+        self.runner.db(
+            lambda: (self.service.batch(batch_id), self.service.items(batch_id)), on_done=done
+        )
+
+    def _show_expecting(self, items: list[Any]) -> None:
+        from motcua_desk.services.postal import expecting
+
+        if self.batch is None or self.batch.state != "open":
+            self.view.expecting.setText("Lô đã chốt.")
+            return
+        want = expecting(self.batch, items)
+        self.view.expecting.setText(
+            "Tiếp theo: quét MÃ HỒ SƠ" if want == "dossier" else "Tiếp theo: quét SỐ HIỆU BƯU GỬI"
+        )
+
+    def _error(self, text: str) -> None:
+        self.view.message.setStyleSheet("color: #b00020;")
+        self.view.message.setText(text)
+        QApplication.beep()
+
+    def _ok(self, text: str) -> None:
+        self.view.message.setStyleSheet("color: #1b7f2a;")
+        self.view.message.setText(text)
+
+    # -- actions ------------------------------------------------------------------------
+
+    def new_results_batch(self) -> None:
+        self.runner.db(
+            lambda: self.service.start_results_batch(self.user),
+            on_done=lambda b: self.refresh_batches(b.id),
+        )
+
+    def new_incoming_batch(self) -> None:
+        staff = normalize(self.view.incoming_staff.text())
+        if not staff:
+            self._error("Hãy nhập tên nhân viên bưu chính giao hồ sơ.")
+            return
+        qdt = self.view.signed_at.dateTime()
+        d, t = qdt.date(), qdt.time()
+        signed = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=OFFICE_TZ)
+        self.runner.db(
+            lambda: self.service.start_incoming_batch(self.user, signed, staff),
+            on_done=lambda b: self.refresh_batches(b.id),
+        )
+
+    def scan(self, raw: str) -> None:
+        """A scanner burst while this page is shown."""
+        if self.batch is None:
+            self._error("Hãy mở một lô giao nhận trước khi quét.")
+            return
+        batch_id = self.batch.id
+
+        def done(item: Any) -> None:
+            self._ok(f"Đã ghi: {item.dossier_code or ''} {item.item_code or ''}".strip())
+            self.load(batch_id)
+            self.changed.emit()
+
+        self.runner.db(
+            lambda: self.service.scan(batch_id, raw, self.user),
+            on_done=done,
+            on_error=lambda exc: self._error(reason_text(exc)),
+        )
+
+    def check(self) -> None:
+        if self.batch is None:
+            return
+
+        def done(problems: list[Any]) -> None:
+            if not problems:
+                self._ok("Không có sai lệch.")
+                return
+            lines = [
+                f"Dòng {p.position} ({p.dossier_code or p.item_code}): "
+                f"{REASONS.get(p.reason, p.reason)}"
+                for p in problems
+            ]
+            self._error("Sai lệch:\n" + "\n".join(lines))
+
+        batch_id = self.batch.id
+        self.runner.db(lambda: self.service.discrepancies(batch_id), on_done=done)
+
+    def close_batch(self) -> None:
+        if self.batch is None:
+            return
+        batch_id = self.batch.id
+        unit = normalize(self.view.postal_unit.text())
+        staff = normalize(self.view.postal_staff.text())
+
+        def done(record: Any) -> None:
+            self._ok(f"Đã chốt lô {record.batch.code}; biên bản lưu tại {record.path}.")
+            self.last_record = record
+            self.refresh_batches()
+            self.changed.emit()
+
+        self.runner.db(
+            lambda: self.service.close_batch(
+                batch_id, self.user, postal_unit=unit, postal_staff=staff
+            ),
+            on_done=done,
+            on_error=lambda exc: self._error(reason_text(exc)),
+        )
+
+    def outcome(self, outcome: str) -> None:
+        index = self.view.items.currentIndex()
+        if not index.isValid():
+            return
+        item = self.model.row_value(self.proxy.mapToSource(index).row())
+
+        def done(_item: Any) -> None:
+            self.load(item.batch_id)
+            self._ok("Đã ghi kết quả phát.")
+            self.changed.emit()
+
+        self.runner.db(
+            lambda: self.service.record_outcome(item.id, outcome, self.user),
+            on_done=done,
+            on_error=lambda exc: self._error(reason_text(exc)),
+        )

@@ -1,0 +1,67 @@
+"""Postal hand-over page on the real services: scans go to the open batch (issue 6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from motcua_desk.bootstrap import build_context
+from motcua_desk.config import AppPaths
+from motcua_desk.domain.dossier import ApplicantKind, Person, Status
+from motcua_desk.domain.postal import make_item_code
+from motcua_desk.services.accounts import UnitSetup
+from motcua_desk.services.reception import IntakeDraft
+from motcua_desk.ui.app import create_main_window
+
+from .fakes import FakePrinterBackend
+
+UNIT = UnitSetup("000.00.06.H56", "Bộ phận Một cửa", "UBND phường Hạc Thành", "Quầy 1", "Thanh Hóa")
+HOA = Person("Lê Thị Hoa", "038195001234", address="Thanh Hóa", kind=ApplicantKind.CITIZEN)
+
+
+def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> None:
+    ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"))
+    admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
+    codes = []
+    for _ in range(2):
+        d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+        with ctx.reception._uow_factory() as uow:  # noqa: SLF001 - results came back
+            uow.dossiers.set_status(d.id, Status.PROCESSING, actor="x", at=ctx.clock())
+            uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
+            uow.commit()
+        codes.append(d.code)
+    window = create_main_window(ctx, admin, backend=FakePrinterBackend())
+    qtbot.addWidget(window)
+    page = window.postal
+    assert page is not None
+    window.tabs.setCurrentWidget(page.view)
+    page.view.new_results.click()
+    qtbot.waitUntil(lambda: page.batch is not None)
+    assert page.view.expecting.text() == "Tiếp theo: quét MÃ HỒ SƠ"
+
+    window.route_scan("RR123456785VN")  # out of order
+    qtbot.waitUntil(lambda: "quét mã hồ sơ trước" in page.view.message.text())
+    assert page.model.rowCount() == 0
+    s10 = [make_item_code("RR", "12345678"), make_item_code("RR", "15826780")]
+    for raw in (codes[0], s10[0], codes[1], "RR158267801VN"):  # the last has a bad check digit
+        window.route_scan(raw)
+        qtbot.waitUntil(lambda: page.view.message.text() != "", timeout=3000)
+    qtbot.waitUntil(lambda: "số kiểm tra" in page.view.message.text())
+    window.route_scan(s10[1])
+    qtbot.waitUntil(
+        lambda: page.model.rowCount() == 2 and page.model.row_value(1).item_code is not None
+    )
+    assert [(i.dossier_code, i.item_code) for i in page.model.rows()] == list(
+        zip(codes, s10, strict=True)
+    )
+
+    page.view.postal_staff.setText("Phạm Văn Bưu")
+    page.view.close_button.click()
+    qtbot.waitUntil(lambda: page.view.message.text().startswith("Đã chốt lô"), timeout=5000)
+    assert page.last_record.path.exists()
+    # The closed batch stays listed until each delivery outcome is recorded.
+    qtbot.waitUntil(lambda: page.batch is not None and page.batch.state == "closed")
+    page.view.items.selectRow(0)
+    page.view.delivered_button.click()
+    qtbot.waitUntil(lambda: ctx.reception.get_by_code(codes[0]).status is Status.RETURNED)
+    window.shutdown()
