@@ -65,3 +65,39 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
     page.view.delivered_button.click()
     qtbot.waitUntil(lambda: ctx.reception.get_by_code(codes[0]).status is Status.RETURNED)
     window.shutdown()
+
+
+def test_incoming_item_registered_through_the_intake_form(qtbot: Any, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from motcua_desk.domain.dossier import Channel
+    from motcua_desk.services.clock import OFFICE_TZ
+
+    ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"))
+    admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
+    signed = (datetime.now(OFFICE_TZ) - timedelta(hours=1)).replace(second=0, microsecond=0)
+    batch = ctx.postal.start_incoming_batch(admin, signed, "Phạm Văn Bưu")
+    window = create_main_window(ctx, admin, backend=FakePrinterBackend())
+    qtbot.addWidget(window)
+    page = window.postal
+    window.tabs.setCurrentWidget(page.view)
+    qtbot.waitUntil(lambda: page.batch is not None and page.batch.id == batch.id)
+    window.route_scan(make_item_code("EE", "15826780"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    page.view.items.selectRow(0)
+    page.view.register_button.click()
+    assert window.tabs.currentWidget() is window.intake.view
+    assert window.intake.view.channel.currentData() == int(Channel.POSTAL)
+    intake = window.intake
+    intake.view.procedure_search.setText("1.014137")
+    assert intake.select_procedure_code("1.014137")
+    intake.fill_person(HOA)
+    with qtbot.waitSignal(intake.dossier_saved, timeout=10000) as saved:
+        intake.save_and_print()
+    dossier = saved.args[0]
+    assert dossier.channel is Channel.POSTAL and dossier.received_at == signed
+    qtbot.waitUntil(
+        lambda: page.model.rowCount() == 1 and page.model.row_value(0).dossier_id is not None
+    )
+    assert page.model.row_value(0).dossier_code == dossier.code
+    window.shutdown()

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         if getattr(ctx, "postal", None) is not None:
             self.postal = PostalController(ctx, self.runner, user, self)
             self.tabs.addTab(self.postal.view, "Bưu chính công ích")
+            self.postal.register_requested.connect(self._on_postal_register_requested)
         role = str(getattr(user.role, "value", user.role))
         self.settings_page: SettingsController | None = None
         if role == "admin" and getattr(ctx, "settings_admin", None) is not None:
@@ -144,6 +145,8 @@ class MainWindow(QMainWindow):
         for source in (self.intake, self.print_flow):
             source.data_changed.connect(self.data_changed.emit)
         self.data_changed.connect(self.home.on_data_changed)
+        if self.postal is not None:
+            self.data_changed.connect(self.postal.on_data_changed)
         self.print_flow.printed.connect(self._on_print_flow_printed)
         self.print_flow.print_failed.connect(self._on_print_flow_print_failed)
         self.print_flow.rendered.connect(self.show_preview)
@@ -238,6 +241,11 @@ class MainWindow(QMainWindow):
             self.print_flow.print_document(doc, reprint_reason=reason)
 
     # -- shutdown -----------------------------------------------------------------------
+    def _on_postal_register_requested(self, item_id: int, item_code: str) -> None:
+        if self.intake.start_postal_intake(item_id, item_code):
+            self.tabs.setCurrentWidget(self.intake.view)
+            self.intake.focus_first()
+
     def show_about(self) -> Any:
         return show_about(self, self.ctx)
 

@@ -55,6 +55,7 @@ class IntakeController(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner
+        self.postal_item: tuple[int, str] | None = None
         self.print_flow = print_flow
         self.user = user
         self.view = IntakeView(parent)
@@ -252,10 +253,33 @@ class IntakeController(QObject):
         if self.validate(draft, local):
             return
         reception, user = self.ctx.reception, self.user
+        if self.postal_item is not None:
+            # A dossier of an incoming postal batch: received at the record's signing time.
+            item_id, postal = self.postal_item[0], self.ctx.postal
+            self._run(
+                lambda: postal.register_incoming(item_id, draft, user, reception), self._on_saved
+            )
+            return
         self._run(lambda: reception.receive(draft, user), self._on_saved)
+
+    def start_postal_intake(self, item_id: int, item_code: str) -> bool:
+        """Register the dossier that came by post as item ``item_code`` (issue 6)."""
+        if not self.cancel():
+            return False
+        self.postal_item = (item_id, item_code)
+        index = self.view.channel.findData(int(Channel.POSTAL))
+        if index >= 0:
+            self.view.channel.setCurrentIndex(index)
+        self.view.set_message(
+            f"Tiếp nhận hồ sơ của bưu gửi {item_code}: thời điểm nộp là giờ ký biên bản giao nhận."
+        )
+        return True
 
     def _on_saved(self, dossier: Dossier) -> None:
         log.info("dossier saved: %s", dossier.code)
+        if self.postal_item is not None:
+            self.postal_item = None
+            self.data_changed.emit(ChangeSet.of("postal", codes=(dossier.code,)))
         form.clear(self.view)
         self.procedure = None
         self.view.set_message(f"Đã lưu hồ sơ {dossier.code}. Đang in giấy tiếp nhận…")
@@ -334,6 +358,7 @@ class IntakeController(QObject):
             return False
         form.clear(self.view)
         self.procedure = None
+        self.postal_item = None
         self.view.set_message("")
         self.search("")
         self.view.procedure_search.setFocus()

@@ -61,6 +61,8 @@ def reason_text(exc: BaseException) -> str:
 
 class PostalController(QObject):
     changed = Signal()
+    #: (item id, item code): open the intake form for a dossier that came by post.
+    register_requested = Signal(int, str)
 
     def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
         super().__init__(parent)
@@ -81,6 +83,7 @@ class PostalController(QObject):
         self.view.close_button.clicked.connect(self.close_batch)
         self.view.delivered_button.clicked.connect(lambda: self.outcome("delivered"))
         self.view.returned_button.clicked.connect(lambda: self.outcome("returned_to_counter"))
+        self.view.register_button.clicked.connect(self.register_selected)
         self.refresh_batches()
 
     # -- state --------------------------------------------------------------------------
@@ -236,3 +239,18 @@ class PostalController(QObject):
             on_done=done,
             on_error=lambda exc: self._error(reason_text(exc)),
         )
+
+    def register_selected(self) -> None:
+        index = self.view.items.currentIndex()
+        if self.batch is None or self.batch.direction != "dossiers_in" or not index.isValid():
+            self._error("Hãy chọn một bưu gửi của lô nhận hồ sơ.")
+            return
+        item = self.model.row_value(self.proxy.mapToSource(index).row())
+        if item.dossier_id is not None:
+            self._error(f"Bưu gửi {item.item_code} đã được tiếp nhận ({item.dossier_code}).")
+            return
+        self.register_requested.emit(item.id, item.item_code or "")
+
+    def on_data_changed(self, change: Any) -> None:
+        if "postal" in change.kinds and self.batch is not None:
+            self.load(self.batch.id)

@@ -59,6 +59,8 @@ class PostalView(QWidget):
         self.close_button.setObjectName("close_batch")
         self.delivered_button = QPushButton("Đã phát thành công")
         self.returned_button = QPushButton("Chuyển hoàn về bộ phận một cửa")
+        self.register_button = QPushButton("Tiếp nhận hồ sơ của bưu gửi đã chọn…")
+        self.register_button.setObjectName("register_postal_item")
         actions = QHBoxLayout()
         for w in (self.check_button, self.postal_unit, self.postal_staff, self.close_button):
             actions.addWidget(w)
@@ -67,6 +69,7 @@ class PostalView(QWidget):
         outcomes.addWidget(self.delivered_button)
         outcomes.addWidget(self.returned_button)
         outcomes.addStretch(1)
+        outcomes.addWidget(self.register_button)
 
         layout = QVBoxLayout(self)
         layout.addWidget(start)
