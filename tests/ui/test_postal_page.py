@@ -30,7 +30,8 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
             uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
             uow.commit()
         codes.append(d.code)
-    window = create_main_window(ctx, admin, backend=FakePrinterBackend())
+    backend = FakePrinterBackend()
+    window = create_main_window(ctx, admin, backend=backend)
     qtbot.addWidget(window)
     page = window.postal
     assert page is not None
@@ -57,8 +58,15 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
 
     page.view.postal_staff.setText("Phạm Văn Bưu")
     page.view.close_button.click()
-    qtbot.waitUntil(lambda: page.view.message.text().startswith("Đã chốt lô"), timeout=5000)
+    qtbot.waitUntil(lambda: len(backend.jobs) == 2, timeout=5000)  # a copy for each side
     assert page.last_record.path.exists()
+    qtbot.waitUntil(lambda: page.view.message.text().startswith("Đã in 2 bản biên bản"))
+    code = page.last_record.batch.code
+    assert [(paper, title) for _, _, paper, title in backend.jobs] == [
+        ("A4", f"{code}-1"),
+        ("A4", f"{code}-2"),
+    ]
+    assert backend.jobs[0][0] == page.last_record.pdf
     # The closed batch stays listed until each delivery outcome is recorded.
     qtbot.waitUntil(lambda: page.batch is not None and page.batch.state == "closed")
     page.view.items.selectRow(0)

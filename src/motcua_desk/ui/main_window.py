@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
             self.sync_status = SyncStatus(ctx, self.sync_health, self)
         self.postal: PostalController | None = None
         if getattr(ctx, "postal", None) is not None:
-            self.postal = PostalController(ctx, self.runner, user, self)
+            self.postal = PostalController(ctx, self.runner, user, self, backend=backend)
             self.tabs.addTab(self.postal.view, "Bưu chính công ích")
             self.postal.register_requested.connect(self._on_postal_register_requested)
         role = str(getattr(user.role, "value", user.role))

@@ -64,8 +64,17 @@ class PostalController(QObject):
     #: (item id, item code): open the intake form for a dossier that came by post.
     register_requested = Signal(int, str)
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self,
+        ctx: Any,
+        runner: TaskRunner,
+        user: Any,
+        parent: QObject | None = None,
+        *,
+        backend: Any = None,
+    ):
         super().__init__(parent)
+        self.backend = backend
         self.ctx = ctx
         self.service = ctx.postal
         self.runner = runner
@@ -214,6 +223,7 @@ class PostalController(QObject):
             self.last_record = record
             self.refresh_batches()
             self.changed.emit()
+            self.print_record(record.pdf, record.batch.code)
 
         self.runner.db(
             lambda: self.service.close_batch(
@@ -254,3 +264,36 @@ class PostalController(QObject):
     def on_data_changed(self, change: Any) -> None:
         if "postal" in change.kinds and self.batch is not None:
             self.load(self.batch.id)
+
+    def print_record(self, pdf: bytes, batch_code: str) -> None:
+        """Send the hand-over record to the printer (two copies are signed: both sides keep one)."""
+        backend = self.backend
+        if backend is None:
+            return
+        printer = self.ctx.settings.printers.get("postal_handover") or backend.default_printer()
+        paper = self.ctx.settings.paper_sizes.get("postal_handover", "A4")
+
+        def job() -> Any:
+            results = [
+                backend.print_pdf(pdf, printer=printer, paper=paper, title=f"{batch_code}-{n}")
+                for n in (1, 2)
+            ]
+            return results[-1]
+
+        def printed(result: Any) -> None:
+            self._ok(f"Đã in 2 bản biên bản giao nhận {batch_code} ({result.printer}).")
+
+        def failed(exc: BaseException) -> None:
+            self._error(
+                f"In biên bản không thành công; tệp đã lưu, hãy in lại. ({reason_text(exc)})"
+            )
+
+        if backend.thread_safe:
+            self.runner.io(job, on_done=printed, on_error=failed)
+            return
+        try:  # QPrinter lives on the GUI thread
+            result = job()
+        except Exception as exc:  # noqa: BLE001 - shown to the clerk, the record stays archived
+            failed(exc)
+        else:
+            printed(result)
