@@ -109,3 +109,29 @@ def test_refusal_prints_the_reason(ctx, admin) -> None:
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN" in text.upper()
     assert "Không thuộc thẩm quyền giải quyết" in text
     assert "Lê Thị Hoa" in text and "038195001234" in text
+
+
+def test_return_by_post_keeps_and_prints_the_postage(ctx, admin) -> None:
+    from motcua_desk.domain.dossier import ReturnMethod
+
+    draft = IntakeDraft(
+        "1.014137",
+        HOA,
+        return_method=ReturnMethod.POST,
+        return_address="Số 5 Trần Phú, phường Hạc Thành",
+        postage_vnd=25000,
+    )
+    d = ctx.reception.receive(draft, admin)
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        (event,) = uow.dossiers.timeline(d.id)
+    assert event.detail["postage_vnd"] == 25000
+    text = " ".join(_lines(ctx.documents.render("receipt", d).pdf))
+    assert "Số 5 Trần Phú, phường Hạc Thành" in text
+    assert "cước bưu chính: 25.000 đồng" in text
+    from dataclasses import replace
+
+    from motcua_desk.domain.errors import ValidationFailedError
+
+    with pytest.raises(ValidationFailedError) as info:
+        ctx.reception.receive(replace(draft, postage_vnd=-1), admin)
+    assert info.value.fields == {"postage_vnd": "invalid_value"}

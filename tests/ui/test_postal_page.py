@@ -109,3 +109,29 @@ def test_incoming_item_registered_through_the_intake_form(qtbot: Any, tmp_path: 
     )
     assert page.model.row_value(0).dossier_code == dossier.code
     window.shutdown()
+
+
+def test_intake_return_by_post_with_postage(qtbot: Any, tmp_path: Path) -> None:
+    from motcua_desk.domain.dossier import ReturnMethod
+
+    ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"))
+    admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
+    window = create_main_window(ctx, admin, backend=FakePrinterBackend())
+    qtbot.addWidget(window)
+    intake = window.intake
+    v = intake.view
+    assert not v.postage.isEnabled()
+    assert intake.select_procedure_code("1.014137")
+    intake.fill_person(HOA)
+    v.return_method.setCurrentIndex(v.return_method.findData(ReturnMethod.POST.value))
+    assert v.postage.isEnabled() and v.return_address.text() == "Thanh Hóa"
+    v.postage.setValue(32000)
+    with qtbot.waitSignal(intake.dossier_saved, timeout=10000) as saved:
+        intake.save_and_print()
+    dossier = saved.args[0]
+    assert dossier.return_method is ReturnMethod.POST
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        (event,) = uow.dossiers.timeline(dossier.id)
+    assert event.detail["postage_vnd"] == 32000
+    assert v.postage.value() == 0 and not v.postage.isEnabled()  # the form is clear again
+    window.shutdown()

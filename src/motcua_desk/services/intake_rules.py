@@ -37,6 +37,7 @@ class IntakeDraft:
     sets_count: int = 1
     note: str = ""
     received_at: datetime | None = None
+    postage_vnd: int | None = None  # postal return: the postage the citizen pays (QĐ 45/2016)
 
 
 def clean_phone(phone: str) -> str:
@@ -88,6 +89,8 @@ def validate_draft(
         _check_person("submitter", draft.submitter, errors, id_required=True)
     if draft.return_method is ReturnMethod.POST and not normalize(draft.return_address):
         errors["return_address"] = "required"
+    if draft.postage_vnd is not None and draft.postage_vnd < 0:
+        errors["postage_vnd"] = "invalid_value"
     if draft.sets_count < 1:
         errors["sets_count"] = "required"
     if any(i.required and not i.received for i in draft.checklist):

@@ -17,6 +17,7 @@ from motcua_desk.domain.dossier import (
     ChecklistItem,
     Dossier,
     DossierEvent,
+    ReturnMethod,
     Status,
     regime_for,
 )
@@ -173,6 +174,8 @@ class ReceptionService:
         received_at = to_local(draft.received_at or self._clock()).replace(microsecond=0)
         due = None
         detail = dict(detail)
+        if draft.return_method is ReturnMethod.POST and draft.postage_vnd is not None:
+            detail["postage_vnd"] = draft.postage_vnd
         if status is Status.RECEIVED:
             computed = self._due(procedure, received_at)
             due = computed.due_at

@@ -90,7 +90,12 @@ def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
         sets_count=d.sets_count,
         processing_days=received.get("processing_days"),
         time_unit_label=TIME_UNIT_LABELS[unit],
-        return_method_label=return_method_label(d, s),
+        return_method_label=return_method_label(d, s)
+        + (
+            f"; cước bưu chính: {fee_label(received['postage_vnd'])}"
+            if received.get("postage_vnd") is not None
+            else ""
+        ),
         fee_label=fee_label(d.fee_vnd),
         qr_payload=qr_payload(d.code, s.qr_lookup_template),
         regime=d.regime,

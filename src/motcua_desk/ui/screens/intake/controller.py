@@ -153,6 +153,7 @@ class IntakeController(QObject):
     def _on_return_method_changed(self, _index: int) -> None:
         by_post = self.view.return_method.currentData() == ReturnMethod.POST.value
         self.view.return_address.setEnabled(by_post)
+        self.view.postage.setEnabled(by_post)
         if by_post and not self.view.return_address.text():
             self.view.return_address.setText(self.view.address.text())
 
@@ -184,6 +185,7 @@ class IntakeController(QObject):
             checklist=form.read_checklist(v),
             sets_count=v.sets_count.value(),
             note=normalize(v.note.text()),
+            postage_vnd=v.postage.value() if method == ReturnMethod.POST else None,
         )
         return draft, problems
 

@@ -194,6 +194,7 @@ def clear(view: IntakeView) -> None:
     view.submitter_box.setChecked(False)
     view.channel.setCurrentIndex(0)
     view.return_method.setCurrentIndex(0)
+    view.postage.setValue(0)
     view.sets_count.setValue(1)
     view.procedure_search.clear()
     view.checklist.clear()
