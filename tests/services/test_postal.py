@@ -97,7 +97,8 @@ def test_scan_refuses_dossiers_not_ready_or_returned(ctx, admin) -> None:
     waiting = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)  # still RECEIVED
     batch = ctx.postal.start_results_batch(admin)
     assert reason(ctx, batch.id, waiting.code, admin) == "not_ready"
-    assert reason(ctx, batch.id, "000.00.99.H99-231027-0001", admin) == "not_found"
+    assert reason(ctx, batch.id, "000.00.99.H99-231027-0001", admin) == "other_unit"
+    assert reason(ctx, batch.id, "000.00.06.H56-231027-0999", admin) == "not_found"
 
 
 def test_discrepancy_found_at_closing_blocks_it(ctx, admin) -> None:

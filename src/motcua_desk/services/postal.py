@@ -167,6 +167,12 @@ class PostalService:
             elif result.kind is ScanKind.DOSSIER_CODE and batch.direction == RESULTS_OUT:
                 if want != "dossier":
                     raise PostalScanError(reason="item_code_expected", text=result.text)
+                parts = result.value
+                if getattr(parts, "agency_id", None) not in (
+                    None,
+                    self._settings.current.agency_id,
+                ):
+                    raise PostalScanError(reason="other_unit", text=result.text)
                 dossier = uow.dossiers.by_code(result.text)
                 problem = self._dossier_problem(dossier)
                 if problem:
