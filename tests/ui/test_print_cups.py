@@ -1,7 +1,7 @@
 """Print a receipt through a real CUPS-PDF queue and decode the barcode of the printed file.
 
 Needs ``MOTCUA_TEST_PRINTER`` and ``MOTCUA_TEST_PDF_DIR`` (scripts/test.sh starts the queue
-with /work/shared/tools/start_cups.sh when run as root). Skipped without them, except in CI.
+with ../shared/tools/start_cups.sh when run as root). Skipped without them, except in CI.
 """
 
 from __future__ import annotations
