@@ -23,6 +23,7 @@ from motcua_desk.services.catalogue import CatalogueService
 from motcua_desk.services.clock import local_now
 from motcua_desk.services.context import AppContext, SettingsStore
 from motcua_desk.services.documents import DocumentService
+from motcua_desk.services.lifecycle import LifecycleService
 from motcua_desk.services.postal import PostalService
 from motcua_desk.services.reception import ReceptionService
 from motcua_desk.services.settings_admin import SettingsAdminService
@@ -99,6 +100,7 @@ def build_context(
         settings_admin=SettingsAdminService(uow_factory, settings, calendar),
         db_revision=result.to_rev,
         postal=PostalService(uow_factory, settings, paths, clock),
+        lifecycle=LifecycleService(uow_factory, settings, calendar, clock),
     )
     return ctx
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.documents import DocumentService
+    from motcua_desk.services.lifecycle import LifecycleService
     from motcua_desk.services.postal import PostalService
     from motcua_desk.services.reception import ReceptionService
     from motcua_desk.services.settings_admin import SettingsAdminService
@@ -63,6 +64,7 @@ class AppContext:
     settings_admin: SettingsAdminService | None = None
     db_revision: str = ""
     postal: PostalService | None = None
+    lifecycle: LifecycleService | None = None
 
     @property
     def settings(self) -> Settings:

@@ -1,0 +1,251 @@
+"""The counter's transitions after intake (issue 5; NĐ 61 Art. 18–19, domain.md §2).
+
+Each action is one transaction: the status change with its timeline row, the outbox events the
+provincial server validates (``dossier.status_changed`` with exactly the protocol's payload,
+and ``dossier.updated`` when the due date moves) and the audit row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
+
+from motcua_desk.domain.calendar import (
+    apology_latest_date,
+    check_extension,
+    pause_after_supplement,
+    supplement_request_deadline,
+)
+from motcua_desk.domain.dossier import Dossier, DossierEvent, Status
+from motcua_desk.domain.errors import ValidationFailedError
+from motcua_desk.domain.procedure import TimeUnit
+from motcua_desk.domain.text import normalize
+from motcua_desk.services.calendar_seed import due_with_settings
+from motcua_desk.services.calendar_service import CalendarService
+from motcua_desk.services.clock import OFFICE_TZ, local_naive, to_local, utc_now
+from motcua_desk.services.context import SettingsStore
+from motcua_desk.storage.repositories.users import User
+from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.sync.protocol import status_changed_payload
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    dossier: Dossier
+    warnings: tuple[str, ...] = ()  # e.g. "supplement_late", "second_supplement"
+
+
+def _required(**values: str) -> None:
+    missing = {k: "required" for k, v in values.items() if not normalize(v)}
+    if missing:
+        raise ValidationFailedError(missing)
+
+
+class LifecycleService:
+    def __init__(
+        self,
+        uow_factory: Callable[[], UnitOfWork],
+        settings: SettingsStore,
+        calendar: CalendarService,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._settings = settings
+        self._calendar = calendar
+        self._clock = clock
+
+    # -- the common step ----------------------------------------------------------------
+
+    def _change(
+        self,
+        dossier_id: int,
+        target: Status | None,
+        clerk: User,
+        action: str,
+        detail: dict[str, Any],
+        update: Callable[[Dossier], Dossier] | None = None,
+        warnings: tuple[str, ...] = (),
+    ) -> TransitionResult:
+        now = to_local(self._clock())
+        with self._uow_factory() as uow:
+            before = uow.dossiers.get(dossier_id)
+            if target is not None:
+                after = uow.dossiers.set_status(
+                    dossier_id,
+                    target,
+                    actor=clerk.username,
+                    at=now,
+                    detail={"action": action, **detail},
+                )
+                uow.outbox.append(
+                    "dossier.status_changed",
+                    after.sync_id,
+                    status_changed_payload(before.status, target, now, clerk.username),
+                    at=utc_now(),
+                )
+            else:
+                uow.dossiers.add_event(
+                    dossier_id, DossierEvent(action, now, clerk.username, detail=dict(detail))
+                )
+                after = before
+            if update is not None:
+                changed = update(after)
+                after = uow.dossiers.update(changed)
+                if changed.due_at != before.due_at and changed.due_at is not None:
+                    uow.outbox.append(
+                        "dossier.updated",
+                        after.sync_id,
+                        {"fields": {"due_at": changed.due_at.isoformat()}},
+                        at=utc_now(),
+                    )
+            uow.audit.append(
+                actor=clerk.username,
+                action=f"dossier.{action}",
+                entity="dossier",
+                entity_id=after.code,
+                detail={"warnings": list(warnings), **detail},
+                at=utc_now(),
+            )
+            uow.commit()
+        return TransitionResult(after, warnings)
+
+    def get(self, dossier_id: int) -> Dossier:
+        with self._uow_factory() as uow:
+            return uow.dossiers.get(dossier_id)
+
+    # -- transitions --------------------------------------------------------------------
+
+    def hand_over(
+        self, dossier_id: int, clerk: User, department: str, note: str = ""
+    ) -> TransitionResult:
+        """To the processing department (control slip Mẫu 06 goes with it)."""
+        _required(department=department)
+        detail = {"department": normalize(department), "note": normalize(note)}
+        return self._change(dossier_id, Status.PROCESSING, clerk, "handed_over", detail)
+
+    def result_received(self, dossier_id: int, clerk: User, note: str = "") -> TransitionResult:
+        """The department sent the result back to the counter."""
+        return self._change(
+            dossier_id, Status.PROCESSED, clerk, "result_received", {"note": normalize(note)}
+        )
+
+    def request_supplement(
+        self, dossier_id: int, clerk: User, missing: tuple[str, ...], reason: str
+    ) -> TransitionResult:
+        """Mẫu 02 after appraisal: every missing paper at once; warns when late or repeated."""
+        papers = [m for m in (normalize(x) for x in missing) if m]
+        if not papers:
+            raise ValidationFailedError({"missing": "required"})
+        d = self.get(dossier_id)
+        warnings = []
+        deadline = supplement_request_deadline(
+            local_naive(d.received_at), self._calendar.calendar()
+        )
+        if to_local(self._clock()).date() > deadline:
+            warnings.append("supplement_late")
+        if d.supplement_requests >= 1:
+            warnings.append("second_supplement")
+        detail = {
+            "missing": papers,
+            "reason": normalize(reason),
+            "deadline": deadline.isoformat(),
+            "requested_at": to_local(self._clock()).isoformat(),
+        }
+        return self._change(
+            dossier_id,
+            Status.SUPPLEMENT,
+            clerk,
+            "supplement_requested",
+            detail,
+            update=lambda x: replace(x, supplement_requests=d.supplement_requests + 1),
+            warnings=tuple(warnings),
+        )
+
+    def supplement_completed(self, dossier_id: int, clerk: User) -> TransitionResult:
+        """The papers are complete: the clock restarts from today (or resumes, per settings)."""
+        now = to_local(self._clock())
+        with self._uow_factory() as uow:
+            d = uow.dossiers.get(dossier_id)
+            timeline = uow.dossiers.timeline(dossier_id)
+        requested = next(
+            (
+                e
+                for e in reversed(timeline)
+                if e.detail.get("action") == "supplement_requested"
+                or e.kind == "supplement_requested"
+            ),
+            None,
+        )
+        received = next((e for e in timeline if e.kind == "received"), None)
+        inputs: dict[str, Any] = dict(received.detail) if received else {}
+        days = int(str(inputs.get("processing_days") or 0))
+        unit = TimeUnit(str(inputs.get("time_unit", "working_days")))
+        calendar = self._calendar.calendar()
+        s = self._settings.current
+        if s.supplement_clock == "pause" and d.due_at is not None and requested is not None:
+            new_due = pause_after_supplement(
+                local_naive(d.due_at), local_naive(requested.at), local_naive(now), calendar
+            ).replace(tzinfo=OFFICE_TZ)
+        else:
+            new_due = due_with_settings(
+                local_naive(now), days, calendar, s, unit=unit
+            ).due_at.replace(tzinfo=OFFICE_TZ)
+        return self._change(
+            dossier_id,
+            Status.RECEIVED,
+            clerk,
+            "supplement_completed",
+            {"new_due_at": new_due.isoformat(), "clock": s.supplement_clock},
+            update=lambda x: replace(x, due_at=new_due),
+        )
+
+    def apologise_and_extend(
+        self, dossier_id: int, clerk: User, new_due: datetime, reason: str
+    ) -> TransitionResult:
+        """Mẫu 04: before the due date, at the latest one working day before it, once only."""
+        _required(reason=reason)
+        d = self.get(dossier_id)
+        if d.due_at is None or d.status not in (
+            Status.RECEIVED,
+            Status.PROCESSING,
+            Status.SUPPLEMENT,
+        ):
+            raise ValidationFailedError({"dossier": "no_due_date"})
+        calendar = self._calendar.calendar()
+        check_extension(
+            d.extensions,
+            local_naive(d.due_at),
+            to_local(self._clock()).date(),
+            local_naive(new_due),
+            calendar,
+        )
+        detail = {
+            "old_due_at": to_local(d.due_at).isoformat(),
+            "new_due_at": to_local(new_due).isoformat(),
+            "reason": normalize(reason),
+            "latest_apology_date": apology_latest_date(local_naive(d.due_at), calendar).isoformat(),
+        }
+        return self._change(
+            dossier_id,
+            None,
+            clerk,
+            "extended",
+            detail,
+            update=lambda x: replace(x, due_at=to_local(new_due), extensions=d.extensions + 1),
+        )
+
+    def withdraw(self, dossier_id: int, clerk: User, reason: str) -> TransitionResult:
+        """The citizen withdraws a dossier that has no result yet (Mẫu 05)."""
+        _required(reason=reason)
+        return self._change(
+            dossier_id, Status.WITHDRAWN, clerk, "withdrawn", {"reason": normalize(reason)}
+        )
+
+    def stop(self, dossier_id: int, clerk: User, reason: str) -> TransitionResult:
+        """Processing stops (Mẫu 05, TT 03/2025 Art. 7)."""
+        _required(reason=reason)
+        return self._change(
+            dossier_id, Status.STOPPED, clerk, "stopped", {"reason": normalize(reason)}
+        )
