@@ -192,12 +192,14 @@ def test_enrol_then_sync_against_the_reference_server(qtbot: Any, tmp_path: Path
             lambda: panel.view.enrol_message.text().startswith("Đã đăng ký"), timeout=20000
         )
         assert ctx.settings.server_url == f"http://127.0.0.1:{port}"
+        assert window.sync_status.started  # the worker reports to the status bar
         panel.view.sync_now_button.click()
         qtbot.waitUntil(lambda: panel.health is not None and panel.health.online, timeout=20000)
         qtbot.waitUntil(lambda: panel.health.pending == 0, timeout=20000)
         assert window.sync_status.label.text() == "● Trực tuyến"
         assert panel.health.rejected == []
         window.shutdown()
+        assert ctx.sync._worker is None  # the worker started at enrolment is stopped on close
     finally:
         proc.kill()
         proc.wait()

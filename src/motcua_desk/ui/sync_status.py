@@ -42,6 +42,7 @@ class SyncStatus(QObject):
         self.timer.timeout.connect(health.refresh)
         self.report_arrived.connect(self._on_report)
         health.health_loaded.connect(self._on_health)
+        health.enrolled.connect(self.start)
         self.started = False
 
     def start(self) -> None:
@@ -54,9 +55,8 @@ class SyncStatus(QObject):
 
     def stop(self) -> None:
         self.timer.stop()
-        if self.started:
-            self.ctx.sync.stop()
-            self.started = False
+        self.ctx.sync.stop()  # idempotent; also stops a worker started outside start()
+        self.started = False
 
     def _on_report(self, _report: Any) -> None:
         self.health.refresh()

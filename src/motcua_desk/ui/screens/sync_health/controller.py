@@ -88,6 +88,8 @@ def role_of(user: Any) -> str:
 class SyncHealthController(QObject):
     #: The latest health snapshot, for the status bar.
     health_loaded = Signal(object)
+    #: The counter has just been enrolled: the status bar starts the worker with its callback.
+    enrolled = Signal()
 
     def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
         super().__init__(parent)
@@ -200,7 +202,8 @@ class SyncHealthController(QObject):
             v.enrol_button.setEnabled(True)
             v.enrol_code.clear()
             v.enrol_message.setText(f"Đã đăng ký máy trạm ({response.device_id}).")
-            self.sync.start()
+            self.enrolled.emit()
+            self.sync.start()  # idempotent: already started by the status bar when connected
             self.sync.wake()
             self.refresh()
 
