@@ -15,7 +15,7 @@ from motcua_desk.domain.dossier import Person, Regime
 
 from ..fonts import FontSet
 from . import common as c
-from .wording import form_label, form_title
+from .wording import form_title
 
 LAYOUTS = (c.A5_LAYOUT, c.A4_LAYOUT)
 
@@ -40,11 +40,9 @@ class ApologyData:
 
 def build(data: ApologyData, s: c.Styles, page: c.Page) -> list[Flowable]:
     out: list[Flowable] = []
-    marker = form_label("apology", data.regime)
-    if marker:
-        out.append(c.form_marker(marker, s))
-    out += c.header(data.header, data.number, data.issued_at.date(), s, page)
-    out.append(c.title(form_title("apology", data.regime), s))
+    out += c.form_opening(
+        "apology", data.regime, data.header, data.number, data.issued_at.date(), s, page
+    )
     role = c.person_role(data.addressee)
     out.append(c.rich(f"Kính gửi: {role} <b>{c.t(data.addressee.full_name)}</b>", s.center))
     if data.addressee.id_number:

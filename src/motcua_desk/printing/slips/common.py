@@ -30,12 +30,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from motcua_desk.domain.dossier import ApplicantKind, Person
+from motcua_desk.domain.dossier import ApplicantKind, Person, Regime
 from motcua_desk.domain.text import normalize
 
 from ..barcodes import Code128Flowable
 from ..errors import InvalidLayoutError
 from ..fonts import FontSet, register_fonts
+from .wording import form_label, form_title
 
 A5_LAYOUT = "A5"
 A4_LAYOUT = "A4"
@@ -242,6 +243,25 @@ def header(
         ),
     )
     return [table]
+
+
+def form_opening(
+    form: str,
+    regime: Regime,
+    unit: UnitHeader,
+    number: str,
+    issued_on: date,
+    styles: Styles,
+    page: Page,
+) -> list[Flowable]:
+    """What every form starts with: its form number (by regime), the header and its title."""
+    out: list[Flowable] = []
+    marker = form_label(form, regime)
+    if marker:
+        out.append(form_marker(marker, styles))
+    out += header(unit, number, issued_on, styles, page)
+    out.append(title(form_title(form, regime), styles))
+    return out
 
 
 def title(text: str, styles: Styles) -> Paragraph:

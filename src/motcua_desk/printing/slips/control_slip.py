@@ -17,7 +17,7 @@ from motcua_desk.domain.dossier import Regime
 
 from ..fonts import FontSet
 from . import common as c
-from .wording import form_label, form_title
+from .wording import form_title
 
 LAYOUTS = (c.A5_LAYOUT, c.A4_LAYOUT)
 
@@ -56,11 +56,9 @@ class ControlSlipData:
 
 def build(data: ControlSlipData, s: c.Styles, page: c.Page) -> list[Flowable]:
     out: list[Flowable] = []
-    marker = form_label("control_slip", data.regime)
-    if marker:
-        out.append(c.form_marker(marker, s))
-    out += c.header(data.header, data.number, data.received_at.date(), s, page)
-    out.append(c.title(form_title("control_slip", data.regime), s))
+    out += c.form_opening(
+        "control_slip", data.regime, data.header, data.number, data.received_at.date(), s, page
+    )
     out += c.code_block("Mã hồ sơ", data.dossier_code, s, page)
     out.append(c.field("Tổ chức, cá nhân", data.applicant_name, s.left))
     out.append(c.field("Thủ tục hành chính", data.procedure_name, s.left))

@@ -17,7 +17,7 @@ from motcua_desk.domain.dossier import Regime
 
 from ..fonts import FontSet
 from . import common as c
-from .wording import form_label, form_title
+from .wording import form_title
 
 #: The ledger is printed on A4 turned to landscape; "A4" is its only layout.
 LAYOUTS = (c.A4_LAYOUT,)
@@ -72,11 +72,9 @@ def _when(dt: datetime | None) -> str:
 
 def build(data: LedgerData, s: c.Styles, page: c.Page) -> list[Flowable]:
     out: list[Flowable] = []
-    marker = form_label("ledger", data.regime)
-    if marker:
-        out.append(c.form_marker(marker, s))
-    out += c.header(data.header, data.book_no, data.printed_at.date(), s, page)
-    out.append(c.title(form_title("ledger", data.regime), s))
+    out += c.form_opening(
+        "ledger", data.regime, data.header, data.book_no, data.printed_at.date(), s, page
+    )
     out.append(c.rich(f"Lĩnh vực: <b>{c.t(data.field_name)}</b>", s.center))
     out.append(c.p(data.period_label, s.center))
     out.append(Spacer(1, 2 * mm))

@@ -19,7 +19,7 @@ from motcua_desk.domain.text import normalize
 from ..barcodes import QrFlowable
 from ..fonts import FontSet
 from . import common as c
-from .wording import form_label, form_title
+from .wording import form_title
 
 LAYOUTS = (c.A5_LAYOUT, c.THERMAL_LAYOUT)
 
@@ -119,11 +119,9 @@ def build(data: ReceiptData, styles: c.Styles, page: c.Page) -> list[Flowable]:
     s = styles
     code = normalize(data.dossier_code)
     out: list[Flowable] = []
-    marker = form_label("receipt", data.regime)
-    if marker:
-        out.append(c.form_marker(marker, s))
-    out += c.header(data.header, data.number, data.received_at.date(), s, page)
-    out.append(c.title(form_title("receipt", data.regime), s))
+    out += c.form_opening(
+        "receipt", data.regime, data.header, data.number, data.received_at.date(), s, page
+    )
     if data.provisional:
         out.append(
             c.rich(

@@ -15,7 +15,7 @@ from motcua_desk.domain.dossier import Person, Regime
 
 from ..fonts import FontSet
 from . import common as c
-from .wording import form_label, form_title
+from .wording import form_title
 
 LAYOUTS = (c.A5_LAYOUT, c.A4_LAYOUT)
 
@@ -41,11 +41,9 @@ class StopNoticeData:
 
 def build(data: StopNoticeData, s: c.Styles, page: c.Page) -> list[Flowable]:
     out: list[Flowable] = []
-    marker = form_label("stop_notice", data.regime)
-    if marker:
-        out.append(c.form_marker(marker, s))
-    out += c.header(data.header, data.number, data.issued_at.date(), s, page)
-    out.append(c.title(form_title("stop_notice", data.regime), s))
+    out += c.form_opening(
+        "stop_notice", data.regime, data.header, data.number, data.issued_at.date(), s, page
+    )
     role = c.person_role(data.applicant)
     out.append(c.rich(f"Kính gửi: {role} <b>{c.t(data.applicant.full_name)}</b>", s.center))
     out += c.code_block("Mã hồ sơ", data.dossier_code, s, page)

@@ -16,7 +16,7 @@ from motcua_desk.domain.text import normalize
 
 from ..fonts import FontSet
 from . import common as c
-from .wording import form_label, form_title
+from .wording import form_title
 
 LAYOUTS = (c.A5_LAYOUT, c.THERMAL_LAYOUT)
 
@@ -43,11 +43,9 @@ class SupplementData:
 
 def build(data: SupplementData, s: c.Styles, page: c.Page) -> list[Flowable]:
     out: list[Flowable] = []
-    marker = form_label("supplement", data.regime)
-    if marker:
-        out.append(c.form_marker(marker, s))
-    out += c.header(data.header, data.number, data.issued_at.date(), s, page)
-    out.append(c.title(form_title("supplement", data.regime), s))
+    out += c.form_opening(
+        "supplement", data.regime, data.header, data.number, data.issued_at.date(), s, page
+    )
     if data.dossier_code:
         out += c.code_block("Mã hồ sơ", data.dossier_code, s, page)
     out.append(c.rich(f"<b>{c.t(data.header.unit_name)}</b> tiếp nhận hồ sơ của:", s.left))
