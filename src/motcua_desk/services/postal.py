@@ -342,7 +342,6 @@ class PostalService:
                     at=now,
                     detail={"via": "post", "item_code": item.item_code},
                 )
-                uow.dossiers.update(replace(after, returned_at=now))
                 uow.outbox.append(
                     "dossier.status_changed",
                     after.sync_id,
