@@ -63,12 +63,18 @@ def fee_label(fee_vnd: int | None) -> str:
     return f"{fee_vnd:,} đồng".replace(",", ".")
 
 
-def event_detail(timeline: tuple[DossierEvent, ...], kind: str) -> dict[str, Any]:
-    """Detail of the latest timeline entry of ``kind`` ({} when there is none)."""
+def latest_event(timeline: tuple[DossierEvent, ...], kind: str) -> DossierEvent | None:
+    """The latest timeline entry of ``kind``, if any."""
     for event in reversed(timeline):
         if event.kind == kind:
-            return dict(event.detail)
-    return {}
+            return event
+    return None
+
+
+def event_detail(timeline: tuple[DossierEvent, ...], kind: str) -> dict[str, Any]:
+    """Detail of the latest timeline entry of ``kind`` ({} when there is none)."""
+    event = latest_event(timeline, kind)
+    return {} if event is None else dict(event.detail)
 
 
 def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
@@ -102,13 +108,6 @@ def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
         provisional=d.provisional_code,
         note=d.note,
     )
-
-
-def latest_event(timeline: tuple[DossierEvent, ...], kind: str) -> DossierEvent | None:
-    for event in reversed(timeline):
-        if event.kind == kind:
-            return event
-    return None
 
 
 def supplement_data(d: Dossier, ctx: SlipContext) -> supplement.SupplementData:
