@@ -240,6 +240,10 @@ class LedgerService:
         check_kind(kind)
         return write(path, kind, self.data(date_from, date_to, field))
 
+    def save(self, path: Path, kind: str, data: LedgerData) -> Path:
+        """Render data read earlier (:meth:`data`, db lane) and write it (io lane)."""
+        return write(path, kind, data)
+
 
 def check_kind(kind: str) -> None:
     if kind not in KINDS:
