@@ -17,12 +17,15 @@ from sqlalchemy.orm import Session
 from .errors import KnownStorageError, translate_error
 from .passwords import Passwords
 from .repositories.audit import AuditRepository
+from .repositories.board import BoardRepository
 from .repositories.calendar import CalendarRepository
+from .repositories.day_closes import DayCloseRepository
 from .repositories.dossiers import DossierRepository
 from .repositories.outbox import OutboxRepository
 from .repositories.postal import PostalRepository
 from .repositories.print_jobs import PrintJobRepository
 from .repositories.procedures import ProcedureRepository
+from .repositories.returns import ReturnRepository
 from .repositories.sequences import SequenceRepository
 from .repositories.sync_state import SyncStateRepository
 from .repositories.users import UserRepository
@@ -66,6 +69,9 @@ class UnitOfWork:
         self.print_jobs = PrintJobRepository(s)
         self.sync_state = SyncStateRepository(s)
         self.postal = PostalRepository(s)
+        self.board = BoardRepository(s)
+        self.returns = ReturnRepository(s)
+        self.day_closes = DayCloseRepository(s)
         return self
 
     def commit(self) -> None:

@@ -13,6 +13,7 @@ from .ops import (
     UserRow,
 )
 from .postal import PostalBatchRow, PostalItemRow
+from .returns import DayCloseRow, RatingRow, ReturnRow
 
 __all__ = [
     "AuditRow",
@@ -21,6 +22,7 @@ __all__ = [
     "ChecklistRow",
     "CodeBlockRow",
     "CodeSequenceRow",
+    "DayCloseRow",
     "DossierEventRow",
     "DossierRow",
     "OutboxRow",
@@ -28,6 +30,8 @@ __all__ = [
     "PostalItemRow",
     "PrintJobRow",
     "ProcedureRow",
+    "RatingRow",
+    "ReturnRow",
     "SyncStateRow",
     "UTCDateTime",
     "UserRow",

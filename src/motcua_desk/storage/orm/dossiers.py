@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime
@@ -12,6 +12,8 @@ from .base import Base, UTCDateTime
 
 class DossierRow(Base):
     __tablename__ = "dossiers"
+    # The status board selects open dossiers by status, in order of due time.
+    __table_args__ = (Index("ix_dossiers_board", "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sync_id: Mapped[str] = mapped_column(String(36), unique=True)
@@ -52,8 +54,8 @@ class DossierRow(Base):
     note: Mapped[str] = mapped_column(Text)
     extensions: Mapped[int] = mapped_column(Integer)
     supplement_requests: Mapped[int] = mapped_column(Integer)
-    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # board refresh
 
     checklist: Mapped[list[ChecklistRow]] = relationship(
         order_by="ChecklistRow.position",
