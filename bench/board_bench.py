@@ -1,0 +1,152 @@
+"""Status board benchmark: load a snapshot of N open dossiers, then change the filter.
+
+    .venv/bin/python bench/board_bench.py              # 100,000 open dossiers (+50,000 returned)
+    .venv/bin/python bench/board_bench.py --n 20000
+
+The desk turns automatic garbage collection off and collects on the GUI thread between events
+(ui/gc_guard.py), so by default the timings run that way; ``--gc auto`` times with Python's
+default collector, which adds its pauses to the loads.
+
+Targets (issue 5): snapshot load <= 300 ms, filter change <= 50 ms. The load is
+``LookupService.board()`` (one Core query over ``ix_dossiers_board``, urgency per row); a filter
+change is ``domain.board.apply_filter`` over the snapshot (no database), as the screen does it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sqlalchemy import insert, update  # noqa: E402
+from storage_bench import AGENCY, bulk_rows, pct  # noqa: E402
+
+from motcua_desk.config import AppPaths  # noqa: E402
+from motcua_desk.domain.board import BoardFilter, SortKey, Urgency, apply_filter  # noqa: E402
+from motcua_desk.domain.dossier import Status  # noqa: E402
+from motcua_desk.services.clock import OFFICE_TZ  # noqa: E402
+from motcua_desk.storage import make_engine  # noqa: E402
+from motcua_desk.storage.orm import DossierRow  # noqa: E402
+
+OPEN = [Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT, Status.PROCESSED]
+
+
+def fill(db: Path, n_open: int, n_closed: int) -> None:
+    engine = make_engine(db)
+    base = datetime(2026, 9, 1, 2, 0, tzinfo=UTC)
+    now = datetime(2026, 11, 25, 3, 0, tzinfo=UTC)
+    with engine.begin() as conn:
+        total = n_open + n_closed
+        for start in range(0, total, 50_000):
+            rows = bulk_rows(start, min(50_000, total - start), base)
+            for r in rows:
+                i = int(str(r["sync_id"]).replace("-", ""), 16) - 1
+                if i < n_open:
+                    r["status"] = int(OPEN[i % len(OPEN)])
+                    # due dates spread from 10 days ago to 20 days ahead
+                    r["due_at"] = now + timedelta(hours=(i % 720) - 240)
+                    r["agency_id"] = AGENCY
+                    r["code"] = f"{AGENCY}-OPEN-{i:07d}"
+                else:
+                    r["returned_at"] = r["due_at"]
+            conn.execute(insert(DossierRow), rows)
+    engine.dispose()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--n", type=int, default=100_000, help="open dossiers")
+    ap.add_argument("--closed", type=int, default=50_000, help="returned dossiers beside them")
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument(
+        "--gc",
+        choices=("app", "auto"),
+        default="app",
+        help="app: automatic collection off, as the desk runs it (the GUI thread collects on a "
+        "timer); auto: Python's default collector during the timings",
+    )
+    args = ap.parse_args()
+    if args.gc == "app":
+        gc.disable()
+    from motcua_desk.bootstrap import build_context
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = AppPaths(Path(tmp) / "d", Path(tmp) / "l")
+        clock = lambda: datetime(2026, 11, 25, 10, 0, tzinfo=OFFICE_TZ)  # noqa: E731
+        ctx = build_context(paths, clock)  # migrates and seeds the calendar
+        ctx.settings_store.update(agency_id=AGENCY)
+        t0 = time.perf_counter()
+        fill(paths.db_file, args.n, args.closed)
+        print(f"filled {args.n} open + {args.closed} returned in {time.perf_counter() - t0:.1f} s")
+        lookup = ctx.lookup
+        assert lookup is not None
+        report = lambda label, v: print(  # noqa: E731
+            f"{label}: median {statistics.median(v):.0f} ms, p95 {pct(v, 95):.0f} ms, "
+            f"max {max(v):.0f} ms"
+        )
+        cold: list[float] = []
+        for _ in range(max(3, args.runs // 3)):
+            t = time.perf_counter()
+            snap = lookup.board(full=True)
+            cold.append((time.perf_counter() - t) * 1000)
+        report(f"board first load, full read ({len(snap.rows)} rows)", cold)
+        warm: list[float] = []
+        for _ in range(args.runs):
+            t = time.perf_counter()
+            snap = lookup.board()
+            warm.append((time.perf_counter() - t) * 1000)
+        report("board refresh, nothing changed", warm)
+        changed: list[float] = []
+        engine = make_engine(paths.db_file)
+        for run in range(args.runs):
+            # 200 dossiers change status between refreshes (a busy hour at a large centre)
+            with engine.begin() as conn:
+                conn.execute(
+                    update(DossierRow)
+                    .where(DossierRow.id.in_(range(run * 200 + 1, run * 200 + 201)))
+                    .values(status=int(Status.PROCESSING), updated_at=datetime.now(UTC))
+                )
+            t = time.perf_counter()
+            snap = lookup.board()
+            changed.append((time.perf_counter() - t) * 1000)
+        engine.dispose()
+        report("board refresh, 200 dossiers changed", changed)
+        print("counts:", {u.name: c for u, c in snap.counts.items()})
+        filters = [
+            BoardFilter(),
+            BoardFilter(urgencies=frozenset({Urgency.OVERDUE})),
+            BoardFilter(urgencies=frozenset({Urgency.DUE_TODAY, Urgency.NEAR_DUE})),
+            BoardFilter(statuses=frozenset({Status.SUPPLEMENT})),
+            BoardFilter(text="hang"),
+            BoardFilter(text="Nguyễn Thu"),
+            BoardFilter(text="0900001"),
+            BoardFilter(sort=SortKey.RECEIVED, descending=True),
+            BoardFilter(sort=SortKey.CODE),
+        ]
+        for flt in filters:
+            times: list[float] = []
+            for _ in range(args.runs):
+                t = time.perf_counter()
+                out = apply_filter(snap, flt)
+                times.append((time.perf_counter() - t) * 1000)
+            label = (
+                flt.text
+                or ",".join(u.name for u in flt.urgencies)
+                or ",".join(s.name for s in flt.statuses)
+            )
+            print(
+                f"filter {label or flt.sort.value:<22} -> {len(out):>6} rows: median "
+                f"{statistics.median(times):.1f} ms, max {max(times):.1f} ms"
+            )
+
+
+if __name__ == "__main__":
+    main()
