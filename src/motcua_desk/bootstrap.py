@@ -23,9 +23,12 @@ from motcua_desk.services.catalogue import CatalogueService
 from motcua_desk.services.clock import local_now
 from motcua_desk.services.context import AppContext, SettingsStore
 from motcua_desk.services.documents import DocumentService
+from motcua_desk.services.ledger import LedgerService
 from motcua_desk.services.lifecycle import LifecycleService
+from motcua_desk.services.lookup import LookupService
 from motcua_desk.services.postal import PostalService
 from motcua_desk.services.reception import ReceptionService
+from motcua_desk.services.reports import ReportService
 from motcua_desk.services.settings_admin import SettingsAdminService
 from motcua_desk.services.sync_service import SyncService
 from motcua_desk.storage.catalogue_import import import_catalogue
@@ -101,6 +104,9 @@ def build_context(
         db_revision=result.to_rev,
         postal=PostalService(uow_factory, settings, paths, clock),
         lifecycle=LifecycleService(uow_factory, settings, calendar, clock),
+        lookup=LookupService(uow_factory, settings, calendar, clock),
+        ledger=LedgerService(uow_factory, settings, clock),
+        reports=ReportService(uow_factory, clock),
     )
     return ctx
 

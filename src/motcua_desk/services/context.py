@@ -14,9 +14,12 @@ if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.documents import DocumentService
+    from motcua_desk.services.ledger import LedgerService
     from motcua_desk.services.lifecycle import LifecycleService
+    from motcua_desk.services.lookup import LookupService
     from motcua_desk.services.postal import PostalService
     from motcua_desk.services.reception import ReceptionService
+    from motcua_desk.services.reports import ReportService
     from motcua_desk.services.settings_admin import SettingsAdminService
     from motcua_desk.services.sync_service import SyncService
 
@@ -65,6 +68,9 @@ class AppContext:
     db_revision: str = ""
     postal: PostalService | None = None
     lifecycle: LifecycleService | None = None
+    lookup: LookupService | None = None
+    ledger: LedgerService | None = None
+    reports: ReportService | None = None
 
     @property
     def settings(self) -> Settings:
