@@ -29,6 +29,7 @@ from motcua_desk.services.lookup import LookupService
 from motcua_desk.services.postal import PostalService
 from motcua_desk.services.reception import ReceptionService
 from motcua_desk.services.reports import ReportService
+from motcua_desk.services.returns import ReturnService
 from motcua_desk.services.settings_admin import SettingsAdminService
 from motcua_desk.services.sync_service import SyncService
 from motcua_desk.storage.catalogue_import import import_catalogue
@@ -107,6 +108,7 @@ def build_context(
         lookup=LookupService(uow_factory, settings, calendar, clock),
         ledger=LedgerService(uow_factory, settings, clock),
         reports=ReportService(uow_factory, clock),
+        returns=ReturnService(uow_factory, clock),
     )
     return ctx
 

@@ -78,3 +78,10 @@ class RuleViolationError(DomainError):
     """A business rule forbids the action (second extension, apology too late, ...)."""
 
     code = "rule_violation"
+
+
+class DayClosedError(DomainError):
+    """The office day was closed by a supervisor; ``data['day']`` (ISO date) must be reopened
+    by a supervisor before anything dated that day changes."""
+
+    code = "day_closed"

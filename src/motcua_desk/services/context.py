@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from motcua_desk.services.lookup import LookupService
     from motcua_desk.services.postal import PostalService
     from motcua_desk.services.reception import ReceptionService
+    from motcua_desk.services.returns import ReturnService
     from motcua_desk.services.reports import ReportService
     from motcua_desk.services.settings_admin import SettingsAdminService
     from motcua_desk.services.sync_service import SyncService
@@ -71,6 +72,7 @@ class AppContext:
     lookup: LookupService | None = None
     ledger: LedgerService | None = None
     reports: ReportService | None = None
+    returns: ReturnService | None = None
 
     @property
     def settings(self) -> Settings:

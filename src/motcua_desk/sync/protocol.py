@@ -64,6 +64,11 @@ EVENT_KINDS = frozenset(
         "postal.item_scanned",
         "postal.batch_closed",
         "postal.outcome",
+        # Counter work of issue 5: history for the server (the status moves separately).
+        "return.recorded",
+        "rating.recorded",
+        "day.closed",
+        "day.reopened",
     }
 )
 DOSSIER_KINDS = frozenset({KIND_RECEIVED, KIND_STATUS, KIND_UPDATED})

@@ -34,6 +34,13 @@ EVENT_KINDS: dict[str, str] = {
     "dossier.updated": "Cập nhật hồ sơ",
     "print.recorded": "Ghi nhận in phiếu",
     "audit.appended": "Nhật ký",
+    "postal.item_scanned": "Quét bưu gửi",
+    "postal.batch_closed": "Chốt lô bưu chính",
+    "postal.outcome": "Kết quả phát bưu gửi",
+    "return.recorded": "Trả kết quả",
+    "rating.recorded": "Đánh giá hài lòng",
+    "day.closed": "Chốt sổ cuối ngày",
+    "day.reopened": "Mở lại ngày đã chốt",
 }
 
 
