@@ -68,13 +68,14 @@ class DocumentService:
         paper = layout or s.paper_sizes.get(doc_type) or DEFAULT_PAPER[doc_type]
         assert dossier.id is not None
         with self._uow_factory() as uow:
-            clerk = uow.users.get(dossier.clerk_username)
+            people = {u.username: u.full_name for u in uow.users.list()}
             timeline = uow.dossiers.timeline(dossier.id)
         ctx = SlipContext(
             settings=s,
-            clerk_name=clerk.full_name if clerk else dossier.clerk_username,
+            clerk_name=people.get(dossier.clerk_username, dossier.clerk_username),
             timeline=tuple(timeline),
             now=self._clock(),
+            people=people,
         )
         pdf = build_slip(doc_type, dossier, ctx, paper)
         digest = hashlib.sha256(pdf).hexdigest()

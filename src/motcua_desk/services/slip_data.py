@@ -6,16 +6,24 @@ labels, local times, the inputs of the due date kept on the timeline).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from motcua_desk.config import Settings
-from motcua_desk.domain.dossier import ChecklistItem, Dossier, DossierEvent, ReturnMethod
+from motcua_desk.domain.dossier import ChecklistItem, Dossier, DossierEvent, Person, ReturnMethod
 from motcua_desk.domain.procedure import TimeUnit
 from motcua_desk.printing.barcodes import qr_payload
-from motcua_desk.printing.slips import receipt, refusal, supplement
+from motcua_desk.printing.slips import (
+    apology,
+    control_slip,
+    receipt,
+    refusal,
+    return_slip,
+    stop_notice,
+    supplement,
+)
 from motcua_desk.printing.slips.common import UnitHeader
 from motcua_desk.services.clock import to_local
 
@@ -23,7 +31,14 @@ DEFAULT_PAPER: dict[str, str] = {
     "receipt": "A5",
     "supplement": "A5",
     "refusal": "A5",
+    "apology": "A5",
+    "stop_notice": "A5",
+    "control_slip": "A5",
+    "return": "A5",
 }
+
+#: Mẫu 04 and 05 are signed by the head of the processing agency, not the clerk (domain.md §6).
+HEAD_OF_AGENCY = "Thủ trưởng cơ quan giải quyết"
 
 TIME_UNIT_LABELS = {
     TimeUnit.WORKING_DAYS: "ngày làm việc",
@@ -39,6 +54,10 @@ class SlipContext:
     clerk_name: str
     timeline: tuple[DossierEvent, ...]
     now: datetime
+    people: Mapping[str, str] = field(default_factory=dict)  # username -> full name
+
+    def name_of(self, username: str) -> str:
+        return self.people.get(username, username)
 
 
 def unit_header(s: Settings) -> UnitHeader:
@@ -64,9 +83,10 @@ def fee_label(fee_vnd: int | None) -> str:
 
 
 def latest_event(timeline: tuple[DossierEvent, ...], kind: str) -> DossierEvent | None:
-    """The latest timeline entry of ``kind``, if any."""
+    """The latest timeline entry of ``kind`` (an event kind, or the ``action`` of a status
+    change recorded after intake), if any."""
     for event in reversed(timeline):
-        if event.kind == kind:
+        if event.kind == kind or event.detail.get("action") == kind:
             return event
     return None
 
@@ -155,10 +175,152 @@ def refusal_data(d: Dossier, ctx: SlipContext) -> refusal.RefusalData:
     )
 
 
+def _department(ctx: SlipContext) -> str:
+    """The processing department of the latest hand-over (the unit itself when none)."""
+    handed = event_detail(ctx.timeline, "handed_over")
+    return str(handed.get("department") or ctx.settings.agency_name)
+
+
+def _when(value: object, fallback: datetime) -> datetime:
+    try:
+        return to_local(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return to_local(fallback)
+
+
+def apology_data(d: Dossier, ctx: SlipContext) -> apology.ApologyData:
+    """Mẫu 04 from the latest extension on the timeline (old and new due dates, reason)."""
+    event = latest_event(ctx.timeline, "extended")
+    detail = dict(event.detail) if event else {}
+    issued = event.at if event else ctx.now
+    assert d.due_at is not None
+    return apology.ApologyData(
+        header=unit_header(ctx.settings),
+        addressee=d.applicant,
+        dossier_code=d.code,
+        procedure_name=d.procedure_name,
+        received_at=to_local(d.received_at),
+        original_due_at=_when(detail.get("old_due_at"), d.due_at),
+        new_due_at=_when(detail.get("new_due_at"), d.due_at),
+        reason=str(detail.get("reason", "")),
+        issued_at=to_local(issued),
+        processing_agency=_department(ctx),
+        signer_title=HEAD_OF_AGENCY,
+        signer_name="",
+        regime=d.regime,
+    )
+
+
+def stop_notice_data(d: Dossier, ctx: SlipContext) -> stop_notice.StopNoticeData:
+    """Mẫu 05 for a withdrawal by the citizen or a stop of processing."""
+    withdrawn = latest_event(ctx.timeline, "withdrawn")
+    stopped = latest_event(ctx.timeline, "stopped")
+    event = max((e for e in (withdrawn, stopped) if e), key=lambda e: e.at, default=None)
+    detail = dict(event.detail) if event else {}
+    issued = to_local(event.at if event else ctx.now)
+    return stop_notice.StopNoticeData(
+        header=unit_header(ctx.settings),
+        applicant=d.applicant,
+        dossier_code=d.code,
+        procedure_name=d.procedure_name,
+        received_at=to_local(d.received_at),
+        issued_at=issued,
+        reason=str(detail.get("reason", "")),
+        signer_title=HEAD_OF_AGENCY,
+        signer_name="",
+        request_date=issued.date() if event is withdrawn and event else None,
+        withdrawal=event is not None and event is withdrawn,
+        regime=d.regime,
+    )
+
+
+def control_slip_data(d: Dossier, ctx: SlipContext) -> control_slip.ControlSlipData:
+    """Mẫu 06: one row per hand-over on the timeline; the first giver is the counter."""
+    counter = ctx.settings.agency_name or "Bộ phận Một cửa"
+    steps: list[control_slip.HandoverStep] = []
+    department = ""
+    for e in ctx.timeline:
+        action = e.detail.get("action")
+        if action == "handed_over":
+            department = str(e.detail.get("department", ""))
+            steps.append(
+                control_slip.HandoverStep(
+                    unit=department,
+                    giver=f"{counter}: {ctx.name_of(e.actor)}",
+                    receiver=department,
+                    at=to_local(e.at),
+                    note=str(e.detail.get("note", "")),
+                )
+            )
+        elif action == "result_received":
+            steps.append(
+                control_slip.HandoverStep(
+                    unit=counter,
+                    giver=department,
+                    receiver=f"{counter}: {ctx.name_of(e.actor)}",
+                    at=to_local(e.at),
+                    timeliness=return_slip.timeliness(to_local(d.due_at), to_local(e.at))
+                    if d.due_at
+                    else "",
+                    note=str(e.detail.get("note", "")),
+                )
+            )
+    assert d.due_at is not None
+    return control_slip.ControlSlipData(
+        header=unit_header(ctx.settings),
+        dossier_code=d.code,
+        applicant_name=d.applicant.full_name,
+        procedure_name=d.procedure_name,
+        processing_agency=_department(ctx),
+        received_at=to_local(d.received_at),
+        due_at=to_local(d.due_at),
+        steps=tuple(steps),
+        regime=d.regime,
+    )
+
+
+def return_data(d: Dossier, ctx: SlipContext) -> return_slip.ReturnSlipData:
+    """The return confirmation from the ``returned`` entry of the timeline."""
+    event = latest_event(ctx.timeline, "returned")
+    detail = dict(event.detail) if event else {}
+    returned_at = to_local(event.at if event else (d.returned_at or ctx.now))
+    receiver = None
+    if detail.get("collector_kind") == "proxy":
+        receiver = Person(
+            full_name=str(detail.get("collector_name", "")),
+            id_number=str(detail.get("collector_id_number", "")),
+        )
+    results = detail.get("results")
+    fee = detail.get("fee_collected_vnd")
+    fee_text = fee_label(fee if isinstance(fee, int) else None) if fee else "Không thu"
+    if detail.get("fee_receipt_no"):
+        fee_text += f" (biên lai số {detail['fee_receipt_no']})"
+    return return_slip.ReturnSlipData(
+        header=unit_header(ctx.settings),
+        dossier_code=d.code,
+        applicant=d.applicant,
+        procedure_name=d.procedure_name,
+        received_at=to_local(d.received_at),
+        due_at=to_local(d.due_at or returned_at),
+        returned_at=returned_at,
+        results=tuple(str(r) for r in results) if isinstance(results, list) else (),
+        clerk_name=ctx.name_of(event.actor) if event else ctx.clerk_name,
+        receiver=receiver,
+        authorisation=str(detail.get("authorisation", "")),
+        fee_label=fee_text,
+        note=str(detail.get("note", "")),
+        regime=d.regime,
+    )
+
+
 _BUILDERS: dict[str, tuple[Callable[[Dossier, SlipContext], Any], Callable[..., bytes]]] = {
     "receipt": (receipt_data, receipt.render),
     "supplement": (supplement_data, supplement.render),
     "refusal": (refusal_data, refusal.render),
+    "apology": (apology_data, apology.render),
+    "stop_notice": (stop_notice_data, stop_notice.render),
+    "control_slip": (control_slip_data, control_slip.render),
+    "return": (return_data, return_slip.render),
 }
 
 
