@@ -22,6 +22,7 @@ from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
 from motcua_desk.services.clock import local_now
 from motcua_desk.services.context import AppContext, SettingsStore
+from motcua_desk.services.day_close import DayCloseService
 from motcua_desk.services.documents import DocumentService
 from motcua_desk.services.ledger import LedgerService
 from motcua_desk.services.lifecycle import LifecycleService
@@ -92,10 +93,11 @@ def build_context(
     calendar = CalendarService(uow_factory, settings)
     if seed:
         _seed(uow_factory, calendar, clock)
+    accounts = AccountService(uow_factory, settings, clock)
     ctx = AppContext(
         paths=paths,
         settings_store=settings,
-        accounts=AccountService(uow_factory, settings, clock),
+        accounts=accounts,
         catalogue=catalogue,
         reception=ReceptionService(uow_factory, settings, catalogue, calendar, clock),
         documents=DocumentService(uow_factory, settings, paths, clock),
@@ -109,6 +111,7 @@ def build_context(
         ledger=LedgerService(uow_factory, settings, clock),
         reports=ReportService(uow_factory, clock),
         returns=ReturnService(uow_factory, clock),
+        day_close=DayCloseService(uow_factory, settings, accounts, clock),
     )
     return ctx
 

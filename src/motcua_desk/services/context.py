@@ -13,14 +13,15 @@ from motcua_desk.config import AppPaths, Settings, save_settings
 if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
     from motcua_desk.services.catalogue import CatalogueService
+    from motcua_desk.services.day_close import DayCloseService
     from motcua_desk.services.documents import DocumentService
     from motcua_desk.services.ledger import LedgerService
     from motcua_desk.services.lifecycle import LifecycleService
     from motcua_desk.services.lookup import LookupService
     from motcua_desk.services.postal import PostalService
     from motcua_desk.services.reception import ReceptionService
-    from motcua_desk.services.returns import ReturnService
     from motcua_desk.services.reports import ReportService
+    from motcua_desk.services.returns import ReturnService
     from motcua_desk.services.settings_admin import SettingsAdminService
     from motcua_desk.services.sync_service import SyncService
 
@@ -72,6 +73,7 @@ class AppContext:
     lookup: LookupService | None = None
     ledger: LedgerService | None = None
     reports: ReportService | None = None
+    day_close: DayCloseService | None = None
     returns: ReturnService | None = None
 
     @property

@@ -26,6 +26,7 @@ from motcua_desk.services.calendar_seed import due_with_settings
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import OFFICE_TZ, local_naive, to_local, utc_now
 from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
 from motcua_desk.sync.protocol import status_changed_payload
@@ -70,6 +71,8 @@ class LifecycleService:
     ) -> TransitionResult:
         now = to_local(self._clock())
         with self._uow_factory() as uow:
+            # The change is dated today: refused once today is closed (services/day_close.py).
+            ensure_day_open(uow, now.date())
             before = uow.dossiers.get(dossier_id)
             if target is not None:
                 after = uow.dossiers.set_status(

@@ -29,6 +29,7 @@ from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
 from motcua_desk.services.clock import OFFICE_TZ, local_date, local_naive, to_local, utc_now
 from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft, normalized_person, validate_draft
 from motcua_desk.services.payloads import dossier_payload
 from motcua_desk.storage.repositories.users import User
@@ -190,6 +191,7 @@ class ReceptionService:
         submitter = normalized_person(draft.submitter) if draft.submitter else None
         checklist = tuple(replace(i, name=normalize(i.name)) for i in draft.checklist)
         with self._uow_factory() as uow:
+            ensure_day_open(uow, local_date(received_at))  # a closed day takes no new dossier
             code, provisional = self._next_code(uow, local_date(received_at))
             dossier = Dossier(
                 sync_id=str(uuid.uuid4()),
