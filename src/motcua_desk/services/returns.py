@@ -24,6 +24,7 @@ from motcua_desk.storage.uow import UnitOfWork
 from motcua_desk.sync.protocol import status_changed_payload
 
 MAX_FEE_VND = 1_000_000_000
+RATING_SOURCES = frozenset({"counter", "citizen_screen"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class ReturnInput:
     note: str = ""
     rating: dict[str, int] | None = None
     rating_comment: str = ""
+    rating_source: str = "counter"  # counter | citizen_screen (the window facing the citizen)
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class ReturnService:
                 scores = check_scores(entry.rating)
             except ValidationFailedError as exc:
                 errors.update(exc.fields)
+        if entry.rating_source not in RATING_SOURCES:
+            errors["rating_source"] = "invalid_value"
         if errors:
             raise ValidationFailedError(errors)
         now = to_local(self._clock())
@@ -180,7 +184,9 @@ class ReturnService:
             )
             rating = None
             if scores is not None:
-                rating = self._rate(uow, after, scores, entry.rating_comment, "counter", now)
+                rating = self._rate(
+                    uow, after, scores, entry.rating_comment, entry.rating_source, now
+                )
             uow.audit.append(
                 actor=clerk.username,
                 action="dossier.returned",
@@ -206,7 +212,7 @@ class ReturnService:
     ) -> Rating:
         """Store (or replace) the citizen's rating of a dossier, offline with the dossier."""
         clean = check_scores(scores)
-        if source not in ("counter", "citizen_screen"):
+        if source not in RATING_SOURCES:
             raise ValidationFailedError({"source": "invalid_value"})
         now = to_local(self._clock())
         with self._uow_factory() as uow:

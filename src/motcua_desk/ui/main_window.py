@@ -35,6 +35,8 @@ from motcua_desk.ui.scanner import ScannerFilter
 from motcua_desk.ui.screens.home.controller import HomeController
 from motcua_desk.ui.screens.intake.controller import IntakeController
 from motcua_desk.ui.screens.postal.controller import PostalController
+from motcua_desk.ui.screens.reports.controller import ReportsController
+from motcua_desk.ui.screens.returns.controller import ReturnController
 from motcua_desk.ui.screens.settings.controller import SettingsController
 from motcua_desk.ui.screens.sync_health.controller import SyncHealthController
 from motcua_desk.ui.sync_status import SyncStatus
@@ -102,11 +104,20 @@ class MainWindow(QMainWindow):
             self.sync_health = SyncHealthController(ctx, self.runner, user, self)
             self.tabs.addTab(self.sync_health.view, "Đồng bộ")
             self.sync_status = SyncStatus(ctx, self.sync_health, self)
+        self.returns: ReturnController | None = None
+        if getattr(ctx, "returns", None) is not None:
+            self.returns = ReturnController(ctx, self.runner, self.print_flow, user, self)
+            self.tabs.addTab(self.returns.view, "Trả kết quả")
+            self.returns.data_changed.connect(self.data_changed.emit)
         self.postal: PostalController | None = None
         if getattr(ctx, "postal", None) is not None:
             self.postal = PostalController(ctx, self.runner, user, self, backend=backend)
             self.tabs.addTab(self.postal.view, "Bưu chính công ích")
             self.postal.register_requested.connect(self._on_postal_register_requested)
+        self.reports: ReportsController | None = None
+        if getattr(ctx, "reports", None) is not None and getattr(ctx, "ledger", None) is not None:
+            self.reports = ReportsController(ctx, self.runner, user, self)
+            self.tabs.addTab(self.reports.view, "Sổ theo dõi, báo cáo")
         role = str(getattr(user.role, "value", user.role))
         self.settings_page: SettingsController | None = None
         if role == "admin" and getattr(ctx, "settings_admin", None) is not None:
@@ -145,8 +156,9 @@ class MainWindow(QMainWindow):
         for source in (self.intake, self.print_flow):
             source.data_changed.connect(self.data_changed.emit)
         self.data_changed.connect(self.home.on_data_changed)
-        if self.postal is not None:
-            self.data_changed.connect(self.postal.on_data_changed)
+        for page in (self.postal, self.returns, self.reports):
+            if page is not None:
+                self.data_changed.connect(page.on_data_changed)
         self.print_flow.printed.connect(self._on_print_flow_printed)
         self.print_flow.print_failed.connect(self._on_print_flow_print_failed)
         self.print_flow.rendered.connect(self.show_preview)
@@ -205,6 +217,9 @@ class MainWindow(QMainWindow):
         self.scanned.emit(raw)
         if self.postal is not None and self.tabs.currentWidget() is self.postal.view:
             self.postal.scan(raw)  # building a postal batch: every scan belongs to it
+            return
+        if self.returns is not None and self.tabs.currentWidget() is self.returns.view:
+            self.returns.scan(raw)  # returning a result: the slip, then the collector's card
             return
         scan_routing.route(self, raw)
 

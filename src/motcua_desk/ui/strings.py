@@ -40,6 +40,14 @@ FIELD_LABELS: dict[str, str] = {
     "password": "Mật khẩu",
     "agency_id": "Mã đơn vị",
     "agency_name": "Tên đơn vị",
+    "collector.full_name": "Họ tên người nhận",
+    "collector.id_number": "Số định danh người nhận",
+    "collector.authorisation": "Giấy ủy quyền",
+    "fee_collected_vnd": "Số tiền đã thu",
+    "fee_receipt_no": "Số biên lai",
+    "results": "Kết quả trao",
+    "originals_returned": "Bản chính trả lại",
+    "rating": "Đánh giá",
 }
 
 ID_NUMBER_REASONS: dict[str, str] = {
@@ -79,6 +87,10 @@ FIELD_ERRORS: dict[str, str] = {
     "invalid_paper": "Khổ giấy chỉ được là A5, A4 hoặc 80mm.",
     "unknown_setting": "Mục cấu hình không tồn tại.",
     "reprint_reason": "Cần ghi lý do in lại.",
+    "invalid": "Giá trị ô “{label}” không hợp lệ.",
+    "out_of_range": "Giá trị ô “{label}” nằm ngoài giới hạn cho phép.",
+    "unknown_paper": "Có giấy tờ không thuộc danh sách bản chính đã nhận.",
+    "unknown_criterion": "Tiêu chí đánh giá không có trong danh sách.",
 }
 
 STORAGE_REASONS: dict[str, str] = {
@@ -138,6 +150,7 @@ ERRORS: dict[str, str] = {
     "unknown_document": "Loại phiếu này chưa được hỗ trợ.",
     "already_running": "Phần mềm đang chạy với cùng cơ sở dữ liệu này.",
     "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
+    "day_closed": "Ngày {day} đã chốt sổ. Muốn sửa, lãnh đạo phải mở lại ngày ở trang Chốt sổ.",
 }
 
 GENERIC_ERROR = "Đã xảy ra lỗi không mong muốn (mã lỗi: {code})."
@@ -186,6 +199,8 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         return "\n".join(lines)
     if code == "invalid_id_number":
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
+    if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
+        data["day"] = "/".join(reversed(str(data["day"]).split("-")))
     if code == "malformed_id_card_qr":
         data["reason_text"] = QR_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     template = ERRORS.get(code)
@@ -237,6 +252,10 @@ DOC_TYPES = {
     "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
     "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
     "refusal": "Phiếu từ chối tiếp nhận hồ sơ (Mẫu 03)",
+    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
+    "stop_notice": "Thông báo dừng giải quyết hồ sơ (Mẫu 05)",
+    "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
+    "return": "Phiếu xác nhận trả kết quả",
 }
 
 

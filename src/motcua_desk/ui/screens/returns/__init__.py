@@ -1,0 +1,1 @@
+"""Return of results at the counter."""
