@@ -166,3 +166,28 @@ def test_empty_and_malformed_periods(world: World) -> None:
     with pytest.raises(ValidationFailedError) as info:
         world.reports.report("week", date(2023, 10, 2))
     assert info.value.fields == {"kind": "invalid_value"}
+
+
+def test_timeliness_compares_office_dates_and_counts_repeated_supplements_late(
+    ctx, admin, clock: FakeClock
+) -> None:  # type: ignore[no-untyped-def]
+    w = World(ctx, admin, clock, ReportService(ctx.reception._uow_factory, clock), {})  # noqa: SLF001
+    due_day = _receive(w, "P", at(2023, 11, 6, 9, 0), CONTRACT)  # due Wed 08/11 at 09:00
+    assert due_day.due_at == at(2023, 11, 8, 9, 0)
+    _return(w, "P", at(2023, 11, 8, 16, 30))  # after the printed hour, on the due date
+    twice = _receive(w, "Q", at(2023, 11, 6, 9, 30), CONTRACT)
+    for day in (6, 7):
+        clock.now = at(2023, 11, day, 10, 0)
+        ctx.lifecycle.request_supplement(twice.id, admin, ("Bản sao hợp đồng",), "Thiếu")
+        ctx.lifecycle.supplement_completed(twice.id, admin)
+    _return(w, "Q", at(2023, 11, 8, 10, 0))  # before its new due date, but supplemented twice
+    open_today = _receive(w, "R", at(2023, 11, 13, 9, 0), CONTRACT)  # due Wed 15/11 09:00
+    assert open_today.due_at == at(2023, 11, 15, 9, 0)
+    clock.now = at(2023, 11, 15, 11, 0)  # past the printed hour of its due date
+    day = w.reports.day_report(date(2023, 11, 8)).total
+    assert (day.returned_on_time, day.returned_late) == (1, 1)
+    month = w.reports.month_report(2023, 11).total
+    assert (month.in_progress_on_time, month.in_progress_overdue) == (1, 0)  # due today
+    clock.now = at(2023, 11, 16, 8, 0)
+    month = w.reports.month_report(2023, 11).total
+    assert (month.in_progress_on_time, month.in_progress_overdue) == (0, 1)

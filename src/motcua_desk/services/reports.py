@@ -3,10 +3,14 @@
 A report covers office dates ``[date_from, date_to]`` and counts, per procedure:
 
 * received: dossiers received in the period (a dossier refused at intake, Mẫu 03, is not);
-* returned on time / late: results returned in the period, compared with the due date
-  (``returned_at <= due_at`` is on time; a dossier without a due date is on time);
+* returned on time / late: results returned in the period, compared with the due date. The
+  legal period runs to 24:00 of the due date (domain.md §3), so office dates are compared: a
+  return on the due date is on time whatever the printed hour. A dossier with more than one
+  supplement request counts as late (the on-time index, domain.md §10); one without a due
+  date is on time;
 * in progress: dossiers received before the report's end that were neither returned nor closed
-  (refused, withdrawn, stopped) by then, split into on time and overdue as of that moment.
+  (refused, withdrawn, stopped) by then, split into on time and overdue as of that moment
+  (overdue: the due date is before that moment's office date).
   The moment is the end of the period, or now when the period has not ended yet (the other
   figures also stop at that moment);
 * refused / withdrawn / stopped: dossiers entering that status in the period (a refusal at
@@ -22,18 +26,27 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
 from motcua_desk.domain.dossier import TERMINAL, Status
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize, search_key
-from motcua_desk.services.clock import to_local
+from motcua_desk.services.clock import OFFICE_TZ, to_local
 from motcua_desk.services.ledger import check_range, fmt_date, utc_bounds
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
 from motcua_desk.storage.uow import UnitOfWork
+
+
+def _office_date(column: Any) -> ColumnElement[Any]:
+    """SQLite's date of a stored UTC timestamp in office time (the desk database is SQLite)."""
+    offset = OFFICE_TZ.utcoffset(None)
+    assert offset is not None
+    return func.date(column, f"{int(offset.total_seconds() // 3600):+d} hours")
+
 
 DAY = "day"
 MONTH = "month"
@@ -175,7 +188,10 @@ class ReportService:
             for code, n in s.execute(received):
                 add(code, received=n)
 
-            late = and_(d.due_at.is_not(None), d.returned_at > d.due_at)
+            late = or_(
+                d.supplement_requests > 1,
+                and_(d.due_at.is_not(None), _office_date(d.returned_at) > _office_date(d.due_at)),
+            )
             returned = (
                 select(
                     d.procedure_code,
@@ -223,7 +239,8 @@ class ReportService:
                 )
                 .exists()
             )
-            overdue = and_(d.due_at.is_not(None), d.due_at < as_of)
+            as_of_day = datetime.combine(to_local(as_of).date(), time(0), tzinfo=OFFICE_TZ)
+            overdue = and_(d.due_at.is_not(None), d.due_at < as_of_day)
             in_progress = (
                 select(d.procedure_code, func.count(), func.sum(case((overdue, 1), else_=0)))
                 .where(
