@@ -1,0 +1,1 @@
+"""End-of-day close page: figures, pending work, supervisor close and reopen (issue 5)."""
