@@ -198,3 +198,17 @@ def test_the_server_accepts_return_and_rating_events(world, tmp_path: Path) -> N
     assert report.ok, report
     health = ctx.sync.health()
     assert health.pending == 0 and health.rejected == [], health.rejected
+
+
+def test_a_closed_day_takes_no_return_until_reopened(world) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.domain.errors import DayClosedError
+
+    ctx, admin, clock, d = world
+    ready(ctx, admin, clock, d)
+    ctx.day_close.close(clock.now.date(), "admin", "mat-khau-2026", "Hết giờ", admin)
+    with pytest.raises(DayClosedError):
+        ctx.returns.complete(d.id, ReturnInput(APPLICANT, results=("Di chúc",)), admin)
+    assert ctx.returns.record_for(d.id) == (None, None)
+    ctx.day_close.reopen(clock.now.date(), "admin", "mat-khau-2026", "Công dân đến muộn")
+    out = ctx.returns.complete(d.id, ReturnInput(APPLICANT, results=("Di chúc",)), admin)
+    assert out.dossier.status is Status.RETURNED

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from motcua_desk.domain.dossier import Dossier, PaperForm, Status
-from motcua_desk.domain.errors import DayClosedError, RuleViolationError, ValidationFailedError
+from motcua_desk.domain.errors import RuleViolationError, ValidationFailedError
 from motcua_desk.domain.returns import Collector, CollectorKind, check_collector, check_scores
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import to_local, utc_now
+from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.storage.errors import NotFoundError
 from motcua_desk.storage.repositories.returns import Rating, ReturnRecord
 from motcua_desk.storage.repositories.users import User
@@ -125,8 +126,7 @@ class ReturnService:
             if d.status is not Status.PROCESSED:
                 raise _not_ready(d)
             collector = check_collector(d, entry.collector)
-            if uow.day_closes.is_closed(now.date()):
-                raise DayClosedError(day=now.date().isoformat())
+            ensure_day_open(uow, now.date())
             originals = {i.name for i in d.checklist if i.received and i.form is PaperForm.ORIGINAL}
             handed = tuple(n for n in (normalize(x) for x in entry.originals_returned) if n)
             unknown = [n for n in handed if n not in originals]
