@@ -32,6 +32,7 @@ from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.printer import PrinterBackend
 from motcua_desk.ui.scanner import ScannerFilter
+from motcua_desk.ui.screens.day_close.controller import DayCloseController
 from motcua_desk.ui.screens.home.controller import HomeController
 from motcua_desk.ui.screens.intake.controller import IntakeController
 from motcua_desk.ui.screens.postal.controller import PostalController
@@ -118,6 +119,10 @@ class MainWindow(QMainWindow):
         if getattr(ctx, "reports", None) is not None and getattr(ctx, "ledger", None) is not None:
             self.reports = ReportsController(ctx, self.runner, user, self)
             self.tabs.addTab(self.reports.view, "Sổ theo dõi, báo cáo")
+        self.day_close: DayCloseController | None = None
+        if getattr(ctx, "day_close", None) is not None:
+            self.day_close = DayCloseController(ctx, self.runner, user, self)
+            self.tabs.addTab(self.day_close.view, "Chốt sổ cuối ngày")
         role = str(getattr(user.role, "value", user.role))
         self.settings_page: SettingsController | None = None
         if role == "admin" and getattr(ctx, "settings_admin", None) is not None:
@@ -159,6 +164,7 @@ class MainWindow(QMainWindow):
         for page in (self.postal, self.returns, self.reports):
             if page is not None:
                 self.data_changed.connect(page.on_data_changed)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.print_flow.printed.connect(self._on_print_flow_printed)
         self.print_flow.print_failed.connect(self._on_print_flow_print_failed)
         self.print_flow.rendered.connect(self.show_preview)
@@ -190,6 +196,12 @@ class MainWindow(QMainWindow):
         if self.intake.new_dossier():
             self.tabs.setCurrentIndex(INTAKE_PAGE)
             self.intake.focus_first()
+
+    @Slot(int)
+    def _on_tab_changed(self, _index: int) -> None:
+        # The day's figures change with every dossier: read them again when the page is shown.
+        if self.day_close is not None and self.tabs.currentWidget() is self.day_close.view:
+            self.day_close.refresh()
 
     def show_intake(self) -> None:
         self.tabs.setCurrentIndex(INTAKE_PAGE)
