@@ -1,0 +1,691 @@
+"""Lookup screen: open a dossier by code (typed or scanned) or search, see its whole timeline,
+and record the counter's transitions after intake (issue 5).
+
+Every database call runs on the db lane. Buttons follow the domain state machine
+(``can_transition``); the service checks again, and a refusal is shown in words. After each
+action the panel reloads in the same db task, the slip that goes with it is printed through the
+shared :class:`PrintFlow`, and ``dossier_changed``/``data_changed`` are emitted.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
+
+from motcua_desk.domain.dossier import Dossier, DossierEvent, Status, can_transition
+from motcua_desk.domain.text import normalize
+from motcua_desk.services.lookup import DossierFile, SearchCriteria
+from motcua_desk.ui import errors, strings
+from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.preview import PreviewDialog
+from motcua_desk.ui.print_flow import PrintFlow
+from motcua_desk.ui.screens.home.view import proxy_for
+from motcua_desk.ui.tasks import TaskRunner
+
+from . import dialogs
+from .timeline import (
+    DOC_LABELS,
+    PRINT_OUTCOMES,
+    RATING_CRITERIA_LABELS,
+    RATING_SCALE_LABELS,
+    TimelineEntry,
+    entries,
+    error_text,
+    fmt_dt,
+    status_label,
+    warning_text,
+)
+from .view import LookupView
+
+log = logging.getLogger(__name__)
+
+PRINTED = frozenset({"sent", "confirmed"})
+#: Statuses in which the due date still runs and an apology with extension (Mẫu 04) applies.
+EXTENDABLE = frozenset({Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT})
+
+RESULT_COLUMNS: tuple[Column[Dossier], ...] = (
+    Column("code", "Mã hồ sơ", lambda d: d.code),
+    Column("applicant", "Người nộp", lambda d: d.applicant.full_name),
+    Column("procedure", "Thủ tục", lambda d: d.procedure_name),
+    Column(
+        "received",
+        "Ngày nhận",
+        lambda d: fmt_dt(d.received_at),
+        lambda d: d.received_at.timestamp(),
+    ),
+    Column(
+        "due",
+        "Hẹn trả",
+        lambda d: fmt_dt(d.due_at),
+        lambda d: d.due_at.timestamp() if d.due_at else float("inf"),
+    ),
+    Column("status", "Trạng thái", lambda d: status_label(d.status), lambda d: int(d.status)),
+)
+
+TIMELINE_COLUMNS: tuple[Column[TimelineEntry], ...] = (
+    Column("at", "Thời gian", lambda e: fmt_dt(e.at), lambda e: e.at.timestamp()),
+    Column("label", "Thao tác", lambda e: e.label),
+    Column("actor", "Người thực hiện", lambda e: e.actor),
+    Column("detail", "Chi tiết", lambda e: e.detail),
+)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What one db task brings back: the dossier file and the users' full names."""
+
+    file: DossierFile | None
+    people: dict[str, str] = field(default_factory=dict)
+
+
+def print_columns(people: Callable[[], dict[str, str]]) -> tuple[Column[Any], ...]:
+    return (
+        Column("at", "Thời gian", lambda j: fmt_dt(j.at), lambda j: j.at.timestamp()),
+        Column("doc", "Phiếu", lambda j: DOC_LABELS.get(j.doc_type, j.doc_type)),
+        Column("printer", "Máy in", lambda j: j.printer or "—"),
+        Column("outcome", "Kết quả", lambda j: PRINT_OUTCOMES.get(j.outcome, j.outcome)),
+        Column("clerk", "Người in", lambda j: people().get(j.clerk, j.clerk)),
+        Column("reason", "Lý do in lại", lambda j: j.reprint_reason or ""),
+    )
+
+
+def _latest(timeline: tuple[DossierEvent, ...], action: str) -> dict[str, Any]:
+    for e in reversed(timeline):
+        if e.kind == action or e.detail.get("action") == action:
+            return dict(e.detail)
+    return {}
+
+
+class LookupController(QObject):
+    #: The dossier's id after a transition recorded here.
+    dossier_changed = Signal(int)
+    #: "Trả kết quả": the return screen takes over with this dossier code.
+    return_requested = Signal(str)
+    #: A ChangeSet for the main window to broadcast (like the intake screen's).
+    data_changed = Signal(object)
+    #: The DossierFile shown after each load (None when a code was not found).
+    loaded = Signal(object)
+
+    def __init__(
+        self,
+        ctx: Any,
+        runner: TaskRunner,
+        user: Any,
+        parent: QObject | None = None,
+        backend: Any = None,
+        *,
+        print_flow: PrintFlow | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.runner = runner
+        self.user = user
+        self.view = LookupView(parent if isinstance(parent, QWidget) else None)
+        own_flow = print_flow is None
+        if print_flow is None:
+            if backend is None:
+                from motcua_desk.ui.printer import default_backend
+
+                backend = default_backend()
+            print_flow = PrintFlow(ctx, runner, backend, user, self)
+        self.print_flow = print_flow
+        self.file: DossierFile | None = None
+        self.people: dict[str, str] = {}
+        self.busy = False
+        self.departments: list[str] = []
+        self.previews: list[PreviewDialog] = []
+        self._outcome: tuple[str, bool] = ("", False)  # the last action's message, warning?
+        #: Opens a dialog and says whether it was accepted (tests fill and accept it instead).
+        self.run_dialog: Callable[[QDialog], bool] = dialogs.run_modal
+        self.ask_reprint_reason: Callable[[], str | None] = self._ask_reprint_reason
+
+        self.results: FrozenTableModel[Dossier] = FrozenTableModel(RESULT_COLUMNS, self)
+        self.results_proxy = proxy_for(self.results, self.view)
+        self.view.results.setModel(self.results_proxy)
+        self.timeline: FrozenTableModel[TimelineEntry] = FrozenTableModel(TIMELINE_COLUMNS, self)
+        self.view.timeline.setModel(self.timeline)
+        self.prints: FrozenTableModel[Any] = FrozenTableModel(
+            print_columns(lambda: self.people), self
+        )
+        self.view.prints.setModel(self.prints)
+
+        v = self.view
+        v.code.returnPressed.connect(self._on_code_entered)
+        v.open_button.clicked.connect(self._on_code_entered)
+        v.text.returnPressed.connect(self.search)
+        v.procedure.returnPressed.connect(self.search)
+        v.search_button.clicked.connect(self.search)
+        v.results.activated.connect(self._on_result_activated)
+        v.results.doubleClicked.connect(self._on_result_activated)
+        v.hand_over_button.clicked.connect(self.hand_over)
+        v.result_button.clicked.connect(self.result_received)
+        v.supplement_button.clicked.connect(self.request_supplement)
+        v.supplemented_button.clicked.connect(self.supplement_completed)
+        v.extend_button.clicked.connect(self.apologise_and_extend)
+        v.withdraw_button.clicked.connect(self.withdraw)
+        v.stop_button.clicked.connect(self.stop)
+        v.return_button.clicked.connect(self.request_return)
+        v.preview_button.clicked.connect(self.preview_selected)
+        v.prints.doubleClicked.connect(self.preview_selected)
+        self.print_flow.printed.connect(self._on_printed)
+        self.print_flow.print_failed.connect(self._on_print_failed)
+        if own_flow:
+            self.print_flow.data_changed.connect(self.data_changed.emit)
+            self.print_flow.data_changed.connect(self.on_data_changed)
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _people(self) -> dict[str, str]:
+        """Usernames to full names (db lane); empty when the accounts service is absent."""
+        accounts = getattr(self.ctx, "accounts", None)
+        lister = getattr(accounts, "list_users", None)
+        if lister is None:
+            return {}
+        return {u.username: u.full_name for u in lister()}
+
+    def _load(self, fetch: Callable[[], DossierFile | None], code: str = "") -> None:
+        def job() -> Loaded:
+            return Loaded(fetch(), self._people())
+
+        def done(result: Loaded) -> None:
+            if result.file is None:
+                self.view.set_message(
+                    strings.error_message("dossier_not_found", {"code": code}), error=True
+                )
+                self.loaded.emit(None)
+                return
+            self.show_file(result.file, result.people)
+
+        self.runner.db(job, on_done=done, on_error=self._on_load_error)
+
+    @Slot(str)
+    def open_code(self, code: str) -> None:
+        """Open the dossier with this code (typed, or scanned and routed here by the window)."""
+        wanted = normalize(code)
+        if not wanted:
+            self.view.set_message("Hãy quét hoặc nhập mã hồ sơ.", error=True)
+            return
+        self.view.code.setText(wanted)
+        lookup = self.ctx.lookup
+        self._outcome = ("", False)
+        self.view.set_message("")
+        self._load(lambda: lookup.open_by_code(wanted), wanted)
+
+    def open_id(self, dossier_id: int) -> None:
+        lookup = self.ctx.lookup
+        self._load(lambda: lookup.open_by_id(dossier_id))
+
+    def reload(self) -> None:
+        if self.file is not None and self.file.dossier.id is not None:
+            self.open_id(self.file.dossier.id)
+
+    def on_data_changed(self, change: Any) -> None:
+        """Reload the open dossier when it (or an unnamed dossier) changed elsewhere."""
+        if self.file is None:
+            return
+        codes: frozenset[str] = getattr(change, "dossier_codes", frozenset())
+        if not codes or self.file.dossier.code in codes:
+            self.reload()
+
+    def _on_load_error(self, exc: BaseException) -> None:
+        self.view.set_message(error_text(exc), error=True)
+        if not isinstance(getattr(exc, "code", None), str):
+            errors.report_exception(exc)
+
+    @Slot()
+    def _on_code_entered(self) -> None:
+        self.open_code(self.view.code.text())
+
+    # -- showing ------------------------------------------------------------------------
+
+    def show_file(self, file: DossierFile, people: dict[str, str]) -> None:
+        self.file = file
+        self.people = people
+        d = file.dossier
+        self.view.header.setText(self._header_html(file))
+        self.timeline.set_rows(entries(file.timeline, file.print_jobs, people))
+        self.view.timeline.resizeColumnsToContents()
+        self.view.timeline.scrollToBottom()
+        self.prints.set_rows(sorted(file.print_jobs, key=lambda j: j.at))
+        self.view.preview_button.setEnabled(bool(file.print_jobs))
+        self.view.return_info.setText(self._return_text(file))
+        for e in file.timeline:
+            dept = str(e.detail.get("department") or "")
+            if dept and dept not in self.departments:
+                self.departments.append(dept)
+        self._enable_actions()
+        log.debug("lookup shows %s (%s)", d.code, d.status.name)
+        self.loaded.emit(file)
+
+    def _name(self, username: str) -> str:
+        return self.people.get(username, username) or "—"
+
+    def _header_html(self, file: DossierFile) -> str:
+        d = file.dossier
+        e = html.escape
+        a = d.applicant
+        who = [e(a.full_name)]
+        if a.id_number:
+            who.append(f"số định danh {e(a.id_number)}")
+        if a.phone:
+            who.append(f"ĐT {e(a.phone)}")
+        due = fmt_dt(d.due_at)
+        if d.extensions:
+            due += f" (đã gia hạn {d.extensions} lần)"
+        lines = [
+            f"<b style='font-size:14pt'>{e(d.code)}</b> — <b>{e(status_label(d.status))}</b>",
+            f"Người nộp: {', '.join(who)}",
+            f"Thủ tục: {e(d.procedure_code)} — {e(d.procedure_name)}",
+            f"Tiếp nhận: {fmt_dt(d.received_at)} ({e(self._name(d.clerk_username))})"
+            f" — Hẹn trả: {e(due)}",
+        ]
+        if d.supplement_requests:
+            lines.append(f"Đã yêu cầu bổ sung {d.supplement_requests} lần.")
+        if d.returned_at is not None:
+            lines.append(f"Đã trả kết quả lúc {fmt_dt(d.returned_at)}.")
+        close = file.received_day_close
+        if close is not None and close.closed:
+            lines.append("Ngày tiếp nhận đã chốt sổ.")
+        return "<br>".join(lines)
+
+    def _return_text(self, file: DossierFile) -> str:
+        parts: list[str] = []
+        r = file.return_record
+        if r is None:
+            parts.append("Chưa trả kết quả.")
+        else:
+            who = "người được ủy quyền" if r.collector_kind == "proxy" else "chủ hồ sơ"
+            checked = "quét mã QR căn cước" if r.verified_by == "id_card_qr" else "nhập tay"
+            parts.append(f"Đã trả lúc {fmt_dt(r.at)}; cán bộ trả: {self._name(r.clerk)}.")
+            parts.append(
+                f"Người nhận: {r.collector_name} ({who}), số định danh "
+                f"{r.collector_id_number or '—'} (kiểm tra: {checked})."
+            )
+            if r.authorisation:
+                parts.append(f"Giấy ủy quyền: {r.authorisation}")
+            fee = strings.format_fee(r.fee_collected_vnd) if r.fee_collected_vnd else "Không thu"
+            if r.fee_receipt_no:
+                fee += f" (biên lai số {r.fee_receipt_no})"
+            parts.append(f"Phí, lệ phí: {fee}.")
+            if r.results:
+                parts.append("Kết quả trả: " + "; ".join(r.results) + ".")
+            if r.originals_returned:
+                parts.append("Bản chính trả lại: " + "; ".join(r.originals_returned) + ".")
+            if r.note:
+                parts.append(f"Ghi chú: {r.note}")
+        rating = file.rating
+        if rating is not None:
+            where = "màn hình công dân" if rating.source == "citizen_screen" else "tại quầy"
+            parts.append(f"\nĐánh giá ({where}) lúc {fmt_dt(rating.at)}:")
+            for key, score in rating.scores.items():
+                label = RATING_CRITERIA_LABELS.get(key, key)
+                parts.append(f"• {label}: {RATING_SCALE_LABELS.get(score, str(score))}")
+            if rating.comment:
+                parts.append(f"Ý kiến: {rating.comment}")
+        elif r is not None:
+            parts.append("\nCông dân chưa đánh giá.")
+        return "\n".join(parts)
+
+    def _enable_actions(self) -> None:
+        v = self.view
+        d = self.file.dossier if self.file is not None else None
+        if d is None or self.busy:
+            for b in v.action_buttons:
+                b.setEnabled(False)
+            return
+
+        def can(target: Status) -> bool:
+            return can_transition(d.status, target)
+
+        v.hand_over_button.setEnabled(can(Status.PROCESSING))
+        v.result_button.setEnabled(can(Status.PROCESSED))
+        v.supplement_button.setEnabled(can(Status.SUPPLEMENT))
+        v.supplemented_button.setEnabled(d.status is Status.SUPPLEMENT and can(Status.RECEIVED))
+        v.extend_button.setEnabled(d.status in EXTENDABLE and d.due_at is not None)
+        v.withdraw_button.setEnabled(can(Status.WITHDRAWN))
+        v.stop_button.setEnabled(can(Status.STOPPED))
+        v.return_button.setEnabled(can(Status.RETURNED))
+
+    # -- search -------------------------------------------------------------------------
+
+    @Slot()
+    def search(self) -> None:
+        v = self.view
+        status = v.status.currentData()
+
+        def day(edit: Any, use: Any) -> date | None:
+            if not use.isChecked():
+                return None
+            q: QDate = edit.date()
+            return date(q.year(), q.month(), q.day())
+
+        criteria = SearchCriteria(
+            text=normalize(v.text.text()),
+            procedure_code=normalize(v.procedure.text()),
+            status=None if status is None else Status(int(status)),
+            date_from=day(v.date_from, v.use_from),
+            date_to=day(v.date_to, v.use_to),
+        )
+        lookup = self.ctx.lookup
+
+        def done(found: list[Dossier]) -> None:
+            self.results.set_rows(found)
+            self.view.results.resizeColumnsToContents()
+            self.view.result_count.setText(
+                f"Tìm thấy {len(found)} hồ sơ." if found else "Không tìm thấy hồ sơ nào."
+            )
+
+        def failed(exc: BaseException) -> None:
+            fields = getattr(exc, "fields", None) or {}
+            if "date_to" in fields:
+                self.view.result_count.setText("“Đến ngày” phải sau hoặc bằng “Từ ngày”.")
+            else:
+                self.view.result_count.setText(error_text(exc))
+            if not isinstance(getattr(exc, "code", None), str):
+                errors.report_exception(exc)
+
+        self.runner.db(lambda: lookup.search(criteria), on_done=done, on_error=failed)
+
+    @Slot(QModelIndex)
+    def _on_result_activated(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        d = self.results.row_value(self.results_proxy.mapToSource(index).row())
+        if d.id is not None:
+            self.open_id(d.id)
+
+    # -- transitions --------------------------------------------------------------------
+
+    def _current(self, target: Status | None, action: str) -> Dossier | None:
+        """The open dossier if ``action`` may start now; otherwise say why and return None."""
+        if self.file is None:
+            self.view.set_message("Hãy mở một hồ sơ trước.", error=True)
+            return None
+        if self.busy:
+            return None
+        d = self.file.dossier
+        if target is not None and not can_transition(d.status, target):
+            self.view.set_message(
+                f"Không thể {action}: hồ sơ {d.code} đang ở trạng thái “{status_label(d.status)}”.",
+                error=True,
+            )
+            return None
+        return d
+
+    def _reprint_reason(self, doc_type: str, label: str) -> str | None:
+        """A later slip of a kind already printed is a new issue, not a copy: say so."""
+        assert self.file is not None
+        if any(j.doc_type == doc_type and j.outcome in PRINTED for j in self.file.print_jobs):
+            return f"Lập phiếu mới sau thao tác “{label}”"
+        return None
+
+    def _record(self, label: str, fn: Callable[[], Any], doc_type: str | None = None) -> None:
+        """Run transition ``fn`` on the db lane, reload, then print ``doc_type`` if any."""
+        lookup = self.ctx.lookup
+        reprint = self._reprint_reason(doc_type, label) if doc_type else None
+
+        def job() -> tuple[Any, Loaded]:
+            result = fn()
+            return result, Loaded(lookup.open_by_id(result.dossier.id), self._people())
+
+        def done(outcome: tuple[Any, Loaded]) -> None:
+            result, loaded = outcome
+            self.busy = False
+            d: Dossier = result.dossier
+            assert loaded.file is not None and d.id is not None
+            self.show_file(loaded.file, loaded.people)
+            text = f"Đã ghi: {label} — hồ sơ {d.code}."
+            warnings = [
+                warning_text(w, _latest(loaded.file.timeline, "supplement_requested"))
+                for w in result.warnings
+            ]
+            self._outcome = ("\n".join([text, *warnings]), bool(warnings))
+            if doc_type is not None:
+                self.print_flow.print_dossier(doc_type, d, reprint_reason=reprint)
+                self._say(f"Đang in {DOC_LABELS.get(doc_type, doc_type)}…")
+            else:
+                self._say("")
+            self.dossier_changed.emit(d.id)
+            self.data_changed.emit(ChangeSet.of("dossier", codes=(d.code,)))
+
+        def failed(exc: BaseException) -> None:
+            self.busy = False
+            self._enable_actions()
+            self.view.set_message(error_text(exc), error=True)
+            if not isinstance(getattr(exc, "code", None), str):
+                errors.report_exception(exc)
+            self.reload()  # the dossier may have moved on elsewhere
+
+        self.busy = True
+        self._enable_actions()
+        self.runner.db(job, on_done=done, on_error=failed)
+
+    @Slot()
+    def hand_over(self) -> None:
+        """Chuyển xử lý, then print the control slip (Mẫu 06)."""
+        d = self._current(Status.PROCESSING, "chuyển xử lý")
+        if d is None:
+            return
+        dialog = dialogs.HandOverDialog(d, list(self.departments), self.view)
+        if not self.run_dialog(dialog):
+            return
+        department, note = dialog.value()
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        self._record(
+            "chuyển xử lý",
+            lambda: lifecycle.hand_over(dossier_id, user, department, note),
+            "control_slip",
+        )
+
+    @Slot()
+    def result_received(self) -> None:
+        d = self._current(Status.PROCESSED, "nhận kết quả")
+        if d is None:
+            return
+        dialog = dialogs.NoteDialog(
+            "Nhận kết quả từ bộ phận xử lý",
+            "Ghi nhận bộ phận xử lý đã chuyển kết quả về Bộ phận Một cửa.",
+            d,
+            self.view,
+        )
+        if not self.run_dialog(dialog):
+            return
+        note = dialog.value()
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        self._record("nhận kết quả", lambda: lifecycle.result_received(dossier_id, user, note))
+
+    @Slot()
+    def request_supplement(self) -> None:
+        """Mẫu 02 after intake: the clock stops; late or repeated requests are warned."""
+        d = self._current(Status.SUPPLEMENT, "yêu cầu bổ sung")
+        if d is None:
+            return
+        dialog = dialogs.SupplementDialog(d, self.view)
+        if not self.run_dialog(dialog):
+            return
+        missing, reason = dialog.value()
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        self._record(
+            "yêu cầu bổ sung",
+            lambda: lifecycle.request_supplement(dossier_id, user, missing, reason),
+            "supplement",
+        )
+
+    @Slot()
+    def supplement_completed(self) -> None:
+        """The papers are complete: the clock restarts (or resumes) and the due date moves."""
+        d = self._current(Status.RECEIVED, "ghi nhận đã bổ sung đủ")
+        if d is None:
+            return
+        if d.status is not Status.SUPPLEMENT:
+            self.view.set_message("Hồ sơ không ở trạng thái chờ bổ sung.", error=True)
+            return
+        dialog = dialogs.NoteDialog(
+            "Công dân đã bổ sung đủ hồ sơ",
+            "Thời hạn giải quyết được tính lại từ hôm nay; phần mềm sẽ tính ngày hẹn trả mới.",
+            d,
+            self.view,
+        )
+        if not self.run_dialog(dialog):
+            return
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        self._record("đã bổ sung đủ", lambda: lifecycle.supplement_completed(dossier_id, user))
+
+    @Slot()
+    def apologise_and_extend(self) -> None:
+        """Mẫu 04: once, at least one working day before the due date, to a later date."""
+        d = self._current(None, "xin lỗi và gia hạn")
+        if d is None:
+            return
+        if d.status not in EXTENDABLE or d.due_at is None:
+            self.view.set_message(
+                f"Không thể xin lỗi và gia hạn: hồ sơ {d.code} đang ở trạng thái "
+                f"“{status_label(d.status)}”.",
+                error=True,
+            )
+            return
+        if d.extensions >= 1:
+            self.view.set_message(warning_text("second_extension"), error=True)
+            return
+        dialog = dialogs.ExtensionDialog(d, self.view)
+        if not self.run_dialog(dialog):
+            return
+        new_due, reason = dialog.value()
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        self._record(
+            "xin lỗi và gia hạn",
+            lambda: lifecycle.apologise_and_extend(dossier_id, user, new_due, reason),
+            "apology",
+        )
+
+    @Slot()
+    def withdraw(self) -> None:
+        """The citizen withdraws a dossier without result (Mẫu 05)."""
+        d = self._current(Status.WITHDRAWN, "ghi nhận công dân rút hồ sơ")
+        if d is None:
+            return
+        dialog = dialogs.ReasonDialog(
+            "Công dân rút hồ sơ (Mẫu 05)",
+            "Công dân đề nghị rút hồ sơ chưa có kết quả. Sau khi lưu, phần mềm in "
+            "Thông báo dừng xử lý hồ sơ (Mẫu 05).",
+            d,
+            self.view,
+        )
+        if not self.run_dialog(dialog):
+            return
+        reason = dialog.value()
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        self._record(
+            "công dân rút hồ sơ",
+            lambda: lifecycle.withdraw(dossier_id, user, reason),
+            "stop_notice",
+        )
+
+    @Slot()
+    def stop(self) -> None:
+        """Processing stops (Mẫu 05)."""
+        d = self._current(Status.STOPPED, "dừng xử lý")
+        if d is None:
+            return
+        dialog = dialogs.ReasonDialog(
+            "Dừng xử lý hồ sơ (Mẫu 05)",
+            "Sau khi lưu, phần mềm in Thông báo dừng xử lý hồ sơ (Mẫu 05).",
+            d,
+            self.view,
+        )
+        if not self.run_dialog(dialog):
+            return
+        reason = dialog.value()
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        self._record("dừng xử lý", lambda: lifecycle.stop(dossier_id, user, reason), "stop_notice")
+
+    @Slot()
+    def request_return(self) -> None:
+        """ "Trả kết quả": handled by the return screen."""
+        d = self._current(Status.RETURNED, "trả kết quả")
+        if d is not None:
+            self.return_requested.emit(d.code)
+
+    # -- printing feedback and preview --------------------------------------------------
+
+    def _say(self, printing: str, *, error: bool = False) -> None:
+        """The last action's message (with its warnings) and where its slip's printing is."""
+        text, warned = self._outcome
+        lines = [t for t in (text, printing) if t]
+        self.view.set_message("\n".join(lines), error=error, warning=warned)
+
+    @Slot(object, str)
+    def _on_printed(self, doc: Any, printer: str) -> None:
+        if self.file is not None and doc.dossier_code == self.file.dossier.code:
+            label = DOC_LABELS.get(doc.doc_type, doc.doc_type)
+            self._say(f"Đã gửi {label} tới máy in {printer}.")
+
+    @Slot(str, str)
+    def _on_print_failed(self, code: str, message: str) -> None:
+        if self.file is not None and code == self.file.dossier.code:
+            self._say(message, error=True)
+            self.reload()
+
+    @Slot()
+    def preview_selected(self, *_: Any) -> None:
+        """Show the archived PDF of the chosen print (the record, not a new rendering)."""
+        index = self.view.prints.currentIndex()
+        if self.file is None or not index.isValid():
+            self.view.set_message("Hãy chọn một phiếu trong danh sách đã in.", error=True)
+            return
+        job = self.prints.row_value(index.row())
+        d = self.file.dossier
+        paper = self.ctx.settings.paper_sizes.get(job.doc_type, "A4")
+
+        def read() -> Any:
+            from motcua_desk.services.documents import RenderedDocument
+
+            path = Path(job.pdf_path)
+            return RenderedDocument(
+                doc_type=job.doc_type,
+                dossier_id=job.dossier_id,
+                dossier_code=d.code,
+                pdf=path.read_bytes(),
+                sha256=job.pdf_sha256,
+                path=path,
+                paper=paper,
+                printer=job.printer,
+            )
+
+        def failed(exc: BaseException) -> None:
+            self.view.set_message(f"Không mở được tệp phiếu đã lưu ({exc}).", error=True)
+
+        def show(doc: Any) -> None:
+            self.show_preview(doc)
+
+        self.runner.io(read, on_done=show, on_error=failed)
+
+    def show_preview(self, doc: Any) -> PreviewDialog:
+        dialog = PreviewDialog(doc, self.view)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.print_requested.connect(self._on_preview_print_requested)
+        self.previews.append(dialog)
+        dialog.destroyed.connect(lambda: self.previews.remove(dialog))
+        dialog.open()
+        return dialog
+
+    @Slot(object)
+    def _on_preview_print_requested(self, doc: Any) -> None:
+        """Printing an archived slip again is a reprint: ask why."""
+        reason = self.ask_reprint_reason()
+        if reason:
+            self.print_flow.print_document(doc, reprint_reason=reason)
+
+    def _ask_reprint_reason(self) -> str | None:
+        text, ok = QInputDialog.getText(self.view, "In lại phiếu", "Lý do in lại:")
+        reason = normalize(text)
+        return reason if ok and reason else None

@@ -1,0 +1,239 @@
+"""Vietnamese wording of the lookup screen: statuses, timeline entries, slips, rule refusals.
+
+Times are stored aware UTC; everything shown here is office time (UTC+7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from motcua_desk.domain.dossier import DossierEvent, Status
+from motcua_desk.services.clock import to_local
+from motcua_desk.ui import strings
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.NEW: "Mới đăng ký",
+    Status.RECEIVED: "Đã tiếp nhận",
+    Status.REFUSED: "Không được tiếp nhận",
+    Status.PROCESSING: "Đang xử lý",
+    Status.SUPPLEMENT: "Chờ bổ sung hồ sơ",
+    Status.PAYMENT_DUE: "Chờ thực hiện nghĩa vụ tài chính",
+    Status.WITHDRAWN: "Công dân đã rút hồ sơ",
+    Status.STOPPED: "Đã dừng xử lý",
+    Status.PROCESSED: "Đã có kết quả, chờ trả",
+    Status.RETURNED: "Đã trả kết quả",
+}
+
+#: Timeline entries by event kind or by the ``action`` of a status change.
+ACTION_LABELS: dict[str, str] = {
+    "received": "Tiếp nhận hồ sơ",
+    "supplement_requested": "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "refused": "Từ chối tiếp nhận hồ sơ",
+    "handed_over": "Chuyển hồ sơ cho bộ phận xử lý",
+    "result_received": "Nhận kết quả từ bộ phận xử lý",
+    "supplement_completed": "Công dân đã bổ sung đủ hồ sơ",
+    "extended": "Xin lỗi và gia hạn thời gian trả kết quả",
+    "withdrawn": "Công dân rút hồ sơ",
+    "stopped": "Dừng xử lý hồ sơ",
+    "returned": "Trả kết quả",
+    "handed_to_post": "Giao kết quả cho bưu chính",
+    "returned_by_post": "Bưu chính chuyển hoàn kết quả",
+    "code_assigned": "Cấp mã hồ sơ chính thức",
+    "status_changed": "Chuyển trạng thái",
+    "printed": "In phiếu",
+}
+
+DOC_LABELS: dict[str, str] = {
+    "receipt": "Giấy tiếp nhận và hẹn trả kết quả (Mẫu 01)",
+    "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
+    "refusal": "Phiếu từ chối tiếp nhận hồ sơ (Mẫu 03)",
+    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
+    "stop_notice": "Thông báo dừng xử lý hồ sơ (Mẫu 05)",
+    "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
+    "return": "Phiếu xác nhận trả kết quả",
+}
+
+PRINT_OUTCOMES: dict[str, str] = {
+    "queued": "Đang chờ in",
+    "sent": "Đã gửi máy in",
+    "confirmed": "Đã in",
+    "failed": "In không thành công",
+}
+
+RATING_CRITERIA_LABELS: dict[str, str] = {
+    "timeliness": "Thời gian giải quyết",
+    "contacts": "Số lần đi lại",
+    "information": "Công khai thông tin",
+    "attitude": "Thái độ của cán bộ",
+    "lawfulness": "Kết quả đúng quy định",
+    "costs": "Chi phí",
+}
+RATING_SCALE_LABELS: dict[int, str] = {2: "Hài lòng", 1: "Bình thường", 0: "Không hài lòng"}
+
+#: Refusals and warnings of the lifecycle rules (domain/deadlines.py, services/lifecycle.py).
+RULE_MESSAGES: dict[str, str] = {
+    "second_extension": (
+        "Hồ sơ đã được gia hạn một lần. Theo quy định chỉ được xin lỗi và hẹn lại ngày trả "
+        "kết quả một lần."
+    ),
+    "apology_too_late": (
+        "Đã quá thời hạn lập phiếu xin lỗi và hẹn lại: chậm nhất là ngày {latest} "
+        "(một ngày làm việc trước ngày hẹn trả)."
+    ),
+    "new_due_not_later": "Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại ({due_at}).",
+    "no_due_date": "Hồ sơ không có ngày hẹn trả đang chạy nên không gia hạn được.",
+    "supplement_late": (
+        "Lưu ý: yêu cầu bổ sung đã quá thời hạn quy định (sau ngày {deadline}); "
+        "hồ sơ sẽ bị tính là chậm."
+    ),
+    "second_supplement": (
+        "Lưu ý: đây là lần yêu cầu bổ sung thứ hai trở lên; chỉ được yêu cầu bổ sung một lần."
+    ),
+}
+
+
+class TimelineEntry(NamedTuple):
+    at: datetime  # office time
+    label: str
+    actor: str
+    detail: str
+
+
+def fmt_dt(value: datetime | None) -> str:
+    return "—" if value is None else f"{to_local(value):%d/%m/%Y %H:%M}"
+
+
+def fmt_date(value: datetime | None) -> str:
+    return "—" if value is None else f"{to_local(value):%d/%m/%Y}"
+
+
+def _iso_dt(value: object) -> str:
+    try:
+        return fmt_dt(datetime.fromisoformat(str(value)))
+    except ValueError:
+        return str(value)
+
+
+def _iso_date(value: object) -> str:
+    text = str(value)
+    if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+        return f"{text[8:10]}/{text[5:7]}/{text[0:4]}"
+    return text
+
+
+def status_label(status: Status | int | None) -> str:
+    if status is None:
+        return "—"
+    try:
+        return STATUS_LABELS[Status(int(status))]
+    except ValueError:
+        return str(status)
+
+
+def event_action(event: DossierEvent) -> str:
+    action = event.detail.get("action")
+    return str(action) if action else event.kind
+
+
+def event_label(event: DossierEvent) -> str:
+    action = event_action(event)
+    label = ACTION_LABELS.get(action)
+    if label is None:
+        label = ACTION_LABELS["status_changed"] if event.kind == "status_changed" else action
+    if event.kind == "status_changed" and action == "status_changed":
+        label += f": {status_label(event.status_from)} → {status_label(event.status_to)}"
+    return label
+
+
+def event_detail(event: DossierEvent) -> str:
+    """A one-line summary of what the entry recorded."""
+    d: Mapping[str, Any] = event.detail
+    parts: list[str] = []
+    if d.get("department"):
+        parts.append(f"Bộ phận xử lý: {d['department']}")
+    missing = d.get("missing")
+    if isinstance(missing, list) and missing:
+        parts.append("Giấy tờ cần bổ sung: " + "; ".join(str(m) for m in missing))
+    if d.get("old_due_at") and d.get("new_due_at"):
+        parts.append(f"Hẹn trả cũ {_iso_dt(d['old_due_at'])} → mới {_iso_dt(d['new_due_at'])}")
+    elif d.get("new_due_at"):
+        parts.append(f"Hẹn trả mới: {_iso_dt(d['new_due_at'])}")
+    if d.get("deadline") and event_action(event) == "supplement_requested":
+        parts.append(f"Hạn yêu cầu bổ sung: {_iso_date(d['deadline'])}")
+    if d.get("collector_name"):
+        who = "người được ủy quyền" if d.get("collector_kind") == "proxy" else "chủ hồ sơ"
+        parts.append(f"Người nhận: {d['collector_name']} ({who})")
+    if d.get("item_code"):
+        parts.append(f"Số hiệu bưu gửi: {d['item_code']}")
+    if d.get("batch"):
+        parts.append(f"Lô: {d['batch']}")
+    if d.get("reason"):
+        parts.append(f"Lý do: {d['reason']}")
+    if d.get("note"):
+        parts.append(f"Ghi chú: {d['note']}")
+    return "; ".join(parts)
+
+
+def print_detail(job: Any) -> str:
+    parts = [PRINT_OUTCOMES.get(job.outcome, job.outcome)]
+    if job.printer:
+        parts.append(f"máy in {job.printer}")
+    if job.reprint_reason:
+        parts.append(f"in lại: {job.reprint_reason}")
+    return "; ".join(parts)
+
+
+def entries(
+    timeline: Iterable[DossierEvent], print_jobs: Iterable[Any], people: Mapping[str, str]
+) -> tuple[TimelineEntry, ...]:
+    """Timeline events and print jobs in time order, actors by full name where known."""
+
+    def name(username: str) -> str:
+        return people.get(username, username) or "—"
+
+    out = [
+        TimelineEntry(to_local(e.at), event_label(e), name(e.actor), event_detail(e))
+        for e in timeline
+    ]
+    out += [
+        TimelineEntry(
+            to_local(j.at),
+            f"In {DOC_LABELS.get(j.doc_type, j.doc_type)}",
+            name(j.clerk),
+            print_detail(j),
+        )
+        for j in print_jobs
+    ]
+    return tuple(sorted(out, key=lambda t: t.at))
+
+
+def error_text(exc: BaseException) -> str:
+    """The clerk's message for a refused action: rule codes and transitions in full words."""
+    code = getattr(exc, "code", None)
+    data: dict[str, Any] = dict(getattr(exc, "data", None) or {})
+    rule = str(data.get("rule") or code or "")
+    if rule in RULE_MESSAGES:
+        values = {k: _iso_date(v) for k, v in data.items()}
+        return RULE_MESSAGES[rule].format_map(_Safe(values))
+    fields = data.get("fields")
+    if code == "validation_failed" and isinstance(fields, dict) and "dossier" in fields:
+        return RULE_MESSAGES.get(str(fields["dossier"]), strings.exception_message(exc))
+    if code == "illegal_transition":
+        return (
+            f"Không thể thực hiện: hồ sơ đang ở trạng thái “{status_label(data.get('current'))}”,"
+            f" không chuyển sang “{status_label(data.get('target'))}” được."
+        )
+    return strings.exception_message(exc)
+
+
+def warning_text(code: str, data: Mapping[str, Any] | None = None) -> str:
+    values = {k: _iso_date(v) for k, v in (data or {}).items()}
+    template = RULE_MESSAGES.get(code)
+    return template.format_map(_Safe(values)) if template else code
+
+
+class _Safe(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return "…"
