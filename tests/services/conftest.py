@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,3 +66,32 @@ def ctx(paths: AppPaths, clock: FakeClock) -> Iterator[AppContext]:
 @pytest.fixture
 def admin(ctx: AppContext):  # type: ignore[no-untyped-def]
     return ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
+
+
+def push_to_server(ctx: AppContext, folder: Path) -> tuple[Any, Any]:
+    """Enrol ``ctx`` with a real server in-process (database under ``folder``) and push every
+    queued event; returns the server and the sync report. Asserts that none was rejected."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
+    from sync_support import Server
+
+    from motcua_desk.config import Settings
+    from motcua_desk.sync.transport import HttpTransport
+    from motcua_server import admin as server_admin
+
+    folder.mkdir()
+    server = Server(folder)
+    server_admin.create_unit(server.engine, UNIT.agency_id, "Phường")
+    _, code = server_admin.enrol_device(server.engine, UNIT.agency_id, "Quầy 1")
+    ctx.settings_store.update(server_url="http://test")
+
+    def factory(s: Settings, token: str | None) -> HttpTransport:
+        return HttpTransport(s.server_url, token, transport=server.transport())
+
+    assert ctx.sync is not None
+    ctx.sync._transport_factory = factory  # noqa: SLF001 - talk to the in-process server
+    ctx.sync.enrol(code, "Quầy 1")
+    report = ctx.sync.run_once()
+    assert report.ok, report
+    health = ctx.sync.health()
+    assert health.pending == 0 and health.rejected == [], health.rejected
+    return server, report

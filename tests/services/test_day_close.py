@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
 from dataclasses import replace
 from datetime import date, datetime
@@ -28,7 +27,7 @@ from motcua_desk.services.reception import IntakeDraft
 from motcua_desk.storage.repositories.users import Role
 from motcua_desk.ui.strings import error_message
 
-from .conftest import HOA, UNIT, FakeClock
+from .conftest import HOA, UNIT, FakeClock, push_to_server
 
 HEALTH_CARD = "1.014137"  # 5 working days
 DAY = date(2026, 10, 22)  # Thursday, an ordinary working day
@@ -265,13 +264,6 @@ def test_a_closed_day_refuses_changes_until_reopened(world: World) -> None:
 
 
 def test_the_server_accepts_the_day_events(world: World, tmp_path: Path) -> None:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-    from sync_support import Server
-
-    from motcua_desk.config import Settings
-    from motcua_desk.sync.transport import HttpTransport
-    from motcua_server import admin as server_admin
-
     w = world
     w.receive(at(2026, 10, 22, 9, 0))
     w.clock.now = at(2026, 10, 22, 17, 0)
@@ -279,22 +271,7 @@ def test_the_server_accepts_the_day_events(world: World, tmp_path: Path) -> None
     w.days.reopen(DAY, "lanhdao", SUPERVISOR_PW, "Sửa thông tin")
     w.days.close(DAY, "lanhdao", SUPERVISOR_PW, "Lần hai", w.clerk)
 
-    (tmp_path / "srv").mkdir()
-    server = Server(tmp_path / "srv")
-    server_admin.create_unit(server.engine, UNIT.agency_id, "Phường")
-    _, code = server_admin.enrol_device(server.engine, UNIT.agency_id, "Quầy 1")
-    w.ctx.settings_store.update(server_url="http://test")
-
-    def factory(s: Settings, token: str | None) -> HttpTransport:
-        return HttpTransport(s.server_url, token, transport=server.transport())
-
-    assert w.ctx.sync is not None
-    w.ctx.sync._transport_factory = factory  # noqa: SLF001 - talk to the in-process server
-    w.ctx.sync.enrol(code, "Quầy 1")
-    report = w.ctx.sync.run_once()
-    assert report.ok, report
-    health = w.ctx.sync.health()
-    assert health.pending == 0 and health.rejected == [], health.rejected
+    server, _report = push_to_server(w.ctx, tmp_path / "srv")
     assert w.days.summary(DAY).unsynced == 0
     from sqlalchemy import select
     from sqlalchemy.orm import Session

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from motcua_desk.domain.errors import (
 from motcua_desk.services.clock import OFFICE_TZ
 from motcua_desk.services.reception import IntakeDraft
 
-from .conftest import HOA, UNIT, FakeClock
+from .conftest import HOA, UNIT, FakeClock, push_to_server
 
 HEALTH_CARD = "1.014137"  # 5 working days
 
@@ -103,13 +102,6 @@ def test_withdraw_and_stop_need_a_reason(world) -> None:  # type: ignore[no-unty
 
 
 def test_the_server_accepts_every_event(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-    from sync_support import Server
-
-    from motcua_desk.config import Settings
-    from motcua_desk.sync.transport import HttpTransport
-    from motcua_server import admin as server_admin
-
     ctx, admin, clock, d = world
     ctx.lifecycle.request_supplement(d.id, admin, ("Tờ khai",), "Thiếu")
     clock.now = at(2026, 5, 4, 9, 0)
@@ -117,20 +109,5 @@ def test_the_server_accepts_every_event(world, tmp_path: Path) -> None:  # type:
     ctx.lifecycle.apologise_and_extend(d.id, admin, at(2026, 5, 20, 9), "Chờ xác minh")
     ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp")
     ctx.lifecycle.result_received(d.id, admin)
-
-    (tmp_path / "srv").mkdir()
-    server = Server(tmp_path / "srv")
-    server_admin.create_unit(server.engine, UNIT.agency_id, "Phường")
-    _, code = server_admin.enrol_device(server.engine, UNIT.agency_id, "Quầy 1")
-    ctx.settings_store.update(server_url="http://test")
-
-    def factory(s: Settings, token: str | None) -> HttpTransport:
-        return HttpTransport(s.server_url, token, transport=server.transport())
-
-    ctx.sync._transport_factory = factory  # noqa: SLF001 - talk to the in-process server
-    ctx.sync.enrol(code, "Quầy 1")
-    report = ctx.sync.run_once()
-    assert report.ok, report
-    health = ctx.sync.health()
-    assert health.pending == 0 and health.rejected == [], health.rejected
+    _server, report = push_to_server(ctx, tmp_path / "srv")
     assert report.accepted >= 7

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from motcua_desk.services.clock import OFFICE_TZ
 from motcua_desk.services.reception import IntakeDraft
 from motcua_desk.services.returns import ReturnInput
 
-from .conftest import HOA, UNIT, FakeClock
+from .conftest import HOA, UNIT, FakeClock, push_to_server
 
 CERTIFY_WILL = "2.001019"  # 2 working days, 50,000 đồng
 PAPERS = (
@@ -172,32 +171,12 @@ def test_forms_04_05_06_render_from_the_timeline(world) -> None:  # type: ignore
 
 
 def test_the_server_accepts_return_and_rating_events(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
-    from sync_support import Server
-
-    from motcua_desk.config import Settings
-    from motcua_desk.sync.transport import HttpTransport
-    from motcua_server import admin as server_admin
-
     ctx, admin, clock, d = world
     ready(ctx, admin, clock, d)
     ctx.returns.complete(d.id, ReturnInput(APPLICANT, results=("Di chúc",)), admin)
     ctx.returns.rate(d.id, {"information": 1}, admin, "Hướng dẫn hơi nhanh", "citizen_screen")
-    (tmp_path / "srv").mkdir()
-    server = Server(tmp_path / "srv")
-    server_admin.create_unit(server.engine, UNIT.agency_id, "Phường")
-    _, code = server_admin.enrol_device(server.engine, UNIT.agency_id, "Quầy 1")
-    ctx.settings_store.update(server_url="http://test")
-
-    def factory(s: Settings, token: str | None) -> HttpTransport:
-        return HttpTransport(s.server_url, token, transport=server.transport())
-
-    ctx.sync._transport_factory = factory  # noqa: SLF001 - talk to the in-process server
-    ctx.sync.enrol(code, "Quầy 1")
-    report = ctx.sync.run_once()
-    assert report.ok, report
-    health = ctx.sync.health()
-    assert health.pending == 0 and health.rejected == [], health.rejected
+    _server, report = push_to_server(ctx, tmp_path / "srv")
+    assert report.accepted == 6  # received, three status changes, return, rating
 
 
 def test_a_closed_day_takes_no_return_until_reopened(world) -> None:  # type: ignore[no-untyped-def]
