@@ -1,0 +1,1 @@
+"""Status board of the unit's open dossiers (issue 5)."""

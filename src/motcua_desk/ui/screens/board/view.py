@@ -1,0 +1,74 @@
+"""Status board layout: urgency toggles with counts, filters, and the table."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from motcua_desk.domain.board import Urgency
+
+from .model import URGENCY_COLOURS, URGENCY_LABELS
+
+
+class BoardView(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("board_view")
+        self.urgency_buttons: dict[Urgency, QPushButton] = {}
+        toggles = QHBoxLayout()
+        for urgency in Urgency:
+            button = QPushButton(URGENCY_LABELS[urgency])
+            button.setObjectName(f"urgency_{urgency.name.lower()}")
+            button.setCheckable(True)
+            colour = URGENCY_COLOURS[urgency]
+            if colour:
+                button.setStyleSheet(f"QPushButton:checked {{ background: {colour}; }}")
+            self.urgency_buttons[urgency] = button
+            toggles.addWidget(button)
+        toggles.addStretch(1)
+        self.refresh_button = QPushButton("Làm mới")
+        toggles.addWidget(self.refresh_button)
+
+        self.status = QComboBox()
+        self.status.setObjectName("board_status")
+        self.procedure = QComboBox()
+        self.procedure.setObjectName("board_procedure")
+        self.procedure.setMinimumContentsLength(30)
+        self.text = QLineEdit()
+        self.text.setObjectName("board_text")
+        self.text.setPlaceholderText("Lọc theo mã, họ tên (có hoặc không dấu), số định danh, ĐT")
+        self.text.setClearButtonEnabled(True)
+        filters = QHBoxLayout()
+        filters.addWidget(QLabel("Trạng thái:"))
+        filters.addWidget(self.status)
+        filters.addWidget(QLabel("Thủ tục:"))
+        filters.addWidget(self.procedure, 1)
+        filters.addWidget(self.text, 2)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("board_summary")
+        self.table = QTableView()
+        self.table.setObjectName("board_table")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setWordWrap(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(toggles)
+        layout.addLayout(filters)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
