@@ -369,3 +369,32 @@ def test_reloads_when_the_dossier_changed_elsewhere(page: Page) -> None:
     c.on_data_changed(ChangeSet.of("dossier", codes=(other.code,)))  # not this one
     c.on_data_changed(ChangeSet.of("dossier", codes=(d.code,)))
     page.wait_status(Status.PROCESSING)
+
+
+def test_failed_print_is_shown_and_the_archived_slip_can_be_previewed_and_reprinted(
+    page: Page,
+) -> None:
+    d = page.receive()
+    page.open(d.code)
+    c = page.controller
+    page.backend.fail = True
+    page.answer(lambda dialog: dialog.reason.setPlainText("Công dân rút hồ sơ"))
+    c.view.withdraw_button.click()
+    page.qtbot.waitUntil(lambda: "In không thành công" in page.message(), timeout=10000)
+    assert "Đã ghi: công dân rút hồ sơ" in page.message()  # the withdrawal itself is saved
+    page.qtbot.waitUntil(lambda: c.prints.rowCount() == 1)
+    assert c.prints.index(0, 3).data() == "In không thành công"
+
+    page.backend.fail = False
+    c.view.prints.selectRow(0)
+    c.view.preview_button.click()
+    page.qtbot.waitUntil(lambda: len(c.previews) == 1)
+    preview = c.previews[0]
+    assert preview.page_count >= 1 and preview.doc.doc_type == "stop_notice"
+    c.ask_reprint_reason = lambda: "In lại sau khi máy in hoạt động"
+    preview.print_button.click()
+    page.wait_printed(d, "stop_notice")
+    jobs = page.ctx.documents.print_history(d.id)
+    assert [j.outcome for j in jobs] == ["failed", "sent"]
+    assert jobs[-1].reprint_reason == "In lại sau khi máy in hoạt động"
+    page.qtbot.waitUntil(lambda: c.previews == [])  # closed after "In" and deleted
