@@ -67,7 +67,13 @@ _WIDTHS_MM = (11, 34, 52, 30, 34, 30, 19, 19, 19, 16, 13)
 
 
 def _when(dt: datetime | None) -> str:
-    return "" if dt is None else c.fmt_short_datetime(dt)
+    """Time over date on two lines: a plain string the table draws without wrapping, which
+    keeps a month of 3,000 rows fast (a Paragraph is laid out several times per page)."""
+    return "" if dt is None else f"{dt.hour:02d}:{dt.minute:02d}\n{c.fmt_date(dt.date())}"
+
+
+#: Columns drawn as plain strings (number and the three times), centred.
+_PLAIN_COLUMNS = (0, 6, 7, 8)
 
 
 def build(data: LedgerData, s: c.Styles, page: c.Page) -> list[Flowable]:
@@ -82,21 +88,34 @@ def build(data: LedgerData, s: c.Styles, page: c.Page) -> list[Flowable]:
     for r in data.rows:
         rows.append(
             [
-                c.p(f"{r.no:02d}", s.cell_center),
+                f"{r.no:02d}",
                 c.p(r.dossier_code, s.cell),
                 c.p(r.procedure_name, s.cell),
                 c.p(r.applicant_name, s.cell),
                 c.p(r.address_phone, s.cell),
                 c.p(r.lead_agency, s.cell),
-                c.p(_when(r.received_at), s.cell_center),
-                c.p(_when(r.due_at), s.cell_center),
-                c.p(_when(r.returned_at), s.cell_center),
+                _when(r.received_at),
+                _when(r.due_at),
+                _when(r.returned_at),
                 c.p(r.return_method_label, s.cell),
                 c.p(r.note, s.cell),
             ]
         )
     scale = page.frame_width / (sum(_WIDTHS_MM) * mm)
-    out.append(c.grid_table(rows, [w * mm * scale for w in _WIDTHS_MM], s, repeat_rows=1))
+    table = c.grid_table(rows, [w * mm * scale for w in _WIDTHS_MM], s, repeat_rows=1)
+    size, leading = s.cell.fontSize, s.cell.leading
+    table.setStyle(
+        [
+            cmd
+            for col in _PLAIN_COLUMNS
+            for cmd in (
+                ("FONTSIZE", (col, 1), (col, -1), size),
+                ("LEADING", (col, 1), (col, -1), leading),
+                ("ALIGN", (col, 1), (col, -1), "CENTER"),
+            )
+        ]
+    )
+    out.append(table)
     return out
 
 
