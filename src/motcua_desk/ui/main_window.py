@@ -32,9 +32,11 @@ from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.printer import PrinterBackend
 from motcua_desk.ui.scanner import ScannerFilter
+from motcua_desk.ui.screens.board.controller import BoardController
 from motcua_desk.ui.screens.day_close.controller import DayCloseController
 from motcua_desk.ui.screens.home.controller import HomeController
 from motcua_desk.ui.screens.intake.controller import IntakeController
+from motcua_desk.ui.screens.lookup.controller import LookupController
 from motcua_desk.ui.screens.postal.controller import PostalController
 from motcua_desk.ui.screens.reports.controller import ReportsController
 from motcua_desk.ui.screens.returns.controller import ReturnController
@@ -100,6 +102,16 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("pages")
         self.tabs.addTab(self.home.view, "Trang chủ")
         self.tabs.addTab(self.intake.view, "Tiếp nhận hồ sơ (F2)")
+        self.lookup: LookupController | None = None
+        self.board: BoardController | None = None
+        if getattr(ctx, "lookup", None) is not None and getattr(ctx, "lifecycle", None):
+            self.lookup = LookupController(ctx, self.runner, user, self, print_flow=self.print_flow)
+            self.tabs.addTab(self.lookup.view, "Tra cứu hồ sơ")
+            self.board = BoardController(ctx, self.runner, user, self)
+            self.tabs.addTab(self.board.view, "Bảng theo dõi")
+            self.board.open_requested.connect(self.open_dossier)
+            self.lookup.data_changed.connect(self.data_changed.emit)
+            self.lookup.loaded.connect(self._on_lookup_loaded)
         self.sync_status: SyncStatus | None = None
         if getattr(ctx, "sync", None) is not None:
             self.sync_health = SyncHealthController(ctx, self.runner, user, self)
@@ -110,6 +122,8 @@ class MainWindow(QMainWindow):
             self.returns = ReturnController(ctx, self.runner, self.print_flow, user, self)
             self.tabs.addTab(self.returns.view, "Trả kết quả")
             self.returns.data_changed.connect(self.data_changed.emit)
+            if self.lookup is not None:
+                self.lookup.return_requested.connect(self.start_return)
         self.postal: PostalController | None = None
         if getattr(ctx, "postal", None) is not None:
             self.postal = PostalController(ctx, self.runner, user, self, backend=backend)
@@ -161,7 +175,7 @@ class MainWindow(QMainWindow):
         for source in (self.intake, self.print_flow):
             source.data_changed.connect(self.data_changed.emit)
         self.data_changed.connect(self.home.on_data_changed)
-        for page in (self.postal, self.returns, self.reports):
+        for page in (self.lookup, self.board, self.postal, self.returns, self.reports):
             if page is not None:
                 self.data_changed.connect(page.on_data_changed)
         self.tabs.currentChanged.connect(self._on_tab_changed)
@@ -196,6 +210,29 @@ class MainWindow(QMainWindow):
         if self.intake.new_dossier():
             self.tabs.setCurrentIndex(INTAKE_PAGE)
             self.intake.focus_first()
+
+    @Slot(str)
+    def open_dossier(self, code: str) -> None:
+        """The dossier with its timeline on the lookup page (home page without one)."""
+        if self.lookup is None:
+            return
+        self.tabs.setCurrentWidget(self.lookup.view)
+        self.lookup.open_code(code)
+
+    @Slot(object)
+    def _on_lookup_loaded(self, file: Any) -> None:
+        if file is None:
+            code = self.lookup.view.code.text() if self.lookup is not None else ""
+            self.set_notice(strings.error_message("dossier_not_found", {"code": code}), error=True)
+        elif self.notice.text().startswith("Đang mở hồ sơ"):
+            self.set_notice(f"Đã mở hồ sơ {file.dossier.code}.")
+
+    @Slot(str)
+    def start_return(self, code: str) -> None:
+        if self.returns is None:
+            return
+        self.tabs.setCurrentWidget(self.returns.view)
+        self.returns.open_code(code)
 
     @Slot(int)
     def _on_tab_changed(self, _index: int) -> None:

@@ -29,6 +29,9 @@ def route(window: MainWindow, raw: str) -> ScanKind:
         target = window.intake.fill_person(person)
         who = "người nộp" if target == "submitter" else "người đứng tên"
         window.set_notice(f"Đã điền thông tin {who} từ căn cước: {person.full_name}")
+    elif kind is ScanKind.DOSSIER_CODE and window.lookup is not None:
+        window.set_notice(f"Đang mở hồ sơ {result.text}…")
+        window.open_dossier(result.text)  # the dossier with its timeline and actions
     elif kind is ScanKind.DOSSIER_CODE:
         code = result.text
         window.tabs.setCurrentIndex(0)
