@@ -69,7 +69,7 @@ class _Col:
 
 COLUMNS: tuple[_Col, ...] = (
     _Col("Mã hồ sơ", lambda r: r.code, SortKey.CODE),
-    _Col("Người nộp", lambda r: r.applicant_name),
+    _Col("Chủ hồ sơ", lambda r: r.applicant_name),
     _Col("Thủ tục", lambda r: r.procedure_name or r.procedure_code),
     _Col("Trạng thái", lambda r: STATUS_SHORT.get(int(r.status), str(int(r.status)))),
     _Col("Ngày nhận", lambda r: _dt(r.received_at), SortKey.RECEIVED),

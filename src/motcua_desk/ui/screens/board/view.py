@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -64,8 +65,21 @@ class BoardView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
+        # Fixed widths from the font, never ResizeToContents: that measures all 100,000 rows.
+        header = self.table.horizontalHeader()
+        fm = self.table.fontMetrics()
+        pad = 18
+        for column, sample in (
+            (0, "000.00.06.H56-261125-0001"),
+            (1, "Nguyễn Thị Thu Hằng"),
+            (3, "Chờ bổ sung"),
+            (4, "25/11/2026 16:30"),
+            (5, "25/11/2026 16:30"),
+            (6, "Có kết quả, chờ trả"),
+        ):
+            header.resizeSection(column, fm.horizontalAdvance(sample) + pad)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the procedure
 
         layout = QVBoxLayout(self)
         layout.addLayout(toggles)

@@ -54,7 +54,7 @@ EXTENDABLE = frozenset({Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT})
 
 RESULT_COLUMNS: tuple[Column[Dossier], ...] = (
     Column("code", "Mã hồ sơ", lambda d: d.code),
-    Column("applicant", "Người nộp", lambda d: d.applicant.full_name),
+    Column("applicant", "Chủ hồ sơ", lambda d: d.applicant.full_name),
     Column("procedure", "Thủ tục", lambda d: d.procedure_name),
     Column(
         "received",
@@ -283,7 +283,8 @@ class LookupController(QObject):
             due += f" (đã gia hạn {d.extensions} lần)"
         lines = [
             f"<b style='font-size:14pt'>{e(d.code)}</b> — <b>{e(status_label(d.status))}</b>",
-            f"Người nộp: {', '.join(who)}",
+            f"Chủ hồ sơ: {', '.join(who)}",
+            *([f"Người nộp thay: {e(d.submitter.full_name)}"] if d.submitter is not None else []),
             f"Thủ tục: {e(d.procedure_code)} — {e(d.procedure_name)}",
             f"Tiếp nhận: {fmt_dt(d.received_at)} ({e(self._name(d.clerk_username))})"
             f" — Hẹn trả: {e(due)}",

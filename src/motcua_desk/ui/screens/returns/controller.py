@@ -208,6 +208,7 @@ class ReturnController(QObject):
         role = "chủ hồ sơ" if who.kind is CollectorKind.APPLICANT else "người được ủy quyền"
         v.verdict.setText(f"Đúng {role} ({how}).")
         v.complete_button.setEnabled(True)
+        v.set_message("Ghi phí, lệ phí đã thu (nếu có) rồi bấm “Trả kết quả”.")
         return True
 
     # -- rating -------------------------------------------------------------------------

@@ -120,6 +120,7 @@ class ReturnView(QWidget):
         self.citizen_button.setObjectName("citizen_rating")
         grid.addWidget(self.rating_comment, 3, 0, 1, 3)
         grid.addWidget(self.citizen_button, 3, 3)
+        grid.setRowStretch(4, 1)  # rows stay together at the top
 
         self.print_confirmation = QCheckBox("In phiếu xác nhận trả kết quả")
         self.print_confirmation.setChecked(True)
