@@ -57,6 +57,7 @@ class BoardController(QObject):
         self.view = BoardView(parent if isinstance(parent, QWidget) else None)
         self.model = BoardModel(self)
         self.view.table.setModel(self.model)
+        self.view.size_columns()
         self.snapshot: BoardSnapshot | None = None
         self.filter = BoardFilter()
         self.loading = False

@@ -66,7 +66,16 @@ class BoardView(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
-        # Fixed widths from the font, never ResizeToContents: that measures all 100,000 rows.
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(toggles)
+        layout.addLayout(filters)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+    def size_columns(self) -> None:
+        """Fixed widths from the font, never ResizeToContents: that measures all 100,000 rows.
+        Call after the model is set (the header has no sections before)."""
         header = self.table.horizontalHeader()
         fm = self.table.fontMetrics()
         pad = 18
@@ -80,9 +89,3 @@ class BoardView(QWidget):
         ):
             header.resizeSection(column, fm.horizontalAdvance(sample) + pad)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # the procedure
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(toggles)
-        layout.addLayout(filters)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
