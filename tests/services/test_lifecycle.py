@@ -111,3 +111,13 @@ def test_the_server_accepts_every_event(world, tmp_path: Path) -> None:  # type:
     ctx.lifecycle.result_received(d.id, admin)
     _server, report = push_to_server(ctx, tmp_path / "srv")
     assert report.accepted >= 7
+
+
+def test_no_hand_over_while_papers_are_missing(world) -> None:  # type: ignore[no-untyped-def]
+    ctx, admin, _clock, d = world
+    ctx.lifecycle.request_supplement(d.id, admin, ("Ảnh 3x4",), "Thiếu ảnh")
+    with pytest.raises(RuleViolationError) as err:
+        ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp")
+    assert err.value.data["rule"] == "supplement_pending"
+    ctx.lifecycle.supplement_completed(d.id, admin)
+    assert ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp").dossier.status is Status.PROCESSING

@@ -19,7 +19,7 @@ from motcua_desk.domain.calendar import (
     supplement_request_deadline,
 )
 from motcua_desk.domain.dossier import Dossier, DossierEvent, Status
-from motcua_desk.domain.errors import ValidationFailedError
+from motcua_desk.domain.errors import RuleViolationError, ValidationFailedError
 from motcua_desk.domain.procedure import TimeUnit
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.calendar_seed import due_with_settings
@@ -125,6 +125,9 @@ class LifecycleService:
     ) -> TransitionResult:
         """To the processing department (control slip Mẫu 06 goes with it)."""
         _required(department=department)
+        if self.get(dossier_id).status is Status.SUPPLEMENT:
+            # The clock restarts only when the papers are complete: record that first.
+            raise RuleViolationError(rule="supplement_pending")
         detail = {"department": normalize(department), "note": normalize(note)}
         return self._change(dossier_id, Status.PROCESSING, clerk, "handed_over", detail)
 

@@ -347,7 +347,7 @@ class LookupController(QObject):
         def can(target: Status) -> bool:
             return can_transition(d.status, target)
 
-        v.hand_over_button.setEnabled(can(Status.PROCESSING))
+        v.hand_over_button.setEnabled(can(Status.PROCESSING) and d.status is not Status.SUPPLEMENT)
         v.result_button.setEnabled(can(Status.PROCESSED))
         v.supplement_button.setEnabled(can(Status.SUPPLEMENT))
         v.supplemented_button.setEnabled(d.status is Status.SUPPLEMENT and can(Status.RECEIVED))

@@ -84,6 +84,10 @@ RULE_MESSAGES: dict[str, str] = {
     ),
     "new_due_not_later": "Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại ({due_at}).",
     "no_due_date": "Hồ sơ không có ngày hẹn trả đang chạy nên không gia hạn được.",
+    "supplement_pending": (
+        "Hồ sơ đang chờ bổ sung: hãy ghi nhận “Đã bổ sung đủ” (thời hạn giải quyết tính lại) "
+        "trước khi chuyển xử lý."
+    ),
     "supplement_late": (
         "Lưu ý: yêu cầu bổ sung đã quá thời hạn quy định (sau ngày {deadline}); "
         "hồ sơ sẽ bị tính là chậm."
