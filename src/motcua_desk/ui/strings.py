@@ -218,6 +218,27 @@ def exception_message(exc: BaseException) -> str:
     return UNEXPECTED_ERROR
 
 
+#: Dossier statuses (portal codes 1–10) as the counter says them; Status members work as keys.
+STATUS_LABELS: dict[int, str] = {
+    1: "Mới đăng ký",
+    2: "Đã tiếp nhận",
+    3: "Không được tiếp nhận",
+    4: "Đang xử lý",
+    5: "Chờ bổ sung hồ sơ",
+    6: "Chờ thực hiện nghĩa vụ tài chính",
+    7: "Công dân đã rút hồ sơ",
+    8: "Đã dừng xử lý",
+    9: "Đã có kết quả, chờ trả",
+    10: "Đã trả kết quả",
+}
+#: Shorter forms for a narrow table column.
+STATUS_SHORT: dict[int, str] = {
+    **STATUS_LABELS,
+    5: "Chờ bổ sung",
+    6: "Chờ nghĩa vụ tài chính",
+    9: "Có kết quả",
+}
+
 CHANNELS = {1: "Trực tiếp", 3: "Qua bưu chính công ích", 2: "Trực tuyến"}
 RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua bưu chính công ích"}
 PAPER_FORMS = {

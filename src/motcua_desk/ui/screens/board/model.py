@@ -21,6 +21,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from motcua_desk.domain.board import BoardRow, SortKey, Urgency
 from motcua_desk.services.clock import to_local
+from motcua_desk.ui import strings
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -45,13 +46,7 @@ URGENCY_COLOURS: dict[Urgency, str | None] = {
     Urgency.ON_TRACK: None,
 }
 
-STATUS_SHORT: dict[int, str] = {
-    2: "Đã tiếp nhận",
-    4: "Đang xử lý",
-    5: "Chờ bổ sung",
-    6: "Chờ nghĩa vụ tài chính",
-    9: "Có kết quả",
-}
+STATUS_SHORT = strings.STATUS_SHORT
 
 
 def _dt(value: Any) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QWidget
 
 from motcua_desk.domain.dossier import Dossier
+from motcua_desk.ui import strings
 from motcua_desk.ui.changes import ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.ports import ContextPort
@@ -18,18 +19,7 @@ from motcua_desk.ui.tasks import TaskRunner
 
 from .view import HomeView, proxy_for
 
-STATUS_TEXT = {
-    1: "Mới đăng ký",
-    2: "Đã tiếp nhận",
-    3: "Từ chối tiếp nhận",
-    4: "Đang xử lý",
-    5: "Yêu cầu bổ sung",
-    6: "Chờ nộp phí",
-    7: "Đã rút",
-    8: "Dừng xử lý",
-    9: "Đã xử lý xong",
-    10: "Đã trả kết quả",
-}
+STATUS_TEXT = strings.STATUS_LABELS
 
 
 def _dt(value: Any) -> str:

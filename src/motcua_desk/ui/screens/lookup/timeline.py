@@ -13,18 +13,7 @@ from motcua_desk.domain.dossier import DossierEvent, Status
 from motcua_desk.services.clock import to_local
 from motcua_desk.ui import strings
 
-STATUS_LABELS: dict[Status, str] = {
-    Status.NEW: "Mới đăng ký",
-    Status.RECEIVED: "Đã tiếp nhận",
-    Status.REFUSED: "Không được tiếp nhận",
-    Status.PROCESSING: "Đang xử lý",
-    Status.SUPPLEMENT: "Chờ bổ sung hồ sơ",
-    Status.PAYMENT_DUE: "Chờ thực hiện nghĩa vụ tài chính",
-    Status.WITHDRAWN: "Công dân đã rút hồ sơ",
-    Status.STOPPED: "Đã dừng xử lý",
-    Status.PROCESSED: "Đã có kết quả, chờ trả",
-    Status.RETURNED: "Đã trả kết quả",
-}
+STATUS_LABELS = strings.STATUS_LABELS
 
 #: Timeline entries by event kind or by the ``action`` of a status change.
 ACTION_LABELS: dict[str, str] = {
