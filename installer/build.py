@@ -36,6 +36,7 @@ def build() -> None:
             "-m",
             "PyInstaller",
             "--noconfirm",
+            "--clean",  # never reuse bytecode cached from an earlier build of changed sources
             "--log-level",
             "WARN",
             "--distpath",
