@@ -135,3 +135,16 @@ def test_return_by_post_keeps_and_prints_the_postage(ctx, admin) -> None:
     with pytest.raises(ValidationFailedError) as info:
         ctx.reception.receive(replace(draft, postage_vnd=-1), admin)
     assert info.value.fields == {"postage_vnd": "invalid_value"}
+
+
+def test_a_new_slip_of_the_same_form_is_not_a_reprint(ctx, admin, dossier) -> None:  # type: ignore[no-untyped-def]
+    ctx.lifecycle.request_supplement(dossier.id, admin, ("Giấy chứng sinh",), "Thiếu bản chính")
+    first = ctx.documents.render("supplement", ctx.lookup.open_by_id(dossier.id).dossier)
+    ctx.documents.record_print(first, printer="p", outcome="sent", clerk=admin)
+    ctx.lifecycle.supplement_completed(dossier.id, admin)
+    ctx.lifecycle.request_supplement(dossier.id, admin, ("Ảnh 4x6",), "Thiếu ảnh")
+    second = ctx.documents.render("supplement", ctx.lookup.open_by_id(dossier.id).dossier)
+    assert second.sha256 != first.sha256
+    ctx.documents.record_print(second, printer="p", outcome="sent", clerk=admin)  # no reason
+    with pytest.raises(ValidationFailedError):  # the same bytes again: a copy, say why
+        ctx.documents.record_print(second, printer="p", outcome="sent", clerk=admin)

@@ -125,8 +125,13 @@ class DocumentService:
         reason = normalize(reprint_reason or "") or None
         with self._uow_factory() as uow:
             earlier = uow.print_jobs.for_dossier(doc.dossier_id)
+            # A copy of a slip already printed (same bytes) is a reprint and must say why; a
+            # new slip of the same form (a second Mẫu 02, a new Mẫu 01 after a supplement) is not.
             reprint = any(
-                j.doc_type == doc.doc_type and j.outcome in PRINTED_OUTCOMES for j in earlier
+                j.doc_type == doc.doc_type
+                and j.outcome in PRINTED_OUTCOMES
+                and j.pdf_sha256 == doc.sha256
+                for j in earlier
             )
             if reprint and reason is None and outcome in PRINTED_OUTCOMES:
                 raise ValidationFailedError({"reprint_reason": "required"})

@@ -422,17 +422,9 @@ class LookupController(QObject):
             return None
         return d
 
-    def _reprint_reason(self, doc_type: str, label: str) -> str | None:
-        """A later slip of a kind already printed is a new issue, not a copy: say so."""
-        assert self.file is not None
-        if any(j.doc_type == doc_type and j.outcome in PRINTED for j in self.file.print_jobs):
-            return f"Lập phiếu mới sau thao tác “{label}”"
-        return None
-
     def _record(self, label: str, fn: Callable[[], Any], doc_type: str | None = None) -> None:
         """Run transition ``fn`` on the db lane, reload, then print ``doc_type`` if any."""
         lookup = self.ctx.lookup
-        reprint = self._reprint_reason(doc_type, label) if doc_type else None
 
         def job() -> tuple[Any, Loaded]:
             result = fn()
@@ -451,7 +443,7 @@ class LookupController(QObject):
             ]
             self._outcome = ("\n".join([text, *warnings]), bool(warnings))
             if doc_type is not None:
-                self.print_flow.print_dossier(doc_type, d, reprint_reason=reprint)
+                self.print_flow.print_dossier(doc_type, d)  # a new slip, not a copy
                 self._say(f"Đang in {DOC_LABELS.get(doc_type, doc_type)}…")
             else:
                 self._say("")
