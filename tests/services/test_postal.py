@@ -173,3 +173,24 @@ def test_batch_survives_sigkill_and_resumes(ctx, admin) -> None:
     ctx.postal.scan(batch.id, make_item_code("EE", f"{40000000 + n:08d}"), admin)
     assert len(ctx.postal.items(batch.id)) == n + 1
     assert ctx.postal.discrepancies(batch.id) == []
+
+
+def test_a_closed_day_takes_no_postal_closing_or_delivery(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.domain.errors import DayClosedError
+
+    codes = processed(ctx, admin, 1)
+    batch = ctx.postal.start_results_batch(admin)
+    ctx.postal.scan(batch.id, codes[0], admin)
+    ctx.postal.scan(batch.id, S10[0], admin)
+    today = ctx.clock().date()
+    ctx.day_close.close(today, "admin", "mat-khau-2026", "", admin)
+    with pytest.raises(DayClosedError):
+        ctx.postal.close_batch(batch.id, admin)
+    assert ctx.postal.batch(batch.id).state == "open"
+    ctx.day_close.reopen(today, "admin", "mat-khau-2026", "Bưu điện đến muộn")
+    ctx.postal.close_batch(batch.id, admin)
+    item = ctx.postal.items(batch.id)[0]
+    ctx.day_close.close(today, "admin", "mat-khau-2026", "", admin)
+    with pytest.raises(DayClosedError):
+        ctx.postal.record_outcome(item.id, "delivered", admin)
+    assert ctx.reception.get_by_code(codes[0]).status is Status.PROCESSED

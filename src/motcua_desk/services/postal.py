@@ -25,8 +25,9 @@ from motcua_desk.domain.errors import DomainError, RuleViolationError
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
 from motcua_desk.printing.slips import postal_handover as ph
-from motcua_desk.services.clock import to_local, utc_now
+from motcua_desk.services.clock import local_date, to_local, utc_now
 from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft
 from motcua_desk.services.reception import ReceptionService
 from motcua_desk.services.slip_data import unit_header
@@ -245,6 +246,7 @@ class PostalService:
             raise RuleViolationError(rule="postal_discrepancies", count=len(problems))
         now = self._clock()
         with self._uow_factory() as uow:
+            ensure_day_open(uow, local_date(now))  # closing records hand-overs dated today
             batch = uow.postal.batch(batch_id)
             items = uow.postal.items(batch_id)
             if not items:
@@ -325,6 +327,7 @@ class PostalService:
             raise PostalScanError(reason="unknown_outcome", outcome=outcome)
         now = self._clock()
         with self._uow_factory() as uow:
+            ensure_day_open(uow, local_date(now))  # a delivery marks the dossier returned today
             item = uow.postal.item(item_id)
             batch = uow.postal.batch(item.batch_id)
             if batch.direction != RESULTS_OUT or batch.state != "closed" or item.dossier_id is None:
