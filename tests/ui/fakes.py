@@ -436,3 +436,13 @@ class StepClock:
     def __call__(self) -> float:
         self.now += self.step
         return self.now
+
+
+@dataclass
+class Clock:
+    """A wall clock the test sets (office-time aware ``now``)."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now

@@ -33,6 +33,8 @@ from motcua_desk.ui.screens.board.controller import BoardController
 from motcua_desk.ui.screens.board.model import COLUMN_OF_SORT, URGENCY_COLOURS, BoardModel
 from motcua_desk.ui.tasks import TaskRunner
 
+from .fakes import Clock
+
 NOW = datetime(2023, 10, 12, 10, 0, tzinfo=OFFICE_TZ)  # a Thursday
 CUTS = Thresholds(
     datetime(2023, 10, 12, tzinfo=OFFICE_TZ),
@@ -124,14 +126,6 @@ CONTRACT = "2.001035"  # 2 working days
 
 def person(name: str, id_number: str) -> Person:
     return Person(name, id_number, address="Thanh Hóa", kind=ApplicantKind.CITIZEN)
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

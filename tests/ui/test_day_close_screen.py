@@ -22,19 +22,13 @@ from motcua_desk.storage.repositories.users import Role
 from motcua_desk.ui.screens.day_close.controller import DayCloseController
 from motcua_desk.ui.tasks import TaskRunner
 
+from .fakes import Clock
+
 UNIT = UnitSetup("000.00.06.H56", "Bộ phận Một cửa", "UBND phường Hạc Thành", "Quầy 1", "Thanh Hóa")
 HOA = Person("Lê Thị Hoa", "038195001234", address="Thanh Hóa", kind=ApplicantKind.CITIZEN)
 HEALTH_CARD = "1.014137"
 DAY = date(2026, 10, 22)
 SUPERVISOR_PW = "lanh-dao-2026"
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

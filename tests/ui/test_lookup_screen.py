@@ -23,7 +23,7 @@ from motcua_desk.ui.screens.lookup import dialogs
 from motcua_desk.ui.screens.lookup.controller import LookupController
 from motcua_desk.ui.tasks import TaskRunner
 
-from .fakes import FakePrinterBackend
+from .fakes import Clock, FakePrinterBackend
 
 UNIT = UnitSetup("000.00.06.H56", "Bộ phận Một cửa", "UBND phường Hạc Thành", "Quầy 1", "Thanh Hóa")
 HOA = Person(
@@ -40,14 +40,6 @@ PAPERS = (
     ChecklistItem("Giấy xác nhận cư trú", received=True),
 )
 MONDAY = datetime(2023, 10, 2, 9, 0, tzinfo=OFFICE_TZ)
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass

@@ -22,18 +22,12 @@ from motcua_desk.ui.screens.reports import controller as reports_controller
 from motcua_desk.ui.screens.reports.controller import ReportsController
 from motcua_desk.ui.tasks import TaskRunner
 
+from .fakes import Clock
+
 UNIT = UnitSetup("000.00.06.H56", "Bộ phận Một cửa", "UBND phường Hạc Thành", "Quầy 1", "Thanh Hóa")
 HOA = Person("Lê Thị Hoa", "038195001234", address="Thanh Hóa", kind=ApplicantKind.CITIZEN)
 HEALTH_CARD = "1.014137"  # Bảo hiểm y tế
 CONTRACT = "2.001035"  # Chứng thực
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @dataclass
