@@ -7,6 +7,7 @@ and hands back plain values with :meth:`value`. The controller opens them throug
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt
@@ -41,7 +42,9 @@ class _Dialog(QDialog):
         self.setWindowTitle(f"{title} — {dossier.code}")
         self.dossier = dossier
         self.layout_ = QVBoxLayout(self)
-        header = QLabel(f"<b>{dossier.code}</b> — {dossier.applicant.full_name}")
+        header = QLabel(
+            f"<b>{html.escape(dossier.code)}</b> — {html.escape(dossier.applicant.full_name)}"
+        )
         header.setTextFormat(Qt.TextFormat.RichText)
         self.layout_.addWidget(header)
         self.form = QFormLayout()
@@ -59,6 +62,12 @@ class _Dialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         self.buttons.accepted.connect(self._try_accept)
         self.buttons.rejected.connect(self.reject)
+
+    def explain(self, text: str) -> None:
+        """A wrapped line of explanation above the fields."""
+        label = QLabel(text)
+        label.setWordWrap(True)
+        self.layout_.addWidget(label)
 
     def _finish(self) -> None:
         self.layout_.addWidget(self.error)
@@ -114,9 +123,7 @@ class NoteDialog(_Dialog):
         self, title: str, text: str, dossier: Dossier, parent: QWidget | None = None
     ) -> None:
         super().__init__(title, dossier, parent)
-        label = QLabel(text)
-        label.setWordWrap(True)
-        self.layout_.addWidget(label)
+        self.explain(text)
         self.note = QLineEdit()
         self.form.addRow("Ghi chú:", self.note)
         self._finish()
@@ -248,9 +255,7 @@ class ReasonDialog(_Dialog):
         self, title: str, text: str, dossier: Dossier, parent: QWidget | None = None
     ) -> None:
         super().__init__(title, dossier, parent)
-        label = QLabel(text)
-        label.setWordWrap(True)
-        self.layout_.addWidget(label)
+        self.explain(text)
         self.reason = _text_box()
         self.form.addRow("Lý do:", self.reason)
         self._finish()
