@@ -141,6 +141,7 @@ class Board:
     def controller(self, **kwargs: Any) -> BoardController:
         c = BoardController(self.ctx, self.runner, self.admin, **kwargs)
         self.qtbot.addWidget(c.view)
+        c.view.show()  # the board reads its snapshot once shown, and refreshes while shown
         self.qtbot.waitUntil(lambda: c.snapshot is not None)
         return c
 
@@ -244,6 +245,12 @@ def test_refresh_after_a_change_and_on_the_timer(board: Board) -> None:
         c.on_data_changed(ChangeSet.of("dossier", codes=(b["track"],)))
     assert c.view.urgency_buttons[Urgency.SUPPLEMENT].text() == "Chờ bổ sung (2)"
     assert c.view.urgency_buttons[Urgency.ON_TRACK].text() == "Còn hạn (0)"
+    c.view.hide()  # hidden: a change only marks the board stale, shown again it refreshes
+    c.on_data_changed(ChangeSet.of("dossier"))
+    assert c.stale and not c.loading
+    with board.qtbot.waitSignal(c.refreshed):
+        c.view.show()
+    assert not c.stale
     c.stop()
 
     # The timer alone picks up changes (and the time of day moving on).

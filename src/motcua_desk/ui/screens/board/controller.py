@@ -82,9 +82,10 @@ class BoardController(QObject):
 
         self.timer = QTimer(self)
         self.timer.setInterval(refresh_ms)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self._on_timer)
         self.timer.start()
-        self.refresh()
+        self.stale = False
+        v.shown.connect(self._on_shown)  # the first snapshot is read when the page is shown
 
     # -- loading ------------------------------------------------------------------------
 
@@ -118,11 +119,28 @@ class BoardController(QObject):
             errors.report_exception(exc)
 
     def on_data_changed(self, change: Any) -> None:
-        """Any dossier change may move a row; a print alone does not."""
+        """Any dossier change may move a row; a print alone does not. While the page is
+        hidden the refresh waits until it is shown: a snapshot of 100,000 dossiers costs the
+        database lane about 0.15 s, which an intake save would otherwise wait behind."""
         kinds: frozenset[str] = getattr(change, "kinds", frozenset())
         if kinds and kinds <= {"print"}:
             return
-        self.refresh()
+        if self.view.isVisible():
+            self.refresh()
+        else:
+            self.stale = True
+
+    def _on_timer(self) -> None:
+        """The time of day moves urgencies on; refresh while the page is shown."""
+        if self.view.isVisible():
+            self.refresh()
+        else:
+            self.stale = True
+
+    def _on_shown(self) -> None:
+        if self.stale or self.snapshot is None:
+            self.stale = False
+            self.refresh()
 
     def _fill_procedures(self, snapshot: BoardSnapshot) -> None:
         combo = self.view.procedure
