@@ -9,7 +9,6 @@ shared :class:`PrintFlow`, and ``dossier_changed``/``data_changed`` are emitted.
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,27 +19,25 @@ from typing import Any
 from PySide6.QtCore import QDate, QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QDialog, QInputDialog, QWidget
 
-from motcua_desk.domain.dossier import Dossier, DossierEvent, Status, can_transition
+from motcua_desk.domain.dossier import Dossier, Status, can_transition
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.lookup import DossierFile, SearchCriteria
+from motcua_desk.services.slip_data import event_detail
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.changes import ChangeSet
-from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.models.table import FrozenTableModel
 from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
 from . import dialogs
+from .panel import RESULT_COLUMNS, TIMELINE_COLUMNS, header_html, print_columns, return_text
 from .timeline import (
     DOC_LABELS,
-    PRINT_OUTCOMES,
-    RATING_CRITERIA_LABELS,
-    RATING_SCALE_LABELS,
     TimelineEntry,
     entries,
     error_text,
-    fmt_dt,
     status_label,
     warning_text,
 )
@@ -48,35 +45,8 @@ from .view import LookupView
 
 log = logging.getLogger(__name__)
 
-PRINTED = frozenset({"sent", "confirmed"})
 #: Statuses in which the due date still runs and an apology with extension (Mẫu 04) applies.
 EXTENDABLE = frozenset({Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT})
-
-RESULT_COLUMNS: tuple[Column[Dossier], ...] = (
-    Column("code", "Mã hồ sơ", lambda d: d.code),
-    Column("applicant", "Chủ hồ sơ", lambda d: d.applicant.full_name),
-    Column("procedure", "Thủ tục", lambda d: d.procedure_name),
-    Column(
-        "received",
-        "Ngày nhận",
-        lambda d: fmt_dt(d.received_at),
-        lambda d: d.received_at.timestamp(),
-    ),
-    Column(
-        "due",
-        "Hẹn trả",
-        lambda d: fmt_dt(d.due_at),
-        lambda d: d.due_at.timestamp() if d.due_at else float("inf"),
-    ),
-    Column("status", "Trạng thái", lambda d: status_label(d.status), lambda d: int(d.status)),
-)
-
-TIMELINE_COLUMNS: tuple[Column[TimelineEntry], ...] = (
-    Column("at", "Thời gian", lambda e: fmt_dt(e.at), lambda e: e.at.timestamp()),
-    Column("label", "Thao tác", lambda e: e.label),
-    Column("actor", "Người thực hiện", lambda e: e.actor),
-    Column("detail", "Chi tiết", lambda e: e.detail),
-)
 
 
 @dataclass(frozen=True)
@@ -85,24 +55,6 @@ class Loaded:
 
     file: DossierFile | None
     people: dict[str, str] = field(default_factory=dict)
-
-
-def print_columns(people: Callable[[], dict[str, str]]) -> tuple[Column[Any], ...]:
-    return (
-        Column("at", "Thời gian", lambda j: fmt_dt(j.at), lambda j: j.at.timestamp()),
-        Column("doc", "Phiếu", lambda j: DOC_LABELS.get(j.doc_type, j.doc_type)),
-        Column("printer", "Máy in", lambda j: j.printer or "—"),
-        Column("outcome", "Kết quả", lambda j: PRINT_OUTCOMES.get(j.outcome, j.outcome)),
-        Column("clerk", "Người in", lambda j: people().get(j.clerk, j.clerk)),
-        Column("reason", "Lý do in lại", lambda j: j.reprint_reason or ""),
-    )
-
-
-def _latest(timeline: tuple[DossierEvent, ...], action: str) -> dict[str, Any]:
-    for e in reversed(timeline):
-        if e.kind == action or e.detail.get("action") == action:
-            return dict(e.detail)
-    return {}
 
 
 class LookupController(QObject):
@@ -251,13 +203,13 @@ class LookupController(QObject):
         self.file = file
         self.people = people
         d = file.dossier
-        self.view.header.setText(self._header_html(file))
+        self.view.header.setText(header_html(file, self._name))
         self.timeline.set_rows(entries(file.timeline, file.print_jobs, people))
         self.view.timeline.resizeColumnsToContents()
         self.view.timeline.scrollToBottom()
         self.prints.set_rows(sorted(file.print_jobs, key=lambda j: j.at))
         self.view.preview_button.setEnabled(bool(file.print_jobs))
-        self.view.return_info.setText(self._return_text(file))
+        self.view.return_info.setText(return_text(file, self._name))
         for e in file.timeline:
             dept = str(e.detail.get("department") or "")
             if dept and dept not in self.departments:
@@ -268,73 +220,6 @@ class LookupController(QObject):
 
     def _name(self, username: str) -> str:
         return self.people.get(username, username) or "—"
-
-    def _header_html(self, file: DossierFile) -> str:
-        d = file.dossier
-        e = html.escape
-        a = d.applicant
-        who = [e(a.full_name)]
-        if a.id_number:
-            who.append(f"số định danh {e(a.id_number)}")
-        if a.phone:
-            who.append(f"ĐT {e(a.phone)}")
-        due = fmt_dt(d.due_at)
-        if d.extensions:
-            due += f" (đã gia hạn {d.extensions} lần)"
-        lines = [
-            f"<b style='font-size:14pt'>{e(d.code)}</b> — <b>{e(status_label(d.status))}</b>",
-            f"Chủ hồ sơ: {', '.join(who)}",
-            *([f"Người nộp thay: {e(d.submitter.full_name)}"] if d.submitter is not None else []),
-            f"Thủ tục: {e(d.procedure_code)} — {e(d.procedure_name)}",
-            f"Tiếp nhận: {fmt_dt(d.received_at)} ({e(self._name(d.clerk_username))})"
-            f" — Hẹn trả: {e(due)}",
-        ]
-        if d.supplement_requests:
-            lines.append(f"Đã yêu cầu bổ sung {d.supplement_requests} lần.")
-        if d.returned_at is not None:
-            lines.append(f"Đã trả kết quả lúc {fmt_dt(d.returned_at)}.")
-        close = file.received_day_close
-        if close is not None and close.closed:
-            lines.append("Ngày tiếp nhận đã chốt sổ.")
-        return "<br>".join(lines)
-
-    def _return_text(self, file: DossierFile) -> str:
-        parts: list[str] = []
-        r = file.return_record
-        if r is None:
-            parts.append("Chưa trả kết quả.")
-        else:
-            who = "người được ủy quyền" if r.collector_kind == "proxy" else "chủ hồ sơ"
-            checked = "quét mã QR căn cước" if r.verified_by == "id_card_qr" else "nhập tay"
-            parts.append(f"Đã trả lúc {fmt_dt(r.at)}; cán bộ trả: {self._name(r.clerk)}.")
-            parts.append(
-                f"Người nhận: {r.collector_name} ({who}), số định danh "
-                f"{r.collector_id_number or '—'} (kiểm tra: {checked})."
-            )
-            if r.authorisation:
-                parts.append(f"Giấy ủy quyền: {r.authorisation}")
-            fee = strings.format_fee(r.fee_collected_vnd) if r.fee_collected_vnd else "Không thu"
-            if r.fee_receipt_no:
-                fee += f" (biên lai số {r.fee_receipt_no})"
-            parts.append(f"Phí, lệ phí: {fee}.")
-            if r.results:
-                parts.append("Kết quả trả: " + "; ".join(r.results) + ".")
-            if r.originals_returned:
-                parts.append("Bản chính trả lại: " + "; ".join(r.originals_returned) + ".")
-            if r.note:
-                parts.append(f"Ghi chú: {r.note}")
-        rating = file.rating
-        if rating is not None:
-            where = "màn hình công dân" if rating.source == "citizen_screen" else "tại quầy"
-            parts.append(f"\nĐánh giá ({where}) lúc {fmt_dt(rating.at)}:")
-            for key, score in rating.scores.items():
-                label = RATING_CRITERIA_LABELS.get(key, key)
-                parts.append(f"• {label}: {RATING_SCALE_LABELS.get(score, str(score))}")
-            if rating.comment:
-                parts.append(f"Ý kiến: {rating.comment}")
-        elif r is not None:
-            parts.append("\nCông dân chưa đánh giá.")
-        return "\n".join(parts)
 
     def _enable_actions(self) -> None:
         v = self.view
@@ -438,7 +323,7 @@ class LookupController(QObject):
             self.show_file(loaded.file, loaded.people)
             text = f"Đã ghi: {label} — hồ sơ {d.code}."
             warnings = [
-                warning_text(w, _latest(loaded.file.timeline, "supplement_requested"))
+                warning_text(w, event_detail(loaded.file.timeline, "supplement_requested"))
                 for w in result.warnings
             ]
             self._outcome = ("\n".join([text, *warnings]), bool(warnings))
