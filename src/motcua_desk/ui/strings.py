@@ -239,6 +239,17 @@ STATUS_SHORT: dict[int, str] = {
     9: "Có kết quả",
 }
 
+#: Satisfaction criteria (NĐ 61 Art. 31) as the citizen reads them, and the 2/1/0 scale.
+RATING_CRITERIA_LABELS: dict[str, str] = {
+    "timeliness": "Thời gian giải quyết",
+    "contacts": "Số lần phải đi lại, liên hệ",
+    "information": "Thông tin, hướng dẫn",
+    "attitude": "Thái độ, ứng xử của công chức",
+    "lawfulness": "Kết quả đúng quy định",
+    "costs": "Chi phí (phí, lệ phí)",
+}
+RATING_SCALE_LABELS: dict[int, str] = {2: "Hài lòng", 1: "Bình thường", 0: "Không hài lòng"}
+
 CHANNELS = {1: "Trực tiếp", 3: "Qua bưu chính công ích", 2: "Trực tuyến"}
 RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua bưu chính công ích"}
 PAPER_FORMS = {

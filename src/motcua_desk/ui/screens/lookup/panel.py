@@ -18,8 +18,6 @@ from motcua_desk.ui.models.table import Column
 from .timeline import (
     DOC_LABELS,
     PRINT_OUTCOMES,
-    RATING_CRITERIA_LABELS,
-    RATING_SCALE_LABELS,
     TimelineEntry,
     fmt_dt,
     status_label,
@@ -124,8 +122,8 @@ def return_text(file: DossierFile, name_of: Callable[[str], str]) -> str:
         where = "màn hình công dân" if rating.source == "citizen_screen" else "tại quầy"
         parts.append(f"\nĐánh giá ({where}) lúc {fmt_dt(rating.at)}:")
         for key, score in rating.scores.items():
-            label = RATING_CRITERIA_LABELS.get(key, key)
-            parts.append(f"• {label}: {RATING_SCALE_LABELS.get(score, str(score))}")
+            label = strings.RATING_CRITERIA_LABELS.get(key, key)
+            parts.append(f"• {label}: {strings.RATING_SCALE_LABELS.get(score, str(score))}")
         if rating.comment:
             parts.append(f"Ý kiến: {rating.comment}")
     elif r is not None:

@@ -51,15 +51,6 @@ PRINT_OUTCOMES: dict[str, str] = {
     "failed": "In không thành công",
 }
 
-RATING_CRITERIA_LABELS: dict[str, str] = {
-    "timeliness": "Thời gian giải quyết",
-    "contacts": "Số lần đi lại",
-    "information": "Công khai thông tin",
-    "attitude": "Thái độ của cán bộ",
-    "lawfulness": "Kết quả đúng quy định",
-    "costs": "Chi phí",
-}
-RATING_SCALE_LABELS: dict[int, str] = {2: "Hài lòng", 1: "Bình thường", 0: "Không hài lòng"}
 
 #: Refusals and warnings of the lifecycle rules (domain/deadlines.py, services/lifecycle.py).
 RULE_MESSAGES: dict[str, str] = {

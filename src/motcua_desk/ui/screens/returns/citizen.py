@@ -15,8 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from motcua_desk.domain.returns import RATING_CRITERIA
-
-from .view import CRITERIA_LABELS, SCALE_LABELS
+from motcua_desk.ui import strings
 
 
 class CitizenRatingWindow(QWidget):
@@ -38,9 +37,9 @@ class CitizenRatingWindow(QWidget):
         grid = QGridLayout()
         self.groups: dict[str, QButtonGroup] = {}
         for row, key in enumerate(RATING_CRITERIA):
-            grid.addWidget(QLabel(CRITERIA_LABELS[key]), row, 0)
+            grid.addWidget(QLabel(strings.RATING_CRITERIA_LABELS[key]), row, 0)
             group = QButtonGroup(self)
-            for col, (value, label) in enumerate(SCALE_LABELS.items(), start=1):
+            for col, (value, label) in enumerate(strings.RATING_SCALE_LABELS.items(), start=1):
                 button = QPushButton(label)
                 button.setCheckable(True)
                 button.setMinimumHeight(48)
@@ -61,7 +60,11 @@ class CitizenRatingWindow(QWidget):
         layout.addWidget(self.send)
 
     def scores(self) -> dict[str, int]:
-        return {k: g.checkedId() for k, g in self.groups.items() if g.checkedId() in SCALE_LABELS}
+        return {
+            k: g.checkedId()
+            for k, g in self.groups.items()
+            if g.checkedId() in strings.RATING_SCALE_LABELS
+        }
 
     def _on_send(self) -> None:
         self.submitted.emit(self.scores(), self.comment.text())

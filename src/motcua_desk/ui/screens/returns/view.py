@@ -21,17 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from motcua_desk.domain.returns import RATING_CRITERIA
-
-#: NĐ 61 Art. 31 criteria as the citizen reads them.
-CRITERIA_LABELS: dict[str, str] = {
-    "timeliness": "Thời gian giải quyết",
-    "contacts": "Số lần phải đi lại, liên hệ",
-    "information": "Thông tin, hướng dẫn",
-    "attitude": "Thái độ, ứng xử của công chức",
-    "lawfulness": "Kết quả đúng quy định",
-    "costs": "Chi phí (phí, lệ phí)",
-}
-SCALE_LABELS: dict[int, str] = {2: "Hài lòng", 1: "Bình thường", 0: "Không hài lòng"}
+from motcua_desk.ui import strings
 
 
 class ReturnView(QWidget):
@@ -109,10 +99,10 @@ class ReturnView(QWidget):
             box = QComboBox()
             box.setObjectName(f"score_{key}")
             box.addItem("—", None)
-            for value, label in SCALE_LABELS.items():
+            for value, label in strings.RATING_SCALE_LABELS.items():
                 box.addItem(label, value)
             self.scores[key] = box
-            grid.addWidget(QLabel(CRITERIA_LABELS[key]), row // 2, (row % 2) * 2)
+            grid.addWidget(QLabel(strings.RATING_CRITERIA_LABELS[key]), row // 2, (row % 2) * 2)
             grid.addWidget(box, row // 2, (row % 2) * 2 + 1)
         self.rating_comment = QLineEdit()
         self.rating_comment.setPlaceholderText("Ý kiến khác của công dân")
