@@ -7,7 +7,7 @@ date part of dossier codes) always works on the office-local date.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 OFFICE_TZ = timezone(timedelta(hours=7), "ICT")
 
@@ -35,3 +35,16 @@ def local_naive(value: datetime) -> datetime:
 
 def local_date(value: datetime) -> date:
     return to_local(value).date()
+
+
+def office_midnight(day: date) -> datetime:
+    """00:00 office time of ``day`` (aware)."""
+    return datetime.combine(day, time(0), tzinfo=OFFICE_TZ)
+
+
+def office_days_utc(first: date, last: date) -> tuple[datetime, datetime]:
+    """``[start, end)`` in UTC of the office dates ``first`` .. ``last`` inclusive."""
+    return (
+        office_midnight(first).astimezone(UTC),
+        office_midnight(last + timedelta(days=1)).astimezone(UTC),
+    )

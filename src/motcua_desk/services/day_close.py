@@ -24,7 +24,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, select
@@ -33,7 +33,7 @@ from motcua_desk.domain.dossier import Status
 from motcua_desk.domain.errors import DayClosedError, DomainError, ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.accounts import AccountService
-from motcua_desk.services.clock import OFFICE_TZ, to_local, utc_now
+from motcua_desk.services.clock import OFFICE_TZ, office_days_utc, to_local, utc_now
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.orm import (
     DossierEventRow,
@@ -122,9 +122,7 @@ class DaySummary:
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """``[start, end)`` in UTC of the office date ``day`` (office midnights, UTC+7)."""
-    start = datetime.combine(day, time(0), OFFICE_TZ).astimezone(UTC)
-    end = datetime.combine(day + timedelta(days=1), time(0), OFFICE_TZ).astimezone(UTC)
-    return start, end
+    return office_days_utc(day, day)
 
 
 def day_aggregate_id(agency_id: str, day: date) -> str:

@@ -13,7 +13,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.printing.slips import ledger as ledger_form
 from motcua_desk.printing.slips.ledger import LedgerData, LedgerRow
-from motcua_desk.services.clock import OFFICE_TZ, to_local
+from motcua_desk.services.clock import office_days_utc, to_local
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.slip_data import unit_header
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
@@ -52,9 +52,7 @@ def check_range(date_from: date, date_to: date) -> None:
 
 def utc_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
     """``[start, end)`` in UTC of the office dates ``date_from`` .. ``date_to`` inclusive."""
-    start = datetime.combine(date_from, time(0), OFFICE_TZ).astimezone(UTC)
-    end = datetime.combine(date_to + timedelta(days=1), time(0), OFFICE_TZ).astimezone(UTC)
-    return start, end
+    return office_days_utc(date_from, date_to)
 
 
 def fmt_date(d: date) -> str:

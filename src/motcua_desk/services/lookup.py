@@ -5,14 +5,14 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from motcua_desk.domain.board import BoardSnapshot, OpenDossier, classify_all, thresholds
 from motcua_desk.domain.dossier import Dossier, DossierEvent, Status
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.calendar_service import CalendarService
-from motcua_desk.services.clock import OFFICE_TZ, to_local
+from motcua_desk.services.clock import office_midnight, to_local
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.repositories.day_closes import DayClose
 from motcua_desk.storage.repositories.print_jobs import PrintJob
@@ -50,10 +50,6 @@ class SearchCriteria:
 #: Changes stamped up to this long before the last one read are read again: a wall clock that
 #: steps back must not hide a change from the board.
 _REFRESH_MARGIN = timedelta(minutes=5)
-
-
-def _office_midnight(d: date) -> datetime:
-    return datetime.combine(d, time(0), tzinfo=OFFICE_TZ)
 
 
 class LookupService:
@@ -111,8 +107,8 @@ class LookupService:
             return uow.dossiers.search(
                 c.text,
                 status=c.status,
-                date_from=_office_midnight(c.date_from) if c.date_from else None,
-                date_to=_office_midnight(c.date_to + timedelta(days=1)) if c.date_to else None,
+                date_from=office_midnight(c.date_from) if c.date_from else None,
+                date_to=office_midnight(c.date_to + timedelta(days=1)) if c.date_to else None,
                 procedure_code=normalize(c.procedure_code) or None,
                 limit=c.limit,
             )

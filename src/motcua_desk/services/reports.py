@@ -26,7 +26,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields, replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -35,7 +35,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from motcua_desk.domain.dossier import TERMINAL, Status
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize, search_key
-from motcua_desk.services.clock import OFFICE_TZ, to_local
+from motcua_desk.services.clock import OFFICE_TZ, office_midnight, to_local
 from motcua_desk.services.ledger import check_range, fmt_date, utc_bounds
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
 from motcua_desk.storage.uow import UnitOfWork
@@ -239,7 +239,7 @@ class ReportService:
                 )
                 .exists()
             )
-            as_of_day = datetime.combine(to_local(as_of).date(), time(0), tzinfo=OFFICE_TZ)
+            as_of_day = office_midnight(to_local(as_of).date())
             overdue = and_(d.due_at.is_not(None), d.due_at < as_of_day)
             in_progress = (
                 select(d.procedure_code, func.count(), func.sum(case((overdue, 1), else_=0)))
