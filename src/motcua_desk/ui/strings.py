@@ -7,7 +7,10 @@ the code, so nothing is silently swallowed.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+
+from motcua_desk.services.clock import to_local
 
 APP_TITLE = "Bộ phận Một cửa"
 
@@ -289,6 +292,11 @@ DOC_TYPES = {
     "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
     "return": "Phiếu xác nhận trả kết quả",
 }
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A stored (UTC) or office time as office time "dd/mm/yyyy HH:MM"; "—" when absent."""
+    return "—" if value is None else f"{to_local(value):%d/%m/%Y %H:%M}"
 
 
 def format_fee(fee_vnd: int | None) -> str:

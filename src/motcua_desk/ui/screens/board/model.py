@@ -20,7 +20,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from motcua_desk.domain.board import BoardRow, SortKey, Urgency
-from motcua_desk.services.clock import to_local
 from motcua_desk.ui import strings
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -49,10 +48,6 @@ URGENCY_COLOURS: dict[Urgency, str | None] = {
 STATUS_SHORT = strings.STATUS_SHORT
 
 
-def _dt(value: Any) -> str:
-    return "—" if value is None else f"{to_local(value):%d/%m/%Y %H:%M}"
-
-
 class _Col:
     def __init__(
         self, header: str, text: Callable[[BoardRow], str], sort: SortKey | None = None
@@ -67,8 +62,8 @@ COLUMNS: tuple[_Col, ...] = (
     _Col("Chủ hồ sơ", lambda r: r.applicant_name),
     _Col("Thủ tục", lambda r: r.procedure_name or r.procedure_code),
     _Col("Trạng thái", lambda r: STATUS_SHORT.get(int(r.status), str(int(r.status)))),
-    _Col("Ngày nhận", lambda r: _dt(r.received_at), SortKey.RECEIVED),
-    _Col("Hẹn trả", lambda r: _dt(r.due_at), SortKey.DUE),
+    _Col("Ngày nhận", lambda r: strings.format_datetime(r.received_at), SortKey.RECEIVED),
+    _Col("Hẹn trả", lambda r: strings.format_datetime(r.due_at), SortKey.DUE),
     _Col("Mức độ", lambda r: URGENCY_LABELS[r.urgency], SortKey.URGENCY),
 )
 COLUMN_OF_SORT: dict[SortKey, int] = {c.sort: i for i, c in enumerate(COLUMNS) if c.sort}

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from motcua_desk.domain.dossier import Dossier
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import OFFICE_TZ, to_local
+from motcua_desk.ui import strings
 
-from .timeline import fmt_date, fmt_dt
+from .timeline import fmt_date
 
 
 class _Dialog(QDialog):
@@ -207,7 +208,7 @@ class ExtensionDialog(_Dialog):
     ) -> None:
         super().__init__("Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)", dossier, parent)
         assert dossier.due_at is not None
-        current = QLabel(fmt_dt(dossier.due_at))
+        current = QLabel(strings.format_datetime(dossier.due_at))
         current.setObjectName("current_due")
         self.form.addRow("Hẹn trả hiện tại:", current)
         if latest_apology:

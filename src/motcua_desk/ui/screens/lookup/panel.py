@@ -19,7 +19,6 @@ from .timeline import (
     DOC_LABELS,
     PRINT_OUTCOMES,
     TimelineEntry,
-    fmt_dt,
     status_label,
 )
 
@@ -30,20 +29,20 @@ RESULT_COLUMNS: tuple[Column[Dossier], ...] = (
     Column(
         "received",
         "Ngày nhận",
-        lambda d: fmt_dt(d.received_at),
+        lambda d: strings.format_datetime(d.received_at),
         lambda d: d.received_at.timestamp(),
     ),
     Column(
         "due",
         "Hẹn trả",
-        lambda d: fmt_dt(d.due_at),
+        lambda d: strings.format_datetime(d.due_at),
         lambda d: d.due_at.timestamp() if d.due_at else float("inf"),
     ),
     Column("status", "Trạng thái", lambda d: status_label(d.status), lambda d: int(d.status)),
 )
 
 TIMELINE_COLUMNS: tuple[Column[TimelineEntry], ...] = (
-    Column("at", "Thời gian", lambda e: fmt_dt(e.at), lambda e: e.at.timestamp()),
+    Column("at", "Thời gian", lambda e: strings.format_datetime(e.at), lambda e: e.at.timestamp()),
     Column("label", "Thao tác", lambda e: e.label),
     Column("actor", "Người thực hiện", lambda e: e.actor),
     Column("detail", "Chi tiết", lambda e: e.detail),
@@ -52,7 +51,9 @@ TIMELINE_COLUMNS: tuple[Column[TimelineEntry], ...] = (
 
 def print_columns(people: Callable[[], dict[str, str]]) -> tuple[Column[Any], ...]:
     return (
-        Column("at", "Thời gian", lambda j: fmt_dt(j.at), lambda j: j.at.timestamp()),
+        Column(
+            "at", "Thời gian", lambda j: strings.format_datetime(j.at), lambda j: j.at.timestamp()
+        ),
         Column("doc", "Phiếu", lambda j: DOC_LABELS.get(j.doc_type, j.doc_type)),
         Column("printer", "Máy in", lambda j: j.printer or "—"),
         Column("outcome", "Kết quả", lambda j: PRINT_OUTCOMES.get(j.outcome, j.outcome)),
@@ -71,7 +72,7 @@ def header_html(file: DossierFile, name_of: Callable[[str], str]) -> str:
         who.append(f"số định danh {e(a.id_number)}")
     if a.phone:
         who.append(f"ĐT {e(a.phone)}")
-    due = fmt_dt(d.due_at)
+    due = strings.format_datetime(d.due_at)
     if d.extensions:
         due += f" (đã gia hạn {d.extensions} lần)"
     lines = [
@@ -79,12 +80,12 @@ def header_html(file: DossierFile, name_of: Callable[[str], str]) -> str:
         f"Chủ hồ sơ: {', '.join(who)}",
         *([f"Người nộp thay: {e(d.submitter.full_name)}"] if d.submitter is not None else []),
         f"Thủ tục: {e(d.procedure_code)} — {e(d.procedure_name)}",
-        f"Tiếp nhận: {fmt_dt(d.received_at)} ({e(name_of(d.clerk_username))}) — Hẹn trả: {e(due)}",
+        f"Tiếp nhận: {strings.format_datetime(d.received_at)} ({e(name_of(d.clerk_username))}) — Hẹn trả: {e(due)}",
     ]
     if d.supplement_requests:
         lines.append(f"Đã yêu cầu bổ sung {d.supplement_requests} lần.")
     if d.returned_at is not None:
-        lines.append(f"Đã trả kết quả lúc {fmt_dt(d.returned_at)}.")
+        lines.append(f"Đã trả kết quả lúc {strings.format_datetime(d.returned_at)}.")
     close = file.received_day_close
     if close is not None and close.closed:
         lines.append("Ngày tiếp nhận đã chốt sổ.")
@@ -100,7 +101,7 @@ def return_text(file: DossierFile, name_of: Callable[[str], str]) -> str:
     else:
         who = "người được ủy quyền" if r.collector_kind == "proxy" else "chủ hồ sơ"
         checked = "quét mã QR căn cước" if r.verified_by == "id_card_qr" else "nhập tay"
-        parts.append(f"Đã trả lúc {fmt_dt(r.at)}; cán bộ trả: {name_of(r.clerk)}.")
+        parts.append(f"Đã trả lúc {strings.format_datetime(r.at)}; cán bộ trả: {name_of(r.clerk)}.")
         parts.append(
             f"Người nhận: {r.collector_name} ({who}), số định danh "
             f"{r.collector_id_number or '—'} (kiểm tra: {checked})."
@@ -120,7 +121,7 @@ def return_text(file: DossierFile, name_of: Callable[[str], str]) -> str:
     rating = file.rating
     if rating is not None:
         where = "màn hình công dân" if rating.source == "citizen_screen" else "tại quầy"
-        parts.append(f"\nĐánh giá ({where}) lúc {fmt_dt(rating.at)}:")
+        parts.append(f"\nĐánh giá ({where}) lúc {strings.format_datetime(rating.at)}:")
         for key, score in rating.scores.items():
             label = strings.RATING_CRITERIA_LABELS.get(key, key)
             parts.append(f"• {label}: {strings.RATING_SCALE_LABELS.get(score, str(score))}")

@@ -85,17 +85,13 @@ class TimelineEntry(NamedTuple):
     detail: str
 
 
-def fmt_dt(value: datetime | None) -> str:
-    return "—" if value is None else f"{to_local(value):%d/%m/%Y %H:%M}"
-
-
 def fmt_date(value: datetime | None) -> str:
     return "—" if value is None else f"{to_local(value):%d/%m/%Y}"
 
 
 def _iso_dt(value: object) -> str:
     try:
-        return fmt_dt(datetime.fromisoformat(str(value)))
+        return strings.format_datetime(datetime.fromisoformat(str(value)))
     except ValueError:
         return str(value)
 
