@@ -10,6 +10,7 @@ from motcua_desk.bootstrap import build_context
 from motcua_desk.config import AppPaths
 from motcua_desk.domain.dossier import ApplicantKind, Person, Status
 from motcua_desk.services.accounts import UnitSetup
+from motcua_desk.services.clock import to_local
 from motcua_desk.services.reception import IntakeDraft
 from motcua_desk.ui.app import create_main_window
 
@@ -30,6 +31,12 @@ def test_scan_board_lookup_and_return(qtbot: Any, tmp_path: Path) -> None:
     labels = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     for label in ("Tra cứu hồ sơ", "Bảng theo dõi", "Trả kết quả", "Chốt sổ cuối ngày"):
         assert label in labels
+
+    # The home page lists the unprinted receipt at its office time, not the stored UTC.
+    qtbot.waitUntil(lambda: window.home.model.rowCount() == 1)
+    received = window.home.model.index(0, window.home.model.column_index("received"))
+    assert received.data() == f"{to_local(d.received_at):%d/%m/%Y %H:%M}"
+    assert to_local(d.received_at).hour != d.received_at.hour
 
     window.route_scan(d.code)  # from any page: the lookup page with the timeline
     qtbot.waitUntil(lambda: lookup.file is not None and lookup.file.dossier.id == d.id)

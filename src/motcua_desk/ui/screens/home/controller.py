@@ -22,15 +22,16 @@ from .view import HomeView, proxy_for
 STATUS_TEXT = strings.STATUS_LABELS
 
 
-def _dt(value: Any) -> str:
-    return value.strftime("%H:%M %d/%m/%Y") if value is not None else "—"
-
-
 DOSSIER_COLUMNS: tuple[Column[Dossier], ...] = (
     Column("code", "Mã hồ sơ", lambda d: d.code),
     Column("applicant", "Người đứng tên", lambda d: d.applicant.full_name),
     Column("procedure", "Thủ tục", lambda d: d.procedure_name),
-    Column("received", "Nhận lúc", lambda d: _dt(d.received_at), lambda d: d.received_at),
+    Column(
+        "received",
+        "Nhận lúc",
+        lambda d: strings.format_datetime(d.received_at),
+        lambda d: d.received_at,
+    ),
 )
 
 
@@ -111,10 +112,10 @@ class HomeController(QObject):
         v.d_applicant.setText(dossier.applicant.full_name)
         v.d_procedure.setText(dossier.procedure_name)
         v.d_status.setText(STATUS_TEXT.get(int(dossier.status), str(dossier.status)))
-        v.d_received.setText(_dt(dossier.received_at))
-        v.d_due.setText(_dt(dossier.due_at))
+        v.d_received.setText(strings.format_datetime(dossier.received_at))
+        v.d_due.setText(strings.format_datetime(dossier.due_at))
         lines = [
-            f"{_dt(getattr(j, 'at', None))} — {getattr(j, 'printer', '')} — "
+            f"{strings.format_datetime(getattr(j, 'at', None))} — {getattr(j, 'printer', '')} — "
             f"{getattr(j, 'outcome', '')}"
             for j in history
         ]
