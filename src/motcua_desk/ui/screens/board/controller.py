@@ -27,7 +27,7 @@ from motcua_desk.domain.dossier import Status
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.tasks import TaskRunner
 
-from .model import COLUMN_OF_SORT, STATUS_SHORT, URGENCY_LABELS, BoardModel
+from .model import COLUMN_OF_SORT, URGENCY_LABELS, BoardModel
 from .view import BoardView
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class BoardController(QObject):
         v = self.view
         v.status.addItem("Tất cả", None)
         for status in sorted(OPEN_STATUSES):
-            v.status.addItem(STATUS_SHORT.get(int(status), status.name), int(status))
+            v.status.addItem(strings.STATUS_SHORT.get(int(status), status.name), int(status))
         v.procedure.addItem("Tất cả thủ tục", "")
         for urgency, button in v.urgency_buttons.items():
             button.toggled.connect(lambda _on, u=urgency: self._on_urgency_toggled(u))

@@ -45,8 +45,6 @@ URGENCY_COLOURS: dict[Urgency, str | None] = {
     Urgency.ON_TRACK: None,
 }
 
-STATUS_SHORT = strings.STATUS_SHORT
-
 
 class _Col:
     def __init__(
@@ -61,7 +59,7 @@ COLUMNS: tuple[_Col, ...] = (
     _Col("Mã hồ sơ", lambda r: r.code, SortKey.CODE),
     _Col("Chủ hồ sơ", lambda r: r.applicant_name),
     _Col("Thủ tục", lambda r: r.procedure_name or r.procedure_code),
-    _Col("Trạng thái", lambda r: STATUS_SHORT.get(int(r.status), str(int(r.status)))),
+    _Col("Trạng thái", lambda r: strings.STATUS_SHORT.get(int(r.status), str(int(r.status)))),
     _Col("Ngày nhận", lambda r: strings.format_datetime(r.received_at), SortKey.RECEIVED),
     _Col("Hẹn trả", lambda r: strings.format_datetime(r.due_at), SortKey.DUE),
     _Col("Mức độ", lambda r: URGENCY_LABELS[r.urgency], SortKey.URGENCY),

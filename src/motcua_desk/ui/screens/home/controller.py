@@ -19,9 +19,6 @@ from motcua_desk.ui.tasks import TaskRunner
 
 from .view import HomeView, proxy_for
 
-STATUS_TEXT = strings.STATUS_LABELS
-
-
 DOSSIER_COLUMNS: tuple[Column[Dossier], ...] = (
     Column("code", "Mã hồ sơ", lambda d: d.code),
     Column("applicant", "Người đứng tên", lambda d: d.applicant.full_name),
@@ -111,7 +108,7 @@ class HomeController(QObject):
         v.d_code.setText(dossier.code)
         v.d_applicant.setText(dossier.applicant.full_name)
         v.d_procedure.setText(dossier.procedure_name)
-        v.d_status.setText(STATUS_TEXT.get(int(dossier.status), str(dossier.status)))
+        v.d_status.setText(strings.STATUS_LABELS.get(int(dossier.status), str(dossier.status)))
         v.d_received.setText(strings.format_datetime(dossier.received_at))
         v.d_due.setText(strings.format_datetime(dossier.due_at))
         lines = [

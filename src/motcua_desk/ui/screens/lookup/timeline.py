@@ -13,8 +13,6 @@ from motcua_desk.domain.dossier import DossierEvent, Status
 from motcua_desk.services.clock import to_local
 from motcua_desk.ui import strings
 
-STATUS_LABELS = strings.STATUS_LABELS
-
 #: Timeline entries by event kind or by the ``action`` of a status change.
 ACTION_LABELS: dict[str, str] = {
     "received": "Tiếp nhận hồ sơ",
@@ -107,7 +105,7 @@ def status_label(status: Status | int | None) -> str:
     if status is None:
         return "—"
     try:
-        return STATUS_LABELS[Status(int(status))]
+        return strings.STATUS_LABELS[Status(int(status))]
     except ValueError:
         return str(status)
 

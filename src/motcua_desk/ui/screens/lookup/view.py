@@ -23,8 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from motcua_desk.domain.dossier import Status
-
-from .timeline import STATUS_LABELS
+from motcua_desk.ui import strings
 
 
 def _table(name: str) -> QTableView:
@@ -69,7 +68,7 @@ class LookupView(QWidget):
         self.status = QComboBox()
         self.status.addItem("Tất cả", None)
         for status in Status:
-            self.status.addItem(STATUS_LABELS[status], int(status))
+            self.status.addItem(strings.STATUS_LABELS[status], int(status))
         self.use_from = QCheckBox("Từ ngày")
         self.date_from = _date_edit()
         self.use_to = QCheckBox("Đến ngày")
