@@ -82,6 +82,12 @@ def fee_label(fee_vnd: int | None) -> str:
     return f"{fee_vnd:,} đồng".replace(",", ".")
 
 
+def collected_fee_label(fee_vnd: int | None, receipt_no: str) -> str:
+    """What was collected at the return: "50.000 đồng (biên lai số 0001234)" or "Không thu"."""
+    text = fee_label(fee_vnd) if fee_vnd else "Không thu"
+    return f"{text} (biên lai số {receipt_no})" if receipt_no else text
+
+
 def latest_event(timeline: tuple[DossierEvent, ...], kind: str) -> DossierEvent | None:
     """The latest timeline entry of ``kind`` (an event kind, or the ``action`` of a status
     change recorded after intake), if any."""
@@ -292,9 +298,9 @@ def return_data(d: Dossier, ctx: SlipContext) -> return_slip.ReturnSlipData:
         )
     results = detail.get("results")
     fee = detail.get("fee_collected_vnd")
-    fee_text = fee_label(fee if isinstance(fee, int) else None) if fee else "Không thu"
-    if detail.get("fee_receipt_no"):
-        fee_text += f" (biên lai số {detail['fee_receipt_no']})"
+    fee_text = collected_fee_label(
+        fee if isinstance(fee, int) else None, str(detail.get("fee_receipt_no") or "")
+    )
     return return_slip.ReturnSlipData(
         header=unit_header(ctx.settings),
         dossier_code=d.code,

@@ -12,6 +12,7 @@ from typing import Any
 
 from motcua_desk.domain.dossier import Dossier
 from motcua_desk.services.lookup import DossierFile
+from motcua_desk.services.slip_data import collected_fee_label
 from motcua_desk.ui import strings
 from motcua_desk.ui.models.table import Column
 
@@ -108,9 +109,7 @@ def return_text(file: DossierFile, name_of: Callable[[str], str]) -> str:
         )
         if r.authorisation:
             parts.append(f"Giấy ủy quyền: {r.authorisation}")
-        fee = strings.format_fee(r.fee_collected_vnd) if r.fee_collected_vnd else "Không thu"
-        if r.fee_receipt_no:
-            fee += f" (biên lai số {r.fee_receipt_no})"
+        fee = collected_fee_label(r.fee_collected_vnd, r.fee_receipt_no)
         parts.append(f"Phí, lệ phí: {fee}.")
         if r.results:
             parts.append("Kết quả trả: " + "; ".join(r.results) + ".")
