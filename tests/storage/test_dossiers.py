@@ -94,6 +94,8 @@ def test_by_code_and_sync_id(uow_factory: Factory) -> None:
     with uow_factory() as uow:
         found = uow.dossiers.by_code(a.code)
         assert found is not None and found.id == a.id
+        lower = uow.dossiers.by_code(f" {a.code.lower()} ")  # typed in lower case
+        assert lower is not None and lower.id == a.id
         assert uow.dossiers.by_code("000.00.06.H56-260212-9999") is None
         by_sync = uow.dossiers.by_sync_id(a.sync_id)
         assert by_sync is not None and by_sync.code == a.code

@@ -75,7 +75,7 @@ class LookupService:
         if not wanted:
             raise ValidationFailedError({"code": "required"})
         with self._uow_factory() as uow:
-            d = uow.dossiers.by_code(wanted) or uow.dossiers.by_code(wanted.upper())
+            d = uow.dossiers.by_code(wanted)
             if d is None:
                 return None
             return self._file(uow, d)

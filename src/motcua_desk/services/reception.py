@@ -82,7 +82,7 @@ class ReceptionService:
 
     def get_by_code(self, code: str) -> Dossier | None:
         with self._uow_factory() as uow:
-            return uow.dossiers.by_code(normalize(code).upper())
+            return uow.dossiers.by_code(code)
 
     def unprinted_receipts(self) -> list[Dossier]:
         with self._uow_factory() as uow:

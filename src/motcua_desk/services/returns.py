@@ -77,7 +77,7 @@ class ReturnService:
         if not wanted:
             raise ValidationFailedError({"code": "required"})
         with self._uow_factory() as uow:
-            d = uow.dossiers.by_code(wanted) or uow.dossiers.by_code(wanted.upper())
+            d = uow.dossiers.by_code(wanted)
         if d is None:
             raise NotFoundError(entity="dossier", code=wanted)
         if d.status is not Status.PROCESSED:

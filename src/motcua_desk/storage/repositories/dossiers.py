@@ -213,10 +213,15 @@ class DossierRepository:
         return to_dossier(self._row(dossier_id))
 
     def by_code(self, code: str) -> Dossier | None:
-        row = self._s.scalars(
-            select(DossierRow).where(DossierRow.code == normalize(code))
-        ).one_or_none()
-        return None if row is None else to_dossier(row)
+        """The dossier with this code; a typed or scanned code in lower case is forgiven."""
+        wanted = normalize(code)
+        for candidate in dict.fromkeys((wanted, wanted.upper())):
+            row = self._s.scalars(
+                select(DossierRow).where(DossierRow.code == candidate)
+            ).one_or_none()
+            if row is not None:
+                return to_dossier(row)
+        return None
 
     def by_sync_id(self, sync_id: str) -> Dossier | None:
         row = self._s.scalars(select(DossierRow).where(DossierRow.sync_id == sync_id)).one_or_none()
