@@ -1,16 +1,19 @@
-"""Cold start to a usable login window (target <= 0.8 s).
+"""Cold start to a usable login window (issue 12 §5: <= 300 ms median on the 2-core machine).
 
-Each run starts a fresh Python process and reports (login dialog first painted - process
-spawned), median over several runs. Two variants:
+Each run starts a fresh Python process and reports times from the process spawn, median over
+several runs. Two variants, measured in the same run:
 
-* ``full``: the real start, ``motcua_desk.bootstrap.run`` (settings, SQLite engine, migration
-  check, services, then ``ui.app.run_gui`` up to the login dialog) on a prepared data directory;
-* ``deferred``: ``ui.app.start_gui``: the login window first, ``bootstrap.build_context`` on the
-  db lane meanwhile (the login button is enabled when it is ready);
-* ``ui``: only the UI part (QApplication, fonts, single-instance guard, login dialog) on fakes.
+* ``full``: the real start, ``motcua_desk.bootstrap.run`` on a prepared data directory: the
+  login window first, then (on the db lane, behind it) the SQLite engine, the schema-version
+  check, the services and the daily backup;
+* ``ui``: the floor: only the UI part (QApplication, fonts, single-instance guard, login
+  dialog) on fakes, with the context already built.
 
-"shown" is the first paint of the login dialog, "usable" the moment its login button is
-enabled (the same moment except in ``deferred``).
+Three moments: "shown" is the first paint of the login dialog; "usable" the first moment after
+it that the clerk can type and press the login button (a press before the database is ready is
+answered when it is); "ready" the moment the database is open and the services wired (the
+dialog shows the unit's name instead of "Đang mở cơ sở dữ liệu…"), i.e. when a press is
+answered at once. ``ui`` is ready when shown. The ratio full/ui is printed for each.
 
 Run: ``.venv/bin/python bench/ui_startup.py [runs]``.
 """
@@ -32,6 +35,7 @@ import os, sys, time
 sys.path[:0] = [{src!r}, {root!r}]
 from PySide6.QtCore import QEvent, QObject, QTimer
 from motcua_desk.ui.app import ensure_app
+from motcua_desk.ui.screens.login.controller import STARTING_TEXT
 
 app = ensure_app(sys.argv)
 
@@ -42,6 +46,7 @@ class Painted(QObject):
         self.timer = QTimer()
         self.timer.setInterval(2)
         self.timer.timeout.connect(self.poll)
+        self.usable = False
 
     def eventFilter(self, obj, event):
         if (
@@ -56,8 +61,12 @@ class Painted(QObject):
         return False
 
     def poll(self):
-        if self.dialog.ok_button.isEnabled():
-            print(f"USABLE {{time.time():.6f}}", flush=True)
+        now = time.time()
+        if not self.usable and self.dialog.ok_button.isEnabled():
+            self.usable = True
+            print(f"USABLE {{now:.6f}}", flush=True)
+        if self.usable and self.dialog.unit_label.text() != STARTING_TEXT:
+            print(f"READY {{now:.6f}}", flush=True)
             os._exit(0)
 
 spy = Painted()
@@ -70,23 +79,6 @@ FULL = (
 from pathlib import Path
 from motcua_desk.bootstrap import run
 run(data_dir=Path({data!r}), temp=False, self_test=False, qt_argv=sys.argv)
-"""
-)
-
-DEFERRED = (
-    PAINT_SPY
-    + r"""
-from pathlib import Path
-from motcua_desk.config import AppPaths
-from motcua_desk.ui.app import start_gui
-
-paths = AppPaths(data_dir=Path({data!r}), log_dir=Path({data!r}) / "logs")
-
-def build():
-    from motcua_desk.bootstrap import build_context
-    return build_context(paths)
-
-start_gui(paths.db_file, build, sys.argv)
 """
 )
 
@@ -122,7 +114,7 @@ def prepare_data_dir() -> Path:
     return base
 
 
-def one_run(template: str, data: Path) -> tuple[float, float]:
+def one_run(template: str, data: Path) -> tuple[float, float, float]:
     code = template.format(src=str(ROOT / "src"), root=str(ROOT), data=str(data))
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
     start = time.time()
@@ -130,28 +122,43 @@ def one_run(template: str, data: Path) -> tuple[float, float]:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
     )
     stamps = dict(line.split() for line in proc.stdout.splitlines() if line[:1].isupper())
-    if "PAINTED" not in stamps or "USABLE" not in stamps:
-        raise RuntimeError(f"login dialog never became usable: {proc.stderr[-2000:]}")
-    return float(stamps["PAINTED"]) - start, float(stamps["USABLE"]) - start
+    if not {"PAINTED", "USABLE", "READY"} <= stamps.keys():
+        raise RuntimeError(f"login dialog never became ready: {proc.stderr[-2000:]}")
+    return tuple(float(stamps[k]) - start for k in ("PAINTED", "USABLE", "READY"))  # type: ignore[return-value]
 
 
-def report(name: str, runs: list[tuple[float, float]]) -> None:
-    for label, times in (("shown", [r[0] for r in runs]), ("usable", [r[1] for r in runs])):
-        times.sort()
+MOMENTS = ("shown", "usable", "ready")
+
+
+def report(name: str, runs: list[tuple[float, float, float]]) -> list[float]:
+    medians = []
+    for i, label in enumerate(MOMENTS):
+        times = sorted(r[i] for r in runs)
+        medians.append(statistics.median(times))
         print(
-            f"  {name:8} {label:6} median {statistics.median(times) * 1000:7.1f} ms   "
+            f"  {name:5} {label:6} median {medians[-1] * 1000:7.1f} ms   "
             f"min {times[0] * 1000:7.1f}   max {times[-1] * 1000:7.1f}"
         )
+    return medians
 
 
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     data = prepare_data_dir()
-    print(f"ui_startup: process start -> login dialog painted / login button enabled, {runs} runs")
-    print("  (target: usable login window <= 800 ms)")
-    for name, template in (("full", FULL), ("deferred", DEFERRED), ("ui", UI_ONLY)):
+    print(f"ui_startup: process start -> login dialog shown / usable / ready, {runs} runs")
+    print("  (target: usable login window <= 300 ms median; floor = the UI alone)")
+    for template in (FULL, UI_ONLY):
         one_run(template, data)  # warm the OS file cache: "cold" = new process, not cold disk
-        report(name, [one_run(template, data) for _ in range(runs)])
+    results: dict[str, list[tuple[float, float, float]]] = {"full": [], "ui": []}
+    for _ in range(runs):  # interleaved, so load on the shared machine hits both alike
+        results["full"].append(one_run(FULL, data))
+        results["ui"].append(one_run(UI_ONLY, data))
+    full = report("full", results["full"])
+    ui = report("ui", results["ui"])
+    print(
+        "  ratio full/ui: "
+        + ", ".join(f"{m} {f / u:.2f}" for m, f, u in zip(MOMENTS, full, ui, strict=True))
+    )
 
 
 if __name__ == "__main__":

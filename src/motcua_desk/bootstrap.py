@@ -1,6 +1,12 @@
 """Composition root: paths, logging, engine, migrations, services, then the UI.
 
 Only this module sees every layer. Tests build the same graph with :func:`build_context`.
+
+Start-up time: this module imports the services, storage and UI only inside the functions
+that need them, so the login window shows before SQLAlchemy is even imported; the database is
+opened and the services wired on the db lane meanwhile (:func:`run`). Printing (ReportLab),
+exports (openpyxl), sync (httpx) and migrations (Alembic) load when first used;
+``tests/test_lazy_imports.py`` guards it.
 """
 
 from __future__ import annotations
@@ -11,37 +17,22 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from motcua_desk import __version__
 from motcua_desk.config import AppPaths, ConfigError, load_settings
-from motcua_desk.domain.errors import DomainError
-from motcua_desk.resources import seed_dir
-from motcua_desk.services.accounts import AccountService
-from motcua_desk.services.backup import BackupInvalidError, BackupService
-from motcua_desk.services.calendar_service import CalendarService
-from motcua_desk.services.catalogue import CatalogueService
 from motcua_desk.services.clock import local_now
-from motcua_desk.services.context import AppContext, SettingsStore
-from motcua_desk.services.day_close import DayCloseService
-from motcua_desk.services.documents import DocumentService
-from motcua_desk.services.ledger import LedgerService
-from motcua_desk.services.lifecycle import LifecycleService
-from motcua_desk.services.lookup import LookupService
-from motcua_desk.services.postal import PostalService
-from motcua_desk.services.reception import ReceptionService
-from motcua_desk.services.reports import ReportService
-from motcua_desk.services.returns import ReturnService
-from motcua_desk.services.settings_admin import SettingsAdminService
-from motcua_desk.services.sync_service import SyncService
-from motcua_desk.storage.catalogue_import import import_catalogue
-from motcua_desk.storage.engine import make_engine
-from motcua_desk.storage.migrate import head_revision, migrate
-from motcua_desk.storage.uow import make_uow_factory
+
+if TYPE_CHECKING:
+    from motcua_desk.services.calendar_service import CalendarService
+    from motcua_desk.services.context import AppContext
 
 log = logging.getLogger(__name__)
 
 
 def version_text() -> str:
+    from motcua_desk.storage.migrate import head_revision
+
     return f"motcua_desk {__version__} (schema {head_revision()})"
 
 
@@ -77,6 +68,25 @@ def build_context(
     paths: AppPaths, clock: Callable[[], datetime] = local_now, *, seed: bool = True
 ) -> AppContext:
     """Open (and migrate) the database and wire every service; seeds the sample catalogue."""
+    from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.calendar_service import CalendarService
+    from motcua_desk.services.catalogue import CatalogueService
+    from motcua_desk.services.context import AppContext, SettingsStore
+    from motcua_desk.services.day_close import DayCloseService
+    from motcua_desk.services.documents import DocumentService
+    from motcua_desk.services.ledger import LedgerService
+    from motcua_desk.services.lifecycle import LifecycleService
+    from motcua_desk.services.lookup import LookupService
+    from motcua_desk.services.postal import PostalService
+    from motcua_desk.services.reception import ReceptionService
+    from motcua_desk.services.reports import ReportService
+    from motcua_desk.services.returns import ReturnService
+    from motcua_desk.services.settings_admin import SettingsAdminService
+    from motcua_desk.services.sync_service import SyncService
+    from motcua_desk.storage.engine import make_engine
+    from motcua_desk.storage.migrate import migrate
+    from motcua_desk.storage.uow import make_uow_factory
+
     paths.ensure()
     settings = SettingsStore(load_settings(paths.settings_file), paths)
     engine = make_engine(paths.db_file)
@@ -117,6 +127,9 @@ def build_context(
 
 
 def _seed(uow_factory, calendar: CalendarService, clock) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.resources import seed_dir
+    from motcua_desk.storage.catalogue_import import import_catalogue
+
     with uow_factory() as uow:
         empty = uow.procedures.count() == 0
         if empty:
@@ -128,29 +141,49 @@ def _seed(uow_factory, calendar: CalendarService, clock) -> None:  # type: ignor
 
 
 def run(*, data_dir: Path | None, temp: bool, self_test: bool, qt_argv: list[str]) -> int:
+    """The app: the login window at once, the database opened behind it (see module doc)."""
     paths = AppPaths.resolve(data_dir, temp=temp or self_test and data_dir is None)
     setup_logging(paths.log_dir)
-    log.info("starting %s, data in %s", version_text(), paths.data_dir)
+    log.info("starting motcua_desk %s, data in %s", __version__, paths.data_dir)
     try:
-        ctx = build_context(paths)
+        paths.ensure()
+        load_settings(paths.settings_file)  # a bad file is told on stderr, before any window
     except ConfigError as exc:
         sys.stderr.write(f"Tệp cấu hình không hợp lệ ({paths.settings_file}): {exc.data}" + "\n")
         return 2
     if self_test:
+        try:
+            ctx = build_context(paths)
+        except ConfigError as exc:
+            sys.stderr.write(f"Tệp cấu hình không hợp lệ ({paths.settings_file}): {exc.data}\n")
+            return 2
         from motcua_desk.selftest import run_self_test
 
         return run_self_test(ctx)
+    from motcua_desk.ui.app import start_gui
+
+    return start_gui(paths.db_file, lambda: _open_for_gui(paths), qt_argv)
+
+
+def _open_for_gui(paths: AppPaths) -> AppContext:
+    """Runs on the db lane while the login window shows: open, migrate, wire, back up."""
+    ctx = build_context(paths)
+    log.info("database ready, schema %s (this build: %s)", ctx.db_revision, version_text())
+    from motcua_desk.services.backup import BackupService
+
     try:
         BackupService(paths, ctx.settings_store).daily_backup()
     except Exception:  # a failed backup must not keep the counter closed; it is logged
         log.exception("daily backup failed")
-    from motcua_desk.ui.app import run_gui
-
-    return run_gui(ctx, qt_argv)
+    return ctx
 
 
 def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> int:
     """``backup`` / ``restore FILE`` / ``list-backups`` from the command line."""
+    from motcua_desk.domain.errors import DomainError
+    from motcua_desk.services.backup import BackupInvalidError, BackupService
+    from motcua_desk.services.context import SettingsStore
+
     paths = AppPaths.resolve(data_dir)
     paths.ensure()
     setup_logging(paths.log_dir)

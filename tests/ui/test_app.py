@@ -120,20 +120,21 @@ def test_start_gui_shows_login_before_the_context_is_ready(qtbot: Any, tmp_path:
         if dialog is None or dialog.objectName() != "login_dialog":
             return False
         d.seen.append(f"early:{dialog.ok_button.isEnabled()}:{dialog.unit_label.text()}")  # type: ignore[attr-defined]
-        release.set()
+        return fill_login(d)  # pressed while the database is still opening
+
+    def waits_then_ready(d: Driver) -> bool:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            return False
+        d.seen.append(f"waiting:{dialog.ok_button.isEnabled()}")  # type: ignore[attr-defined]
+        release.set()  # the context is ready: the press is answered without a second one
         return True
 
-    def ready_then_login(d: Driver) -> bool:
-        dialog = QApplication.activeModalWidget()
-        if dialog is None or not dialog.ok_button.isEnabled():  # type: ignore[attr-defined]
-            return False
-        d.seen.append(dialog.unit_label.text())  # type: ignore[attr-defined]
-        return fill_login(d)
-
-    driver = Driver([early, ready_then_login, quit_from_main_window])
+    driver = Driver([early, waits_then_ready, quit_from_main_window])
     assert start_gui(ctx.paths.db_file, build, ["motcua"]) == 0
-    assert driver.seen[0] == "early:False:Đang mở cơ sở dữ liệu…"
-    assert "Quầy số 1" in driver.seen[1]
+    assert driver.seen[0] == "early:True:Đang mở cơ sở dữ liệu…"
+    assert driver.seen[1:3] == ["login", "waiting:False"]
+    assert "Bộ phận Một cửa phường Hạc Thành" in driver.seen[3]  # the main window, logged in
 
 
 def test_start_gui_build_failure_exits_with_message(qtbot: Any, tmp_path: Path) -> None:

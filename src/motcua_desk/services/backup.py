@@ -15,13 +15,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from alembic.util.exc import CommandError
 
 from motcua_desk.config import AppPaths
 from motcua_desk.domain.errors import DomainError
 from motcua_desk.services.clock import local_now, to_local
 from motcua_desk.services.context import SettingsStore
-from motcua_desk.storage.migrate import SQLITE_HEADER, backup_database, script_directory
+from motcua_desk.storage.migrate import (
+    SQLITE_HEADER,
+    backup_database,
+    chain_revisions,
+    script_directory,
+)
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,11 @@ class BackupInfo:
 
 
 def _known_revision(rev: str) -> bool:
+    chain = chain_revisions()
+    if chain is not None:
+        return rev in chain[0]
+    from alembic.util.exc import CommandError
+
     try:
         return script_directory().get_revision(rev) is not None
     except CommandError:

@@ -6,23 +6,25 @@ Every schema, the first included, comes from Alembic; the app never calls ``crea
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from sqlalchemy import Connection, Engine, inspect
 
 from motcua_desk.resources import sql_dir
 
 from .errors import KnownStorageError, StorageError, translate_error
 from .orm import Base
+
+if TYPE_CHECKING:  # Alembic is imported only when a migration is due (start-up time)
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,8 @@ class MigrationResult:
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """Alembic config built in code, so a frozen app needs no ``alembic.ini`` on disk."""
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(sql_dir() / "migrations"))
     cfg.set_main_option("file_template", FILE_TEMPLATE)
@@ -67,11 +71,44 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 def script_directory() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
+
+
+_REVISION = re.compile(r"""^revision\s*(?::[^=]*)?=\s*['"]([^'"]+)['"]""", re.MULTILINE)
+_DOWN = re.compile(r"""^down_revision\s*(?::[^=]*)?=\s*(None|['"][^'"]+['"])\s*$""", re.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def chain_revisions() -> tuple[frozenset[str], str] | None:
+    """Every revision of the migration scripts and the single head, read from the scripts'
+    ``revision`` / ``down_revision`` lines without loading Alembic (about 0.1 s of imports);
+    None when the chain is not a plain line (a merge, a branch, an unusual file), so the
+    caller asks Alembic instead."""
+    down_of: dict[str, str | None] = {}
+    for script in sorted((sql_dir() / "migrations" / "versions").glob("*.py")):
+        text = script.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(text), _DOWN.search(text)
+        if rev is None or down is None or rev.group(1) in down_of:
+            return None
+        value = down.group(1)
+        down_of[rev.group(1)] = None if value == "None" else value[1:-1]
+    parents = [d for d in down_of.values() if d is not None]
+    heads = set(down_of) - set(parents)
+    roots = [r for r, d in down_of.items() if d is None]
+    if len(heads) != 1 or len(roots) != 1 or len(set(parents)) != len(parents):
+        return None
+    if not set(parents) <= set(down_of):
+        return None
+    return frozenset(down_of), heads.pop()
 
 
 def head_revision() -> str:
     """The newest revision this build knows."""
+    chain = chain_revisions()
+    if chain is not None:
+        return chain[1]
     head = script_directory().get_current_head()
     assert head is not None, "migration chain is empty"
     return head
@@ -81,9 +118,22 @@ def current_revision(engine: Engine) -> str | None:
     """The revision stamped in the database, or None for a fresh (or unversioned) file."""
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            return _stamped_revision(conn)
     except Exception as exc:
         raise _known_or_original(exc) from exc
+
+
+def _stamped_revision(conn: Connection) -> str | None:
+    # What Alembic's MigrationContext.get_current_revision reads, without importing Alembic.
+    has_table = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first()
+    if has_table is None:
+        return None
+    rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
+    if len(rows) > 1:
+        raise KnownStorageError("corrupt", reason="several alembic_version rows")
+    return None if not rows else str(rows[0][0])
 
 
 def _known_or_original(exc: Exception) -> BaseException:
@@ -140,10 +190,15 @@ def migrate(
         UnversionedDatabaseError: an SQLite file with tables but no revision.
     """
     _check_header(db_file)
+    current = current_revision(engine)
+    chain = chain_revisions()
+    if chain is not None and current == chain[1]:
+        return MigrationResult(current, current, None)  # the usual start: Alembic not loaded
+    from alembic.util import CommandError
+
     script = script_directory()
     head = script.get_current_head()
     assert head is not None
-    current = current_revision(engine)
     if current is not None:
         try:
             known = script.get_revision(current)
@@ -184,6 +239,8 @@ def _upgrade(engine: Engine, target: str) -> None:
         # cascade. The pragma is a no-op inside a transaction, so it is set before BEGIN.
         raw.execute("PRAGMA foreign_keys=OFF")
         try:
+            from alembic import command
+
             command.upgrade(alembic_config(conn), target)
             if conn.in_transaction():
                 conn.commit()

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from . import errors, strings
@@ -120,12 +120,37 @@ def run_gui(ctx: ContextPort, argv: list[str]) -> int:
         return _run_main_window(app, guard, runner, ctx, user)
 
 
-def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: list[str]) -> int:
-    """Like :func:`run_gui`, but the login window shows at once while ``build_context``
-    (import, open and migrate the database, wire services) runs on the db lane.
+class _AfterFirstPaint(QObject):
+    """Calls ``start`` once ``widget`` has been painted (or after ``fallback_ms``).
 
-    The clerk can type meanwhile; the login button is enabled when the context is ready. A
-    failure to build it (bad settings, a newer schema, a locked database) is shown in
+    The database work of a deferred start is Python (imports, wiring) and shares the GIL with
+    the GUI thread: begun before the login window's first paint, it would delay that paint.
+    """
+
+    def __init__(self, widget: QObject, start: Callable[[], None], fallback_ms: int = 1000):
+        super().__init__(widget)
+        self._start: Callable[[], None] | None = start
+        widget.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self.fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._start is not None:
+            QTimer.singleShot(0, self, self.fire)  # after the paint has been flushed
+        return False
+
+    def fire(self) -> None:
+        start, self._start = self._start, None
+        if start is not None:
+            self.parent().removeEventFilter(self)
+            start()
+
+
+def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: list[str]) -> int:
+    """Like :func:`run_gui`, but the login window shows at once; ``build_context`` (import,
+    open and migrate the database, wire services) runs on the db lane once it is painted.
+
+    The clerk can type and press the login button meanwhile; a press before the context is
+    ready is answered when it is (the dialog shows it is busy). A failure to build it (bad settings, a newer schema, a locked database) is shown in
     Vietnamese and the app exits with :data:`EXIT_START_FAILED`.
     """
     from .screens.login.controller import LoginController
@@ -138,6 +163,8 @@ def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: lis
 
         def on_ready(ctx: ContextPort) -> None:
             if ctx.accounts.needs_first_run():
+                controller.waiting = False  # no account yet: what was typed cannot log in
+                controller.view.set_busy(False)
                 controller.view.hide()
                 if not first_run_if_needed(ctx):
                     controller.view.reject()
@@ -151,7 +178,10 @@ def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: lis
             QMessageBox.critical(controller.view, strings.APP_TITLE, strings.exception_message(exc))
             controller.view.reject()
 
-        runner.db(build_context, on_done=on_ready, on_error=on_failed)
+        _AfterFirstPaint(
+            controller.view,
+            lambda: runner.db(build_context, on_done=on_ready, on_error=on_failed),
+        )
         accepted = controller.view.exec() == QDialog.DialogCode.Accepted
         if failed:
             return EXIT_START_FAILED

@@ -29,7 +29,8 @@ class LoginController(QObject):
     """Owns a :class:`LoginView`; ``logged_in`` carries the User.
 
     ``ctx`` may be None while the database is still being opened (deferred start): the clerk
-    can already type, and the login button is enabled by :meth:`set_context`.
+    can already type and press the login button; a press before :meth:`set_context` waits
+    (the dialog shows it is busy) and the account is checked as soon as the database is ready.
     """
 
     logged_in = Signal(object)
@@ -41,20 +42,20 @@ class LoginController(QObject):
         self.ctx = ctx
         self.runner = runner
         self.user: Any = None
+        self.waiting = False  # pressed before the database was ready
         self.view = LoginView(unit_text(ctx), parent)
         self.view.buttons.accepted.connect(self._on_buttons_accepted)
         self.view.buttons.rejected.connect(self.view.reject)
-        self.view.ok_button.setEnabled(ctx is not None)
 
     def set_context(self, ctx: ContextPort) -> None:
         self.ctx = ctx
         self.view.unit_label.setText(unit_text(ctx))
-        self.view.ok_button.setEnabled(True)
+        if self.waiting:
+            self.waiting = False
+            self._on_buttons_accepted()
 
     @Slot()
     def _on_buttons_accepted(self) -> None:
-        if self.ctx is None:
-            return
         username = normalize(self.view.username.text())
         password = self.view.password.text()
         if not username or not password:
@@ -62,6 +63,9 @@ class LoginController(QObject):
             return
         self.view.set_busy(True)
         self.view.show_error("")
+        if self.ctx is None:
+            self.waiting = True  # set_context checks the account
+            return
         accounts = self.ctx.accounts
         self.runner.db(
             lambda: accounts.login(username, password),
