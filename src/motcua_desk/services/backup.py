@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-
 from motcua_desk.config import AppPaths
 from motcua_desk.domain.errors import DomainError
 from motcua_desk.services.clock import local_now, to_local
