@@ -16,8 +16,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-import holidays
-
 from motcua_desk.config import Settings
 from motcua_desk.domain.calendar import (
     CalendarDay,
@@ -147,6 +145,8 @@ def package_days(years: Iterable[int]) -> list[CalendarDay]:
     wanted = sorted(set(years))
     if not wanted:
         return []
+    import holidays  # loaded only when a year is seeded, not at every start
+
     table = holidays.country_holidays("VN", years=wanted, language="vi")
     return [
         CalendarDay(d, DayKind.HOLIDAY, normalize(str(name)))

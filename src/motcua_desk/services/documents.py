@@ -21,7 +21,6 @@ from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import utc_now
 from motcua_desk.services.context import SettingsStore
-from motcua_desk.services.slip_data import DEFAULT_PAPER, SlipContext, build_slip
 from motcua_desk.storage.repositories.print_jobs import PrintJob
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
@@ -62,6 +61,9 @@ class DocumentService:
         self, doc_type: str, dossier: Dossier, *, layout: str | None = None
     ) -> RenderedDocument:
         """Render ``doc_type`` for ``dossier`` and archive the PDF (idempotent per content)."""
+        # Printing (ReportLab) loads with the first slip, not at start-up.
+        from motcua_desk.services.slip_data import DEFAULT_PAPER, SlipContext, build_slip
+
         if doc_type not in DEFAULT_PAPER:
             raise UnknownDocumentError(doc_type=doc_type)
         s = self._settings.current

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, select
 
@@ -23,21 +23,19 @@ from motcua_desk.config import Settings
 from motcua_desk.domain.dossier import Status
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize
-from motcua_desk.printing.slips import ledger as ledger_form
-from motcua_desk.printing.slips.ledger import LedgerData, LedgerRow
 from motcua_desk.services.clock import office_days_utc, to_local
 from motcua_desk.services.context import SettingsStore
-from motcua_desk.services.slip_data import unit_header
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
 from motcua_desk.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:  # printing (ReportLab) loads when a ledger is first made: start-up time
+    from motcua_desk.printing.slips.ledger import LedgerData, LedgerRow
 
 #: Longest range one export may cover (a leap year, inclusive).
 MAX_RANGE_DAYS = 366
 KINDS = ("pdf", "xlsx")
 ALL_FIELDS_LABEL = "Tất cả các lĩnh vực"
 TITLE = "SỔ THEO DÕI HỒ SƠ"
-#: The printed form's column headers; the spreadsheet uses the very same ones.
-HEADERS: tuple[str, ...] = ledger_form._HEAD
 #: Spreadsheet date format (local office time; Excel keeps no time zone).
 XLSX_DATETIME_FORMAT = "hh:mm dd/mm/yyyy"
 
@@ -177,6 +175,8 @@ class LedgerService:
         self, date_from: date, date_to: date, field: str | None = None
     ) -> tuple[LedgerRow, ...]:
         """Ledger rows received in the office dates ``date_from`` .. ``date_to``, in order."""
+        from motcua_desk.printing.slips.ledger import LedgerRow
+
         q = LedgerQuery(date_from, date_to, field)
         start, end = utc_bounds(q.date_from, q.date_to)
         s = self._settings.current
@@ -213,6 +213,9 @@ class LedgerService:
 
     def data(self, date_from: date, date_to: date, field: str | None = None) -> LedgerData:
         """Everything the printed ledger needs (read on the db lane, rendered on the io lane)."""
+        from motcua_desk.printing.slips.ledger import LedgerData
+        from motcua_desk.services.slip_data import unit_header
+
         rows = self.rows(date_from, date_to, field)
         return LedgerData(
             header=unit_header(self._settings.current),
@@ -249,7 +252,19 @@ def check_kind(kind: str) -> None:
 
 
 def render_pdf(data: LedgerData) -> bytes:
+    from motcua_desk.printing.slips import ledger as ledger_form
+
     return ledger_form.render(data)
+
+
+def __getattr__(name: str) -> tuple[str, ...]:
+    # HEADERS: the printed form's column headers; the spreadsheet uses the very same ones.
+    # Looked up on first use so that importing this module does not load ReportLab.
+    if name == "HEADERS":
+        from motcua_desk.printing.slips.ledger import _HEAD
+
+        return _HEAD
+    raise AttributeError(name)
 
 
 def _cell_text(value: object) -> object:
@@ -286,6 +301,8 @@ def render_xlsx(data: LedgerData) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
+
+    from motcua_desk.printing.slips.ledger import _HEAD as HEADERS  # noqa: N811
 
     wb = Workbook()
     ws: Any = wb.active

@@ -24,13 +24,11 @@ from motcua_desk.domain.dossier import Channel, Dossier, DossierEvent, Status
 from motcua_desk.domain.errors import DomainError, RuleViolationError
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
-from motcua_desk.printing.slips import postal_handover as ph
 from motcua_desk.services.clock import local_date, to_local, utc_now
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft
 from motcua_desk.services.reception import ReceptionService
-from motcua_desk.services.slip_data import unit_header
 from motcua_desk.storage.repositories.postal import PostalBatch, PostalItem
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
@@ -241,6 +239,10 @@ class PostalService:
         self, batch_id: int, clerk: User, *, postal_unit: str = "", postal_staff: str = ""
     ) -> HandoverRecord:
         """Print the hand-over record and close the batch; refused while discrepancies remain."""
+        # Printing (ReportLab) loads with the first record, not at start-up.
+        from motcua_desk.printing.slips import postal_handover as ph
+        from motcua_desk.services.slip_data import unit_header
+
         problems = self.discrepancies(batch_id)
         if problems:
             raise RuleViolationError(rule="postal_discrepancies", count=len(problems))

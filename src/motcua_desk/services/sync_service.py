@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -30,8 +30,10 @@ from motcua_desk.storage.uow import UnitOfWork
 from motcua_desk.sync import offline_file
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine, SyncReport, SyncTransport
-from motcua_desk.sync.transport import HttpTransport
 from motcua_desk.sync.worker import Backoff, SyncWorker
+
+if TYPE_CHECKING:  # httpx loads with the first exchange with the server, not at start-up
+    from motcua_desk.sync.transport import HttpTransport
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +305,8 @@ class SyncService:
 
     @staticmethod
     def _http(settings: Settings, token: str | None) -> HttpTransport:
+        from motcua_desk.sync.transport import HttpTransport
+
         return HttpTransport(settings.server_url, token, ca_bundle=settings.ca_bundle or None)
 
     # ------------------------------------------------------------------ enrolment
