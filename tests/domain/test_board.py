@@ -44,8 +44,6 @@ def record(
         "1.001193",
         "Đăng ký khai sinh",
         status,
-        rec,
-        due,
         NO_DUE if due is None else due.timestamp(),
         rec.timestamp(),
         haystack(code, search_key(name), f"0381950{id_:05d}", f"09120000{id_:02d}"),

@@ -139,3 +139,18 @@ def test_board_leaves_out_other_agencies(world) -> None:  # type: ignore[no-unty
     assert [r.id for r in ctx.lookup.board(now=at(2026, 12, 30, 9, 0)).rows] == [mine.id]
     assert ctx.lookup.board(now=at(2026, 12, 30, 9, 0)).rows[0].urgency is Urgency.OVERDUE
     assert ctx.lookup.board().taken_at == at(2026, 11, 23, 9, 0) + timedelta(0)
+
+
+def test_board_times_equal_the_stored_dossier(world) -> None:  # type: ignore[no-untyped-def]
+    """The board reads times as POSIX seconds computed by SQLite: same instants as the
+    dossier itself (to the second), in UTC, so 09:00 office time shows as 09:00."""
+    ctx, admin, clock = world
+    d = receive(ctx, admin, clock, at(2026, 11, 16, 9, 0, 42))
+    assert ctx.lookup is not None
+    row = ctx.lookup.board(full=True).rows[0]
+    stored = d  # as the reception service returned it
+    assert row.received_at == stored.received_at.replace(microsecond=0)
+    assert stored.due_at is not None
+    assert row.due_at == stored.due_at.replace(microsecond=0)
+    assert row.due_ts == stored.due_at.replace(microsecond=0).timestamp()
+    assert row.received_at.utcoffset() == timedelta(0)

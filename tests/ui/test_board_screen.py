@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -52,8 +52,6 @@ def record(i: int, status: Status, due: datetime | None, name: str = "Lê Thị 
         procedure_code="1.014137" if i % 2 else "2.001035",
         procedure_name="Cấp thẻ bảo hiểm y tế" if i % 2 else "Chứng thực",
         status=status,
-        received_at=received.astimezone(UTC),
-        due_at=None if due is None else due.astimezone(UTC),
         due_ts=float("inf") if due is None else due.timestamp(),
         received_ts=received.timestamp(),
         haystack=f"{i:04d}\x1fle thi hoa\x1f\x1f",

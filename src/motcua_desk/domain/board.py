@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -91,8 +91,17 @@ def thresholds(now: datetime, calendar: WorkCalendar, near_due_days: int) -> Thr
     return Thresholds(today_start, today_end, max(near_end, today_end))
 
 
+def _utc(ts: float) -> datetime | None:
+    return None if ts == NO_DUE else datetime.fromtimestamp(ts, UTC)
+
+
 class OpenDossier(NamedTuple):
-    """What the board keeps of one dossier between refreshes (times aware UTC)."""
+    """What the board keeps of one dossier between refreshes.
+
+    Times are kept only as POSIX timestamps (computed by SQLite): the board reads 100,000 of
+    these at a time, and a datetime per cell would be parsed for rows nobody looks at. The
+    ``received_at`` / ``due_at`` properties give aware UTC datetimes for the rows shown.
+    """
 
     id: int
     code: str
@@ -100,11 +109,17 @@ class OpenDossier(NamedTuple):
     procedure_code: str
     procedure_name: str
     status: Status
-    received_at: datetime
-    due_at: datetime | None
-    due_ts: float  # POSIX time of due_at; +inf when there is no due date
+    due_ts: float  # POSIX time of the due date; +inf when there is none
     received_ts: float
     haystack: str  # casefolded, diacritic-free code, name, ID and phone for the text filter
+
+    @property
+    def received_at(self) -> datetime:
+        return datetime.fromtimestamp(self.received_ts, UTC)
+
+    @property
+    def due_at(self) -> datetime | None:
+        return _utc(self.due_ts)
 
 
 class BoardRow(NamedTuple):
@@ -121,18 +136,24 @@ class BoardRow(NamedTuple):
     procedure_code: str
     procedure_name: str
     status: Status
-    received_at: datetime
-    due_at: datetime | None
     due_ts: float
     received_ts: float
     haystack: str
     urgency: Urgency
     rank: float
 
+    @property
+    def received_at(self) -> datetime:
+        return datetime.fromtimestamp(self.received_ts, UTC)
+
+    @property
+    def due_at(self) -> datetime | None:
+        return _utc(self.due_ts)
+
 
 _RANK_STEP = 1e12  # above any POSIX time of this millennium; an urgency step outranks any time
 _TIME_CAP = 1e11
-_ID, _CODE, _DUE_TS, _RECEIVED_TS, _RANK = 0, 1, 8, 9, 12
+_ID, _CODE, _STATUS, _DUE_TS, _RECEIVED_TS, _URGENCY, _RANK = 0, 1, 5, 6, 7, 9, 10
 
 
 def haystack(code: str, name_key: str, id_number: str, phone: str) -> str:
@@ -152,7 +173,7 @@ def classify_all(records: Iterable[OpenDossier], cuts: Thresholds) -> list[Board
     out: list[BoardRow] = []
     append = out.append
     for r in records:
-        status, ts = r[5], r[8]
+        status, ts = r[5], r[6]  # _STATUS, _DUE_TS (literals: this loop runs 100,000 times)
         if status is supplement:
             u = u_supplement
         elif status is processed:
@@ -179,7 +200,7 @@ class BoardSnapshot:
     def of(cls, rows: Iterable[BoardRow], taken_at: datetime) -> BoardSnapshot:
         ordered = tuple(sorted(rows, key=itemgetter(_RANK, _ID)))  # the default order, once
         counts = dict.fromkeys(Urgency, 0)
-        for u in map(itemgetter(11), ordered):
+        for u in map(itemgetter(_URGENCY), ordered):
             counts[u] += 1
         return cls(rows=ordered, taken_at=taken_at, counts=counts)
 

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 
 from motcua_desk.domain.board import BoardSnapshot, OpenDossier, classify_all, thresholds
 from motcua_desk.domain.dossier import Dossier, DossierEvent, Status
@@ -135,8 +136,7 @@ class LookupService:
             cache = self._board_cache
             for gone_id in gone:
                 cache.pop(gone_id, None)
-            for r in records:
-                cache[r.id] = r
+            cache.update(zip(map(itemgetter(0), records), records, strict=True))  # by id
             self._board_agency = s.agency_id
             self._board_mark = newest or self._board_mark or at
             rows = classify_all(cache.values(), cuts)

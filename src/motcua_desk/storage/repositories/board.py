@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, func, select, type_coerce
+from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
 from motcua_desk.domain.board import NO_DUE, OPEN_STATUSES, OpenDossier
@@ -18,10 +18,11 @@ _OPEN = frozenset(int(s) for s in OPEN_STATUSES)
 _SEP = "\x1f"
 
 
-def _utc_text(column: Any) -> Any:
-    # Stored as naive UTC text; with "+00:00" appended, datetime.fromisoformat (C) parses it
-    # several times faster than the DateTime type's per-row processing.
-    return type_coerce(column, String) + "+00:00"
+def _posix(column: Any) -> Any:
+    # Stored as naive UTC text; SQLite turns it into whole POSIX seconds in C, where parsing
+    # 200,000 datetimes in Python was a tenth of the board's first read. NULL stays NULL.
+    # (strftime rather than unixepoch(): Ubuntu 22.04's SQLite 3.37 lacks the latter.)
+    return cast(func.strftime("%s", column), Integer)
 
 
 class BoardRepository:
@@ -46,8 +47,8 @@ class BoardRepository:
             d.applicant_name,
             d.procedure_code,
             d.status,
-            _utc_text(d.received_at),
-            _utc_text(d.due_at),
+            _posix(d.due_at),
+            _posix(d.received_at),
             func.lower(d.code)
             + _SEP
             + d.applicant_search_key
@@ -66,29 +67,30 @@ class BoardRepository:
         # The procedure's name once per procedure, not once per row.
         names_stmt = select(d.procedure_code, func.max(d.procedure_name)).where(*where)
         names = dict(self._s.execute(names_stmt.group_by(d.procedure_code)).all())
-        parse = datetime.fromisoformat
         status_of = _STATUS
+        no_due = NO_DUE
+        new = tuple.__new__
         out: list[OpenDossier] = []
+        append = out.append
         gone: list[int] = []
-        for id_, code, name, p_code, st, rec, due, hay in self._s.execute(stmt).all():
+        for id_, code, name, p_code, st, due, rec, hay in self._s.execute(stmt):
             if st not in _OPEN:
                 gone.append(id_)
                 continue
-            due_at = None if due is None else parse(due)
-            received_at = parse(rec)
-            out.append(
-                OpenDossier(
-                    id_,
-                    code,
-                    name,
-                    p_code,
-                    names[p_code],
-                    status_of[st],
-                    received_at,
-                    due_at,
-                    NO_DUE if due_at is None else due_at.timestamp(),
-                    received_at.timestamp(),
-                    hay,
+            append(
+                new(
+                    OpenDossier,
+                    (
+                        id_,
+                        code,
+                        name,
+                        p_code,
+                        names[p_code],
+                        status_of[st],
+                        no_due if due is None else due,
+                        rec,
+                        hay,
+                    ),
                 )
             )
         return out, gone, newest
