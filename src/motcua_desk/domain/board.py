@@ -195,6 +195,9 @@ class BoardSnapshot:
     rows: tuple[BoardRow, ...]
     taken_at: datetime
     counts: dict[Urgency, int] = field(default_factory=dict)
+    #: Procedure code -> name, for the procedure filter; gathered with the rows (db lane) so
+    #: the GUI thread does not walk 100,000 rows to fill a combo box.
+    procedures: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rows: Iterable[BoardRow], taken_at: datetime) -> BoardSnapshot:
@@ -202,7 +205,8 @@ class BoardSnapshot:
         counts = dict.fromkeys(Urgency, 0)
         for u in map(itemgetter(_URGENCY), ordered):
             counts[u] += 1
-        return cls(rows=ordered, taken_at=taken_at, counts=counts)
+        procedures = dict(zip(map(itemgetter(3), ordered), map(itemgetter(4), ordered)))
+        return cls(rows=ordered, taken_at=taken_at, counts=counts, procedures=procedures)
 
 
 class SortKey(enum.Enum):

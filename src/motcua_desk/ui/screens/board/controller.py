@@ -144,10 +144,7 @@ class BoardController(QObject):
 
     def _fill_procedures(self, snapshot: BoardSnapshot) -> None:
         combo = self.view.procedure
-        names: dict[str, str] = {}
-        for r in snapshot.rows:
-            if r.procedure_code not in names:
-                names[r.procedure_code] = r.procedure_name
+        names = snapshot.procedures
         current = combo.currentData() or ""
         wanted = [("", "Tất cả thủ tục")] + sorted(
             ((code, f"{code} — {name}") for code, name in names.items()), key=lambda x: x[1]
