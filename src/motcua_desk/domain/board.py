@@ -205,7 +205,9 @@ class BoardSnapshot:
         counts = dict.fromkeys(Urgency, 0)
         for u in map(itemgetter(_URGENCY), ordered):
             counts[u] += 1
-        procedures = dict(zip(map(itemgetter(3), ordered), map(itemgetter(4), ordered)))
+        procedures = dict(
+            zip(map(itemgetter(3), ordered), map(itemgetter(4), ordered), strict=True)
+        )
         return cls(rows=ordered, taken_at=taken_at, counts=counts, procedures=procedures)
 
 

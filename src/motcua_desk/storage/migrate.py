@@ -132,7 +132,7 @@ def _stamped_revision(conn: Connection) -> str | None:
         return None
     rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").all()
     if len(rows) > 1:
-        raise KnownStorageError("corrupt", reason="several alembic_version rows")
+        raise KnownStorageError("corrupt", detail="several alembic_version rows")
     return None if not rows else str(rows[0][0])
 
 

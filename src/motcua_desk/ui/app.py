@@ -141,7 +141,9 @@ class _AfterFirstPaint(QObject):
     def fire(self) -> None:
         start, self._start = self._start, None
         if start is not None:
-            self.parent().removeEventFilter(self)
+            watched = self.parent()
+            if watched is not None:
+                watched.removeEventFilter(self)
             start()
 
 
