@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
         self.notice = QLabel()
         self.notice.setObjectName("scan_notice")
         self.notice.setWordWrap(True)
+        self.notice.setMinimumWidth(120)
         top = QHBoxLayout()
         top.addWidget(QLabel("Mã quét:"))
         top.addWidget(self.scan_box, 2)
@@ -161,9 +162,12 @@ class MainWindow(QMainWindow):
         if self.sync_status is not None:
             self.statusBar().addPermanentWidget(self.sync_status.label)
         role = strings.ROLES.get(str(getattr(user.role, "value", user.role)), "")
-        self.statusBar().addPermanentWidget(
-            QLabel(f"{user.full_name} ({role}) — {s.counter_name or s.agency_name}")
-        )
+        who = QLabel(f"{user.full_name} ({role}) — {s.counter_name or s.agency_name}")
+        who.setObjectName("status_user")
+        who.setMinimumWidth(40)  # a long unit name is cut, not widening the window
+        who.setToolTip(who.text())
+        self.statusBar().addPermanentWidget(who)
+        self.fit_to_screen()
 
         self.scanner = scanner or ScannerFilter(self)
         self.scanner.scanned.connect(self.route_scan)
@@ -190,6 +194,19 @@ class MainWindow(QMainWindow):
         self.previews: list[PreviewDialog] = []
         if self.sync_status is not None:
             self.sync_status.start()
+
+    def fit_to_screen(self) -> None:
+        """Open no bigger than the screen's free area (issue 12 §1: 1280×720 and up)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = free.width() - max(frame.width(), 0)
+        height = free.height() - max(frame.height(), 0)
+        self.setMaximumSize(16777215, 16777215)
+        self.resize(min(width, 1600), min(height, 1000))
+        self.move(free.topLeft())
 
     def _shortcuts(self) -> None:
         def add(keys: str | QKeySequence.StandardKey, slot: Any) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua_desk.ui.fit import MessageBanner, page_layout
 from motcua_desk.ui.screens.home.view import _table
 
 
@@ -46,9 +47,7 @@ class PostalView(QWidget):
 
         self.expecting = QLabel()
         self.expecting.setObjectName("postal_expecting")
-        self.message = QLabel()
-        self.message.setObjectName("postal_message")
-        self.message.setWordWrap(True)
+        self.message = MessageBanner("postal_message")
         self.items = _table("postal_items")
         self.check_button = QPushButton("Kiểm tra sai lệch")
         self.postal_unit = QLineEdit()
@@ -61,20 +60,26 @@ class PostalView(QWidget):
         self.returned_button = QPushButton("Chuyển hoàn về bộ phận một cửa")
         self.register_button = QPushButton("Tiếp nhận hồ sơ của bưu gửi đã chọn…")
         self.register_button.setObjectName("register_postal_item")
-        actions = QHBoxLayout()
-        for w in (self.check_button, self.postal_unit, self.postal_staff, self.close_button):
-            actions.addWidget(w)
+        closing = QHBoxLayout()
+        closing.addWidget(self.check_button)
+        closing.addWidget(QLabel("Bưu điện nhận:"))
+        closing.addWidget(self.postal_unit, 1)
+        closing.addWidget(self.postal_staff, 1)
+        closing.addWidget(self.close_button)
         outcomes = QHBoxLayout()
         outcomes.addWidget(QLabel("Kết quả phát của dòng đã chọn:"))
         outcomes.addWidget(self.delivered_button)
         outcomes.addWidget(self.returned_button)
         outcomes.addStretch(1)
         outcomes.addWidget(self.register_button)
+        actions = QVBoxLayout()
+        actions.addLayout(closing)
+        actions.addLayout(outcomes)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(start)
-        layout.addWidget(self.expecting)
-        layout.addWidget(self.message)
-        layout.addWidget(self.items, 1)
-        layout.addLayout(actions)
-        layout.addLayout(outcomes)
+        body = QVBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(start)
+        body.addWidget(self.expecting)
+        body.addWidget(self.items, 1)
+        # The batch's items table takes the height; the buttons stay below it in view.
+        page_layout(self, self.message, body, actions, scroll=False)
