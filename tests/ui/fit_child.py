@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
-
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,8 +31,16 @@ PRIMARY = {
     "settings_view": ("save_settings",),
     "accounts_view": ("create_account", "reset_password", "toggle_active"),
 }
-BANNERS = ("intake_message", "postal_message", "reports_message", "return_message",
-           "day_close_message", "settings_message", "lookup_message", "accounts_message")
+BANNERS = (
+    "intake_message",
+    "postal_message",
+    "reports_message",
+    "return_message",
+    "day_close_message",
+    "settings_message",
+    "lookup_message",
+    "accounts_message",
+)
 PASSWORD = "matkhau-dai-123"
 
 
@@ -42,9 +49,9 @@ def _scroll_area(widget: Any) -> Any:
 
     parent = widget.parentWidget()
     while parent is not None:
-        if isinstance(parent, QScrollArea) and parent.widget() is not None:
-            if parent.widget().isAncestorOf(widget):
-                return parent
+        inner = parent.widget() if isinstance(parent, QScrollArea) else None
+        if inner is not None and inner.isAncestorOf(widget):
+            return parent
         parent = parent.parentWidget()
     return None
 
@@ -109,9 +116,10 @@ class Checker:
                 continue
             if _scroll_area(widget) is not None:
                 self.problems.append(f"{name}: {object_name} scrolls with the page")
-            elif object_name in PRIMARY.get(page.objectName(), ()):
-                if not self.screen_rect.contains(_global_rect(widget)):
-                    self.problems.append(f"{name}: {object_name} below the screen")
+            elif object_name in PRIMARY.get(page.objectName(), ()) and not (
+                self.screen_rect.contains(_global_rect(widget))
+            ):
+                self.problems.append(f"{name}: {object_name} below the screen")
 
     @staticmethod
     def _label(button: Any) -> str:
@@ -127,6 +135,7 @@ def _dialog(checker: Checker, name: str, dialog: Any, shot: str = "") -> None:
 
 def run(out: Path, shots: Path | None) -> None:  # noqa: PLR0915 - one linear tour
     from PySide6.QtWidgets import QMainWindow
+    from tests.ui.fakes import FakePrinterBackend
 
     from motcua_desk.bootstrap import build_context
     from motcua_desk.config import AppPaths
@@ -135,7 +144,6 @@ def run(out: Path, shots: Path | None) -> None:  # noqa: PLR0915 - one linear to
     from motcua_desk.services.reception import IntakeDraft
     from motcua_desk.ui.app import create_main_window, ensure_app
     from motcua_desk.ui.fonts import apply_app_font
-    from tests.ui.fakes import FakePrinterBackend
 
     app = ensure_app([])
     apply_app_font(app)
@@ -151,28 +159,51 @@ def run(out: Path, shots: Path | None) -> None:  # noqa: PLR0915 - one linear to
     wizard = FirstRunController(ctx)
     _dialog(checker, "Cài đặt lần đầu", wizard.view)
     admin = ctx.accounts.first_run(
-        UnitSetup("000.00.06.H56", "Bộ phận Tiếp nhận và Trả kết quả phường Hạc Thành",
-                  "UBND PHƯỜNG HẠC THÀNH", "Quầy số 1", "Thanh Hóa", "Thanh Hóa"),
-        "admin", "Nguyễn Thị Hằng", PASSWORD,
+        UnitSetup(
+            "000.00.06.H56",
+            "Bộ phận Tiếp nhận và Trả kết quả phường Hạc Thành",
+            "UBND PHƯỜNG HẠC THÀNH",
+            "Quầy số 1",
+            "Thanh Hóa",
+            "Thanh Hóa",
+        ),
+        "admin",
+        "Nguyễn Thị Hằng",
+        PASSWORD,
     )
     login = LoginController(ctx, runner)
     _dialog(checker, "Đăng nhập", login.view, "login")
-    hoa = Person("Lê Thị Hoa", "038195001234", date(1995, 6, 15), Sex.FEMALE, "0912345678",
-                 "hoa@example.vn", "Số 12 Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
-                 kind=ApplicantKind.CITIZEN)
+    hoa = Person(
+        "Lê Thị Hoa",
+        "038195001234",
+        date(1995, 6, 15),
+        Sex.FEMALE,
+        "0912345678",
+        "hoa@example.vn",
+        "Số 12 Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
+        kind=ApplicantKind.CITIZEN,
+    )
     dossier = ctx.reception.receive(IntakeDraft("1.014137", hoa), admin)
 
-    window: QMainWindow = create_main_window(ctx, admin, backend=FakePrinterBackend(),
-                                             runner=runner)
+    window: QMainWindow = create_main_window(
+        ctx, admin, backend=FakePrinterBackend(), runner=runner
+    )
     window.show()
     checker.settle()
     if window.minimumSizeHint().height() > checker.screen_rect.height():
         checker.problems.append(f"main window needs {window.minimumSizeHint()}")
     shot_names = {
-        "home_view": "home", "intake_view": "intake", "lookup_view": "lookup",
-        "board_view": "board", "sync_health_view": "sync", "return_view": "returns",
-        "postal_view": "postal", "reports_view": "reports", "day_close_view": "day_close",
-        "settings_view": "settings", "accounts_view": "accounts",
+        "home_view": "home",
+        "intake_view": "intake",
+        "lookup_view": "lookup",
+        "board_view": "board",
+        "sync_health_view": "sync",
+        "return_view": "returns",
+        "postal_view": "postal",
+        "reports_view": "reports",
+        "day_close_view": "day_close",
+        "settings_view": "settings",
+        "accounts_view": "accounts",
     }
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
@@ -192,11 +223,16 @@ def run(out: Path, shots: Path | None) -> None:  # noqa: PLR0915 - one linear to
     window.intake.confirm = lambda _text: True
     window.shutdown()
     runner.shutdown()
-    out.write_text(json.dumps({"problems": checker.problems, "covered": checker.covered},
-                              ensure_ascii=False, indent=1), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {"problems": checker.problems, "covered": checker.covered}, ensure_ascii=False, indent=1
+        ),
+        encoding="utf-8",
+    )
 
 
 def _dialogs(checker: Checker, window: Any, dossier: Any) -> None:
+    from motcua_desk.ui.screens.accounts import view as av
     from motcua_desk.ui.screens.day_close.dialogs import SupervisorDialog
     from motcua_desk.ui.screens.intake.dialogs import SupplementDialog as IntakeSupplement
     from motcua_desk.ui.screens.lookup import dialogs as ld
@@ -212,22 +248,31 @@ def _dialogs(checker: Checker, window: Any, dossier: Any) -> None:
     window.log_window.close()
     papers = [f"Giấy tờ số {i} — bản chính, 1 bản" for i in range(1, 13)]
     _dialog(checker, "Yêu cầu bổ sung (Mẫu 02)", IntakeSupplement(papers, window))
-    _dialog(checker, "Chốt sổ — lãnh đạo", SupervisorDialog(
-        "Chốt sổ cuối ngày", "Lãnh đạo nhập mật khẩu để chốt sổ.", "Ghi chú:", "Chốt sổ",
-        window), "supervisor")
+    _dialog(
+        checker,
+        "Chốt sổ — lãnh đạo",
+        SupervisorDialog(
+            "Chốt sổ cuối ngày", "Lãnh đạo nhập mật khẩu để chốt sổ.", "Ghi chú:", "Chốt sổ", window
+        ),
+        "supervisor",
+    )
     _dialog(checker, "Chuyển xử lý", ld.HandOverDialog(dossier, ["Phòng Tư pháp"], window))
-    _dialog(checker, "Nhận kết quả", ld.NoteDialog("Nhận kết quả", "Kết quả đã về.", dossier,
-                                                     window))
+    _dialog(
+        checker, "Nhận kết quả", ld.NoteDialog("Nhận kết quả", "Kết quả đã về.", dossier, window)
+    )
     _dialog(checker, "Yêu cầu bổ sung (hồ sơ)", ld.SupplementDialog(dossier, window))
     _dialog(checker, "Gia hạn (Mẫu 04)", ld.ExtensionDialog(dossier, window), "extension")
-    _dialog(checker, "Rút hồ sơ (Mẫu 05)", ld.ReasonDialog("Công dân rút hồ sơ", "Lý do rút.",
-                                                          dossier, window))
+    _dialog(
+        checker,
+        "Rút hồ sơ (Mẫu 05)",
+        ld.ReasonDialog("Công dân rút hồ sơ", "Lý do rút.", dossier, window),
+    )
     citizen = CitizenRatingWindow(dossier.code)
     _dialog(checker, "Đánh giá trên màn hình thứ hai", citizen)
-    accounts = getattr(window, "accounts_page", None)
-    if accounts is not None:
-        for name, dialog in accounts.dialogs_for_fit_test():
-            _dialog(checker, name, dialog, "account_dialog" if "Tạo" in name else "")
+    _dialog(checker, "Tạo tài khoản", av.CreateAccountDialog(window), "account_dialog")
+    _dialog(
+        checker, "Đặt lại mật khẩu", av.ResetPasswordDialog("hangnt", "Nguyễn Thị Hằng", window)
+    )
 
 
 def _main(argv: list[str]) -> int:
@@ -237,6 +282,3 @@ def _main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(_main(sys.argv))
-
-
-

@@ -161,3 +161,40 @@ class AccountService:
     def list_users(self) -> list[User]:
         with self._uow_factory() as uow:
             return uow.users.list()
+
+    def reset_password(self, admin: User, username: str, password: str) -> None:
+        """An administrator sets a new password for an account (the user changes it later)."""
+        if admin.role is not Role.ADMIN:
+            raise PermissionDeniedError(action="reset_password")
+        if len(password) < 8:
+            raise ValidationFailedError({"password": "weak_password"})
+        with self._uow_factory() as uow:
+            uow.users.set_password(username, password)
+            uow.audit.append(
+                actor=admin.username,
+                action="reset_password",
+                entity="user",
+                entity_id=username.strip().casefold(),
+                detail={},
+                at=self._clock(),
+            )
+            uow.commit()
+
+    def set_active(self, admin: User, username: str, active: bool) -> User:
+        """Deactivate (or reactivate) an account; an administrator cannot lock himself out."""
+        if admin.role is not Role.ADMIN:
+            raise PermissionDeniedError(action="set_active")
+        if not active and username.strip().casefold() == admin.username:
+            raise PermissionDeniedError(action="deactivate_self")
+        with self._uow_factory() as uow:
+            user = uow.users.set_active(username, active)
+            uow.audit.append(
+                actor=admin.username,
+                action="activate_user" if active else "deactivate_user",
+                entity="user",
+                entity_id=user.username,
+                detail={},
+                at=self._clock(),
+            )
+            uow.commit()
+        return user

@@ -32,6 +32,7 @@ from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.printer import PrinterBackend
 from motcua_desk.ui.scanner import ScannerFilter
+from motcua_desk.ui.screens.accounts.controller import AccountsController
 from motcua_desk.ui.screens.board.controller import BoardController
 from motcua_desk.ui.screens.day_close.controller import DayCloseController
 from motcua_desk.ui.screens.home.controller import HomeController
@@ -143,6 +144,10 @@ class MainWindow(QMainWindow):
         if role == "admin" and getattr(ctx, "settings_admin", None) is not None:
             self.settings_page = SettingsController(ctx, self.runner, user, self)
             self.tabs.addTab(self.settings_page.view, "Cấu hình")
+        self.accounts_page: AccountsController | None = None
+        if role == "admin" and getattr(ctx, "accounts", None) is not None:
+            self.accounts_page = AccountsController(ctx, self.runner, user, self)
+            self.tabs.addTab(self.accounts_page.view, "Tài khoản")
         help_menu = self.menuBar().addMenu("Trợ giúp")
         about = help_menu.addAction("Giới thiệu phần mềm (F1)")
         about.setShortcut(QKeySequence("F1"))
