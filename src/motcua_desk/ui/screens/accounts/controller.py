@@ -50,7 +50,7 @@ class AccountsController(QObject):
         self.runner = runner
         self.admin = user
         self.view = AccountsView()
-        self.model: FrozenTableModel[Any] = FrozenTableModel(COLUMNS, self)
+        self.model: FrozenTableModel[Any] = FrozenTableModel(COLUMNS, self.view)
         self.view.table.setModel(self.model)
         self.view.table.stretch_column = 1
         #: Opens a dialog modally; tests replace it to fill the dialog instead.
