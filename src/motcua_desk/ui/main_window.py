@@ -258,6 +258,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_tab_changed(self, _index: int) -> None:
+        if self.notice.property("error"):
+            self.set_notice("")  # a stale error does not follow the clerk to another page
         # The day's figures change with every dossier: read them again when the page is shown.
         if self.day_close is not None and self.tabs.currentWidget() is self.day_close.view:
             self.day_close.refresh()
@@ -267,8 +269,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_save_shortcut(self) -> None:
+        """Ctrl+Enter: the shown page's main action (one shortcut for the whole window)."""
         if self.tabs.currentIndex() == INTAKE_PAGE:
             self.intake.save_and_print()
+        elif self.returns is not None and self.tabs.currentWidget() is self.returns.view:
+            self.returns.complete()
 
     @Slot()
     def _on_escape_shortcut(self) -> None:
@@ -285,6 +290,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def route_scan(self, raw: str) -> None:
+        self.set_notice("")  # the last scan's notice goes with the next action (issue 12 §2)
         self.scanned.emit(raw)
         if self.postal is not None and self.tabs.currentWidget() is self.postal.view:
             self.postal.scan(raw)  # building a postal batch: every scan belongs to it
@@ -296,13 +302,17 @@ class MainWindow(QMainWindow):
 
     def set_notice(self, text: str, *, error: bool = False) -> None:
         self.notice.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
+        self.notice.setProperty("error", error and bool(text))
         self.notice.setText(normalize(text))
 
     # -- printing feedback --------------------------------------------------------------
     @Slot(object, str)
     def _on_print_flow_printed(self, doc: Any, printer: str) -> None:
         label = strings.DOC_TYPES.get(doc.doc_type, doc.doc_type)
-        self.statusBar().showMessage(f"Đã gửi {label} của hồ sơ {doc.dossier_code} tới {printer}.")
+        text = f"Đã gửi {label} của hồ sơ {doc.dossier_code} tới {printer}."
+        self.statusBar().showMessage(text)
+        if self.notice.property("error"):
+            self.set_notice(text)  # no red "In không thành công" left after a good reprint
 
     @Slot(str, str)
     def _on_print_flow_print_failed(self, code: str, message: str) -> None:

@@ -313,3 +313,8 @@ def format_duration(days: int | None, unit: str) -> str:
     if days is None:
         return "Chưa rõ"
     return TIME_UNITS.get(unit, "{n}").format(n=days)
+
+
+def no_procedure_found(query: str) -> str:
+    """The procedure search found nothing for ``query``."""
+    return f"Không tìm thấy thủ tục nào khớp “{query[:60]}”. Thử gõ ít chữ hơn hoặc mã thủ tục."
