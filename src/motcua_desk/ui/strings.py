@@ -32,6 +32,8 @@ FIELD_LABELS: dict[str, str] = {
     "reason": "Lý do",
     "missing": "Giấy tờ cần bổ sung",
     "reprint_reason": "Lý do in lại",
+    "postal_unit": "Đơn vị bưu chính nhận",
+    "postal_staff": "Nhân viên bưu chính nhận",
     "sets_count": "Số bộ hồ sơ",
     "full_name": "Họ và tên",
     "admin_username": "Tên đăng nhập",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
@@ -27,9 +28,17 @@ class PostalView(QWidget):
         self.batches.setObjectName("postal_batches")
         self.new_results = QPushButton("Lô gửi kết quả qua bưu điện mới")
         self.new_results.setObjectName("new_results_batch")
+        # The record is signed now (office time, taken when the batch is opened) unless the
+        # clerk enters an earlier signing by hand (issue 12 §3).
+        self.signed_now = QCheckBox("Ký ngay bây giờ")
+        self.signed_now.setObjectName("signed_now")
+        self.signed_now.setChecked(True)
         self.signed_at = QDateTimeEdit()
+        self.signed_at.setObjectName("signed_at")
         self.signed_at.setDisplayFormat("HH:mm dd/MM/yyyy")
         self.signed_at.setCalendarPopup(True)
+        self.signed_at.setEnabled(False)
+        self.signed_now.toggled.connect(lambda now: self.signed_at.setEnabled(not now))
         self.incoming_staff = QLineEdit()
         self.incoming_staff.setPlaceholderText("Nhân viên bưu chính giao hồ sơ")
         self.new_incoming = QPushButton("Lô nhận hồ sơ từ bưu điện mới")
@@ -40,6 +49,7 @@ class PostalView(QWidget):
         sf.addRow("", self.new_results)
         row = QHBoxLayout()
         row.addWidget(QLabel("Giờ ký biên bản:"))
+        row.addWidget(self.signed_now)
         row.addWidget(self.signed_at)
         row.addWidget(self.incoming_staff, 1)
         row.addWidget(self.new_incoming)
@@ -51,8 +61,10 @@ class PostalView(QWidget):
         self.items = _table("postal_items")
         self.check_button = QPushButton("Kiểm tra sai lệch")
         self.postal_unit = QLineEdit()
-        self.postal_unit.setPlaceholderText("Đơn vị bưu chính")
+        self.postal_unit.setObjectName("postal_unit")
+        self.postal_unit.setPlaceholderText("Đơn vị bưu chính nhận")
         self.postal_staff = QLineEdit()
+        self.postal_staff.setObjectName("postal_staff")
         self.postal_staff.setPlaceholderText("Nhân viên bưu chính nhận")
         self.close_button = QPushButton("Chốt lô và in biên bản giao nhận")
         self.close_button.setObjectName("close_batch")
