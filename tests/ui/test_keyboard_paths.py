@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from motcua_desk.config import AppPaths
+from motcua_desk.domain.dossier import Person
 
 from . import fakes
 from .test_intake import activate, fill_valid, human
@@ -250,3 +251,23 @@ def test_a_good_reprint_replaces_the_print_failure(qtbot: Any, window: Any) -> N
     assert not window.notice.property("error")
     assert "In không thành công" not in window.notice.text()
     assert "Đã gửi" in window.notice.text()
+
+
+# -- input checks (issue 12 §3) --------------------------------------------------------------
+
+
+def test_an_emoji_in_the_name_is_shown_by_the_field_and_nothing_is_saved(
+    qtbot: Any, admin_window: Any
+) -> None:
+    window = admin_window
+    window.show_intake()
+    intake = window.intake
+    assert intake.select_procedure_code("1.014137")
+    intake.fill_person(Person("Lê Thị Hoa 😀", "038195001234", address="Thanh Hóa"))
+    intake.save_and_print()
+    row = intake.view.rows["applicant.full_name"]
+    assert row.error.isVisibleTo(intake.view)
+    assert "biểu tượng cảm xúc" in row.error.text()
+    assert intake.view.message.kind == "error" and intake.view.message.isVisibleTo(intake.view)
+    assert not intake.saving
+    assert window.ctx.reception.unprinted_receipts() == []

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
-from motcua_desk.domain.text import normalize
+from motcua_desk.domain.text import name_problem, normalize
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
 from motcua_desk.storage.uow import UnitOfWork
@@ -57,6 +57,8 @@ def validate_account(username: str, full_name: str, password: str) -> dict[str, 
         errors["username"] = "invalid_username"
     if not normalize(full_name):
         errors["full_name"] = "required"
+    elif problem := name_problem(full_name):
+        errors["full_name"] = problem
     if len(password) < 8:
         errors["password"] = "weak_password"
     return errors

@@ -85,6 +85,9 @@ FIELD_ERRORS: dict[str, str] = {
     "passwords_differ": "Hai lần nhập mật khẩu không giống nhau.",
     "password_too_short": "Mật khẩu phải có ít nhất 8 ký tự.",
     "invalid_value": "Giá trị không hợp lệ.",
+    "name_too_long": "Tên dài quá 120 ký tự; hãy viết gọn lại.",
+    "invalid_name_chars": "Tên chỉ gồm chữ cái, chữ số, dấu cách và dấu câu "
+    "(không có biểu tượng cảm xúc hay ký tự điều khiển).",
     "invalid_code_pattern": "Mẫu mã phải có {{agency_id}}, {{yymmdd}} và {{seq:04d}} (mỗi phần một lần).",
     "missing_code_placeholder": "Đường dẫn tra cứu phải chứa {{code}} (chỗ điền mã hồ sơ).",
     "invalid_url": "Địa chỉ máy chủ phải bắt đầu bằng https:// hoặc http://.",
