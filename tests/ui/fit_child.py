@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,10 @@ BANNERS = (
     "accounts_message",
 )
 PASSWORD = "matkhau-dai-123"
+CARD_QR = (
+    "038195001234|123456789|Lê Thị Hoa|15061995|Nữ|"
+    "Số 12 Lê Lợi, Phường Điện Biên, TP Thanh Hóa, Thanh Hóa|20052021"
+)
 
 
 def _scroll_area(widget: Any) -> Any:
@@ -211,7 +216,11 @@ def run(out: Path, shots: Path | None) -> None:  # noqa: PLR0915 - one linear to
         name = window.tabs.tabText(index)
         if page.objectName() == "intake_view":
             window.new_dossier()
-            window.intake.save_and_print()  # empty form: the errors show, the banner too
+            window.route_scan(CARD_QR)  # the applicant from the chip card
+            window.intake.view.procedure_search.setText("khai sinh")
+            window.intake.select_procedure_code("1.001193")
+            window.intake.view.phone.setText("0912345678")
+            window.intake.save_and_print()  # papers not ticked: the banner and the error show
         if page.objectName() == "lookup_view" and window.lookup is not None:
             window.lookup.open_code(dossier.code)
             for _ in range(50):
@@ -240,6 +249,9 @@ def _dialogs(checker: Checker, window: Any, dossier: Any) -> None:
 
     doc = window.ctx.documents.render("receipt", dossier)
     preview = window.show_preview(doc)
+    for _ in range(40):  # QPdfView renders its pages in the background
+        checker.settle()
+        time.sleep(0.025)
     checker.check_window("Xem trước bản in", preview, shot="preview")
     preview.close()
     _dialog(checker, "Giới thiệu phần mềm", window.show_about())
