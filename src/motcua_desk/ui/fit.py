@@ -190,8 +190,8 @@ class FitTable(QTableView):
         text = index.data(Qt.ItemDataRole.DisplayRole)
         if not isinstance(text, str) or not text:
             return False
-        rect = self.visualRect(index)
-        return self.fontMetrics().horizontalAdvance(text) + 10 > rect.width()
+        # The delegate's own measure, the one resizeColumnsToContents uses.
+        return self.sizeHintForIndex(index).width() > self.columnWidth(index.column())
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):

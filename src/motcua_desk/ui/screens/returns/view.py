@@ -104,9 +104,9 @@ class ReturnView(QWidget):
                 box.addItem(label, value)
             self.scores[key] = box
             # One criterion a row, its label wrapping: two a row needed 1,180 px (issue 12 §1).
-            label = QLabel(strings.RATING_CRITERIA_LABELS[key])
-            label.setWordWrap(True)
-            grid.addWidget(label, row, 0)
+            caption = QLabel(strings.RATING_CRITERIA_LABELS[key])
+            caption.setWordWrap(True)
+            grid.addWidget(caption, row, 0)
             grid.addWidget(box, row, 1)
         count = len(RATING_CRITERIA)
         self.rating_comment = QLineEdit()
