@@ -57,3 +57,30 @@ def test_only_admin_creates_users_and_supervisor_check(ctx, admin) -> None:
     assert ctx.accounts.verify_supervisor("giamsat", "mat-khau-sup1").role is Role.SUPERVISOR
     with pytest.raises(PermissionDeniedError):
         ctx.accounts.verify_supervisor("canbo1", "mat-khau-clerk")
+
+
+def test_admin_resets_a_password_and_locks_an_account(ctx, admin) -> None:
+    ctx.accounts.create_user(admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK)
+    ctx.accounts.reset_password(admin, "canbo1", "mat-khau-moi-1")
+    with pytest.raises(AuthFailedError):
+        ctx.accounts.login("canbo1", "mat-khau-clerk")
+    assert ctx.accounts.login("canbo1", "mat-khau-moi-1").username == "canbo1"
+    with pytest.raises(ValidationFailedError):
+        ctx.accounts.reset_password(admin, "canbo1", "ngan")
+    locked = ctx.accounts.set_active(admin, "canbo1", False)
+    assert not locked.active
+    with pytest.raises(AuthFailedError):
+        ctx.accounts.login("canbo1", "mat-khau-moi-1")
+    ctx.accounts.set_active(admin, "canbo1", True)
+    assert ctx.accounts.login("canbo1", "mat-khau-moi-1").active
+
+
+def test_only_admin_resets_or_locks_and_never_himself(ctx, admin) -> None:
+    clerk = ctx.accounts.create_user(admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK)
+    with pytest.raises(PermissionDeniedError):
+        ctx.accounts.reset_password(clerk, "admin", "mat-khau-moi-1")
+    with pytest.raises(PermissionDeniedError):
+        ctx.accounts.set_active(clerk, "admin", False)
+    with pytest.raises(PermissionDeniedError):
+        ctx.accounts.set_active(admin, "admin", False)
+    assert ctx.accounts.login("admin", "mat-khau-2026").active

@@ -188,9 +188,32 @@ def test_a_closed_day_takes_no_postal_closing_or_delivery(ctx, admin) -> None:  
         ctx.postal.close_batch(batch.id, admin)
     assert ctx.postal.batch(batch.id).state == "open"
     ctx.day_close.reopen(today, "admin", "mat-khau-2026", "Bưu điện đến muộn")
-    ctx.postal.close_batch(batch.id, admin)
+    ctx.postal.close_batch(batch.id, admin, postal_unit="Bưu điện", postal_staff="Bưu tá")
     item = ctx.postal.items(batch.id)[0]
     ctx.day_close.close(today, "admin", "mat-khau-2026", "", admin)
     with pytest.raises(DayClosedError):
         ctx.postal.record_outcome(item.id, "delivered", admin)
     assert ctx.reception.get_by_code(codes[0]).status is Status.PROCESSED
+
+
+def test_a_batch_is_not_closed_without_the_post_office_unit_and_employee(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.domain.errors import ValidationFailedError
+
+    codes = processed(ctx, admin, 1)
+    batch = ctx.postal.start_results_batch(admin)
+    ctx.postal.scan(batch.id, codes[0], admin)
+    ctx.postal.scan(batch.id, S10[0], admin)
+    with pytest.raises(ValidationFailedError) as info:
+        ctx.postal.close_batch(batch.id, admin, postal_staff="  ")
+    assert info.value.fields == {"postal_unit": "required", "postal_staff": "required"}
+    with pytest.raises(ValidationFailedError) as info:
+        ctx.postal.close_batch(batch.id, admin, postal_unit="Bưu điện Hạc Thành")
+    assert info.value.fields == {"postal_staff": "required"}
+    assert ctx.postal.batch(batch.id).state == "open"
+    ctx.postal.close_batch(batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Bưu tá")
+    assert ctx.postal.batch(batch.id).state == "closed"
+
+
+def test_an_incoming_batch_signed_now_takes_the_office_clock(ctx, admin, clock) -> None:  # type: ignore[no-untyped-def]
+    batch = ctx.postal.start_incoming_batch(admin, None, "Phạm Văn Bưu", "Bưu điện Hạc Thành")
+    assert batch.signed_at == clock()

@@ -159,3 +159,28 @@ def test_codes_while_not_enrolled_leased_and_provisional(ctx, admin) -> None:
     provisional = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
     assert provisional.provisional_code
     assert provisional.code == "000.00.06.H56-231027-T04-0001"
+
+
+def test_names_with_emoji_or_too_long_are_refused(ctx, admin) -> None:
+    for name, code in (("Lê Thị Hoa 🌸", "invalid_name_chars"), ("Hoa" * 60, "name_too_long")):
+        draft = IntakeDraft("1.014137", replace(HOA, full_name=name))
+        assert ctx.reception.validate(draft)["applicant.full_name"] == code
+        with pytest.raises(ValidationFailedError):
+            ctx.reception.receive(draft, admin)
+        with pytest.raises(ValidationFailedError):
+            ctx.reception.refuse(draft, admin, "Không thuộc thẩm quyền")
+    assert ctx.reception.unprinted_receipts() == []
+
+
+def test_the_longest_name_allowed_keeps_the_receipt_on_one_page(ctx, admin) -> None:
+    import io
+
+    import pypdf
+
+    from motcua_desk.domain.text import MAX_NAME_LENGTH
+
+    long_name = ("Nguyễn Thị Hằng Nga Phương " * 10)[:MAX_NAME_LENGTH].strip()
+    person = replace(HOA, full_name=long_name, address="Số 12 " * 30)
+    dossier = ctx.reception.receive(IntakeDraft("1.014137", person), admin)
+    doc = ctx.documents.render("receipt", dossier)
+    assert len(pypdf.PdfReader(io.BytesIO(doc.pdf)).pages) == 1

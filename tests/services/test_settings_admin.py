@@ -11,7 +11,7 @@ from motcua_desk.services.clock import OFFICE_TZ
 from motcua_desk.services.reception import IntakeDraft
 from motcua_desk.storage.repositories.users import Role
 
-from .conftest import HOA
+from .conftest import HOA, UNIT
 
 
 def test_admin_changes_settings_with_audit_and_file(ctx, admin, tmp_path) -> None:
@@ -93,3 +93,10 @@ def test_holiday_override_moves_due_dates(ctx, admin) -> None:
     ]
     ctx.settings_admin.remove_calendar_day(admin, date(2023, 10, 30))
     assert ctx.reception.preview_due("1.014137").due_at.date() == date(2023, 11, 3)
+
+
+def test_an_empty_unit_name_is_refused(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationFailedError) as info:
+        ctx.settings_admin.update(admin, agency_name="   ")
+    assert info.value.fields == {"agency_name": "required"}
+    assert ctx.settings.agency_name == UNIT.agency_name

@@ -298,6 +298,7 @@ def test_extension_too_late_is_refused_by_the_rule(page: Page) -> None:
     page.answer(fill)
     c.view.extend_button.click()
     page.qtbot.waitUntil(lambda: "Đã quá thời hạn lập phiếu xin lỗi" in page.message())
+    assert page.dialogs == []  # refused before the clerk types a reason (issue 12 §2)
     assert page.ctx.lifecycle.get(d.id).extensions == 0
     assert page.backend.jobs == []
 
@@ -390,3 +391,34 @@ def test_failed_print_is_shown_and_the_archived_slip_can_be_previewed_and_reprin
     assert [j.outcome for j in jobs] == ["failed", "sent"]
     assert jobs[-1].reprint_reason == "In lại sau khi máy in hoạt động"
     page.qtbot.waitUntil(lambda: c.previews == [])  # closed after "In" and deleted
+
+
+def test_extension_refuses_a_not_later_date_before_the_reason(page: Page) -> None:
+    from PySide6.QtCore import Qt
+
+    d = page.receive()
+    assert d.due_at is not None
+    page.open(d.code)
+    c = page.controller
+    seen: list[dialogs.ExtensionDialog] = []
+
+    def fill(dialog: dialogs.ExtensionDialog) -> None:
+        seen.append(dialog)
+        dialog.set_new_due(d.due_at - timedelta(days=1))  # type: ignore[operator]
+        assert "phải sau ngày hẹn trả hiện tại" in dialog.error.text()
+        assert not dialog.reason.isEnabled() and not dialog.ok_button.isEnabled()
+        dialog.set_new_due(d.due_at + timedelta(days=3))  # type: ignore[operator]
+        assert dialog.error.text() == ""
+        assert dialog.reason.isEnabled() and dialog.ok_button.isEnabled()
+        # Tab leaves the date field for the reason (not the date's next part).
+        dialog.show()
+        page.qtbot.waitExposed(dialog)
+        dialog.activateWindow()
+        dialog.new_due.setFocus()
+        page.qtbot.waitUntil(dialog.new_due.hasFocus)
+        page.qtbot.keyClick(dialog.new_due, Qt.Key.Key_Tab)
+        page.qtbot.waitUntil(dialog.reason.hasFocus)
+
+    page.answer(fill)
+    c.view.extend_button.click()
+    assert len(seen) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,17 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
         zip(codes, s10, strict=True)
     )
 
+    # Closing needs the post office's unit and employee, then a confirmation (issue 12 §3).
+    asked: list[str] = []
+    page.confirm = lambda text: asked.append(text) or False
     page.view.postal_staff.setText("Phạm Văn Bưu")
+    page.view.close_button.click()
+    assert "hãy nhập đơn vị bưu chính" in page.view.message.text() and asked == []
+    page.view.postal_unit.setText("Bưu điện Hạc Thành")
+    page.view.close_button.click()
+    assert len(asked) == 1 and "Phạm Văn Bưu" in asked[0]
+    assert page.batch.state == "open"
+    page.confirm = lambda _text: True
     page.view.close_button.click()
     qtbot.waitUntil(lambda: len(backend.jobs) == 2, timeout=5000)  # a copy for each side
     assert page.last_record.path.exists()
@@ -134,4 +145,39 @@ def test_intake_return_by_post_with_postage(qtbot: Any, tmp_path: Path) -> None:
         (event,) = uow.dossiers.timeline(dossier.id)
     assert event.detail["postage_vnd"] == 32000
     assert v.postage.value() == 0 and not v.postage.isEnabled()  # the form is clear again
+    window.shutdown()
+
+
+def test_signing_time_is_the_office_time_when_the_batch_opens(qtbot: Any, tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from motcua_desk.domain.dossier import Channel
+
+    now = [datetime(2026, 2, 12, 1, 0, tzinfo=UTC)]  # 08:00 office time
+    ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"), lambda: now[0])
+    admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
+    window = create_main_window(ctx, admin, backend=FakePrinterBackend())
+    qtbot.addWidget(window)
+    page = window.postal
+    window.tabs.setCurrentWidget(page.view)
+    assert page.view.signed_at.dateTime().toString("HH:mm dd/MM/yyyy") == "08:00 12/02/2026"
+    now[0] += timedelta(hours=6, minutes=35)  # signed at 14:35, long after the app started
+    page.view.incoming_staff.setText("Phạm Văn Bưu")
+    page.view.new_incoming.click()
+    qtbot.waitUntil(lambda: page.batch is not None)
+    assert page.batch.signed_at == now[0]
+    assert page.view.signed_at.dateTime().toString("HH:mm") == "14:35"
+    window.route_scan(make_item_code("EE", "15826780"))
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    now[0] += timedelta(minutes=20)
+    page.view.items.selectRow(0)
+    page.view.register_button.click()
+    intake = window.intake
+    assert intake.select_procedure_code("1.014137")
+    intake.fill_person(HOA)
+    with qtbot.waitSignal(intake.dossier_saved, timeout=10000) as saved:
+        intake.save_and_print()
+    dossier = saved.args[0]
+    assert dossier.channel is Channel.POSTAL
+    assert dossier.received_at == datetime(2026, 2, 12, 7, 35, tzinfo=UTC)
     window.shutdown()

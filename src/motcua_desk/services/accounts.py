@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
-from motcua_desk.domain.text import normalize
+from motcua_desk.domain.text import name_problem, normalize
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
 from motcua_desk.storage.uow import UnitOfWork
@@ -57,6 +57,8 @@ def validate_account(username: str, full_name: str, password: str) -> dict[str, 
         errors["username"] = "invalid_username"
     if not normalize(full_name):
         errors["full_name"] = "required"
+    elif problem := name_problem(full_name):
+        errors["full_name"] = problem
     if len(password) < 8:
         errors["password"] = "weak_password"
     return errors
@@ -161,3 +163,40 @@ class AccountService:
     def list_users(self) -> list[User]:
         with self._uow_factory() as uow:
             return uow.users.list()
+
+    def reset_password(self, admin: User, username: str, password: str) -> None:
+        """An administrator sets a new password for an account (the user changes it later)."""
+        if admin.role is not Role.ADMIN:
+            raise PermissionDeniedError(action="reset_password")
+        if len(password) < 8:
+            raise ValidationFailedError({"password": "weak_password"})
+        with self._uow_factory() as uow:
+            uow.users.set_password(username, password)
+            uow.audit.append(
+                actor=admin.username,
+                action="reset_password",
+                entity="user",
+                entity_id=username.strip().casefold(),
+                detail={},
+                at=self._clock(),
+            )
+            uow.commit()
+
+    def set_active(self, admin: User, username: str, active: bool) -> User:
+        """Deactivate (or reactivate) an account; an administrator cannot lock himself out."""
+        if admin.role is not Role.ADMIN:
+            raise PermissionDeniedError(action="set_active")
+        if not active and username.strip().casefold() == admin.username:
+            raise PermissionDeniedError(action="deactivate_self")
+        with self._uow_factory() as uow:
+            user = uow.users.set_active(username, active)
+            uow.audit.append(
+                actor=admin.username,
+                action="activate_user" if active else "deactivate_user",
+                entity="user",
+                entity_id=user.username,
+                detail={},
+                at=self._clock(),
+            )
+            uow.commit()
+        return user

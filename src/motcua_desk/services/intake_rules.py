@@ -17,7 +17,7 @@ from motcua_desk.domain.dossier import (
 from motcua_desk.domain.errors import InvalidIdNumberError
 from motcua_desk.domain.identity import parse_personal_id
 from motcua_desk.domain.procedure import Procedure
-from motcua_desk.domain.text import normalize
+from motcua_desk.domain.text import name_problem, normalize
 
 _PHONE = re.compile(r"^(0|\+84)\d{9,10}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -47,6 +47,8 @@ def clean_phone(phone: str) -> str:
 def _check_person(prefix: str, p: Person, errors: dict[str, str], *, id_required: bool) -> None:
     if not normalize(p.full_name):
         errors[f"{prefix}.full_name"] = "required"
+    elif problem := name_problem(p.full_name):
+        errors[f"{prefix}.full_name"] = problem
     number = p.id_number.strip()
     if p.kind is ApplicantKind.CITIZEN:
         if not number:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from motcua_desk.domain.calendar import (
@@ -206,6 +206,22 @@ class LifecycleService:
             {"new_due_at": new_due.isoformat(), "clock": s.supplement_clock},
             update=lambda x: replace(x, due_at=new_due),
         )
+
+    def check_extension(self, dossier_id: int, new_due: datetime | None = None) -> date:
+        """Raise as :meth:`apologise_and_extend` would for the date alone, before any reason is
+        typed (issue 12 §2); returns the last day for the apology slip."""
+        d = self.get(dossier_id)
+        if d.due_at is None or d.status not in (
+            Status.RECEIVED,
+            Status.PROCESSING,
+            Status.SUPPLEMENT,
+        ):
+            raise ValidationFailedError({"dossier": "no_due_date"})
+        calendar = self._calendar.calendar()
+        due = local_naive(d.due_at)
+        probe = local_naive(new_due) if new_due is not None else due + timedelta(days=1)
+        check_extension(d.extensions, due, to_local(self._clock()).date(), probe, calendar)
+        return apology_latest_date(due, calendar)
 
     def apologise_and_extend(
         self, dossier_id: int, clerk: User, new_due: datetime, reason: str

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from motcua_desk.config import AppPaths
 from motcua_desk.domain.dossier import Channel, Dossier, DossierEvent, Status
-from motcua_desk.domain.errors import DomainError, RuleViolationError
+from motcua_desk.domain.errors import DomainError, RuleViolationError, ValidationFailedError
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import local_date, to_local, utc_now
@@ -130,13 +130,14 @@ class PostalService:
         return self._start(RESULTS_OUT, clerk, None)
 
     def start_incoming_batch(
-        self, clerk: User, signed_at: datetime, postal_staff: str, postal_unit: str = ""
+        self, clerk: User, signed_at: datetime | None, postal_staff: str, postal_unit: str = ""
     ) -> PostalBatch:
-        """A postman's batch; ``signed_at`` is when the hand-over record was signed."""
+        """A postman's batch; ``signed_at`` is when the hand-over record was signed, None for
+        now (the office clock at this moment, issue 12 §3)."""
         return self._start(
             DOSSIERS_IN,
             clerk,
-            signed_at,
+            signed_at if signed_at is not None else self._clock(),
             postal_staff=normalize(postal_staff),
             postal_unit=normalize(postal_unit),
         )
@@ -253,12 +254,13 @@ class PostalService:
             items = uow.postal.items(batch_id)
             if not items:
                 raise RuleViolationError(rule="postal_empty_batch")
-            batch = uow.postal.close_batch(
-                batch_id,
-                at=now,
-                postal_unit=normalize(postal_unit) or batch.postal_unit,
-                postal_staff=normalize(postal_staff) or batch.postal_staff,
-            )
+            unit = normalize(postal_unit) or batch.postal_unit
+            staff = normalize(postal_staff) or batch.postal_staff
+            named = (("postal_unit", unit), ("postal_staff", staff))
+            missing = {name: "required" for name, value in named if not value}
+            if missing:  # the record names who took the batch (issue 12 §3)
+                raise ValidationFailedError(missing)
+            batch = uow.postal.close_batch(batch_id, at=now, postal_unit=unit, postal_staff=staff)
             rows = []
             for item in items:
                 assert item.dossier_id is not None and item.item_code is not None

@@ -23,7 +23,7 @@ from motcua_desk.domain.dossier import (
 )
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.procedure import Procedure
-from motcua_desk.domain.text import normalize
+from motcua_desk.domain.text import name_problem, normalize
 from motcua_desk.services.calendar_seed import due_with_settings
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
@@ -120,6 +120,8 @@ class ReceptionService:
             errors["procedure"] = "required"
         if not normalize(draft.applicant.full_name):
             errors["applicant.full_name"] = "required"
+        elif problem := name_problem(draft.applicant.full_name):
+            errors["applicant.full_name"] = problem
         if not normalize(reason):
             errors["reason"] = "required"
         if errors:

@@ -47,6 +47,8 @@ def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settin
         except ConfigError:
             errors[key] = "invalid_value"
             raw[key] = _raw(getattr(current, key))
+    if "agency_name" in changes and not raw["agency_name"]:
+        errors["agency_name"] = "required"  # printed at the top of every slip (issue 12 §3)
     agency = raw["agency_id"]
     if agency and (not _AGENCY_ID.match(agency) or len(agency) > 35):
         errors["agency_id"] = "invalid_agency_id"

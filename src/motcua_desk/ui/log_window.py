@@ -12,6 +12,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QPlainTextEdit, QVBoxLayout, QWidget
 
+from .fit import fit_to_screen
+
 MAX_LINES = 2000
 
 
@@ -45,7 +47,7 @@ class LogWindow(QDialog):
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
-        self.resize(900, 420)
+        fit_to_screen(self, 900, 420)
         handler.emitter.line.connect(self._on_handler_line)
 
     @Slot(str)

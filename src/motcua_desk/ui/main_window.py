@@ -32,6 +32,7 @@ from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.printer import PrinterBackend
 from motcua_desk.ui.scanner import ScannerFilter
+from motcua_desk.ui.screens.accounts.controller import AccountsController
 from motcua_desk.ui.screens.board.controller import BoardController
 from motcua_desk.ui.screens.day_close.controller import DayCloseController
 from motcua_desk.ui.screens.home.controller import HomeController
@@ -91,6 +92,7 @@ class MainWindow(QMainWindow):
         self.notice = QLabel()
         self.notice.setObjectName("scan_notice")
         self.notice.setWordWrap(True)
+        self.notice.setMinimumWidth(120)
         top = QHBoxLayout()
         top.addWidget(QLabel("Mã quét:"))
         top.addWidget(self.scan_box, 2)
@@ -142,6 +144,10 @@ class MainWindow(QMainWindow):
         if role == "admin" and getattr(ctx, "settings_admin", None) is not None:
             self.settings_page = SettingsController(ctx, self.runner, user, self)
             self.tabs.addTab(self.settings_page.view, "Cấu hình")
+        self.accounts_page: AccountsController | None = None
+        if role == "admin" and getattr(ctx, "accounts", None) is not None:
+            self.accounts_page = AccountsController(ctx, self.runner, user, self)
+            self.tabs.addTab(self.accounts_page.view, "Tài khoản")
         help_menu = self.menuBar().addMenu("Trợ giúp")
         about = help_menu.addAction("Giới thiệu phần mềm (F1)")
         about.setShortcut(QKeySequence("F1"))
@@ -161,9 +167,12 @@ class MainWindow(QMainWindow):
         if self.sync_status is not None:
             self.statusBar().addPermanentWidget(self.sync_status.label)
         role = strings.ROLES.get(str(getattr(user.role, "value", user.role)), "")
-        self.statusBar().addPermanentWidget(
-            QLabel(f"{user.full_name} ({role}) — {s.counter_name or s.agency_name}")
-        )
+        who = QLabel(f"{user.full_name} ({role}) — {s.counter_name or s.agency_name}")
+        who.setObjectName("status_user")
+        who.setMinimumWidth(40)  # a long unit name is cut, not widening the window
+        who.setToolTip(who.text())
+        self.statusBar().addPermanentWidget(who)
+        self.fit_to_screen()
 
         self.scanner = scanner or ScannerFilter(self)
         self.scanner.scanned.connect(self.route_scan)
@@ -190,6 +199,19 @@ class MainWindow(QMainWindow):
         self.previews: list[PreviewDialog] = []
         if self.sync_status is not None:
             self.sync_status.start()
+
+    def fit_to_screen(self) -> None:
+        """Open no bigger than the screen's free area (issue 12 §1: 1280×720 and up)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size()
+        width = free.width() - max(frame.width(), 0)
+        height = free.height() - max(frame.height(), 0)
+        self.setMaximumSize(16777215, 16777215)
+        self.resize(min(width, 1600), min(height, 1000))
+        self.move(free.topLeft())
 
     def _shortcuts(self) -> None:
         def add(keys: str | QKeySequence.StandardKey, slot: Any) -> None:
@@ -236,6 +258,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_tab_changed(self, _index: int) -> None:
+        if self.notice.property("error"):
+            self.set_notice("")  # a stale error does not follow the clerk to another page
         # The day's figures change with every dossier: read them again when the page is shown.
         if self.day_close is not None and self.tabs.currentWidget() is self.day_close.view:
             self.day_close.refresh()
@@ -245,8 +269,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_save_shortcut(self) -> None:
+        """Ctrl+Enter: the shown page's main action (one shortcut for the whole window)."""
         if self.tabs.currentIndex() == INTAKE_PAGE:
             self.intake.save_and_print()
+        elif self.returns is not None and self.tabs.currentWidget() is self.returns.view:
+            self.returns.complete()
 
     @Slot()
     def _on_escape_shortcut(self) -> None:
@@ -263,6 +290,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def route_scan(self, raw: str) -> None:
+        self.set_notice("")  # the last scan's notice goes with the next action (issue 12 §2)
         self.scanned.emit(raw)
         if self.postal is not None and self.tabs.currentWidget() is self.postal.view:
             self.postal.scan(raw)  # building a postal batch: every scan belongs to it
@@ -274,13 +302,17 @@ class MainWindow(QMainWindow):
 
     def set_notice(self, text: str, *, error: bool = False) -> None:
         self.notice.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
+        self.notice.setProperty("error", error and bool(text))
         self.notice.setText(normalize(text))
 
     # -- printing feedback --------------------------------------------------------------
     @Slot(object, str)
     def _on_print_flow_printed(self, doc: Any, printer: str) -> None:
         label = strings.DOC_TYPES.get(doc.doc_type, doc.doc_type)
-        self.statusBar().showMessage(f"Đã gửi {label} của hồ sơ {doc.dossier_code} tới {printer}.")
+        text = f"Đã gửi {label} của hồ sơ {doc.dossier_code} tới {printer}."
+        self.statusBar().showMessage(text)
+        if self.notice.property("error"):
+            self.set_notice(text)  # no red "In không thành công" left after a good reprint
 
     @Slot(str, str)
     def _on_print_flow_print_failed(self, code: str, message: str) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from . import strings
+from .fit import fit_to_screen
 
 
 class PreviewDialog(QDialog):
@@ -34,14 +36,18 @@ class PreviewDialog(QDialog):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         buttons = QDialogButtonBox()
-        self.print_button = buttons.addButton("In", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
+        self.print_button = buttons.addButton("In (Ctrl+P)", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.print_button.setShortcut(QKeySequence("Ctrl+P"))
+        self.close_button = buttons.addButton("Đóng (Esc)", QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button.setDefault(True)
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view)
         layout.addWidget(buttons)
-        self.resize(640, 820)
+        # Never taller than the screen: at 1366×768 the buttons were below its edge (issue 12).
+        fit_to_screen(self, 640, 820)
+        self.close_button.setFocus()
 
     @property
     def page_count(self) -> int:

@@ -32,6 +32,8 @@ FIELD_LABELS: dict[str, str] = {
     "reason": "Lý do",
     "missing": "Giấy tờ cần bổ sung",
     "reprint_reason": "Lý do in lại",
+    "postal_unit": "Đơn vị bưu chính nhận",
+    "postal_staff": "Nhân viên bưu chính nhận",
     "sets_count": "Số bộ hồ sơ",
     "full_name": "Họ và tên",
     "admin_username": "Tên đăng nhập",
@@ -83,6 +85,9 @@ FIELD_ERRORS: dict[str, str] = {
     "passwords_differ": "Hai lần nhập mật khẩu không giống nhau.",
     "password_too_short": "Mật khẩu phải có ít nhất 8 ký tự.",
     "invalid_value": "Giá trị không hợp lệ.",
+    "name_too_long": "Tên dài quá 120 ký tự; hãy viết gọn lại.",
+    "invalid_name_chars": "Tên chỉ gồm chữ cái, chữ số, dấu cách và dấu câu "
+    "(không có biểu tượng cảm xúc hay ký tự điều khiển).",
     "invalid_code_pattern": "Mẫu mã phải có {{agency_id}}, {{yymmdd}} và {{seq:04d}} (mỗi phần một lần).",
     "missing_code_placeholder": "Đường dẫn tra cứu phải chứa {{code}} (chỗ điền mã hồ sơ).",
     "invalid_url": "Địa chỉ máy chủ phải bắt đầu bằng https:// hoặc http://.",
@@ -313,3 +318,8 @@ def format_duration(days: int | None, unit: str) -> str:
     if days is None:
         return "Chưa rõ"
     return TIME_UNITS.get(unit, "{n}").format(n=days)
+
+
+def no_procedure_found(query: str) -> str:
+    """The procedure search found nothing for ``query``."""
+    return f"Không tìm thấy thủ tục nào khớp “{query[:60]}”. Thử gõ ít chữ hơn hoặc mã thủ tục."

@@ -5,19 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from motcua_desk.domain.board import Urgency
+from motcua_desk.ui.fit import FitTable
 
 from .model import URGENCY_COLOURS, URGENCY_LABELS
 
@@ -66,13 +65,9 @@ class BoardView(QWidget):
 
         self.summary = QLabel()
         self.summary.setObjectName("board_summary")
-        self.table = QTableView()
-        self.table.setObjectName("board_table")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Widths from the font (size_columns), not measured: 100,000 rows; cut cells get a tooltip.
+        self.table = FitTable("board_table", auto_size=False)
         self.table.setSortingEnabled(True)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
 

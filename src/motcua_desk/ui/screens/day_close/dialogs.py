@@ -62,7 +62,11 @@ class SupervisorDialog(QDialog):
         ok.setText(ok_text)
         ok.setDefault(True)
         self.ok_button = ok
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText("Hủy")
+        # Enter never means cancel (issue 12 §2): while OK is disabled during the check,
+        # focus passing over this button must not make it the default one.
+        cancel.setAutoDefault(False)
         self.buttons.accepted.connect(self.submitted.emit)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -82,3 +86,5 @@ class SupervisorDialog(QDialog):
     def set_busy(self, busy: bool) -> None:
         for w in (self.username, self.password, self.text, self.ok_button):
             w.setEnabled(not busy)
+        if not busy:
+            self.ok_button.setDefault(True)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua_desk.ui.fit import MessageBanner, page_layout
 from motcua_desk.ui.screens.home.view import _table
 
 DAY_FORMAT = "dd/MM/yyyy"
@@ -82,18 +83,15 @@ class DayCloseView(QWidget):
         buttons.addWidget(self.reopen_button)
         buttons.addStretch(1)
 
-        self.message = QLabel()
-        self.message.setObjectName("day_close_message")
-        self.message.setWordWrap(True)
+        self.message = MessageBanner("day_close_message")
 
         recent_box = QGroupBox("Các ngày đã chốt gần đây")
         self.recent = _table("recent_closes")
         QVBoxLayout(recent_box).addWidget(self.recent)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.state)
-        layout.addLayout(middle)
-        layout.addLayout(buttons)
-        layout.addWidget(self.message)
-        layout.addWidget(recent_box, 1)
+        body = QVBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.state)
+        body.addLayout(middle)
+        body.addWidget(recent_box, 1)
+        page_layout(self, self.message, body, buttons, top=top)

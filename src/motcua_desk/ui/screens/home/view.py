@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSortFilterProxyModel
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -15,19 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua_desk.ui.fit import make_table
 from motcua_desk.ui.models.table import SORT_ROLE
 
 
 def _table(name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSortingEnabled(True)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
+    """A sortable table sized to its content (issue 12 §1: no empty stretched last column)."""
+    return make_table(name)
 
 
 def proxy_for(model: object, parent: QWidget) -> QSortFilterProxyModel:

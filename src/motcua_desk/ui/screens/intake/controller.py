@@ -6,7 +6,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from motcua_desk.domain.dossier import Channel, Dossier, Person, ReturnMethod
@@ -30,6 +31,10 @@ PROCEDURE_COLUMNS: tuple[Column[Procedure], ...] = (
     Column("name", "Tên thủ tục", lambda p: p.name),
     Column("level", "Cấp", lambda p: strings.level_label(p.level)),
 )
+
+
+#: Rows moved by a key pressed in the procedure search box.
+_STEPS = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1, Qt.Key.Key_PageDown: 10, Qt.Key.Key_PageUp: -10}
 
 
 def procedure_model() -> FrozenTableModel[Procedure]:
@@ -81,6 +86,7 @@ class IntakeController(QObject):
         v = self.view
         v.procedure_search.textChanged.connect(self._on_procedure_search_text_changed)
         v.procedure_search.returnPressed.connect(self._on_procedure_search_return_pressed)
+        v.procedure_search.installEventFilter(self)  # Up/Down move in the results
         v.procedure_table.activated.connect(self._on_procedure_table_activated)
         v.procedure_table.clicked.connect(self._on_procedure_table_activated)
         v.return_method.currentIndexChanged.connect(self._on_return_method_changed)
@@ -96,7 +102,26 @@ class IntakeController(QObject):
         self.model.set_rows(results)
         if results:
             self.view.procedure_table.selectRow(0)
+        hint = self.view.procedure_hint
+        hint.setText(
+            "" if results or not normalize(query) else strings.no_procedure_found(normalize(query))
+        )
+        hint.setVisible(bool(hint.text()))
         return results
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Up/Down (and Page Up/Down) in the search box move the selected result row."""
+        if watched is self.view.procedure_search and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            step = _STEPS.get(Qt.Key(event.key()))
+            if step is not None and self.model.rowCount() > 0:
+                index = self.view.procedure_table.currentIndex()
+                row = index.row() if index.isValid() else -1
+                row = max(0, min(self.model.rowCount() - 1, row + step))
+                self.view.procedure_table.selectRow(row)
+                self.view.procedure_table.scrollTo(self.model.index(row, 0))
+                return True
+        return super().eventFilter(watched, event)
 
     @Slot(str)
     def _on_procedure_search_text_changed(self, text: str) -> None:
@@ -109,6 +134,8 @@ class IntakeController(QObject):
         if 0 <= row < self.model.rowCount():
             self.choose_procedure(self.model.row_value(row))
             self.view.checklist.setFocus()
+        else:
+            self.search(self.view.procedure_search.text())  # says that nothing matched
 
     @Slot(QModelIndex)
     def _on_procedure_table_activated(self, index: QModelIndex) -> None:
@@ -164,9 +191,29 @@ class IntakeController(QObject):
         v = self.view
         if v.submitter_box.isChecked() and v.full_name.text().strip():
             form.write_submitter(v, person)
+            self.focus_first_empty()
             return "submitter"
         form.write_applicant(v, person)
+        self.focus_first_empty()
         return "applicant"
+
+    def focus_first_empty(self) -> QWidget:
+        """After a card scan the clerk goes on where input is missing (issue 12 §2)."""
+        v = self.view
+        target: QWidget = v.phone
+        if self.procedure is None:
+            target = v.procedure_search
+        else:
+            for edit in (v.full_name, v.id_number, v.address):
+                if not edit.text().strip():
+                    target = edit
+                    break
+            else:
+                unticked = [i for i in form.read_checklist(v) if i.required and not i.received]
+                if unticked:
+                    target = v.checklist
+        target.setFocus(Qt.FocusReason.OtherFocusReason)
+        return target
 
     # -- draft and validation ---------------------------------------------------------------
     def build_draft(self) -> tuple[IntakeDraft, dict[str, str]]:
@@ -249,7 +296,9 @@ class IntakeController(QObject):
     @Slot()
     def save_and_print(self) -> None:
         """Ctrl+Enter: validate, save in one transaction, then print the receipt (Mẫu 01)."""
-        if self.saving:
+        if self.saving or not self.is_dirty():
+            # Nothing typed (e.g. a second Ctrl+Enter right after a save): the banner with the
+            # saved code stays; no "missing field" errors on the cleared form (issue 12 §2).
             return
         draft, local = self.build_draft()
         if self.validate(draft, local):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from motcua_desk.ui import strings
+from motcua_desk.ui.fit import MessageBanner, page_layout
 
 ERROR_STYLE = "color: #b00020;"
 
@@ -73,6 +74,11 @@ class IntakeView(QWidget):
         self.procedure_table.verticalHeader().hide()
         self.procedure_row = FieldRow(self.procedure_search, "procedure")
         self.rows["procedure"] = self.procedure_row
+        self.procedure_hint = QLabel()
+        self.procedure_hint.setObjectName("procedure_hint")
+        self.procedure_hint.setWordWrap(True)
+        self.procedure_hint.setStyleSheet("color: #7a4a00;")
+        self.procedure_hint.hide()
         self.procedure_name = QLabel("Chưa chọn thủ tục")
         self.procedure_name.setObjectName("procedure_name")
         self.procedure_name.setWordWrap(True)
@@ -99,6 +105,7 @@ class IntakeView(QWidget):
         picker = QGroupBox("Thủ tục hành chính")
         pl = QVBoxLayout(picker)
         pl.addWidget(self.procedure_row)
+        pl.addWidget(self.procedure_hint)
         pl.addWidget(self.procedure_table, 2)
         pl.addWidget(self.procedure_name)
         pl.addLayout(details)
@@ -190,32 +197,34 @@ class IntakeView(QWidget):
         self.refuse_button.setObjectName("refuse_button")
         self.cancel_button = QPushButton("Hủy (Esc)")
         self.cancel_button.setObjectName("cancel_button")
-        self.message = QLabel()
-        self.message.setObjectName("intake_message")
-        self.message.setWordWrap(True)
+        # The saved code and every error show at the top, where the clerk looks; the actions
+        # stay at the bottom outside the scrolling form (issue 12 §1).
+        self.message = MessageBanner("intake_message")
         actions = QHBoxLayout()
         for b in (self.save_button, self.supplement_button, self.refuse_button, self.cancel_button):
             actions.addWidget(b)
+        actions.addStretch(1)
 
         right = QVBoxLayout()
         right.addWidget(applicant)
         right.addWidget(self.submitter_box)
         right.addWidget(channel)
         right.addStretch(1)
-        right.addWidget(self.message)
-        right.addLayout(actions)
-        grid = QGridLayout(self)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(picker, 0, 0)
         grid.addLayout(right, 0, 1)
         grid.setColumnStretch(0, 5)
         grid.setColumnStretch(1, 5)
+        self.procedure_table.setMinimumHeight(140)
+        self.checklist.setMinimumHeight(110)
+        page_layout(self, self.message, grid, actions)
         self.setTabOrder(self.procedure_search, self.procedure_table)
         self.setTabOrder(self.procedure_table, self.checklist)
         self.setTabOrder(self.checklist, self.full_name)
 
     def set_message(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet(ERROR_STYLE if error else "color: #1b5e20;")
-        self.message.setText(text)
+        self.message.show_message(text, kind="error" if error else "info")
 
     def clear_errors(self) -> None:
         for row in self.rows.values():

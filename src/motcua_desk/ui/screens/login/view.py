@@ -48,7 +48,11 @@ class LoginView(QDialog):
         ok.setText("Đăng nhập")
         ok.setDefault(True)
         self.ok_button = ok
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Thoát")
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText("Thoát")
+        # Enter never means cancel (issue 12 §2): while OK is disabled during the check,
+        # focus passing over this button must not make it the default one.
+        cancel.setAutoDefault(False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.unit_label)
         layout.addLayout(form)
@@ -63,3 +67,5 @@ class LoginView(QDialog):
     def set_busy(self, busy: bool) -> None:
         for w in (self.username, self.password, self.ok_button):
             w.setEnabled(not busy)
+        if not busy:
+            self.ok_button.setDefault(True)

@@ -38,6 +38,7 @@ from .timeline import (
     TimelineEntry,
     entries,
     error_text,
+    rule_text,
     status_label,
     warning_text,
 )
@@ -434,7 +435,25 @@ class LookupController(QObject):
         if d.extensions >= 1:
             self.view.set_message(warning_text("second_extension"), error=True)
             return
-        dialog = dialogs.ExtensionDialog(d, self.view)
+        # The rule is checked before the clerk types anything (issue 12 §2): too late now, or
+        # (as the date changes in the dialog) a date not later than the current one.
+        lifecycle = self.ctx.lifecycle
+        try:
+            latest = lifecycle.check_extension(d.id)
+        except Exception as exc:
+            self.view.set_message(rule_text(exc), error=True)
+            return
+
+        def check(new_due: Any) -> str:
+            try:
+                lifecycle.check_extension(d.id, new_due)
+            except Exception as exc:
+                return rule_text(exc)
+            return ""
+
+        dialog = dialogs.ExtensionDialog(
+            d, self.view, latest_apology=f"{latest:%d/%m/%Y}", check=check
+        )
         if not self.run_dialog(dialog):
             return
         new_due, reason = dialog.value()

@@ -8,6 +8,7 @@ and hands back plain values with :meth:`value`. The controller opens them throug
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt
@@ -196,8 +197,19 @@ def _qdatetime(value: datetime) -> QDateTime:
     return QDateTime(local.year, local.month, local.day, local.hour, local.minute, 0)
 
 
+class DateTimeField(QDateTimeEdit):
+    """A date and time field that Tab leaves (Qt's moves between its day/month/year parts)."""
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt override
+        return QWidget.focusNextPrevChild(self, next)
+
+
 class ExtensionDialog(_Dialog):
-    """Mẫu 04: the new due date (office time) and the reason; the rule is checked on save."""
+    """Mẫu 04: the new due date (office time) and the reason.
+
+    ``check(new_due)`` returns why a date is refused ("" when fine); it runs as the date
+    changes, so a not-later date is refused before the clerk types the reason (issue 12 §2).
+    """
 
     def __init__(
         self,
@@ -205,6 +217,7 @@ class ExtensionDialog(_Dialog):
         parent: QWidget | None = None,
         *,
         latest_apology: str = "",
+        check: Callable[[datetime], str] | None = None,
     ) -> None:
         super().__init__("Xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)", dossier, parent)
         assert dossier.due_at is not None
@@ -213,7 +226,9 @@ class ExtensionDialog(_Dialog):
         self.form.addRow("Hẹn trả hiện tại:", current)
         if latest_apology:
             self.form.addRow("Lập phiếu chậm nhất:", QLabel(latest_apology))
-        self.new_due = QDateTimeEdit()
+        self.check = check
+        self.new_due = DateTimeField()
+        self.new_due.setObjectName("new_due")
         self.new_due.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.new_due.setCalendarPopup(True)
         start = _qdatetime(dossier.due_at).addDays(5)
@@ -228,6 +243,20 @@ class ExtensionDialog(_Dialog):
             )
         )
         self._finish()
+        self.new_due.dateTimeChanged.connect(self._on_new_due_changed)
+        self._on_new_due_changed()
+
+    def date_problem(self) -> str:
+        assert self.dossier.due_at is not None
+        if self.new_due_value() <= self.dossier.due_at:
+            return "Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."
+        return self.check(self.new_due_value()) if self.check is not None else ""
+
+    def _on_new_due_changed(self, *_args: object) -> None:
+        message = self.date_problem()
+        self.error.setText(message)
+        self.reason.setEnabled(not message)
+        self.ok_button.setEnabled(not message)
 
     def set_new_due(self, value: datetime) -> None:
         self.new_due.setDateTime(_qdatetime(value))
@@ -238,9 +267,9 @@ class ExtensionDialog(_Dialog):
         return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=OFFICE_TZ)
 
     def problem(self) -> str:
-        assert self.dossier.due_at is not None
-        if self.new_due_value() <= self.dossier.due_at:
-            return "Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."
+        date_problem = self.date_problem()
+        if date_problem:
+            return date_problem
         if not normalize(self.reason.toPlainText()):
             return "Hãy ghi lý do chậm trả kết quả."
         return ""

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from motcua_desk.domain.dossier import DossierEvent, Status
 from motcua_desk.services.clock import to_local
-from motcua_desk.ui import strings
+from motcua_desk.ui import errors, strings
 
 #: Timeline entries by event kind or by the ``action`` of a status change.
 ACTION_LABELS: dict[str, str] = {
@@ -210,6 +210,17 @@ def warning_text(code: str, data: Mapping[str, Any] | None = None) -> str:
     values = {k: _iso_date(v) for k, v in (data or {}).items()}
     template = RULE_MESSAGES.get(code)
     return template.format_map(_Safe(values)) if template else code
+
+
+def rule_text(exc: BaseException) -> str:
+    """The clerk's wording of a lifecycle rule refusal (or of any other error)."""
+    data = getattr(exc, "data", None) or {}
+    rule = data.get("rule") if isinstance(data, dict) else None
+    if isinstance(rule, str):
+        return warning_text(rule, data)
+    if not isinstance(getattr(exc, "code", None), str):
+        errors.report_exception(exc)
+    return strings.exception_message(exc)
 
 
 class _Safe(dict[str, Any]):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -24,18 +23,12 @@ from PySide6.QtWidgets import (
 
 from motcua_desk.domain.dossier import Status
 from motcua_desk.ui import strings
+from motcua_desk.ui.fit import MessageBanner, make_table
 
 
 def _table(name: str) -> QTableView:
-    table = QTableView()
-    table.setObjectName(name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    table.setWordWrap(True)
-    return table
+    """Columns sized to content, cut cells with a tooltip (issue 12 §1)."""
+    return make_table(name, sortable=False)
 
 
 def _date_edit() -> QDateEdit:
@@ -129,9 +122,7 @@ class LookupView(QWidget):
             button.setEnabled(False)
             actions.addWidget(button, i // 4, i % 4)
 
-        self.message = QLabel()
-        self.message.setObjectName("lookup_message")
-        self.message.setWordWrap(True)
+        self.message = MessageBanner("lookup_message")
 
         self.timeline = _table("lookup_timeline")
         self.prints = _table("lookup_prints")
@@ -157,9 +148,9 @@ class LookupView(QWidget):
 
         dossier_box = QGroupBox("Hồ sơ")
         dl = QVBoxLayout(dossier_box)
+        dl.addWidget(self.message)
         dl.addWidget(self.header)
         dl.addLayout(actions)
-        dl.addWidget(self.message)
         dl.addWidget(self.tabs, 1)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -171,6 +162,5 @@ class LookupView(QWidget):
         layout.addWidget(splitter)
 
     def set_message(self, text: str, *, error: bool = False, warning: bool = False) -> None:
-        colour = "#b00020" if error else "#b26a00" if warning else "#1b5e20"
-        self.message.setStyleSheet(f"color: {colour};")
-        self.message.setText(text)
+        kind = "error" if error else "warning" if warning else "info"
+        self.message.show_message(text, kind=kind)

@@ -6,14 +6,15 @@ is already saved when it appears in the list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QDateTime, QObject, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QDate, QDateTime, QObject, QTime, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from motcua_desk.domain.text import normalize
-from motcua_desk.services.clock import OFFICE_TZ
+from motcua_desk.services.clock import OFFICE_TZ, to_local
 from motcua_desk.ui import strings
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.screens.home.view import proxy_for
@@ -46,6 +47,15 @@ COLUMNS: tuple[Column[Any], ...] = (
     Column("item", "Số hiệu bưu gửi", lambda i: i.item_code or "(chờ quét)"),
     Column("outcome", "Kết quả phát", lambda i: OUTCOMES.get(i.outcome or "", "")),
 )
+
+
+def confirm_dialog(parent: QWidget, text: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, "Chốt lô giao nhận", text, parent=parent)
+    yes = box.addButton("Chốt lô", QMessageBox.ButtonRole.AcceptRole)
+    no = box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.exec()
+    return box.clickedButton() is yes
 
 
 def reason_text(exc: BaseException) -> str:
@@ -84,7 +94,9 @@ class PostalController(QObject):
         self.proxy = proxy_for(self.model, self.view)
         self.view.items.setModel(self.proxy)
         self.batch: Any = None
-        self.view.signed_at.setDateTime(QDateTime.currentDateTime())
+        #: Asks the clerk to confirm closing a batch; tests answer it.
+        self.confirm: Callable[[str], bool] = lambda text: confirm_dialog(self.view, text)
+        self.show_office_time()
         self.view.new_results.clicked.connect(self.new_results_batch)
         self.view.new_incoming.clicked.connect(self.new_incoming_batch)
         self.view.batches.currentIndexChanged.connect(self._on_batch_chosen)
@@ -162,14 +174,25 @@ class PostalController(QObject):
             on_done=lambda b: self.refresh_batches(b.id),
         )
 
+    def show_office_time(self) -> None:
+        """The signing-time field shows the office time now (not the PC's zone or start-up)."""
+        now = to_local(self.ctx.clock())
+        self.view.signed_at.setDateTime(
+            QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
+        )
+
     def new_incoming_batch(self) -> None:
         staff = normalize(self.view.incoming_staff.text())
         if not staff:
             self._error("Hãy nhập tên nhân viên bưu chính giao hồ sơ.")
             return
-        qdt = self.view.signed_at.dateTime()
-        d, t = qdt.date(), qdt.time()
-        signed = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=OFFICE_TZ)
+        signed: datetime | None = None  # the service's office clock at this moment
+        if not self.view.signed_now.isChecked():
+            qdt = self.view.signed_at.dateTime()
+            d, t = qdt.date(), qdt.time()
+            signed = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=OFFICE_TZ)
+        else:
+            self.show_office_time()
         self.runner.db(
             lambda: self.service.start_incoming_batch(self.user, signed, staff),
             on_done=lambda b: self.refresh_batches(b.id),
@@ -215,8 +238,22 @@ class PostalController(QObject):
         if self.batch is None:
             return
         batch_id = self.batch.id
-        unit = normalize(self.view.postal_unit.text())
-        staff = normalize(self.view.postal_staff.text())
+        unit = normalize(self.view.postal_unit.text()) or normalize(self.batch.postal_unit or "")
+        staff = normalize(self.view.postal_staff.text()) or normalize(self.batch.postal_staff or "")
+        missing = [
+            label
+            for label, value in (("đơn vị bưu chính", unit), ("nhân viên bưu chính", staff))
+            if not value
+        ]
+        if missing:
+            self._error(f"Chưa chốt được: hãy nhập {' và '.join(missing)} nhận lô.")
+            (self.view.postal_unit if not unit else self.view.postal_staff).setFocus()
+            return
+        if not self.confirm(
+            f"Chốt lô {self.batch.code} ({self.model.rowCount()} bưu gửi), giao cho {staff} — "
+            f"{unit}? Sau khi chốt không thêm hay bớt được bưu gửi."
+        ):
+            return
 
         def done(record: Any) -> None:
             self._ok(f"Đã chốt lô {record.batch.code}; biên bản lưu tại {record.path}.")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua_desk.ui.fit import MessageBanner, page_layout
 from motcua_desk.ui.screens.home.view import _table
 
 from .chart import BarChart
@@ -56,6 +57,7 @@ class ReportsView(QWidget):
         self.table = _table("report_table")
         self.table.setSortingEnabled(False)  # rows keep the field / procedure grouping
         self.chart = BarChart()
+        self.table.setMinimumHeight(80)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.chart)
@@ -86,13 +88,11 @@ class ReportsView(QWidget):
         buttons.addStretch(1)
         form.addRow(buttons)
 
-        self.message = QLabel()
-        self.message.setObjectName("reports_message")
-        self.message.setWordWrap(True)
+        self.message = MessageBanner("reports_message")
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(period)
-        layout.addWidget(self.summary)
-        layout.addWidget(split, 1)
-        layout.addWidget(ledger)
-        layout.addWidget(self.message)
+        body = QVBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.summary)
+        body.addWidget(split, 1)
+        # The ledger box (its export buttons) stays below the figures, always in view.
+        page_layout(self, self.message, body, ledger, top=period, scroll=False)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QListWidgetItem
 
 from motcua_desk.domain.dossier import Dossier
@@ -90,9 +89,8 @@ class ReturnController(QObject):
         v.as_proxy.toggled.connect(self._on_kind_toggled)
         for w in (v.collector_name, v.collector_id, v.authorisation):
             w.textEdited.connect(self._invalidate)
-        shortcut = QShortcut(QKeySequence("Ctrl+Return"), v)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.complete)
+        # Ctrl+Enter comes from the main window's one shortcut (a second one here made Qt
+        # treat both as ambiguous and neither fired; issue 12 §2).
         self._on_kind_toggled(False)
 
     # -- opening ------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from motcua_desk.domain.returns import RATING_CRITERIA
 from motcua_desk.ui import strings
+from motcua_desk.ui.fit import MessageBanner, page_layout
 
 
 class ReturnView(QWidget):
@@ -102,21 +103,24 @@ class ReturnView(QWidget):
             for value, label in strings.RATING_SCALE_LABELS.items():
                 box.addItem(label, value)
             self.scores[key] = box
-            grid.addWidget(QLabel(strings.RATING_CRITERIA_LABELS[key]), row // 2, (row % 2) * 2)
-            grid.addWidget(box, row // 2, (row % 2) * 2 + 1)
+            # One criterion a row, its label wrapping: two a row needed 1,180 px (issue 12 §1).
+            caption = QLabel(strings.RATING_CRITERIA_LABELS[key])
+            caption.setWordWrap(True)
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(box, row, 1)
+        count = len(RATING_CRITERIA)
         self.rating_comment = QLineEdit()
         self.rating_comment.setPlaceholderText("Ý kiến khác của công dân")
         self.citizen_button = QPushButton("Mời công dân tự đánh giá trên màn hình thứ hai")
         self.citizen_button.setObjectName("citizen_rating")
-        grid.addWidget(self.rating_comment, 3, 0, 1, 3)
-        grid.addWidget(self.citizen_button, 3, 3)
-        grid.setRowStretch(4, 1)  # rows stay together at the top
+        grid.addWidget(self.rating_comment, count, 0, 1, 2)
+        grid.addWidget(self.citizen_button, count + 1, 0, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setRowStretch(count + 2, 1)  # rows stay together at the top
 
         self.print_confirmation = QCheckBox("In phiếu xác nhận trả kết quả")
         self.print_confirmation.setChecked(True)
-        self.message = QLabel()
-        self.message.setObjectName("return_message")
-        self.message.setWordWrap(True)
+        self.message = MessageBanner("return_message")
         self.complete_button = QPushButton("Trả kết quả (Ctrl+Enter)")
         self.complete_button.setObjectName("complete_return")
         self.complete_button.setEnabled(False)
@@ -132,14 +136,12 @@ class ReturnView(QWidget):
         columns.addLayout(left, 1)
         columns.addWidget(rating, 1)
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.summary)
-        layout.addLayout(columns)
-        layout.addWidget(self.message)
-        layout.addLayout(bottom)
-        layout.addStretch(1)
+        body = QVBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.summary)
+        body.addLayout(columns)
+        body.addStretch(1)
+        page_layout(self, self.message, body, bottom, top=top)
 
     def set_message(self, text: str, *, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
-        self.message.setText(text)
+        self.message.show_message(text, kind="error" if error else "info")

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from motcua_desk.ui.fit import MessageBanner, page_layout
 from motcua_desk.ui.screens.home.view import _table
 
 DOC_LABELS = {
@@ -124,9 +124,7 @@ class SettingsView(QWidget):
         self.keep_days.setRange(1, 3650)
         add(sf, "backup_keep_days", "Giữ bản sao lưu hằng ngày (ngày):", self.keep_days)
 
-        self.message = QLabel()
-        self.message.setObjectName("settings_message")
-        self.message.setWordWrap(True)
+        self.message = MessageBanner("settings_message")
         self.save_button = QPushButton("Lưu cấu hình")
         self.save_button.setObjectName("save_settings")
 
@@ -164,14 +162,11 @@ class SettingsView(QWidget):
         right = QVBoxLayout()
         right.addWidget(printing)
         right.addWidget(server)
-        right.addWidget(self.save_button)
-        right.addWidget(self.message)
         right.addWidget(holidays, 1)
         grid.addLayout(left, 1)
         grid.addLayout(right, 1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(content)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        self.days.setMinimumHeight(160)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        page_layout(self, self.message, content, save_row)

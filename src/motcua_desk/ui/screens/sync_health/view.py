@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua_desk.ui.fit import page_layout
 from motcua_desk.ui.screens.home.view import _table
 
 
@@ -91,10 +92,12 @@ class SyncHealthView(QWidget):
         ef.addRow("", self.enrol_button)
         ef.addRow("", self.enrol_message)
 
-        layout = QVBoxLayout(self)
+        body = QVBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
         top.addWidget(summary, 1)
         top.addWidget(self.enrol_box, 1)
-        layout.addLayout(top)
-        layout.addWidget(problems, 2)
-        layout.addWidget(other, 1)
+        body.addLayout(top)
+        body.addWidget(problems, 2)
+        body.addWidget(other, 1)
+        page_layout(self, None, body)

@@ -1,0 +1,1 @@
+"""Account administration screen (issue 12 §2)."""
