@@ -94,6 +94,15 @@ def revoke_device(engine: Engine, device_id: str) -> None:
         device.enrol_code_hash = None
 
 
+def request_token_rotation(engine: Engine, device_id: str) -> None:
+    """Make the device rotate its token at its next sync (the old one works until then)."""
+    with transaction(engine) as s:
+        device = s.get(Device, device_id)
+        if device is None or device.revoked:
+            raise AdminError(reason="unknown_device", device_id=device_id)
+        device.rotate_requested = True
+
+
 def create_user(
     engine: Engine, agency_id: str, username: str, full_name: str, password: str, role: str
 ) -> None:

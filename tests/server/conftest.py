@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "sync"))
+sys.path.insert(0, str(Path(__file__).parent))
 
+from live_support import LiveServer  # noqa: E402
 from sync_support import Server  # noqa: E402
 
 from motcua_server.config import ServerSettings  # noqa: E402
@@ -54,3 +56,10 @@ def sqlite_server(tmp_path: Path) -> Iterator[Server]:
     srv = Server(tmp_path)
     yield srv
     srv.engine.dispose()
+
+
+@pytest.fixture
+def live(sqlite_server: Server) -> Iterator[LiveServer]:
+    srv = LiveServer(sqlite_server.app)
+    yield srv
+    srv.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -76,16 +77,18 @@ def test_enrolment_is_rate_limited(sqlite_server: Server, raw: httpx.Client) -> 
     assert int(res.headers["Retry-After"]) >= 1
 
 
-def test_rate_limiter_window_slides() -> None:
-    now = [0.0]
-    rl = RateLimiter(2, 10.0, clock=lambda: now[0])
-    rl.hit("a")
-    rl.hit("a")
-    rl.hit("b")
+def test_rate_limiter_window_slides(sqlite_server: Server) -> None:
+    t0 = datetime(2026, 3, 10, tzinfo=UTC)
+    now = [t0]
+    rl = RateLimiter(sqlite_server.engine, 2, 10.0, clock=lambda: now[0])
+    rl.fail("a")
+    rl.fail("a")
+    rl.fail("b")
+    rl.check("b")
     with pytest.raises(RateLimitedError):
-        rl.hit("a")
-    now[0] = 10.5
-    rl.hit("a")
+        rl.check("a")
+    now[0] = t0 + timedelta(seconds=10.5)
+    rl.check("a")
 
 
 @pytest.mark.parametrize(
@@ -191,7 +194,9 @@ def test_unknown_route_uses_the_error_envelope(raw: httpx.Client) -> None:
 
 def _documented_endpoints() -> set[tuple[str, str]]:
     doc = Path(__file__).parents[2] / "docs" / "sync-protocol.md"
-    rows = re.findall(r"^\|\s*(GET|POST)\s*\|\s*`([^`]+)`", doc.read_text(encoding="utf-8"), re.M)
+    rows = re.findall(
+        r"^\|\s*(GET|POST|PUT)\s*\|\s*`([^`]+)`", doc.read_text(encoding="utf-8"), re.M
+    )
     return {(m, path) for m, path in rows}
 
 

@@ -131,6 +131,38 @@ class EnrolResponse:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class TokenResponse:
+    """``POST /api/v1/device/token``: a new device token (the old one works until this is used)."""
+
+    token: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"token": self.token}
+
+    @classmethod
+    def from_dict(cls, value: object, path: str = "$") -> TokenResponse:
+        d = as_obj(value, path)
+        exact_keys(d, path, {"token"})
+        return cls(as_str(d["token"], f"{path}.token", max_len=200, min_len=20))
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineKeyRequest:
+    """``PUT /api/v1/device/offline-key``: the Ed25519 public key (base64) of offline files."""
+
+    public_key: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"public_key": self.public_key}
+
+    @classmethod
+    def from_dict(cls, value: object, path: str = "$") -> OfflineKeyRequest:
+        d = as_obj(value, path)
+        exact_keys(d, path, {"public_key"})
+        return cls(as_str(d["public_key"], f"{path}.public_key", max_len=44, min_len=44))
+
+
 # --------------------------------------------------------------------------- push
 
 
@@ -407,12 +439,14 @@ __all__ = [
     "EventOutcome",
     "LeaseRequest",
     "LeaseResponse",
+    "OfflineKeyRequest",
     "OutboxEvent",
     "ProtocolError",
     "PullResponse",
     "PushRequest",
     "PushResponse",
     "StatusChanged",
+    "TokenResponse",
     "VersionError",
     "check_version",
     "dossier_received_payload",
