@@ -15,8 +15,7 @@ from motcua_server.db import transaction
 from motcua_server.models import Device, Unit
 from motcua_server.security import AuthFailedError, digest, new_token
 
-#: Reply header telling a device to rotate its token at its next opportunity.
-ROTATE_HEADER = "X-Motcua-Token-Rotate"
+ROTATE_HEADER = p.ROTATE_HEADER
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,8 @@ from motcua_desk.sync.validation import (
 PROTOCOL_VERSION = 1
 MIN_SUPPORTED = 1
 HEADER = "X-Motcua-Protocol"
+#: Reply header: the device should rotate its token (``POST /api/v1/device/token``) soon.
+ROTATE_HEADER = "X-Motcua-Token-Rotate"
 
 MAX_BATCH = 500
 MAX_PULL = 1000
@@ -429,6 +431,7 @@ __all__ = [
     "OFFICE_TZ",
     "PROTOCOL_VERSION",
     "REJECTED",
+    "ROTATE_HEADER",
     "UPDATABLE_FIELDS",
     "Change",
     "DossierReceived",
