@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from motcua_desk.domain.dossier import Status, check_transition
@@ -125,6 +125,13 @@ def create_user(
         user.password_hash = pw_hash
         user.active = True
         data = {"username": username, "full_name": user.full_name, "role": role}
+        # Earlier entries of this account carry its old password hashes: a counter enrolled
+        # later must not receive them (docs/sync-protocol.md, "Accounts on the counters").
+        s.execute(
+            delete(ChangeRow).where(
+                ChangeRow.unit_id == unit.id, ChangeRow.entity == "user", ChangeRow.key == username
+            )
+        )
         add_change(s, unit.id, "user", username, {**data, "active": True, "password_hash": pw_hash})
 
 
