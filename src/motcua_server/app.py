@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import traceback
 from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -23,7 +25,7 @@ from motcua_server import devices, ingest
 from motcua_server.config import ServerSettings
 from motcua_server.db import make_engine
 from motcua_server.devices import ROTATE_HEADER, Authenticated
-from motcua_server.schema import body, reply
+from motcua_server.schema import BEARER, operation, reply
 from motcua_server.security import (
     AuthFailedError,
     RateLimitedError,
@@ -114,8 +116,15 @@ def _parse_json(raw: bytes) -> object:
     def refuse(const: str) -> None:
         raise ValueError(const)
 
+    def number(text: str) -> float | int:
+        # JSON has one number type: ``5.0`` is the integer 5 (as JSON Schema's "integer" says).
+        value = float(text)
+        if not math.isfinite(value):  # 1e400
+            raise ValueError(text)
+        return int(value) if value.is_integer() and abs(value) <= 2**53 else value
+
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=refuse)
+        return json.loads(raw.decode("utf-8"), parse_constant=refuse, parse_float=number)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise p.ProtocolError(path="$", reason="invalid_json") from exc
 
@@ -195,7 +204,11 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     def health() -> dict[str, Any]:
         return {"status": "ok", "protocol": p.PROTOCOL_VERSION, "min_supported": p.MIN_SUPPORTED}
 
-    @app.post("/api/v1/enrol", openapi_extra=body(p.EnrolRequest), responses=reply(p.EnrolResponse))
+    @app.post(
+        "/api/v1/enrol",
+        openapi_extra=operation(auth=False, request=p.EnrolRequest),
+        responses=reply(p.EnrolResponse, 401, 413, 422, 429),
+    )
     async def enrol(request: Request) -> JSONResponse:
         version(request)
         peer = request.client.host if request.client else None
@@ -210,7 +223,9 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         return JSONResponse(res.to_dict())
 
     @app.post(
-        "/api/v1/sync/push", openapi_extra=body(p.PushRequest), responses=reply(p.PushResponse)
+        "/api/v1/sync/push",
+        openapi_extra=operation(auth=True, request=p.PushRequest),
+        responses=reply(p.PushResponse, 401, 403, 409, 413, 422, rotate=True),
     )
     async def push(request: Request) -> JSONResponse:
         who = await device_of(request)
@@ -220,7 +235,11 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         res = await run_in_threadpool(ingest.push, eng, who.device, who.unit, req)
         return answer(who, res.to_dict())
 
-    @app.get("/api/v1/sync/pull", responses=reply(p.PullResponse))
+    @app.get(
+        "/api/v1/sync/pull",
+        openapi_extra=operation(auth=True),
+        responses=reply(p.PullResponse, 401, 422, rotate=True),
+    )
     async def pull(
         request: Request,
         cursor: int = Query(0, ge=0, le=2**53),
@@ -231,7 +250,9 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         return answer(who, res.to_dict())
 
     @app.post(
-        "/api/v1/codes/lease", openapi_extra=body(p.LeaseRequest), responses=reply(p.LeaseResponse)
+        "/api/v1/codes/lease",
+        openapi_extra=operation(auth=True, request=p.LeaseRequest),
+        responses=reply(p.LeaseResponse, 401, 413, 422, rotate=True),
     )
     async def lease(request: Request) -> JSONResponse:
         who = await device_of(request)
@@ -239,7 +260,11 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         res = await run_in_threadpool(ingest.lease, eng, who.device, req)
         return answer(who, res.to_dict())
 
-    @app.post("/api/v1/device/token", responses=reply(p.TokenResponse))
+    @app.post(
+        "/api/v1/device/token",
+        openapi_extra=operation(auth=True),
+        responses=reply(p.TokenResponse, 401, 413),
+    )
     async def rotate_token(request: Request) -> JSONResponse:
         who = await device_of(request)
         res = await run_in_threadpool(devices.rotate, eng, who.device.id, who.token_hash)
@@ -247,8 +272,8 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
 
     @app.put(
         "/api/v1/device/offline-key",
-        openapi_extra=body(p.OfflineKeyRequest),
-        responses=reply(p.OfflineKeyRequest),
+        openapi_extra=operation(auth=True, request=p.OfflineKeyRequest),
+        responses=reply(p.OfflineKeyRequest, 401, 413, 422, rotate=True),
     )
     async def offline_key(request: Request) -> JSONResponse:
         who = await device_of(request)
@@ -257,6 +282,15 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         return answer(who, req.to_dict())
 
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            schema.setdefault("components", {})["securitySchemes"] = BEARER
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
 
 

@@ -51,6 +51,7 @@ HEADER = "X-Motcua-Protocol"
 ROTATE_HEADER = "X-Motcua-Token-Rotate"
 
 MAX_BATCH = 500
+MAX_SEQ = 2**31 - 1  # the server stores seq in a 32-bit integer column
 MAX_PULL = 1000
 MAX_LEASE = 10_000
 MAX_TEXT = 2000
@@ -198,7 +199,7 @@ class OutboxEvent:
             raise fail(f"{path}.kind", "unknown_kind")
         return cls(
             as_uuid(d["event_id"], f"{path}.event_id"),
-            as_int(d["seq"], f"{path}.seq", lo=1),
+            as_int(d["seq"], f"{path}.seq", lo=1, hi=MAX_SEQ),
             kind,
             as_uuid(d["aggregate_id"], f"{path}.aggregate_id"),
             as_datetime(d["occurred_at"], f"{path}.occurred_at"),
