@@ -263,3 +263,30 @@ def test_cli_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["--db-url", url, "load-catalogue", str(bad)]) == 2
     assert main(["--db-url", url, "set-status", AGENCY_A, "nope", "4"]) == 2
     assert "unknown_dossier" in capsys.readouterr().err
+
+
+def test_a_rejection_reason_stays_within_the_protocol_limit(
+    sqlite_server: Server, raw: httpx.Client
+) -> None:
+    """A payload key of any length or content is quoted in the reason, cut to what a client
+    accepts (else the reply could not be parsed and the counter's queue would be stuck)."""
+    import uuid
+
+    dev = sqlite_server.enrol(AGENCY_A)
+    ev = p.OutboxEvent(
+        str(uuid.uuid4()),
+        1,
+        p.KIND_UPDATED,
+        str(uuid.uuid4()),
+        datetime(2026, 3, 10, tzinfo=UTC),
+        {"fields": {}, "Đ\x00" * 3000: 1},
+    )
+    res = raw.post(
+        "/api/v1/sync/push",
+        json=p.PushRequest(dev.device_id, (ev,)).to_dict(),
+        headers=auth(dev.token),
+    )
+    assert res.status_code == 200
+    (outcome,) = p.PushResponse.from_dict(res.json()).outcomes
+    assert outcome.status == p.REJECTED
+    assert outcome.reason is not None and "\x00" not in outcome.reason
