@@ -242,7 +242,7 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     )
     async def pull(
         request: Request,
-        cursor: int = Query(0, ge=0, le=2**53),
+        cursor: int = Query(0, ge=0, le=p.MAX_SEQ),  # the change log's 32-bit ids
         limit: int = Query(settings.pull_default_limit, ge=1, le=p.MAX_PULL),
     ) -> JSONResponse:
         who = await device_of(request)

@@ -7,6 +7,21 @@ import threading
 import time
 from typing import Any
 
+from motcua_server.db import make_engine
+from motcua_server.models import Base
+
+PG_ENV = "MOTCUA_TEST_PG_URL"
+
+
+def reset_pg(url: str) -> None:
+    from sqlalchemy import text
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
 
 class LiveServer:
     """The app served by uvicorn, configured as ``serve`` does, on a loopback port."""

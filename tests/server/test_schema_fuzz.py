@@ -8,6 +8,7 @@ the server enforces). Bounded: a fixed number of examples per operation, derando
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from live_support import LiveServer
+from live_support import PG_ENV, LiveServer, reset_pg
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -28,8 +29,11 @@ from schemathesis.specs.openapi.checks import (
 from sync_support import AGENCY_A, Server
 
 from motcua_desk.sync import protocol as p
+from motcua_server.config import ServerSettings
 
-EXAMPLES = 12  # per operation and mode: 7 operations x 2 modes, well under a minute
+#: Per operation and mode (7 operations x 2 modes): well under a minute. Raise it for a deeper
+#: run by hand: MOTCUA_FUZZ_EXAMPLES=200.
+EXAMPLES = int(os.environ.get("MOTCUA_FUZZ_EXAMPLES", "12"))
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -47,9 +51,23 @@ def refuses_invalid_data(ctx: Any, response: Any, case: Any) -> bool | None:
     return negative_data_rejection(ctx, response, case)  # type: ignore[no-any-return]
 
 
-@pytest.fixture(scope="module")
-def target(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, p.EnrolResponse]]:
-    srv = Server(Path(tmp_path_factory.mktemp("fuzz")), enrol_rate_limit=100_000)
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def target(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, p.EnrolResponse]]:
+    tmp = Path(tmp_path_factory.mktemp("fuzz"))
+    if request.param == "postgres":
+        url = os.environ.get(PG_ENV)
+        if not url:
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"{PG_ENV} is required in CI")
+            pytest.skip(f"{PG_ENV} not set (run scripts/start_postgres.sh)")
+        reset_pg(url)
+        srv = Server(tmp, ServerSettings(db_url=url, enrol_rate_limit=100_000))
+    else:
+        srv = Server(tmp, enrol_rate_limit=100_000)
     dev = srv.enrol(AGENCY_A)
     live = LiveServer(srv.app)
     yield live.url, dev
