@@ -41,7 +41,7 @@ def _int(lo: int, hi: int = MAX_INT) -> dict[str, Any]:
 #: (class name, wire field) -> schema: the limits of the matching ``from_dict``.
 LIMITS: dict[tuple[str, str], dict[str, Any]] = {
     ("EnrolRequest", "enrolment_code"): _text(6, 64),
-    ("EnrolRequest", "device_name"): _text(1, 100),
+    ("EnrolRequest", "device_name"): {**_text(1, 100), "pattern": "^[^\\x00-\\x1f\\x7f]+$"},
     ("EnrolResponse", "device_id"): UUID,
     ("EnrolResponse", "token"): _text(20, 200),
     ("EnrolResponse", "agency_id"): _text(1, 35),

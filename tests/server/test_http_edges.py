@@ -290,3 +290,18 @@ def test_a_rejection_reason_stays_within_the_protocol_limit(
     (outcome,) = p.PushResponse.from_dict(res.json()).outcomes
     assert outcome.status == p.REJECTED
     assert outcome.reason is not None and "\x00" not in outcome.reason
+
+
+@pytest.mark.parametrize("name", ["Quầy\x001", "Quầy\n1", "\x7f"])
+def test_a_device_name_with_control_characters_is_refused(
+    sqlite_server: Server, raw: httpx.Client, name: str
+) -> None:
+    admin.create_unit(sqlite_server.engine, AGENCY_A, "Phường Điện Biên")
+    _, code = admin.enrol_device(sqlite_server.engine, AGENCY_A, "Quầy 1")
+    res = raw.post("/api/v1/enrol", json={"enrolment_code": code, "device_name": name}, headers=V)
+    assert res.status_code == 422
+    assert error_of(res).detail == {"path": "$.device_name", "reason": "control_character"}
+    ok = raw.post(
+        "/api/v1/enrol", json={"enrolment_code": code, "device_name": "Quầy 1"}, headers=V
+    )
+    assert ok.status_code == 200  # the code was not used up by the refused request

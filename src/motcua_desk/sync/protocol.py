@@ -101,9 +101,11 @@ class EnrolRequest:
     def from_dict(cls, value: object, path: str = "$") -> EnrolRequest:
         d = as_obj(value, path)
         exact_keys(d, path, {"enrolment_code", "device_name"})
+        name = as_str(d["device_name"], f"{path}.device_name", max_len=100)
+        if any(ord(c) < 32 or c == "\x7f" for c in name):  # stored as text (NUL breaks PostgreSQL)
+            raise fail(f"{path}.device_name", "control_character")
         return cls(
-            as_str(d["enrolment_code"], f"{path}.enrolment_code", max_len=64, min_len=6),
-            as_str(d["device_name"], f"{path}.device_name", max_len=100),
+            as_str(d["enrolment_code"], f"{path}.enrolment_code", max_len=64, min_len=6), name
         )
 
 
