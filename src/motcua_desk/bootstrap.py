@@ -204,9 +204,12 @@ def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> in
         try:
             n = ctx.sync.export_unsent(file)
         except DomainError as exc:
-            sys.stderr.write(
-                f"Không xuất được: máy trạm chưa đăng ký với máy chủ ({exc.code})." + "\n"
-            )
+            if exc.data.get("missing") == "offline_key":
+                # The server has not yet received the key that checks this counter's files.
+                reason = "máy trạm cần đồng bộ với máy chủ một lần trước khi xuất tệp"
+            else:
+                reason = "máy trạm chưa đăng ký với máy chủ"
+            sys.stderr.write(f"Không xuất được: {reason} ({exc.code})." + "\n")
             return 1
         sys.stdout.write(f"Đã xuất {n} sự kiện chưa gửi vào {file}" + "\n")
         return 0

@@ -22,7 +22,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--max-body-bytes", type=int, default=2 * 1024 * 1024)
-    serve.add_argument("--enrol-rate-limit", type=int, default=5, help="attempts/minute/address")
+    serve.add_argument(
+        "--enrol-rate-limit", type=int, default=5, help="failed attempts/minute/address"
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS[/BITS]",
+        help="reverse proxy whose X-Forwarded-For is believed (repeatable); none by default",
+    )
+    serve.add_argument("--token-max-age-days", type=int, default=90)
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     sub.add_parser("init-db", help="create or upgrade the schema")
@@ -35,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--ttl-hours", type=int, default=72)
     rev = sub.add_parser("revoke-device", help="refuse a device's token from now on")
     rev.add_argument("device_id")
+    rot = sub.add_parser("rotate-token", help="make a device replace its token at its next sync")
+    rot.add_argument("device_id")
     cat = sub.add_parser("load-catalogue")
     cat.add_argument("file", type=Path)
     cal = sub.add_parser("load-calendar")
@@ -70,21 +82,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "serve":
             import uvicorn
 
-            from motcua_server.app import create_app
+            from motcua_server.app import create_app, uvicorn_config
+            from motcua_server.security import parse_networks
 
+            try:
+                parse_networks(args.trusted_proxy)
+            except ValueError as exc:
+                raise admin.AdminError(reason="bad_trusted_proxy") from exc
             settings = ServerSettings(
                 db_url=args.db_url,
                 max_body_bytes=args.max_body_bytes,
                 enrol_rate_limit=args.enrol_rate_limit,
+                trusted_proxies=tuple(args.trusted_proxy),
+                token_max_age_days=args.token_max_age_days,
             )
-            uvicorn.run(
+            config = uvicorn_config(
                 create_app(settings, engine),
-                host=args.host,
-                port=args.port,
-                log_level="warning",
+                args.host,
+                args.port,
                 ssl_certfile=args.ssl_certfile,
                 ssl_keyfile=args.ssl_keyfile,
             )
+            uvicorn.Server(config).run()
         elif args.cmd == "create-unit":
             admin.create_unit(engine, args.agency_id, args.name)
         elif args.cmd == "enrol-device":
@@ -92,6 +111,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(f"device_id={device_id}\nenrolment_code={code}\n")
         elif args.cmd == "revoke-device":
             admin.revoke_device(engine, args.device_id)
+        elif args.cmd == "rotate-token":
+            admin.request_token_rotation(engine, args.device_id)
         elif args.cmd == "load-catalogue":
             n = admin.load_catalogue(engine, _load_json(args.file))
             sys.stdout.write(f"procedures={n}\n")

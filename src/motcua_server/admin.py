@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from motcua_desk.domain.dossier import Status, check_transition
@@ -94,6 +94,15 @@ def revoke_device(engine: Engine, device_id: str) -> None:
         device.enrol_code_hash = None
 
 
+def request_token_rotation(engine: Engine, device_id: str) -> None:
+    """Make the device rotate its token at its next sync (the old one works until then)."""
+    with transaction(engine) as s:
+        device = s.get(Device, device_id)
+        if device is None or device.revoked:
+            raise AdminError(reason="unknown_device", device_id=device_id)
+        device.rotate_requested = True
+
+
 def create_user(
     engine: Engine, agency_id: str, username: str, full_name: str, password: str, role: str
 ) -> None:
@@ -116,6 +125,13 @@ def create_user(
         user.password_hash = pw_hash
         user.active = True
         data = {"username": username, "full_name": user.full_name, "role": role}
+        # Earlier entries of this account carry its old password hashes: a counter enrolled
+        # later must not receive them (docs/sync-protocol.md, "Accounts on the counters").
+        s.execute(
+            delete(ChangeRow).where(
+                ChangeRow.unit_id == unit.id, ChangeRow.entity == "user", ChangeRow.key == username
+            )
+        )
         add_change(s, unit.id, "user", username, {**data, "active": True, "password_hash": pw_hash})
 
 

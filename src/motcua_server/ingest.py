@@ -40,6 +40,9 @@ MAX_ADOPT_GAP = 2000
 
 class _Rejected(Exception):  # noqa: N818 - internal control flow, never leaves this module
     def __init__(self, reason: str) -> None:
+        # A reason can quote a client's payload key: cut it to what the protocol (and a text
+        # column) takes, so the reply stays parseable and storable.
+        reason = reason.replace("\x00", "\ufffd")[: p.MAX_TEXT]
         super().__init__(reason)
         self.reason = reason
 

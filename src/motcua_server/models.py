@@ -53,6 +53,13 @@ class Device(Base):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked: Mapped[bool] = mapped_column(default=False)
+    # Token rotation: the token the device had before its last rotation stays valid until the
+    # new one is first used, so a reply lost on the way cannot lock the counter out.
+    prev_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rotate_requested: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Ed25519 public key (base64) that verifies the device's offline events files.
+    offline_public_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class User(Base):
@@ -145,3 +152,13 @@ class LeaseRow(Base):
     first: Mapped[int] = mapped_column(Integer)
     last: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RateLimitHit(Base):
+    """One failed attempt counted against a key (``enrol:<address>``); shared by all workers."""
+
+    __tablename__ = "rate_limit_hits"
+    __table_args__ = (Index("ix_rate_limit_hits_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -30,6 +30,7 @@ from motcua_desk.storage.uow import UnitOfWork
 from motcua_desk.sync import offline_file
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine, SyncReport, SyncTransport
+from motcua_desk.sync.errors import SyncError
 from motcua_desk.sync.worker import Backoff, SyncWorker
 
 if TYPE_CHECKING:  # httpx loads with the first exchange with the server, not at start-up
@@ -40,6 +41,8 @@ log = logging.getLogger(__name__)
 CURSOR_KEY = "pull_cursor"
 DEVICE_ID_KEY = "device_id"
 TOKEN_KEY = "device_token"
+OFFLINE_KEY = "offline_private_key"
+OFFLINE_KEY_REGISTERED = "offline_public_key_registered"
 DEVICE_NO_KEY = "device_no"
 LAST_SUCCESS_KEY = "last_success_at"
 CONFLICTS_KEY = "conflicts"
@@ -325,8 +328,51 @@ class SyncService:
             uow.sync_state.set(TOKEN_KEY, res.token)
             # Cosmetic number for provisional codes (T<no>-); the server replaces them anyway.
             uow.sync_state.set(DEVICE_NO_KEY, str(uuid.UUID(res.device_id).int % 99 + 1))
+            uow.sync_state.set(OFFLINE_KEY, offline_file.new_private_key())
+            uow.sync_state.set(OFFLINE_KEY_REGISTERED, "")
             uow.commit()
+        transport = self._transport_factory(self._settings.current, res.token)
+        try:
+            self._maintain(transport)
+        finally:
+            transport.close()
         return res
+
+    def _maintain(self, transport: Any) -> None:
+        """Device upkeep after a good sync: register the offline-file key, rotate the token when
+        the server asks. A failure here only postpones it to the next sync."""
+        try:
+            if hasattr(transport, "register_offline_key"):
+                self._register_offline_key(transport)
+            if getattr(transport, "rotation_due", False):
+                self._rotate_token(transport)
+        except (SyncError, p.ProtocolError) as exc:
+            log.info("device upkeep postponed: %s", exc.code)
+
+    def _register_offline_key(self, transport: HttpTransport) -> None:
+        with self._uow() as uow:
+            private = uow.sync_state.get(OFFLINE_KEY)
+            registered = uow.sync_state.get(OFFLINE_KEY_REGISTERED)
+            if not private:  # enrolled before offline keys existed
+                private = offline_file.new_private_key()
+                uow.sync_state.set(OFFLINE_KEY, private)
+                uow.commit()
+        public = offline_file.public_key_of(private)
+        if registered == public:
+            return
+        transport.register_offline_key(p.OfflineKeyRequest(public))
+        with self._uow() as uow:
+            uow.sync_state.set(OFFLINE_KEY_REGISTERED, public)
+            uow.commit()
+
+    def _rotate_token(self, transport: HttpTransport) -> None:
+        """Adopt a new token in one local write. If the reply is lost the old token still works
+        (the server keeps it until the new one is first used), and the next sync rotates again."""
+        res = transport.rotate_token()
+        with self._uow() as uow:
+            uow.sync_state.set(TOKEN_KEY, res.token)
+            uow.commit()
+        log.info("device token rotated")
 
     # ------------------------------------------------------------------ running
 
@@ -352,6 +398,8 @@ class SyncService:
                         clock=self._clock,
                     )
                     report = engine.run_once()
+                    if report.ok:
+                        self._maintain(transport)
                 finally:
                     close = getattr(transport, "close", None)
                     if close is not None:
@@ -433,13 +481,18 @@ class SyncService:
         with self._uow() as uow:
             device_id = uow.sync_state.get(DEVICE_ID_KEY)
             token = uow.sync_state.get(TOKEN_KEY)
+            private = uow.sync_state.get(OFFLINE_KEY)
+            registered = uow.sync_state.get(OFFLINE_KEY_REGISTERED)
         if not device_id or not token:
             raise SyncNotConfiguredError(missing="enrolment")
+        if not private or registered != offline_file.public_key_of(private):
+            # The server could not check the file: sync once first (registers the key).
+            raise SyncNotConfiguredError(missing="offline_key")
         events = tuple(self.store.pending_events(offline_file.MAX_EVENTS))
         bundle = offline_file.OfflineBundle(
             device_id, self._settings.current.agency_id, self._clock(), events
         )
-        data = offline_file.dump_bundle(bundle, token)
+        data = offline_file.dump_bundle(bundle, private)
         tmp = path.with_name(path.name + ".partial")
         tmp.write_bytes(data)
         tmp.replace(path)
