@@ -15,7 +15,6 @@ from sync_support import Server  # noqa: E402
 
 from motcua_server.config import ServerSettings  # noqa: E402
 from motcua_server.db import make_engine  # noqa: E402
-from motcua_server.models import Base  # noqa: E402
 
 PG_ENV = "MOTCUA_TEST_PG_URL"
 
@@ -25,8 +24,9 @@ def _reset_pg(url: str) -> None:
 
     engine = make_engine(url)
     with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        # The whole schema: a table of another revision (or branch) must not survive.
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
 
 

@@ -13,10 +13,12 @@ from typing import Any
 
 from motcua_desk.sync.payloads import (
     KIND_RECEIVED,
+    KIND_RELEASED,
     KIND_STATUS,
     KIND_UPDATED,
     OFFICE_TZ,
     UPDATABLE_FIELDS,
+    CodesReleased,
     DossierReceived,
     DossierUpdated,
     StatusChanged,
@@ -69,6 +71,7 @@ EVENT_KINDS = frozenset(
         "rating.recorded",
         "day.closed",
         "day.reopened",
+        KIND_RELEASED,
     }
 )
 DOSSIER_KINDS = frozenset({KIND_RECEIVED, KIND_STATUS, KIND_UPDATED})
@@ -392,6 +395,7 @@ __all__ = [
     "DUPLICATE",
     "HEADER",
     "KIND_RECEIVED",
+    "KIND_RELEASED",
     "KIND_STATUS",
     "KIND_UPDATED",
     "OFFICE_TZ",
@@ -399,6 +403,7 @@ __all__ = [
     "REJECTED",
     "UPDATABLE_FIELDS",
     "Change",
+    "CodesReleased",
     "DossierReceived",
     "DossierUpdated",
     "EnrolRequest",
