@@ -20,12 +20,10 @@ from typing import Any
 from sqlalchemy import select
 
 from motcua_desk.config import Settings
-from motcua_desk.domain.calendar import CalendarDay, DayKind
-from motcua_desk.domain.dossier import Status
-from motcua_desk.domain.errors import DomainError, IllegalTransitionError
+from motcua_desk.domain.errors import DomainError
 from motcua_desk.services.context import SettingsStore
-from motcua_desk.storage.catalogue_import import parse_catalogue_json
-from motcua_desk.storage.orm import DossierEventRow, DossierRow, OutboxRow, UserRow
+from motcua_desk.services.sync_pull import apply_change_safely
+from motcua_desk.storage.orm import DossierEventRow, DossierRow, OutboxRow
 from motcua_desk.storage.uow import UnitOfWork
 from motcua_desk.sync import offline_file
 from motcua_desk.sync import protocol as p
@@ -43,7 +41,6 @@ LAST_SUCCESS_KEY = "last_success_at"
 CONFLICTS_KEY = "conflicts"
 REPRINT_KEY = "reprint_required"
 PRUNE_ACKED_AFTER = timedelta(days=30)
-_ROLES = frozenset({"clerk", "supervisor", "admin"})
 
 
 class SyncNotConfiguredError(DomainError):
@@ -185,75 +182,16 @@ class StorageSyncStore:
             return int(uow.sync_state.get(CURSOR_KEY) or 0)
 
     def apply_pull_page(self, changes: Sequence[p.Change], next_cursor: int) -> None:
+        """Apply what can be applied; record the rest as conflicts; the cursor always moves."""
         with self._uow() as uow:
             conflicts = _load_list(uow.sync_state.get(CONFLICTS_KEY))
             for c in changes:
-                try:
-                    conflict = self._apply_change(uow, c)
-                except (DomainError, KeyError, TypeError, ValueError) as exc:
-                    log.warning("pulled change %s/%s not applied: %r", c.entity, c.key, exc)
-                    conflict = {"entity": c.entity, "key": c.key, "reason": "not_applicable"}
+                conflict = apply_change_safely(uow, c)
                 if conflict is not None:
                     conflicts.append({**conflict, "cursor": c.cursor})
             uow.sync_state.set(CONFLICTS_KEY, json.dumps(conflicts[-200:], ensure_ascii=False))
             uow.sync_state.set(CURSOR_KEY, str(next_cursor))
             uow.commit()
-
-    def _apply_change(self, uow: UnitOfWork, c: p.Change) -> dict[str, Any] | None:
-        if c.entity == "procedure":
-            uow.procedures.upsert_many(parse_catalogue_json(json.dumps([c.data])))
-        elif c.entity == "holiday":
-            day = CalendarDay(
-                date.fromisoformat(c.data["date"]), DayKind(c.data["kind"]), c.data["name"]
-            )
-            uow.calendar.upsert(day, source="admin")
-        elif c.entity == "user":
-            self._upsert_user(uow, c.data)
-        elif c.entity == "dossier_status":
-            return self._apply_status(uow, c)
-        return None
-
-    @staticmethod
-    def _upsert_user(uow: UnitOfWork, data: dict[str, Any]) -> None:
-        role = data["role"] if data["role"] in _ROLES else "clerk"
-        username = str(data["username"]).casefold()
-        row = uow.session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
-        if row is None:
-            row = UserRow(username=username, created_at=datetime.now(UTC))  # first seen here
-            uow.session.add(row)
-        row.full_name = str(data["full_name"])
-        row.password_hash = str(data["password_hash"])
-        row.role = role
-        row.active = bool(data.get("active", True))
-        uow.session.flush()
-
-    @staticmethod
-    def _apply_status(uow: UnitOfWork, c: p.Change) -> dict[str, Any] | None:
-        dossier = uow.dossiers.by_sync_id(c.key)
-        if dossier is None or dossier.id is None:
-            return None  # received at another counter of the unit
-        target = Status(int(c.data["status"]))
-        if dossier.status is target:
-            return None
-        base = {
-            "entity": c.entity,
-            "key": c.key,
-            "code": dossier.code,
-            "server_status": int(target),
-        }
-        if uow.outbox.has_unacked(c.key):
-            return {**base, "reason": "local_changes_pending"}
-        try:
-            uow.dossiers.set_status(
-                dossier.id,
-                target,
-                actor=str(c.data.get("actor", "server")),
-                at=datetime.fromisoformat(str(c.data["at"])),
-                detail={"source": "server"},
-            )
-        except IllegalTransitionError:
-            return {**base, "reason": "illegal_transition", "local_status": int(dossier.status)}
-        return None
 
     def code_block_remaining(self, day: date) -> int:
         with self._uow() as uow:
@@ -457,6 +395,25 @@ class SyncService:
             pending = [x for x in _load_list(uow.sync_state.get(REPRINT_KEY)) if x != sync_id]
             uow.sync_state.set(REPRINT_KEY, json.dumps(pending))
             uow.commit()
+
+    def reapply_conflict(self, cursor: int) -> bool:
+        """Try a pulled change again (the day was reopened, the local events went out).
+
+        Returns whether it applied; if not, the conflict stays with its new reason.
+        """
+        with self._uow() as uow:
+            items = _load_list(uow.sync_state.get(CONFLICTS_KEY))
+            found = next((c for c in items if c.get("cursor") == cursor), None)
+            if found is None or not isinstance(found.get("data"), dict):
+                return False
+            change = p.Change(cursor, str(found["entity"]), str(found["key"]), found["data"])
+            again = apply_change_safely(uow, change)
+            rest = [c for c in items if c.get("cursor") != cursor]
+            if again is not None:
+                rest.append({**again, "cursor": cursor})
+            uow.sync_state.set(CONFLICTS_KEY, json.dumps(rest, ensure_ascii=False))
+            uow.commit()
+            return again is None
 
     def resolve_conflict(self, cursor: int) -> None:
         """A supervisor dealt with a pulled change that could not be applied."""
