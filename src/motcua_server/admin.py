@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from motcua_desk.domain.dossier import Status, check_transition
 from motcua_desk.domain.text import normalize
-from motcua_server.catalogue import AdminError, check_procedure, check_text
+from motcua_server.catalogue import AdminError as AdminError
+from motcua_server.catalogue import check_procedure, check_text
 from motcua_server.db import transaction
 from motcua_server.models import ChangeRow, Device, DossierRow, Holiday, Procedure, Unit, User
 from motcua_server.security import digest, new_enrolment_code
