@@ -17,13 +17,13 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from motcua_desk.config import Settings
 from motcua_desk.domain.errors import DomainError
+from motcua_desk.services.code_assignment import replace_codes
 from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.provisional import device_number
 from motcua_desk.services.sync_pull import apply_change_safely
-from motcua_desk.storage.orm import DossierEventRow, DossierRow, OutboxRow
+from motcua_desk.storage.repositories.sequences import CodeGap
 from motcua_desk.storage.uow import UnitOfWork
 from motcua_desk.sync import offline_file
 from motcua_desk.sync import protocol as p
@@ -41,6 +41,7 @@ LAST_SUCCESS_KEY = "last_success_at"
 CONFLICTS_KEY = "conflicts"
 REPRINT_KEY = "reprint_required"
 PRUNE_ACKED_AFTER = timedelta(days=30)
+_GAP_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:motcua-desk:code-gaps")
 
 
 class SyncNotConfiguredError(DomainError):
@@ -120,52 +121,15 @@ class StorageSyncStore:
     def record_outcomes(self, outcomes: Sequence[p.EventOutcome]) -> None:
         with self._uow() as uow:
             uow.outbox.record_outcomes((o.event_id, o.status, o.reason) for o in outcomes)
-            assigned = {o.event_id: o.assigned_code for o in outcomes if o.assigned_code}
+            assigned = {
+                o.event_id: (o.assigned_code, o.reason) for o in outcomes if o.assigned_code
+            }
             if assigned:
                 self._replace_codes(uow, assigned)
             uow.commit()
 
-    def _replace_codes(self, uow: UnitOfWork, assigned: dict[str, str]) -> None:
-        """Put the server's codes on the dossiers, note it on their timelines, flag reprints.
-
-        Set-based (a few queries per batch): an offline day can leave thousands of them.
-        """
-        s = uow.session
-        by_event: dict[str, str] = {
-            event_id: aggregate_id
-            for event_id, aggregate_id in s.execute(
-                select(OutboxRow.event_id, OutboxRow.aggregate_id).where(
-                    OutboxRow.event_id.in_(list(assigned))
-                )
-            )
-        }
-        rows = {
-            r.sync_id: r
-            for r in s.scalars(select(DossierRow).where(DossierRow.sync_id.in_(by_event.values())))
-        }
-        now = self._clock()
-        reprint: list[str] = []
-        for event_id, code in assigned.items():
-            row = rows.get(by_event.get(event_id, ""))
-            if row is None or (row.code == code and not row.provisional_code):
-                continue
-            detail = {"provisional_code": row.code, "code": code, "reprint_required": True}
-            row.code = code
-            row.provisional_code = False
-            s.add(
-                DossierEventRow(
-                    dossier_id=row.id,
-                    kind="code_assigned",
-                    at=now,
-                    actor="sync",
-                    status_from=None,
-                    status_to=None,
-                    detail=json.dumps(
-                        detail, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-                    ),
-                )
-            )
-            reprint.append(row.sync_id)
+    def _replace_codes(self, uow: UnitOfWork, assigned: dict[str, tuple[str, str | None]]) -> None:
+        reprint = replace_codes(uow, assigned, self._clock())
         if reprint:
             pending = _load_list(uow.sync_state.get(REPRINT_KEY))
             known = set(pending)
@@ -192,6 +156,25 @@ class StorageSyncStore:
             uow.sync_state.set(CONFLICTS_KEY, json.dumps(conflicts[-200:], ensure_ascii=False))
             uow.sync_state.set(CURSOR_KEY, str(next_cursor))
             uow.commit()
+
+    def release_unused(self, today: date) -> int:
+        """Report the unused rest of past days' leased blocks (``codes.released``).
+
+        A code carries its reception date, so a number of a day that is over will never be
+        used: the blocks are marked released and the event queued in one transaction (the
+        ledger's gap list on both sides). Returns how many days were reported.
+        """
+        agency = self._agency()
+        with self._uow() as uow:
+            released = uow.sequences.release_before(agency, today)
+            for day, ranges in released.items():
+                aggregate = str(uuid.uuid5(_GAP_NAMESPACE, f"{agency}:{day.isoformat()}"))
+                for i in range(0, len(ranges), p.MAX_RELEASED_RANGES):
+                    chunk = tuple(ranges[i : i + p.MAX_RELEASED_RANGES])
+                    payload = p.CodesReleased(day, chunk).to_dict()
+                    uow.outbox.append(p.KIND_RELEASED, aggregate, payload, at=self._clock())
+            uow.commit()
+        return len(released)
 
     def code_block_remaining(self, day: date) -> int:
         with self._uow() as uow:
@@ -257,8 +240,8 @@ class SyncService:
         with self._uow() as uow:
             uow.sync_state.set(DEVICE_ID_KEY, res.device_id)
             uow.sync_state.set(TOKEN_KEY, res.token)
-            # Cosmetic number for provisional codes (T<no>-); the server replaces them anyway.
-            uow.sync_state.set(DEVICE_NO_KEY, str(uuid.UUID(res.device_id).int % 99 + 1))
+            # The number in provisional codes (T<no>-) stays what slips already carry.
+            device_number(uow, self._settings.current.counter_name or device_name)
             uow.commit()
         return res
 
@@ -278,6 +261,7 @@ class SyncService:
                 transport: SyncTransport = self._transport_factory(settings, token)
                 try:
                     today = now.astimezone(p.OFFICE_TZ).date()
+                    self.store.release_unused(today)
                     engine = SyncEngine(
                         transport,
                         self.store,
@@ -395,6 +379,12 @@ class SyncService:
             pending = [x for x in _load_list(uow.sync_state.get(REPRINT_KEY)) if x != sync_id]
             uow.sync_state.set(REPRINT_KEY, json.dumps(pending))
             uow.commit()
+
+    def code_gaps(self, first_day: date, last_day: date) -> list[CodeGap]:
+        """Leased numbers no dossier took, per day (the ledger's gap list): released ones were
+        reported to the server; today's may still be used."""
+        with self._uow() as uow:
+            return uow.sequences.gaps(self._settings.current.agency_id, first_day, last_day)
 
     def reapply_conflict(self, cursor: int) -> bool:
         """Try a pulled change again (the day was reopened, the local events went out).
