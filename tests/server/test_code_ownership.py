@@ -77,7 +77,9 @@ def test_a_final_code_in_another_devices_block_is_not_taken(server: Server) -> N
     assert (own.status, own.reason, own.assigned_code) == (p.ACCEPTED, None, None)
 
 
-def test_unused_leased_numbers_are_recorded_as_gaps(server: Server) -> None:
+def test_unused_leased_numbers_are_recorded_as_gaps(
+    server: Server, capsys: pytest.CaptureFixture[str]
+) -> None:
     a = server.enrol(AGENCY_A, "Quầy 1")
     b = server.enrol(AGENCY_A, "Quầy 2")
     with server.client(a.token) as t:
@@ -98,6 +100,11 @@ def test_unused_leased_numbers_are_recorded_as_gaps(server: Server) -> None:
     (foreign,) = push(server, b, [release([[3, 4]])])
     assert (foreign.status, foreign.reason) == (p.REJECTED, "range_not_leased")
     assert codes.code_gaps(server.engine, AGENCY_A, DAY) == [(2, 10, a.device_id)]
+    if server.engine.dialect.name == "sqlite":
+        from motcua_server.__main__ import main
+
+        assert main(["--db-url", str(server.engine.url), "code-gaps", AGENCY_A, "2026-03-10"]) == 0
+        assert capsys.readouterr().out == f"2-10 device={a.device_id}\n"
 
 
 @pytest.mark.postgres
