@@ -181,6 +181,7 @@ def test_unused_leased_numbers_are_reported_and_listed(
     assert report.ok and report.accepted >= 1, report
     (gap,) = one.sync.code_gaps(friday, friday)
     assert (gap.first, gap.last, gap.released, gap.count) == (3, 500, True, 498)
+    assert gap in one.sync.health().gaps  # the sync page lists the last week
     dev = one.reception._uow_factory  # noqa: SLF001
     with dev() as uow:
         device_id = uow.sync_state.get("device_id")

@@ -164,10 +164,29 @@ def test_pull_conflicts_are_shown_in_vietnamese_and_can_be_applied_again(
         "lãnh đạo mở lại ngày rồi bấm “Áp dụng lại”",
         "Thủ tục 1.000001: dữ liệu từ máy chủ không hợp lệ, không áp dụng được (đã bỏ qua)",
     ]
+    assert "Không có số thứ tự" in health.view.gaps.text()
     health.view.conflicts.setCurrentRow(0)
     with qtbot.waitSignal(health.health_loaded):
         health.view.reapply_button.click()
     assert sync.reapplied == [7]
+
+
+def test_unused_leased_numbers_are_shown(qtbot: Any, runner: Any) -> None:
+    from datetime import date
+
+    from motcua_desk.storage.repositories.sequences import CodeGap
+
+    gaps = [CodeGap(date(2026, 3, 9), 13, 500, True), CodeGap(date(2026, 3, 10), 7, 500, False)]
+    sync = FakeSync(_health(online=True, gaps=gaps))
+    user = SimpleNamespace(role="clerk", username="cb", full_name="Cán Bộ")
+    health = SyncHealthController(_ctx(sync), runner, user)
+    qtbot.addWidget(health.view)
+    with qtbot.waitSignal(health.health_loaded):
+        health.refresh()
+    assert health.view.gaps.text() == (
+        "Số thứ tự mã hồ sơ đã được cấp nhưng chưa dùng: 09/03: 13–500 (đã báo máy chủ); "
+        "10/03: 7–500 (còn dùng được)."
+    )
 
 
 def test_not_configured_is_said_plainly(qtbot: Any, runner: Any) -> None:

@@ -12,7 +12,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -73,6 +73,8 @@ class SyncHealth:
     failing: list[QueuedEvent]
     conflicts: list[dict[str, Any]]
     reprint_required: list[str]
+    #: Leased numbers no dossier took in the last week (the ledger's gap list).
+    gaps: list[CodeGap] = field(default_factory=list)
 
 
 def _load_list(raw: str | None) -> list[Any]:
@@ -329,6 +331,10 @@ class SyncService:
             last = uow.sync_state.get(LAST_SUCCESS_KEY)
             conflicts = _load_list(uow.sync_state.get(CONFLICTS_KEY))
             reprint = [str(x) for x in _load_list(uow.sync_state.get(REPRINT_KEY))]
+            today = self._clock().astimezone(p.OFFICE_TZ).date()
+            gaps = uow.sequences.gaps(
+                self._settings.current.agency_id, today - timedelta(days=7), today
+            )
         report = self._last_report
         return SyncHealth(
             pending=stats.pending,
@@ -340,6 +346,7 @@ class SyncService:
             failing=failing,
             conflicts=conflicts,
             reprint_required=reprint,
+            gaps=gaps,
         )
 
     def export_unsent(self, path: Path) -> int:

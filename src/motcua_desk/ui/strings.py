@@ -204,6 +204,19 @@ def pull_conflict_text(conflict: dict[str, Any]) -> str:
     return f"{entity} {subject}: {template.format_map(_SafeDict(data))}"
 
 
+def code_gaps_text(gaps: list[Any]) -> str:
+    """The sync page's line on leased dossier numbers left unused (the ledger's gap list)."""
+    if not gaps:
+        return "Không có số thứ tự mã hồ sơ nào bị bỏ trống trong 7 ngày qua."
+    parts = [
+        f"{g.day:%d/%m}: {g.first}–{g.last}"
+        + (" (đã báo máy chủ)" if g.released else " (còn dùng được)")
+        for g in gaps[:10]
+    ]
+    more = f" và {len(gaps) - 10} dải khác" if len(gaps) > 10 else ""
+    return "Số thứ tự mã hồ sơ đã được cấp nhưng chưa dùng: " + "; ".join(parts) + more + "."
+
+
 GENERIC_ERROR = "Đã xảy ra lỗi không mong muốn (mã lỗi: {code})."
 UNEXPECTED_ERROR = (
     "Đã xảy ra lỗi không mong muốn. Dữ liệu đang nhập vẫn được giữ nguyên; "

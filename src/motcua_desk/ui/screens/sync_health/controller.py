@@ -145,6 +145,7 @@ class SyncHealthController(QObject):
             if count
             else "Không có giấy tiếp nhận nào cần in lại."
         )
+        v.gaps.setText(strings.code_gaps_text(list(getattr(health, "gaps", []))))
         self.health_loaded.emit(health)
 
     def _on_error(self, exc: BaseException) -> None:

@@ -65,6 +65,7 @@ class SyncHealthView(QWidget):
         self.reapply_button = QPushButton("Áp dụng lại")
         self.reapply_button.setObjectName("reapply_button")
         self.reprint = _value("sync_reprint")
+        self.gaps = _value("sync_code_gaps")
         other = QGroupBox("Xung đột và giấy tiếp nhận cần in lại")
         ol = QVBoxLayout(other)
         ol.addWidget(self.conflicts)
@@ -74,6 +75,7 @@ class SyncHealthView(QWidget):
         buttons.addStretch(1)
         ol.addLayout(buttons)
         ol.addWidget(self.reprint)
+        ol.addWidget(self.gaps)
 
         self.server_url = QLineEdit()
         self.server_url.setObjectName("server_url")
