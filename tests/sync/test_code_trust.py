@@ -161,7 +161,7 @@ def test_counters_that_numbered_alone_lose_no_dossier_and_keep_the_printed_codes
         found = uow.dossiers.by_sync_id(second[0].sync_id)
         assert found is not None and found.id is not None
         (event,) = [e for e in uow.dossiers.timeline(found.id) if e.kind == "code_assigned"]
-        assert event.detail["reason"] == "code_conflict"
+        assert event.detail["code_reason"] == "code_conflict"
         assert event.detail["provisional_code"] == second[0].code
 
 

@@ -85,7 +85,7 @@ def replace_codes(
         detail: dict[str, object] = {
             "provisional_code": printed[row.id],
             "code": code,
-            "reason": reason or "provisional",
+            "code_reason": reason or "provisional",
             "reprint_required": True,
         }
         s.add(_event(row, now, detail))
