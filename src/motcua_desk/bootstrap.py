@@ -112,7 +112,7 @@ def build_context(
         reception=ReceptionService(uow_factory, settings, catalogue, calendar, clock),
         documents=DocumentService(uow_factory, settings, paths, clock),
         clock=clock,
-        sync=SyncService(uow_factory, settings),
+        sync=SyncService(uow_factory, settings, clock=clock),
         settings_admin=SettingsAdminService(uow_factory, settings, calendar),
         db_revision=result.to_rev,
         postal=PostalService(uow_factory, settings, paths, clock),

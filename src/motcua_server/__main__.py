@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from motcua_desk.domain.errors import DomainError
@@ -64,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("code")
     st.add_argument("status", type=int)
     st.add_argument("--actor", default="processing")
+    gaps = sub.add_parser("code-gaps", help="leased dossier numbers a day's counters left unused")
+    gaps.add_argument("agency_id")
+    gaps.add_argument("day", type=date.fromisoformat)
     return ap
 
 
@@ -135,6 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"device={r.device_id} accepted={r.accepted} duplicates={r.duplicates} "
                 f"rejected={r.rejected}\n"
             )
+        elif args.cmd == "code-gaps":
+            from motcua_server.codes import code_gaps
+
+            for first, last, device_id in code_gaps(engine, args.agency_id, args.day):
+                sys.stdout.write(f"{first}-{last} device={device_id}\n")
         elif args.cmd == "set-status":
             admin.set_status(engine, args.agency_id, args.code, args.status, args.actor)
     except DomainError as exc:

@@ -49,6 +49,10 @@ def authenticate(engine: Engine, token: str | None, max_age: timedelta) -> Authe
             raise AuthFailedError(reason="bad_token")
         if device.token_hash == used and device.prev_token_hash is not None:
             device.prev_token_hash = None  # the new token arrived: rotation confirmed
+        if device.enrol_code_hash is not None:
+            # The token arrived, so the enrolment reply did: the enrolment code is spent now.
+            device.enrol_code_hash = None
+            device.enrol_expires_at = None
         unit = s.get(Unit, device.unit_id)
         assert unit is not None
         issued = _aware(device.token_issued_at or device.enrolled_at)

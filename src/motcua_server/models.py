@@ -142,9 +142,10 @@ class SequenceRow(Base):
 
 
 class LeaseRow(Base):
-    """A block of numbers handed to a device (audit trail of the sequence)."""
+    """A block of numbers handed to a device: who owns which final codes of a day."""
 
     __tablename__ = "code_leases"
+    __table_args__ = (Index("ix_code_leases_unit_day", "unit_id", "day"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
@@ -162,3 +163,17 @@ class RateLimitHit(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(100))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CodeGapRow(Base):
+    """Leased numbers a device reported it will never use: the day's gaps for the ledger."""
+
+    __tablename__ = "code_gaps"
+    __table_args__ = (UniqueConstraint("unit_id", "day", "first", name="uq_code_gaps_unit_day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    day: Mapped[date] = mapped_column(Date)
+    first: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer)
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

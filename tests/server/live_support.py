@@ -8,7 +8,6 @@ import time
 from typing import Any
 
 from motcua_server.db import make_engine
-from motcua_server.models import Base
 
 PG_ENV = "MOTCUA_TEST_PG_URL"
 
@@ -18,8 +17,9 @@ def reset_pg(url: str) -> None:
 
     engine = make_engine(url)
     with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        # The whole schema: a table of another revision (or branch) must not survive.
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
 
 

@@ -44,10 +44,30 @@ def test_enrolment_code_is_one_time(sqlite_server: Server, raw: httpx.Client) ->
     assert res.status_code == 200
     enrolled = p.EnrolResponse.from_dict(res.json())
     assert enrolled.agency_id == AGENCY_A
-    again = raw.post("/api/v1/enrol", json=body, headers=V)
-    assert (again.status_code, error_of(again).code) == (401, "unauthorized")
     ok = raw.get("/api/v1/sync/pull", headers=auth(enrolled.token))
     assert ok.status_code == 200
+    # Once the token has been used, the reply clearly arrived: the code is spent.
+    again = raw.post("/api/v1/enrol", json=body, headers=V)
+    assert (again.status_code, error_of(again).code) == (401, "unauthorized")
+
+
+def test_enrolment_retry_after_a_lost_reply_gets_the_same_device(
+    sqlite_server: Server, raw: httpx.Client
+) -> None:
+    admin.create_unit(sqlite_server.engine, AGENCY_A, "Phường Điện Biên")
+    device_id, code = admin.enrol_device(sqlite_server.engine, AGENCY_A, "Quầy 1")
+    body = {"enrolment_code": code, "device_name": "Quầy 1"}
+    lost = raw.post("/api/v1/enrol", json=body, headers=V)  # committed; the reply never arrives
+    assert lost.status_code == 200
+    retry = raw.post("/api/v1/enrol", json=body, headers=V)
+    assert retry.status_code == 200, retry.text
+    got = p.EnrolResponse.from_dict(retry.json())
+    assert got.device_id == device_id == lost.json()["device_id"]
+    # The lost token is replaced: only the one the counter received works.
+    assert raw.get("/api/v1/sync/pull", headers=auth(lost.json()["token"])).status_code == 401
+    assert raw.get("/api/v1/sync/pull", headers=auth(got.token)).status_code == 200
+    spent = raw.post("/api/v1/enrol", json=body, headers=V)
+    assert spent.status_code == 401
 
 
 def test_revoked_device_is_refused(sqlite_server: Server, raw: httpx.Client) -> None:

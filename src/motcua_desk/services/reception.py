@@ -32,6 +32,7 @@ from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft, normalized_person, validate_draft
 from motcua_desk.services.payloads import dossier_payload
+from motcua_desk.services.provisional import device_number
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
 
@@ -146,18 +147,24 @@ class ReceptionService:
         )
 
     def _next_code(self, uow: UnitOfWork, day: date) -> tuple[str, bool]:
+        """A final code only from a leased block; otherwise a provisional one (issue 14).
+
+        A counter that syncs (``server_url`` set), enrolled or not yet, never numbers final
+        codes alone: two counters of a unit would hand out the same numbers. Without a leased
+        number it issues ``…-T<device>-<n>``, printed as provisional, which the server replaces
+        (the slip's code stays findable). Only a standalone counter (no server at all) numbers
+        alone; the server renumbers those it cannot confirm once the counter is connected.
+        """
         s = self._settings.current
         fmt = DossierCodeFormat(s.code_pattern)
-        if not s.server_url or not uow.sync_state.get("device_id"):
-            # Standalone, or not enrolled yet: the counter numbers alone; the server adopts
-            # these numbers when the counter first syncs (docs/sync-protocol.md).
+        if not s.server_url:
             return fmt.format(s.agency_id, day, uow.sequences.next_seq(s.agency_id, day)), False
         try:
             return fmt.format(
                 s.agency_id, day, uow.sequences.take_from_blocks(s.agency_id, day)
             ), False
         except SequenceExhaustedError:
-            device_no = int(uow.sync_state.get("device_no") or 1)
+            device_no = device_number(uow, s.counter_name)
             seq = uow.sequences.next_seq(s.agency_id + PROVISIONAL_SEQUENCE_SUFFIX, day)
             return format_provisional(s.agency_id, day, device_no, seq), True
 

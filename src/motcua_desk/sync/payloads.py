@@ -16,6 +16,7 @@ from motcua_desk.domain.errors import InvalidDossierCodeError
 from motcua_desk.domain.text import normalize
 from motcua_desk.sync.validation import (
     as_bool,
+    as_date,
     as_datetime,
     as_int,
     as_list,
@@ -31,6 +32,9 @@ from motcua_desk.sync.validation import (
 KIND_RECEIVED = "dossier.received"
 KIND_STATUS = "dossier.status_changed"
 KIND_UPDATED = "dossier.updated"
+#: Leased dossier-code numbers a counter will never use (the ledger's gap list).
+KIND_RELEASED = "codes.released"
+MAX_RELEASED_RANGES = 200
 
 #: Vietnam keeps UTC+7 all year; dossier codes carry the office-local reception date.
 OFFICE_TZ = timezone(timedelta(hours=7))
@@ -284,7 +288,41 @@ class DossierUpdated:
         return cls({k: _extra(k, v, f"{path}.fields.{k}") for k, v in raw.items()})
 
 
-DossierPayload = DossierReceived | StatusChanged | DossierUpdated
+@dataclass(frozen=True, slots=True)
+class CodesReleased:
+    """Payload of ``codes.released``: ``{"date": "2026-03-10", "ranges": [[first, last], …]}``.
+
+    Numbers of the device's leased blocks for that reception date that no dossier took and
+    none will (the day is over or closed): the server records them as the day's gaps.
+    """
+
+    day: date
+    ranges: tuple[tuple[int, int], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.day.isoformat(), "ranges": [[a, b] for a, b in self.ranges]}
+
+    @classmethod
+    def from_dict(cls, value: object, path: str = "$.payload") -> CodesReleased:
+        d = as_obj(value, path)
+        exact_keys(d, path, {"date", "ranges"})
+        raw = as_list(d["ranges"], f"{path}.ranges", MAX_RELEASED_RANGES)
+        if not raw:
+            raise fail(f"{path}.ranges", "empty")
+        ranges: list[tuple[int, int]] = []
+        for i, item in enumerate(raw):
+            pair = as_list(item, f"{path}.ranges[{i}]", 2)
+            if len(pair) != 2:
+                raise fail(f"{path}.ranges[{i}]", "not_pair")
+            first = as_int(pair[0], f"{path}.ranges[{i}][0]", lo=1, hi=10**7)
+            last = as_int(pair[1], f"{path}.ranges[{i}][1]", lo=first, hi=10**7)
+            if ranges and first <= ranges[-1][1]:
+                raise fail(f"{path}.ranges[{i}]", "overlap_or_unsorted")
+            ranges.append((first, last))
+        return cls(as_date(d["date"], f"{path}.date"), tuple(ranges))
+
+
+DossierPayload = DossierReceived | StatusChanged | DossierUpdated | CodesReleased
 
 
 def validate_payload(kind: str, payload: object) -> DossierPayload | None:
@@ -295,6 +333,8 @@ def validate_payload(kind: str, payload: object) -> DossierPayload | None:
         return StatusChanged.from_dict(payload)
     if kind == KIND_UPDATED:
         return DossierUpdated.from_dict(payload)
+    if kind == KIND_RELEASED:
+        return CodesReleased.from_dict(payload)
     as_obj(payload, "$.payload")
     return None
 

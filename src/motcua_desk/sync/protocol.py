@@ -13,10 +13,13 @@ from typing import Any
 
 from motcua_desk.sync.payloads import (
     KIND_RECEIVED,
+    KIND_RELEASED,
     KIND_STATUS,
     KIND_UPDATED,
+    MAX_RELEASED_RANGES,
     OFFICE_TZ,
     UPDATABLE_FIELDS,
+    CodesReleased,
     DossierReceived,
     DossierUpdated,
     StatusChanged,
@@ -51,10 +54,10 @@ HEADER = "X-Motcua-Protocol"
 ROTATE_HEADER = "X-Motcua-Token-Rotate"
 
 MAX_BATCH = 500
-MAX_SEQ = 2**31 - 1  # the server stores seq in a 32-bit integer column
 MAX_PULL = 1000
 MAX_LEASE = 10_000
 MAX_TEXT = 2000
+MAX_SEQ = 2**31 - 1  # the server's 32-bit integer columns (event seq, change-log ids)
 
 EVENT_KINDS = frozenset(
     {
@@ -72,6 +75,7 @@ EVENT_KINDS = frozenset(
         "rating.recorded",
         "day.closed",
         "day.reopened",
+        KIND_RELEASED,
     }
 )
 DOSSIER_KINDS = frozenset({KIND_RECEIVED, KIND_STATUS, KIND_UPDATED})
@@ -201,7 +205,7 @@ class OutboxEvent:
             raise fail(f"{path}.kind", "unknown_kind")
         return cls(
             as_uuid(d["event_id"], f"{path}.event_id"),
-            as_int(d["seq"], f"{path}.seq", lo=1, hi=MAX_SEQ),
+            as_int(d["seq"], f"{path}.seq", lo=1),
             kind,
             as_uuid(d["aggregate_id"], f"{path}.aggregate_id"),
             as_datetime(d["occurred_at"], f"{path}.occurred_at"),
@@ -429,6 +433,8 @@ __all__ = [
     "DUPLICATE",
     "HEADER",
     "KIND_RECEIVED",
+    "KIND_RELEASED",
+    "MAX_RELEASED_RANGES",
     "KIND_STATUS",
     "KIND_UPDATED",
     "OFFICE_TZ",
@@ -437,6 +443,7 @@ __all__ = [
     "ROTATE_HEADER",
     "UPDATABLE_FIELDS",
     "Change",
+    "CodesReleased",
     "DossierReceived",
     "DossierUpdated",
     "EnrolRequest",

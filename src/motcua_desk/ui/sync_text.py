@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from motcua_desk.services.clock import to_local
+from motcua_desk.ui.strings import SYNC_REJECT_REASONS
 
 SYNC_ERRORS: dict[str, str] = {
     "sync_not_configured": "Chưa kết nối máy chủ tỉnh (chưa đăng ký máy trạm).",
@@ -26,6 +27,7 @@ REJECT_REASONS: dict[str, str] = {
     "code_not_leased": "mã hồ sơ không thuộc dải số máy chủ đã cấp",
     "local_invalid": "dữ liệu trên máy trạm không hợp lệ",
     "payload_too_large": "dữ liệu quá lớn",
+    **SYNC_REJECT_REASONS,
 }
 
 EVENT_KINDS: dict[str, str] = {
@@ -41,6 +43,7 @@ EVENT_KINDS: dict[str, str] = {
     "rating.recorded": "Đánh giá hài lòng",
     "day.closed": "Chốt sổ cuối ngày",
     "day.reopened": "Mở lại ngày đã chốt",
+    "codes.released": "Báo số chưa dùng",
 }
 
 

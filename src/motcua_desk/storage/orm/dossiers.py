@@ -51,6 +51,8 @@ class DossierRow(Base):
     clerk_username: Mapped[str] = mapped_column(String(64))
     regime: Mapped[str] = mapped_column(String(16))
     provisional_code: Mapped[bool] = mapped_column(Boolean)
+    # The code on the citizen's slip when the server assigned another (lookup finds both).
+    issued_code: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     note: Mapped[str] = mapped_column(Text)
     extensions: Mapped[int] = mapped_column(Integer)
     supplement_requests: Mapped[int] = mapped_column(Integer)

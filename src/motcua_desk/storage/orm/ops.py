@@ -89,6 +89,8 @@ class CodeBlockRow(Base):
     last: Mapped[int] = mapped_column(Integer)
     next_seq: Mapped[int] = mapped_column(Integer)
     leased_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set once the unused rest [next_seq, last] was reported to the server: never used after.
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class PrintJobRow(Base):

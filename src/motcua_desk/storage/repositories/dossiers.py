@@ -213,12 +213,20 @@ class DossierRepository:
         return to_dossier(self._row(dossier_id))
 
     def by_code(self, code: str) -> Dossier | None:
-        """The dossier with this code; a typed or scanned code in lower case is forgiven."""
+        """The dossier with this code, or with this code on its slip (``issued_code``: the
+        provisional code the server replaced); lower case typed or scanned is forgiven."""
         wanted = normalize(code)
         for candidate in dict.fromkeys((wanted, wanted.upper())):
             row = self._s.scalars(
                 select(DossierRow).where(DossierRow.code == candidate)
             ).one_or_none()
+            if row is None:
+                row = self._s.scalars(
+                    select(DossierRow)
+                    .where(DossierRow.issued_code == candidate)
+                    .order_by(DossierRow.id.desc())
+                    .limit(1)
+                ).first()
             if row is not None:
                 return to_dossier(row)
         return None

@@ -105,6 +105,7 @@ class SyncHealthController(QObject):
         privileged = role_of(user) in PRIVILEGED
         self.view.retry_button.setEnabled(privileged)
         self.view.resolve_button.setEnabled(privileged)
+        self.view.reapply_button.setEnabled(privileged)
         if not privileged:
             self.view.retry_hint.setText(
                 "Chỉ lãnh đạo hoặc quản trị được gửi lại sự kiện bị từ chối."
@@ -117,6 +118,7 @@ class SyncHealthController(QObject):
         self.view.sync_now_button.clicked.connect(self.sync_now)
         self.view.retry_button.clicked.connect(self.retry_selected)
         self.view.resolve_button.clicked.connect(self.resolve_selected)
+        self.view.reapply_button.clicked.connect(self.reapply_selected)
         self.view.enrol_button.clicked.connect(self.enrol)
 
     # -- reading ----------------------------------------------------------------------
@@ -136,16 +138,14 @@ class SyncHealthController(QObject):
         self.model.set_rows(problem_rows(health))
         v.conflicts.clear()
         for conflict in health.conflicts:
-            v.conflicts.addItem(
-                f"{conflict.get('code') or conflict.get('aggregate_id', '')}: "
-                f"{conflict.get('reason', 'thay đổi từ máy chủ chưa áp dụng được')}"
-            )
+            v.conflicts.addItem(strings.pull_conflict_text(conflict))
         count = len(health.reprint_required)
         v.reprint.setText(
             f"{count} hồ sơ đã được máy chủ cấp mã chính thức thay mã tạm; hãy in lại giấy tiếp nhận."
             if count
             else "Không có giấy tiếp nhận nào cần in lại."
         )
+        v.gaps.setText(strings.code_gaps_text(list(getattr(health, "gaps", []))))
         self.health_loaded.emit(health)
 
     def _on_error(self, exc: BaseException) -> None:
@@ -184,6 +184,14 @@ class SyncHealthController(QObject):
             return
         cursor = self.health.conflicts[row].get("cursor")
         self.runner.db(lambda: self.sync.resolve_conflict(cursor), on_done=lambda _: self.refresh())
+
+    def reapply_selected(self) -> None:
+        """Try the selected pulled change again (the day reopened, local events sent)."""
+        row = self.view.conflicts.currentRow()
+        if self.health is None or row < 0 or role_of(self.user) not in PRIVILEGED:
+            return
+        cursor = self.health.conflicts[row].get("cursor")
+        self.runner.db(lambda: self.sync.reapply_conflict(cursor), on_done=lambda _: self.refresh())
 
     def enrol(self) -> None:
         v = self.view
