@@ -35,6 +35,8 @@ from motcua_desk.services.settings_admin import SettingsAdminService
 from motcua_desk.services.sync_service import SyncService
 from motcua_desk.storage.catalogue_import import import_catalogue
 from motcua_desk.storage.engine import make_engine
+from motcua_desk.storage.errors import StorageError
+from motcua_desk.storage.instance_lock import InstanceLock, InstanceLockedError
 from motcua_desk.storage.migrate import head_revision, migrate
 from motcua_desk.storage.uow import make_uow_factory
 
@@ -127,15 +129,49 @@ def _seed(uow_factory, calendar: CalendarService, clock) -> None:  # type: ignor
     calendar.ensure_seeded([year - 1, year, year + 1])
 
 
+EXIT_START_FAILED = 2
+EXIT_ALREADY_RUNNING = 3
+
+
+def report_start_error(exc: DomainError, *, gui: bool) -> None:
+    """A start-up refusal in Vietnamese on the console and, for the app, in a dialog.
+
+    A newer-schema, foreign or damaged database, or a second instance, must not end in a
+    traceback (issue 14 §3); the database file is left untouched.
+    """
+    from motcua_desk.ui import strings  # plain data, no Qt
+
+    message = strings.exception_message(exc)
+    log.error("start refused: %s", exc.code)
+    sys.stderr.write(message + "\n")
+    if gui:
+        try:
+            from motcua_desk.ui.app import show_start_error
+
+            show_start_error(message)
+        except Exception:  # no display: the console text above is what remains
+            log.warning("could not show the start-up error dialog", exc_info=True)
+
+
 def run(*, data_dir: Path | None, temp: bool, self_test: bool, qt_argv: list[str]) -> int:
     paths = AppPaths.resolve(data_dir, temp=temp or self_test and data_dir is None)
     setup_logging(paths.log_dir)
     log.info("starting %s, data in %s", version_text(), paths.data_dir)
+    # One process writes a database: taken before anything is migrated or backed up.
+    instance = InstanceLock(paths.db_file)
+    try:
+        instance.acquire()
+    except InstanceLockedError as exc:
+        report_start_error(exc, gui=not self_test)
+        return EXIT_ALREADY_RUNNING
     try:
         ctx = build_context(paths)
     except ConfigError as exc:
         sys.stderr.write(f"Tệp cấu hình không hợp lệ ({paths.settings_file}): {exc.data}" + "\n")
-        return 2
+        return EXIT_START_FAILED
+    except StorageError as exc:
+        report_start_error(exc, gui=not self_test)
+        return EXIT_START_FAILED
     if self_test:
         from motcua_desk.selftest import run_self_test
 
@@ -146,7 +182,10 @@ def run(*, data_dir: Path | None, temp: bool, self_test: bool, qt_argv: list[str
         log.exception("daily backup failed")
     from motcua_desk.ui.app import run_gui
 
-    return run_gui(ctx, qt_argv)
+    try:
+        return run_gui(ctx, qt_argv)
+    finally:
+        instance.release()  # the lock lives (is referenced) as long as the app
 
 
 def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> int:
@@ -166,7 +205,13 @@ def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> in
         return 0
     assert file is not None
     if command == "export-unsent":
-        ctx = build_context(paths, seed=False)
+        instance = InstanceLock(paths.db_file)  # held (referenced) until the export is done
+        try:
+            instance.acquire()
+            ctx = build_context(paths, seed=False)
+        except StorageError as exc:
+            report_start_error(exc, gui=False)
+            return 1
         assert ctx.sync is not None
         try:
             n = ctx.sync.export_unsent(file)
@@ -176,6 +221,7 @@ def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> in
             )
             return 1
         sys.stdout.write(f"Đã xuất {n} sự kiện chưa gửi vào {file}" + "\n")
+        instance.release()
         return 0
     try:
         safety = service.restore(file)
@@ -183,6 +229,9 @@ def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> in
         sys.stderr.write(
             f"Không khôi phục: tệp sao lưu không dùng được ({exc.data.get('reason')})." + "\n"
         )
+        return 1
+    except StorageError as exc:  # the app is running, or the database stayed locked
+        report_start_error(exc, gui=False)
         return 1
     sys.stdout.write(f"Đã khôi phục từ {file}. Bản an toàn của dữ liệu cũ: {safety}" + "\n")
     return 0

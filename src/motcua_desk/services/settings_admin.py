@@ -9,7 +9,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from motcua_desk.config import ConfigError, Settings, settings_from_mapping
+from motcua_desk.config import (
+    ConfigError,
+    Settings,
+    settings_from_mapping,
+    url_is_secure_enough,
+)
 from motcua_desk.domain.calendar import CalendarDay
 from motcua_desk.domain.codes import DossierCodeFormat, InvalidCodePatternError
 from motcua_desk.domain.errors import ValidationFailedError
@@ -43,9 +48,9 @@ def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settin
         raw[key] = normalize(value) if isinstance(value, str) else value
     for key in changes.keys() & known - {"code_pattern"}:  # the pattern is checked below
         try:
-            settings_from_mapping({key: raw[key]})
-        except ConfigError:
-            errors[key] = "invalid_value"
+            settings_from_mapping({key: raw[key]}, cross_check=False)
+        except ConfigError as exc:
+            errors[key] = str(exc.data.get("problem", "invalid_value"))
             raw[key] = _raw(getattr(current, key))
     agency = raw["agency_id"]
     if agency and (not _AGENCY_ID.match(agency) or len(agency) > 35):
@@ -60,6 +65,8 @@ def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settin
     url = raw["server_url"]
     if url and not re.match(r"^https?://[^\s/]+", url):
         errors["server_url"] = "invalid_url"
+    elif url and not url_is_secure_enough(url, bool(raw["allow_insecure_http"])):
+        errors["server_url"] = "insecure_url"
     bundle = raw["ca_bundle"]
     if bundle and not Path(bundle).is_file():
         errors["ca_bundle"] = "file_not_found"
@@ -71,7 +78,8 @@ def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settin
     try:
         return settings_from_mapping(raw), {}
     except ConfigError as exc:
-        return current, {str(exc.data.get("key", "settings")): "invalid_value"}
+        problem = str(exc.data.get("problem", "invalid_value"))
+        return current, {str(exc.data.get("key", "settings")): problem}
 
 
 class SettingsAdminService:

@@ -104,6 +104,12 @@ def _run_main_window(app: QApplication, guard: Any, runner: TaskRunner, ctx: Any
     return int(app.exec())
 
 
+def show_start_error(message: str) -> None:
+    """The app could not start (bootstrap): say why in a dialog before exiting."""
+    ensure_app(["motcua_desk"])
+    QMessageBox.critical(None, strings.APP_TITLE, message)
+
+
 def _already_running() -> int:
     QMessageBox.information(None, strings.APP_TITLE, strings.ERRORS["already_running"])
     return EXIT_ALREADY_RUNNING
