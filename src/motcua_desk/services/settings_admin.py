@@ -19,7 +19,7 @@ from motcua_desk.domain.calendar import CalendarDay
 from motcua_desk.domain.codes import DossierCodeFormat, InvalidCodePatternError
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize
-from motcua_desk.services.accounts import PermissionDeniedError
+from motcua_desk.services.accounts import require_role
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import utc_now
 from motcua_desk.services.context import SettingsStore
@@ -95,14 +95,13 @@ class SettingsAdminService:
         self._calendar = calendar
         self._clock = clock
 
-    @staticmethod
-    def _require_admin(user: User) -> None:
-        if user.role is not Role.ADMIN:
-            raise PermissionDeniedError(action="settings")
+    def _require_admin(self, user: User) -> User:
+        """The caller re-read from the database (issue 14 §5), if still an active admin."""
+        return require_role(self._uow_factory, user, (Role.ADMIN,), "settings")
 
     def update(self, admin: User, **changes: Any) -> Settings:
         """Apply ``changes`` (raw values: times as "HH:MM") or raise with every bad field."""
-        self._require_admin(admin)
+        admin = self._require_admin(admin)
         current = self._store.current
         new, errors = validate_changes(current, changes)
         if errors:
@@ -132,7 +131,7 @@ class SettingsAdminService:
 
     def add_calendar_day(self, admin: User, day: CalendarDay) -> None:
         """Add or replace a holiday, substitute day off or make-up working day."""
-        self._require_admin(admin)
+        admin = self._require_admin(admin)
         with self._uow_factory() as uow:
             uow.calendar.upsert(day, source="admin")
             uow.audit.append(
@@ -147,7 +146,7 @@ class SettingsAdminService:
         self._calendar.invalidate()
 
     def remove_calendar_day(self, admin: User, day: date) -> None:
-        self._require_admin(admin)
+        admin = self._require_admin(admin)
         with self._uow_factory() as uow:
             uow.calendar.delete(day)
             uow.audit.append(

@@ -213,18 +213,29 @@ class StorageSyncStore:
             return self._apply_status(uow, c)
         return None
 
-    @staticmethod
-    def _upsert_user(uow: UnitOfWork, data: dict[str, Any]) -> None:
+    def _upsert_user(self, uow: UnitOfWork, data: dict[str, Any]) -> None:
+        """A user pulled from the server; a missing hash is fine (issue 14 §5).
+
+        The server may leave out hashes this counter does not need; a hash of a user of
+        another unit is never stored. Without one, the account exists (names in the audit
+        log resolve) but cannot log in here; an existing local hash is kept.
+        """
         role = data["role"] if data["role"] in _ROLES else "clerk"
         username = str(data["username"]).casefold()
         row = uow.session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
         if row is None:
-            row = UserRow(username=username, created_at=datetime.now(UTC))  # first seen here
+            row = UserRow(username=username, created_at=datetime.now(UTC), password_hash="")
             uow.session.add(row)
         row.full_name = str(data["full_name"])
-        row.password_hash = str(data["password_hash"])
+        unit = data.get("agency_id")
+        same_unit = unit is None or unit == self._agency()
+        pulled_hash = data.get("password_hash")
+        if same_unit and isinstance(pulled_hash, str) and pulled_hash:
+            row.password_hash = pulled_hash
+        elif not same_unit:
+            row.password_hash = ""  # never keep another unit's hash
         row.role = role
-        row.active = bool(data.get("active", True))
+        row.active = bool(data.get("active", True)) and same_unit
         uow.session.flush()
 
     @staticmethod
@@ -442,12 +453,20 @@ class SyncService:
         log.info("exported %d unsent events to %s", len(events), path)
         return len(events)
 
-    def retry(self, event_id: str) -> None:
-        """Send a rejected event again (same idempotency key) and sync soon."""
+    def retry(self, event_id: str, actor: str) -> None:
+        """Send a rejected event again (same idempotency key) and sync soon; audited."""
         with self._uow() as uow:
             event = uow.outbox.get(event_id)
             if event is not None and event.state == "rejected":
                 uow.outbox.requeue(event_id)
+                uow.audit.append(
+                    actor=actor,
+                    action="sync.retry",
+                    entity="outbox_event",
+                    entity_id=event_id,
+                    detail={"kind": event.kind, "reason": event.reject_reason},
+                    at=self._clock(),
+                )
                 uow.commit()
         self.wake()
 
@@ -458,13 +477,20 @@ class SyncService:
             uow.sync_state.set(REPRINT_KEY, json.dumps(pending))
             uow.commit()
 
-    def resolve_conflict(self, cursor: int) -> None:
-        """A supervisor dealt with a pulled change that could not be applied."""
+    def resolve_conflict(self, cursor: int, actor: str) -> None:
+        """A supervisor dealt with a pulled change that could not be applied; audited."""
         with self._uow() as uow:
-            items = [
-                c
-                for c in _load_list(uow.sync_state.get(CONFLICTS_KEY))
-                if c.get("cursor") != cursor
-            ]
+            every = _load_list(uow.sync_state.get(CONFLICTS_KEY))
+            items = [c for c in every if c.get("cursor") != cursor]
+            resolved = [c for c in every if c.get("cursor") == cursor]
             uow.sync_state.set(CONFLICTS_KEY, json.dumps(items, ensure_ascii=False))
+            for c in resolved:
+                uow.audit.append(
+                    actor=actor,
+                    action="sync.resolve_conflict",
+                    entity=str(c.get("entity", "")),
+                    entity_id=str(c.get("key", "")),
+                    detail={"cursor": cursor, "reason": c.get("reason")},
+                    at=self._clock(),
+                )
             uow.commit()
