@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from motcua_desk import bootstrap
 from motcua_desk.bootstrap import build_context
 from motcua_desk.config import AppPaths, Settings, load_settings, save_settings

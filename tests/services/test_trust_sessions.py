@@ -177,7 +177,5 @@ def test_settings_refuse_plain_http_unless_loopback_or_allowed(
     assert info.value.fields == {"server_url": "insecure_url"}
     ctx.settings_admin.update(admin, server_url="http://127.0.0.1:8765")
     ctx.settings_admin.update(admin, server_url="http://[::1]:8765")
-    ctx.settings_admin.update(
-        admin, server_url="http://10.0.0.5:8765", allow_insecure_http=True
-    )
+    ctx.settings_admin.update(admin, server_url="http://10.0.0.5:8765", allow_insecure_http=True)
     assert ctx.settings.server_url == "http://10.0.0.5:8765"

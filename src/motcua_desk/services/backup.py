@@ -120,7 +120,9 @@ def _complete_after_upgrade(path: Path, rev: str) -> bool:
         finally:
             conn.close()
     if missing:
-        log.warning("backup %s lacks %d tables/columns, e.g. %s", path.name, len(missing), missing[0])
+        log.warning(
+            "backup %s lacks %d tables/columns, e.g. %s", path.name, len(missing), missing[0]
+        )
     return not missing
 
 

@@ -55,10 +55,18 @@ def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settin
     agency = raw["agency_id"]
     if agency and (not _AGENCY_ID.match(agency) or len(agency) > 35):
         errors["agency_id"] = "invalid_agency_id"
+    pattern = raw["code_pattern"]
     try:
-        DossierCodeFormat(raw["code_pattern"]).format("000.00.00.H00", date(2026, 1, 2), 1)
-    except (InvalidCodePatternError, KeyError, ValueError, IndexError):
+        if not isinstance(pattern, str):
+            raise InvalidCodePatternError(reason="type")
+        DossierCodeFormat(pattern).format("000.00.00.H00", date(2026, 1, 2), 1)
+    except (InvalidCodePatternError, KeyError, ValueError, IndexError, AttributeError):
         errors["code_pattern"] = "invalid_code_pattern"
+    if "code_pattern" in changes and "code_pattern" not in errors:
+        try:
+            settings_from_mapping({"code_pattern": pattern}, cross_check=False)
+        except ConfigError as exc:
+            errors["code_pattern"] = str(exc.data.get("problem", "invalid_code_pattern"))
     template = raw["qr_lookup_template"]
     if template and "{code}" not in template:
         errors["qr_lookup_template"] = "missing_code_placeholder"

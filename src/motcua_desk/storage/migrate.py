@@ -106,7 +106,9 @@ def _check_header(db_file: Path) -> None:
 LOCK_WAIT_SECONDS = 10.0
 
 
-def connect_file(path: Path, *, read_only: bool = False, timeout: float = 5.0) -> sqlite3.Connection:
+def connect_file(
+    path: Path, *, read_only: bool = False, timeout: float = 5.0
+) -> sqlite3.Connection:
     """Open ``path`` as a file path, never as an SQLite URI.
 
     A name such as ``Sao luu #1.db`` given to ``sqlite3.connect("file:...", uri=True)`` opens

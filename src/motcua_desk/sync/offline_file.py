@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from motcua_desk.domain.nesting import NestingTooDeepError, check_nesting
+
 from .protocol import OutboxEvent  # the wire event: one definition for push and file
 from .validation import (
     ProtocolError,
@@ -95,7 +97,11 @@ def _load(data: bytes, token_digest_of: Callable[[str], str | None]) -> OfflineB
     if len(data) > MAX_FILE_BYTES:
         raise OfflineFileError(path="$", reason="too_large")
     try:
-        doc = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        check_nesting(text)  # before the parser: no RecursionError (issue 14 §6)
+        doc = json.loads(text)
+    except NestingTooDeepError as exc:
+        raise OfflineFileError(path="$", reason="nesting_too_deep") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise OfflineFileError(path="$", reason="not_json") from exc
     outer = as_obj(doc, "$")
@@ -103,7 +109,10 @@ def _load(data: bytes, token_digest_of: Callable[[str], str | None]) -> OfflineB
     body = as_str(outer["body"], "$.body", max_len=MAX_FILE_BYTES)
     signature = as_str(outer["signature"], "$.signature", max_len=64)
     try:
+        check_nesting(body)
         inner = as_obj(json.loads(body), "$.body")
+    except NestingTooDeepError as exc:
+        raise OfflineFileError(path="$.body", reason="nesting_too_deep") from exc
     except json.JSONDecodeError as exc:
         raise OfflineFileError(path="$.body", reason="not_json") from exc
     exact_keys(

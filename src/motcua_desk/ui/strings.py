@@ -110,7 +110,6 @@ STORAGE_REASONS: dict[str, str] = {
     "corrupt": "Cơ sở dữ liệu bị hỏng. Hãy liên hệ quản trị để khôi phục từ bản sao lưu.",
     "not_a_database": "Tệp dữ liệu không phải cơ sở dữ liệu của phần mềm. Hãy kiểm tra thư mục dữ liệu.",
     "schema_too_new": "Dữ liệu được tạo bởi phiên bản mới hơn. Hãy cập nhật phần mềm.",
-    "locked": "Cơ sở dữ liệu đang bận (bị khóa). Vui lòng thử lại sau giây lát.",
 }
 
 BACKUP_REASONS: dict[str, str] = {
