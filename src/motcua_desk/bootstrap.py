@@ -17,6 +17,7 @@ from motcua_desk.config import AppPaths, ConfigError, load_settings
 from motcua_desk.domain.errors import DomainError
 from motcua_desk.resources import seed_dir
 from motcua_desk.services.accounts import AccountService
+from motcua_desk.services.audit_check import AuditService
 from motcua_desk.services.backup import BackupInvalidError, BackupService
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
@@ -114,6 +115,7 @@ def build_context(
         reports=ReportService(uow_factory, clock),
         returns=ReturnService(uow_factory, clock),
         day_close=DayCloseService(uow_factory, settings, accounts, clock),
+        audit=AuditService(uow_factory),
     )
     return ctx
 

@@ -193,6 +193,10 @@ UNEXPECTED_ERROR = (
 )
 
 
+def audit_ok_text(checked: int) -> str:
+    return f"Nhật ký toàn vẹn ({checked:,} dòng đã kiểm tra).".replace(",", ".")
+
+
 def field_label(field: str) -> str:
     """Vietnamese label of a form field name such as ``applicant.full_name``."""
     return FIELD_LABELS.get(field, field)
