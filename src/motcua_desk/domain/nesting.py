@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from motcua_desk.domain.errors import ParseError
+from .errors import ParseError
 
 #: Far above any file the app writes (the deepest, a catalogue entry, nests 4 levels).
 MAX_DEPTH = 32
