@@ -15,6 +15,7 @@ Saves go through ``ReceptionService.receive``; "locked" counts saves that failed
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing as mp
 import statistics
 import sys
@@ -58,10 +59,8 @@ def _reader(data_dir: str, mode: str, stop: mp.Event, ready: mp.Event) -> None: 
             else:
                 with reading(factory) as uow:
                     uow.dossiers.count()
-                try:
+                with contextlib.suppress(AuthFailedError):
                     ctx.accounts.login("admin", PASSWORD if n % 2 else "sai")
-                except AuthFailedError:
-                    pass
                 if n % 3 == 0:  # keep the account from locking: reset by a good login
                     ctx.accounts.login("admin", PASSWORD)
         except KnownStorageError:

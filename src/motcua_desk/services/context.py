@@ -12,6 +12,7 @@ from motcua_desk.config import AppPaths, Settings, save_settings
 
 if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.audit_check import AuditService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.day_close import DayCloseService
     from motcua_desk.services.documents import DocumentService
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from motcua_desk.services.reception import ReceptionService
     from motcua_desk.services.reports import ReportService
     from motcua_desk.services.returns import ReturnService
-    from motcua_desk.services.audit_check import AuditService
     from motcua_desk.services.settings_admin import SettingsAdminService
     from motcua_desk.services.sync_service import SyncService
 

@@ -112,6 +112,16 @@ STORAGE_REASONS: dict[str, str] = {
     "schema_too_new": "Dữ liệu được tạo bởi phiên bản mới hơn. Hãy cập nhật phần mềm.",
 }
 
+CATALOGUE_REASONS: dict[str, str] = {
+    "bad_json": "không đọc được tệp JSON",
+    "not_a_list": "không có danh sách thủ tục",
+    "missing": "thiếu thông tin bắt buộc",
+    "duplicate": "trùng mã thủ tục",
+    "negative": "có số âm",
+    "too_large": "có số quá lớn (thời hạn hoặc lệ phí vượt giới hạn)",
+    "nesting_too_deep": "cấu trúc lồng nhau quá sâu",
+}
+
 BACKUP_REASONS: dict[str, str] = {
     "missing": "không tìm thấy tệp",
     "not_a_database": "không phải tệp cơ sở dữ liệu",
@@ -180,6 +190,8 @@ ERRORS: dict[str, str] = {
     "account_locked": "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy nhờ lãnh đạo "
     "hoặc quản trị mở khóa.",
     "nesting_too_deep": "Tệp có cấu trúc lồng nhau quá sâu, không đọc được.",
+    "catalogue_import": "Tệp danh mục thủ tục không hợp lệ ({reason_text}).",
+    "read_only_unit_of_work": "Đã xảy ra lỗi không mong muốn; lỗi đã được ghi vào nhật ký.",
     "audit_chain_broken": "Nhật ký kiểm tra bị sửa hoặc xóa (từ dòng {first_bad_id}). Hãy báo "
     "quản trị.",
     "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
@@ -238,6 +250,8 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
     if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
         data["day"] = "/".join(reversed(str(data["day"]).split("-")))
+    if code == "catalogue_import":
+        data["reason_text"] = CATALOGUE_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     if code == "backup_invalid":
         data["reason_text"] = BACKUP_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     if code == "malformed_id_card_qr":

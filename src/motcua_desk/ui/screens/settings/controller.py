@@ -58,6 +58,7 @@ class SettingsController(QObject):
         self.view.add_day_button.clicked.connect(self.add_day)
         self.view.remove_day_button.clicked.connect(self.remove_day)
         self.view.audit_button.clicked.connect(self.check_audit)
+        self.view.unlock_button.clicked.connect(self.unlock_user)
         self.load()
         self.check_audit()  # in the background when the administrator's window opens
 
@@ -160,6 +161,18 @@ class SettingsController(QObject):
             lambda: audit.verify(self.user),
             on_done=done,
             on_error=lambda exc: label.setText(strings.exception_message(exc)),
+        )
+
+    def unlock_user(self) -> None:
+        """Lift a lockout after too many wrong passwords (audited by the service)."""
+        name = normalize(self.view.unlock_name.text()).casefold()
+        if not name:
+            return
+        msg = self.view.message
+        self.runner.db(
+            lambda: self.ctx.accounts.unlock_user(self.user, name),
+            on_done=lambda user: msg.setText(f"Đã mở khóa tài khoản {user.username}."),
+            on_error=lambda exc: msg.setText(strings.exception_message(exc)),
         )
 
     def refresh_days(self) -> None:

@@ -132,6 +132,10 @@ class SettingsView(QWidget):
         self.audit_status.setObjectName("audit_status")
         self.audit_status.setWordWrap(True)
         sf.addRow(self.audit_button, self.audit_status)
+        self.unlock_name = _line("unlock_username", "Tên đăng nhập bị khóa")
+        self.unlock_button = QPushButton("Mở khóa tài khoản")
+        self.unlock_button.setObjectName("unlock_user")
+        sf.addRow(self.unlock_button, self.unlock_name)
 
         self.message = QLabel()
         self.message.setObjectName("settings_message")
