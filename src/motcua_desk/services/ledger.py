@@ -29,7 +29,7 @@ from motcua_desk.services.clock import office_days_utc, to_local
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.slip_data import unit_header
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 #: Longest range one export may cover (a leap year, inclusive).
 MAX_RANGE_DAYS = 366
@@ -117,7 +117,7 @@ class LedgerService:
 
     def fields(self) -> list[str]:
         """Fields (lĩnh vực) of the catalogue, sorted, for the filter list."""
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             found = uow.session.execute(
                 select(ProcedureRow.field).where(ProcedureRow.field != "").distinct()
             ).scalars()
@@ -180,7 +180,7 @@ class LedgerService:
         q = LedgerQuery(date_from, date_to, field)
         start, end = utc_bounds(q.date_from, q.date_to)
         s = self._settings.current
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             year_start = utc_bounds(date(q.date_from.year, 1, 1), q.date_from)[0]
             numbered = self._count_before(uow, year_start, start, q.field)
             result = uow.session.execute(self._select(start, end, q.field)).all()

@@ -26,7 +26,7 @@ from motcua_desk.domain.errors import DomainError, IllegalTransitionError
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.catalogue_import import parse_catalogue_json
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, OutboxRow, UserRow
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 from motcua_desk.sync import offline_file
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine, SyncReport, SyncTransport
@@ -400,7 +400,7 @@ class SyncService:
     # ------------------------------------------------------------------ health panel
 
     def health(self) -> SyncHealth:
-        with self._uow() as uow:
+        with reading(self._uow) as uow:  # polled by the status bar: never the write lock
             stats = uow.outbox.stats()
             rejected = [
                 QueuedEvent(
