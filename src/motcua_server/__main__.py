@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -56,7 +57,12 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("agency_id")
     user.add_argument("username")
     user.add_argument("full_name")
-    user.add_argument("--password", required=True)
+    # Never on the command line: argv is visible to every user (ps) and kept in shell history.
+    user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin",
+    )
     user.add_argument("--role", default="clerk", choices=sorted(admin.ROLES))
     imp = sub.add_parser("import-events", help="apply a counter's signed offline events file")
     imp.add_argument("file", type=Path)
@@ -76,6 +82,16 @@ def _load_json(path: Path) -> object:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise admin.AdminError(reason="unreadable_file", file=str(path)) from exc
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new user's password from stdin (``--password-stdin``) or a prompt asked twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != first:
+        raise admin.AdminError(reason="passwords_differ")
+    return first
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,8 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             n = admin.load_calendar(engine, _load_json(args.file))
             sys.stdout.write(f"days={n}\n")
         elif args.cmd == "create-user":
+            password = _read_password(args.password_stdin)
             admin.create_user(
-                engine, args.agency_id, args.username, args.full_name, args.password, args.role
+                engine, args.agency_id, args.username, args.full_name, password, args.role
             )
         elif args.cmd == "import-events":
             from motcua_server.offline_import import import_events

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -240,7 +241,9 @@ def test_openapi_matches_the_protocol_document(sqlite_server: Server, raw: httpx
     }
 
 
-def test_cli_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_admin_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from motcua_server.__main__ import main
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
@@ -254,21 +257,21 @@ def test_cli_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["--db-url", url, "load-catalogue", str(seed)]) == 0
     assert "procedures=32" in capsys.readouterr().out
     assert main(["--db-url", url, "load-calendar", str(cal)]) == 0
+    # The password never goes on the command line (issue 14 §5): stdin or a prompt.
+    with pytest.raises(SystemExit):
+        main(["--db-url", url, "create-user", AGENCY_A, "hoa", "Hoa", "--password", "x" * 9])
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-dai\n"))
     assert (
-        main(
-            [
-                "--db-url",
-                url,
-                "create-user",
-                AGENCY_A,
-                "hoa",
-                "Lê Thị Hoa",
-                "--password",
-                "mat-khau-dai",
-            ]
-        )
+        main(["--db-url", url, "create-user", AGENCY_A, "hoa", "Lê Thị Hoa", "--password-stdin"])
         == 0
     )
+    answers = iter(["mat-khau-dai-2", "mat-khau-khac"])
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(answers))
+    assert main(["--db-url", url, "create-user", AGENCY_A, "lan", "Lan"]) == 2
+    assert "passwords_differ" in capsys.readouterr().err
+    answers = iter(["mat-khau-dai-2", "mat-khau-dai-2"])
+    assert main(["--db-url", url, "create-user", AGENCY_A, "lan", "Lan"]) == 0
     # Errors: typed, exit code 2, no traceback.
     assert main(["--db-url", url, "create-unit", AGENCY_A, "again"]) == 2
     assert main(["--db-url", url, "enrol-device", "NOPE", "x"]) == 2

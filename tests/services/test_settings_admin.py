@@ -68,7 +68,7 @@ def test_every_bad_value_is_reported_and_nothing_saved(ctx, admin) -> None:
         "server_url": "invalid_url",
         "ca_bundle": "file_not_found",
         "paper_sizes": "invalid_paper",
-        "near_due_days": "invalid_value",
+        "near_due_days": "out_of_range",
         "supplement_clock": "invalid_value",
         "colour": "unknown_setting",
     }

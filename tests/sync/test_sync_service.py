@@ -150,8 +150,11 @@ def test_pull_updates_catalogue_calendar_users_and_status(
         assert uow.dossiers.by_sync_id(SID[1]).status is Status.RECEIVED  # type: ignore[union-attr]
     conflicts = service.health().conflicts
     assert [(c["key"], c["reason"]) for c in conflicts] == [(SID[1], "local_changes_pending")]
-    service.resolve_conflict(conflicts[0]["cursor"])
+    service.resolve_conflict(conflicts[0]["cursor"], "lanhdao")
     assert service.health().conflicts == []
+    with uow_factory() as uow:  # who resolved it is in the audit log (issue 14 §5)
+        (entry,) = [e for e in uow.audit.entries() if e.action == "sync.resolve_conflict"]
+        assert (entry.actor, entry.entity_id) == ("lanhdao", SID[1])
     assert service.store.get_cursor() == 99
 
 
@@ -184,8 +187,12 @@ def test_rejected_events_are_listed_and_can_be_retried(
         local_bad.event_id: "local_invalid:$.kind:unknown_kind",
     }
     assert health.pending == 0
-    service.retry(bad.event_id)
+    service.retry(bad.event_id, "lanhdao")
     assert service.health().pending == 1
+    with uow_factory() as uow:  # who retried it is in the audit log (issue 14 §5)
+        (entry,) = [e for e in uow.audit.entries() if e.action == "sync.retry"]
+        assert (entry.actor, entry.entity_id) == ("lanhdao", bad.event_id)
+        assert uow.audit.verify().ok
     again = service.run_once()
     assert (again.rejected, again.duplicates) == (1, 0)  # the server answers the same way
     assert len(service.health().rejected) == 2

@@ -41,13 +41,15 @@ class FakeSync:
     snapshot: SyncHealth
     retried: list[str] = field(default_factory=list)
     reapplied: list[int] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
     started: int = 0
 
     def health(self) -> SyncHealth:
         return self.snapshot
 
-    def retry(self, event_id: str) -> None:
+    def retry(self, event_id: str, actor: str) -> None:
         self.retried.append(event_id)
+        self.actors.append(actor)
 
     def start(self, on_report: Any = None) -> None:
         self.started += 1
@@ -58,8 +60,8 @@ class FakeSync:
     def run_once(self) -> None:
         return None
 
-    def resolve_conflict(self, cursor: int) -> None:
-        pass
+    def resolve_conflict(self, cursor: int, actor: str) -> None:
+        self.actors.append(actor)
 
     def reapply_conflict(self, cursor: int) -> bool:
         self.reapplied.append(cursor)

@@ -12,6 +12,7 @@ from motcua_desk.config import AppPaths, Settings, save_settings
 
 if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.audit_check import AuditService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.day_close import DayCloseService
     from motcua_desk.services.documents import DocumentService
@@ -75,6 +76,7 @@ class AppContext:
     reports: ReportService | None = None
     day_close: DayCloseService | None = None
     returns: ReturnService | None = None
+    audit: AuditService | None = None
 
     @property
     def settings(self) -> Settings:

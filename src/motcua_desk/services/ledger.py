@@ -26,7 +26,7 @@ from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import office_days_utc, to_local
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 if TYPE_CHECKING:  # printing (ReportLab) loads when a ledger is first made: start-up time
     from motcua_desk.printing.slips.ledger import LedgerData, LedgerRow
@@ -115,7 +115,7 @@ class LedgerService:
 
     def fields(self) -> list[str]:
         """Fields (lĩnh vực) of the catalogue, sorted, for the filter list."""
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             found = uow.session.execute(
                 select(ProcedureRow.field).where(ProcedureRow.field != "").distinct()
             ).scalars()
@@ -180,7 +180,7 @@ class LedgerService:
         q = LedgerQuery(date_from, date_to, field)
         start, end = utc_bounds(q.date_from, q.date_to)
         s = self._settings.current
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             year_start = utc_bounds(date(q.date_from.year, 1, 1), q.date_from)[0]
             numbered = self._count_before(uow, year_start, start, q.field)
             result = uow.session.execute(self._select(start, end, q.field)).all()

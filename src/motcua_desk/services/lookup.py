@@ -18,7 +18,7 @@ from motcua_desk.services.context import SettingsStore
 from motcua_desk.storage.repositories.day_closes import DayClose
 from motcua_desk.storage.repositories.print_jobs import PrintJob
 from motcua_desk.storage.repositories.returns import Rating, ReturnRecord
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 
 @dataclass(frozen=True)
@@ -75,14 +75,14 @@ class LookupService:
         wanted = normalize(code)
         if not wanted:
             raise ValidationFailedError({"code": "required"})
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             d = uow.dossiers.by_code(wanted)
             if d is None:
                 return None
             return self._file(uow, d)
 
     def open_by_id(self, dossier_id: int) -> DossierFile:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return self._file(uow, uow.dossiers.get(dossier_id))
 
     @staticmethod
@@ -104,7 +104,7 @@ class LookupService:
             raise ValidationFailedError({"date_to": "before_date_from"})
         if not 1 <= c.limit <= 1000:
             raise ValidationFailedError({"limit": "out_of_range"})
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.dossiers.search(
                 c.text,
                 status=c.status,
@@ -131,7 +131,7 @@ class LookupService:
                 since = None
             else:
                 since = self._board_mark - _REFRESH_MARGIN
-            with self._uow_factory() as uow:
+            with reading(self._uow_factory) as uow:
                 records, gone, newest = uow.board.open_dossiers(s.agency_id, since)
             cache = self._board_cache
             for gone_id in gone:

@@ -38,11 +38,12 @@ INVALID_CHANGE = "invalid_change"
 RETRYABLE = frozenset({LOCAL_CHANGES_PENDING, ILLEGAL_TRANSITION, DAY_CLOSED})
 
 
-def apply_change_safely(uow: UnitOfWork, c: p.Change) -> dict[str, Any] | None:
-    """Apply ``c`` in a savepoint; return the conflict to record, or ``None`` if applied."""
+def apply_change_safely(uow: UnitOfWork, c: p.Change, agency: str) -> dict[str, Any] | None:
+    """Apply ``c`` (pulled by a counter of ``agency``) in a savepoint; return the conflict to
+    record, or ``None`` if applied."""
     try:
         with uow.session.begin_nested():
-            conflict = apply_change(uow, c)
+            conflict = apply_change(uow, c, agency)
             uow.session.flush()
     except Exception as exc:  # noqa: BLE001 - whatever the change holds, it must not jam sync
         log.warning("pulled change %s not applied: %s", c.entity, type(exc).__name__)
@@ -57,7 +58,7 @@ def apply_change_safely(uow: UnitOfWork, c: p.Change) -> dict[str, Any] | None:
     return conflict
 
 
-def apply_change(uow: UnitOfWork, c: p.Change) -> dict[str, Any] | None:
+def apply_change(uow: UnitOfWork, c: p.Change, agency: str) -> dict[str, Any] | None:
     if c.entity == "procedure":
         uow.procedures.upsert_many(parse_catalogue_json(json.dumps([c.data])))
     elif c.entity == "holiday":
@@ -69,23 +70,35 @@ def apply_change(uow: UnitOfWork, c: p.Change) -> dict[str, Any] | None:
             return {"entity": c.entity, "key": c.key, "reason": DAY_CLOSED, "day": c.key}
         uow.calendar.upsert(day, source="admin")
     elif c.entity == "user":
-        upsert_user(uow, c.data)
+        upsert_user(uow, c.data, agency)
     elif c.entity == "dossier_status":
         return apply_status(uow, c)
     return None
 
 
-def upsert_user(uow: UnitOfWork, data: dict[str, Any]) -> None:
+def upsert_user(uow: UnitOfWork, data: dict[str, Any], agency: str) -> None:
+    """A user pulled from the server; a missing hash is fine.
+
+    The server may leave out hashes this counter does not need; a hash of a user of another
+    unit is never stored. Without one, the account exists (names in the audit log resolve) but
+    cannot log in here; an existing local hash is kept.
+    """
     role = data["role"] if data["role"] in ROLES else "clerk"
     username = str(data["username"]).casefold()
     row = uow.session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
-    if row is None:
-        row = UserRow(username=username, created_at=datetime.now(UTC))  # first seen here
+    if row is None:  # first seen here
+        row = UserRow(username=username, created_at=datetime.now(UTC), password_hash="")
         uow.session.add(row)
     row.full_name = str(data["full_name"])
-    row.password_hash = str(data["password_hash"])
+    unit = data.get("agency_id")
+    same_unit = unit is None or unit == agency
+    pulled_hash = data.get("password_hash")
+    if same_unit and isinstance(pulled_hash, str) and pulled_hash:
+        row.password_hash = pulled_hash
+    elif not same_unit:
+        row.password_hash = ""  # never keep another unit's hash
     row.role = role
-    row.active = bool(data.get("active", True))
+    row.active = bool(data.get("active", True)) and same_unit
     uow.session.flush()
 
 

@@ -24,7 +24,7 @@ from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.provisional import device_number
 from motcua_desk.services.sync_pull import apply_change_safely
 from motcua_desk.storage.repositories.sequences import CodeGap
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 from motcua_desk.sync import offline_file
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine, SyncReport, SyncTransport
@@ -156,7 +156,7 @@ class StorageSyncStore:
         with self._uow() as uow:
             conflicts = _load_list(uow.sync_state.get(CONFLICTS_KEY))
             for c in changes:
-                conflict = apply_change_safely(uow, c)
+                conflict = apply_change_safely(uow, c, self._agency())
                 if conflict is not None:
                     conflicts.append({**conflict, "cursor": c.cursor})
             uow.sync_state.set(CONFLICTS_KEY, json.dumps(conflicts[-200:], ensure_ascii=False))
@@ -364,7 +364,7 @@ class SyncService:
     # ------------------------------------------------------------------ health panel
 
     def health(self) -> SyncHealth:
-        with self._uow() as uow:
+        with reading(self._uow) as uow:  # polled by the status bar: never the write lock
             stats = uow.outbox.stats()
             rejected = [
                 QueuedEvent(
@@ -427,12 +427,20 @@ class SyncService:
         log.info("exported %d unsent events to %s", len(events), path)
         return len(events)
 
-    def retry(self, event_id: str) -> None:
-        """Send a rejected event again (same idempotency key) and sync soon."""
+    def retry(self, event_id: str, actor: str) -> None:
+        """Send a rejected event again (same idempotency key) and sync soon; audited."""
         with self._uow() as uow:
             event = uow.outbox.get(event_id)
             if event is not None and event.state == "rejected":
                 uow.outbox.requeue(event_id)
+                uow.audit.append(
+                    actor=actor,
+                    action="sync.retry",
+                    entity="outbox_event",
+                    entity_id=event_id,
+                    detail={"kind": event.kind, "reason": event.reject_reason},
+                    at=self._clock(),
+                )
                 uow.commit()
         self.wake()
 
@@ -460,7 +468,7 @@ class SyncService:
             if found is None or not isinstance(found.get("data"), dict):
                 return False
             change = p.Change(cursor, str(found["entity"]), str(found["key"]), found["data"])
-            again = apply_change_safely(uow, change)
+            again = apply_change_safely(uow, change, self._settings.current.agency_id)
             rest = [c for c in items if c.get("cursor") != cursor]
             if again is not None:
                 rest.append({**again, "cursor": cursor})
@@ -468,13 +476,20 @@ class SyncService:
             uow.commit()
             return again is None
 
-    def resolve_conflict(self, cursor: int) -> None:
-        """A supervisor dealt with a pulled change that could not be applied."""
+    def resolve_conflict(self, cursor: int, actor: str) -> None:
+        """A supervisor dealt with a pulled change that could not be applied; audited."""
         with self._uow() as uow:
-            items = [
-                c
-                for c in _load_list(uow.sync_state.get(CONFLICTS_KEY))
-                if c.get("cursor") != cursor
-            ]
+            every = _load_list(uow.sync_state.get(CONFLICTS_KEY))
+            items = [c for c in every if c.get("cursor") != cursor]
+            resolved = [c for c in every if c.get("cursor") == cursor]
             uow.sync_state.set(CONFLICTS_KEY, json.dumps(items, ensure_ascii=False))
+            for c in resolved:
+                uow.audit.append(
+                    actor=actor,
+                    action="sync.resolve_conflict",
+                    entity=str(c.get("entity", "")),
+                    entity_id=str(c.get("key", "")),
+                    detail={"cursor": cursor, "reason": c.get("reason")},
+                    at=self._clock(),
+                )
             uow.commit()

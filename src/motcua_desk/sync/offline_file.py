@@ -25,6 +25,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from motcua_desk.domain.nesting import NestingTooDeepError, check_nesting
+
 from .protocol import OutboxEvent  # the wire event: one definition for push and file
 from .validation import (
     ProtocolError,
@@ -117,7 +119,11 @@ def _load(data: bytes, public_key_of: Callable[[str], str | None]) -> OfflineBun
     if len(data) > MAX_FILE_BYTES:
         raise OfflineFileError(path="$", reason="too_large")
     try:
-        doc = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        check_nesting(text)  # before the parser: no RecursionError (issue 14 §6)
+        doc = json.loads(text)
+    except NestingTooDeepError as exc:
+        raise OfflineFileError(path="$", reason="nesting_too_deep") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise OfflineFileError(path="$", reason="not_json") from exc
     outer = as_obj(doc, "$")
@@ -125,7 +131,10 @@ def _load(data: bytes, public_key_of: Callable[[str], str | None]) -> OfflineBun
     body = as_str(outer["body"], "$.body", max_len=MAX_FILE_BYTES)
     signature = as_str(outer["signature"], "$.signature", max_len=100)
     try:
+        check_nesting(body)
         inner = as_obj(json.loads(body), "$.body")
+    except NestingTooDeepError as exc:
+        raise OfflineFileError(path="$.body", reason="nesting_too_deep") from exc
     except json.JSONDecodeError as exc:
         raise OfflineFileError(path="$.body", reason="not_json") from exc
     exact_keys(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from . import errors, strings
 from .fonts import apply_app_font
 from .gc_guard import GuiThreadGarbageCollector
+from ..domain.errors import DomainError
 from .ports import ContextPort
 from .single_instance import SingleInstanceGuard
 from .tasks import TaskRunner
@@ -104,6 +106,24 @@ def _run_main_window(app: QApplication, guard: Any, runner: TaskRunner, ctx: Any
     return int(app.exec())
 
 
+def show_start_error(message: str) -> None:
+    """The app could not start (bootstrap): say why in a dialog before exiting."""
+    ensure_app(["motcua_desk"])
+    QMessageBox.critical(None, strings.APP_TITLE, message)
+
+
+def already_running(db_file: Path) -> int:
+    """Another process holds the database: bring its window to the front and say so."""
+    app = ensure_app(["motcua_desk"])
+    guard = SingleInstanceGuard(db_file, app)
+    if guard.acquire():  # no window to raise (a restore or an export holds the file)
+        guard.release()
+    message = strings.ERRORS["already_running"]
+    sys.stderr.write(message + "\n")
+    show_start_error(message)
+    return EXIT_ALREADY_RUNNING
+
+
 def _already_running() -> int:
     QMessageBox.information(None, strings.APP_TITLE, strings.ERRORS["already_running"])
     return EXIT_ALREADY_RUNNING
@@ -176,8 +196,14 @@ def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: lis
 
         def on_failed(exc: BaseException) -> None:
             failed.append(exc)
-            log.error("start failed", exc_info=(type(exc), exc, exc.__traceback__))
-            QMessageBox.critical(controller.view, strings.APP_TITLE, strings.exception_message(exc))
+            message = strings.exception_message(exc)
+            if isinstance(exc, DomainError):  # a newer, foreign or damaged database: no traceback
+                log.error("start refused: %s", exc.code)
+            else:
+                log.error("start failed", exc_info=(type(exc), exc, exc.__traceback__))
+            sys.stderr.write(message + "\n")  # also for whoever started it from a console
+            controller.view.hide()
+            show_start_error(message)
             controller.view.reject()
 
         _AfterFirstPaint(

@@ -99,6 +99,13 @@ FIELD_ERRORS: dict[str, str] = {
     "out_of_range": "Giá trị ô “{label}” nằm ngoài giới hạn cho phép.",
     "unknown_paper": "Có giấy tờ không thuộc danh sách bản chính đã nhận.",
     "unknown_criterion": "Tiêu chí đánh giá không có trong danh sách.",
+    "insecure_url": "Máy chủ phải dùng https:// (http:// chỉ dùng được cho máy này, hoặc khi "
+    "quản trị cho phép kết nối không mã hóa).",
+    "hours_out_of_order": "Giờ làm việc không theo thứ tự (mở cửa sáng < đóng cửa sáng ≤ mở cửa "
+    "chiều < đóng cửa chiều; giờ chốt nhận trong giờ làm việc).",
+    "control_chars": "Ô “{label}” có ký tự điều khiển không cho phép.",
+    "too_long": "Ô “{label}” quá dài.",
+    "nesting_too_deep": "Tệp có cấu trúc lồng nhau quá sâu.",
 }
 
 STORAGE_REASONS: dict[str, str] = {
@@ -108,6 +115,26 @@ STORAGE_REASONS: dict[str, str] = {
     "corrupt": "Cơ sở dữ liệu bị hỏng. Hãy liên hệ quản trị để khôi phục từ bản sao lưu.",
     "not_a_database": "Tệp dữ liệu không phải cơ sở dữ liệu của phần mềm. Hãy kiểm tra thư mục dữ liệu.",
     "schema_too_new": "Dữ liệu được tạo bởi phiên bản mới hơn. Hãy cập nhật phần mềm.",
+}
+
+CATALOGUE_REASONS: dict[str, str] = {
+    "bad_json": "không đọc được tệp JSON",
+    "not_a_list": "không có danh sách thủ tục",
+    "missing": "thiếu thông tin bắt buộc",
+    "duplicate": "trùng mã thủ tục",
+    "negative": "có số âm",
+    "too_large": "có số quá lớn (thời hạn hoặc lệ phí vượt giới hạn)",
+    "nesting_too_deep": "cấu trúc lồng nhau quá sâu",
+}
+
+BACKUP_REASONS: dict[str, str] = {
+    "missing": "không tìm thấy tệp",
+    "not_a_database": "không phải tệp cơ sở dữ liệu",
+    "corrupt": "tệp bị hỏng",
+    "unversioned": "không phải dữ liệu của phần mềm này",
+    "too_new": "được tạo bởi phiên bản mới hơn",
+    "incomplete": "không phải bản dữ liệu đầy đủ của phần mềm này",
+    "bad_settings": "tệp cấu hình đi kèm không hợp lệ",
 }
 
 QR_REASONS: dict[str, str] = {
@@ -156,7 +183,22 @@ ERRORS: dict[str, str] = {
     "unit_not_configured": "Chưa thiết lập mã đơn vị nên chưa cấp được mã hồ sơ. Hãy liên hệ quản trị.",
     "permission_denied": "Tài khoản của bạn không có quyền thực hiện thao tác này.",
     "unknown_document": "Loại phiếu này chưa được hỗ trợ.",
-    "already_running": "Phần mềm đang chạy với cùng cơ sở dữ liệu này.",
+    "already_running": "Phần mềm (hoặc một lệnh sao lưu/khôi phục) đang dùng cơ sở dữ liệu này. "
+    "Hãy đóng phần mềm đang chạy rồi thử lại.",
+    "schema_too_new": "Dữ liệu được tạo bởi phiên bản mới hơn ({db_revision}) của phần mềm. "
+    "Hãy cài phiên bản mới hơn; dữ liệu được giữ nguyên.",
+    "unversioned_database": "Tệp dữ liệu không phải của phần mềm Một cửa. Dữ liệu được giữ "
+    "nguyên; hãy liên hệ quản trị.",
+    "migration_integrity": "Nâng cấp dữ liệu không thành công. Dữ liệu cũ có bản sao lưu; hãy "
+    "liên hệ quản trị.",
+    "backup_invalid": "Tệp sao lưu không dùng được: {reason_text}.",
+    "account_locked": "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy nhờ lãnh đạo "
+    "hoặc quản trị mở khóa.",
+    "nesting_too_deep": "Tệp có cấu trúc lồng nhau quá sâu, không đọc được.",
+    "catalogue_import": "Tệp danh mục thủ tục không hợp lệ ({reason_text}).",
+    "read_only_unit_of_work": "Đã xảy ra lỗi không mong muốn; lỗi đã được ghi vào nhật ký.",
+    "audit_chain_broken": "Nhật ký kiểm tra bị sửa hoặc xóa (từ dòng {first_bad_id}). Hãy báo "
+    "quản trị.",
     "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
     "day_closed": "Ngày {day} đã chốt sổ. Muốn sửa, lãnh đạo phải mở lại ngày ở trang Chốt sổ.",
 }
@@ -229,6 +271,10 @@ UNEXPECTED_ERROR = (
 )
 
 
+def audit_ok_text(checked: int) -> str:
+    return f"Nhật ký toàn vẹn ({checked:,} dòng đã kiểm tra).".replace(",", ".")
+
+
 def field_label(field: str) -> str:
     """Vietnamese label of a form field name such as ``applicant.full_name``."""
     return FIELD_LABELS.get(field, field)
@@ -270,6 +316,10 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
     if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
         data["day"] = "/".join(reversed(str(data["day"]).split("-")))
+    if code == "catalogue_import":
+        data["reason_text"] = CATALOGUE_REASONS.get(str(data.get("reason", "")), "sai định dạng")
+    if code == "backup_invalid":
+        data["reason_text"] = BACKUP_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     if code == "malformed_id_card_qr":
         data["reason_text"] = QR_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     template = ERRORS.get(code)

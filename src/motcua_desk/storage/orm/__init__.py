@@ -5,6 +5,7 @@ from .catalogue import CalendarDayRow, ProcedureRow
 from .dossiers import ChecklistRow, DossierEventRow, DossierRow
 from .ops import (
     AuditRow,
+    BackupFileRow,
     CodeBlockRow,
     CodeSequenceRow,
     OutboxRow,
@@ -17,6 +18,7 @@ from .returns import DayCloseRow, RatingRow, ReturnRow
 
 __all__ = [
     "AuditRow",
+    "BackupFileRow",
     "Base",
     "CalendarDayRow",
     "ChecklistRow",

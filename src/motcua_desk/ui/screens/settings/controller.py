@@ -57,7 +57,10 @@ class SettingsController(QObject):
         self.view.save_button.clicked.connect(self.save)
         self.view.add_day_button.clicked.connect(self.add_day)
         self.view.remove_day_button.clicked.connect(self.remove_day)
+        self.view.audit_button.clicked.connect(self.check_audit)
+        self.view.unlock_button.clicked.connect(self.unlock_user)
         self.load()
+        self.check_audit()  # in the background when the administrator's window opens
 
     # -- values -------------------------------------------------------------------------
 
@@ -76,6 +79,7 @@ class SettingsController(QObject):
         v.supplement_clock.setCurrentIndex(max(0, v.supplement_clock.findData(s.supplement_clock)))
         v.near_due.setValue(s.near_due_days)
         v.keep_days.setValue(s.backup_keep_days)
+        v.allow_http.setChecked(s.allow_insecure_http)
         for doc in DOC_LABELS:
             v.papers[doc].setCurrentText(s.paper_sizes.get(doc, "A5"))
             v.printers[doc].setCurrentText(s.printers.get(doc, ""))
@@ -93,6 +97,7 @@ class SettingsController(QObject):
         out["supplement_clock"] = v.supplement_clock.currentData()
         out["near_due_days"] = v.near_due.value()
         out["backup_keep_days"] = v.keep_days.value()
+        out["allow_insecure_http"] = v.allow_http.isChecked()
         out["paper_sizes"] = {doc: v.papers[doc].currentText() for doc in DOC_LABELS}
         out["printers"] = {
             doc: normalize(v.printers[doc].currentText())
@@ -129,6 +134,45 @@ class SettingsController(QObject):
 
         self.runner.db(
             lambda: self.service.update(self.user, **changes), on_done=done, on_error=failed
+        )
+
+    def check_audit(self) -> None:
+        """Verify the audit chain on the db lane; a broken chain is shown in red."""
+        audit = getattr(self.ctx, "audit", None)
+        if audit is None:
+            return
+        label = self.view.audit_status
+        label.setText("Đang kiểm tra nhật ký…")
+
+        def done(result: Any) -> None:
+            if result.ok:
+                label.setStyleSheet("")
+                label.setText(strings.audit_ok_text(result.checked))
+            else:
+                label.setStyleSheet("color: #b00020; font-weight: bold;")
+                label.setText(
+                    strings.error_message(
+                        "audit_chain_broken",
+                        {"first_bad_id": result.first_bad_id, "reason": result.reason},
+                    )
+                )
+
+        self.runner.db(
+            lambda: audit.verify(self.user),
+            on_done=done,
+            on_error=lambda exc: label.setText(strings.exception_message(exc)),
+        )
+
+    def unlock_user(self) -> None:
+        """Lift a lockout after too many wrong passwords (audited by the service)."""
+        name = normalize(self.view.unlock_name.text()).casefold()
+        if not name:
+            return
+        msg = self.view.message
+        self.runner.db(
+            lambda: self.ctx.accounts.unlock_user(self.user, name),
+            on_done=lambda user: msg.setText(f"Đã mở khóa tài khoản {user.username}."),
+            on_error=lambda exc: msg.setText(strings.exception_message(exc)),
         )
 
     def refresh_days(self) -> None:

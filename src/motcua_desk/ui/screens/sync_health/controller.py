@@ -176,14 +176,20 @@ class SyncHealthController(QObject):
         row = self.selected_problem()
         if row is None or row.state != "rejected" or role_of(self.user) not in PRIVILEGED:
             return
-        self.runner.db(lambda: self.sync.retry(row.event_id), on_done=lambda _: self.refresh())
+        self.runner.db(
+            lambda: self.sync.retry(row.event_id, self.user.username),
+            on_done=lambda _: self.refresh(),
+        )
 
     def resolve_selected(self) -> None:
         row = self.view.conflicts.currentRow()
         if self.health is None or row < 0 or role_of(self.user) not in PRIVILEGED:
             return
         cursor = self.health.conflicts[row].get("cursor")
-        self.runner.db(lambda: self.sync.resolve_conflict(cursor), on_done=lambda _: self.refresh())
+        self.runner.db(
+            lambda: self.sync.resolve_conflict(cursor, self.user.username),
+            on_done=lambda _: self.refresh(),
+        )
 
     def reapply_selected(self) -> None:
         """Try the selected pulled change again (the day reopened, local events sent)."""
