@@ -95,10 +95,20 @@ class Settings:
     printers: dict[str, str] = field(default_factory=dict)  # document type -> printer name
     paper_sizes: dict[str, str] = field(default_factory=dict)  # document type -> "A5"/"A4"/"80mm"
     backup_keep_days: int = 30
+    #: Fee timing proposed at intake when the procedure has a fee (domain.md §9; per unit).
+    default_fee_timing: str = "at_return"
+    #: Postal return: failed delivery attempts before the result goes back, and the working
+    #: days between them (QĐ 45/2016: two attempts, two working days apart).
+    postal_delivery_attempts: int = 2
+    postal_attempt_gap_days: int = 2
 
 
 _TIME_KEYS = {"cutoff", "morning_open", "morning_close", "afternoon_open", "afternoon_close"}
-_CHOICES = {"supplement_clock": {"restart", "pause"}, "due_time_rounding": {"hour", "minute"}}
+_CHOICES = {
+    "supplement_clock": {"restart", "pause"},
+    "due_time_rounding": {"hour", "minute"},
+    "default_fee_timing": {"at_intake", "at_return", "exempt", "no_fee"},
+}
 
 
 def _coerce(key: str, value: Any, default: Any) -> Any:

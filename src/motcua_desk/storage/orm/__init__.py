@@ -12,7 +12,7 @@ from .ops import (
     SyncStateRow,
     UserRow,
 )
-from .postal import PostalBatchRow, PostalItemRow
+from .postal import PostalAttemptRow, PostalBatchRow, PostalItemRow
 from .returns import DayCloseRow, RatingRow, ReturnRow
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "DossierEventRow",
     "DossierRow",
     "OutboxRow",
+    "PostalAttemptRow",
     "PostalBatchRow",
     "PostalItemRow",
     "PrintJobRow",
