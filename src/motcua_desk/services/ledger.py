@@ -27,7 +27,7 @@ from motcua_desk.printing.slips import ledger as ledger_form
 from motcua_desk.printing.slips.ledger import LedgerData, LedgerRow
 from motcua_desk.services.clock import office_days_utc, to_local
 from motcua_desk.services.context import SettingsStore
-from motcua_desk.services.slip_data import unit_header
+from motcua_desk.services.slip_data import collected_fee_label, unit_header
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
 from motcua_desk.storage.uow import UnitOfWork
 
@@ -82,6 +82,13 @@ def _department(detail: str | None) -> str:
     except (ValueError, AttributeError):
         return ""
     return normalize(str(value))
+
+
+def intake_fee_note(timing: str | None, paid_vnd: int | None, receipt_no: str | None) -> str:
+    """The ledger's note for a fee paid at intake (issue 13): amount and receipt number."""
+    if timing != "at_intake" or not paid_vnd:
+        return ""
+    return "Đã thu phí: " + collected_fee_label(paid_vnd, normalize(receipt_no or ""))
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -152,6 +159,9 @@ class LedgerService:
                 DossierRow.return_method,
                 DossierRow.return_address,
                 department.label("department"),
+                DossierRow.fee_timing,
+                DossierRow.fee_paid_vnd,
+                DossierRow.fee_receipt_no,
             )
             .outerjoin(ProcedureRow, ProcedureRow.code == DossierRow.procedure_code)
             .where(DossierRow.received_at >= start, DossierRow.received_at < end)
@@ -207,6 +217,7 @@ class LedgerService:
                     return_method_label=normalize(
                         method_label(r.return_method, r.return_address or "", s)
                     ),
+                    note=intake_fee_note(r.fee_timing, r.fee_paid_vnd, r.fee_receipt_no),
                 )
             )
         return tuple(out)

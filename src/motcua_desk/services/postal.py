@@ -520,7 +520,9 @@ class PostalService:
             )
             if problem is not None:
                 reason, data = problem
-                raise PostalScanError(reason=reason, **data)
+                error = PostalScanError(reason=reason)
+                error.data.update(data)
+                raise error
             attempt = uow.postal.add_attempt(
                 item_id, at=now, by=clerk.username, note=normalize(note)
             )
