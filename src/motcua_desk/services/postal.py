@@ -471,13 +471,14 @@ class PostalService:
         if batch.direction != DOSSIERS_IN or batch.state != "open":
             raise PostalScanError(reason="no_registration_here")
         if item.dossier_id is not None:
-            raise PostalScanError(reason="already_registered", code=item.dossier_code)
+            raise PostalScanError(reason="already_registered", dossier_code=item.dossier_code)
         assert batch.signed_at is not None
 
         def link(uow: UnitOfWork, dossier: Dossier) -> None:
             # Same transaction as the dossier (issue 13): a crash leaves neither or both.
-            if uow.postal.item(item_id).dossier_id is not None:
-                raise PostalScanError(reason="already_registered", code=dossier.code)
+            linked = uow.postal.item(item_id)
+            if linked.dossier_id is not None:
+                raise PostalScanError(reason="already_registered", dossier_code=linked.dossier_code)
             assert dossier.id is not None
             uow.postal.set_item_dossier(item_id, dossier.id, dossier.code)
 

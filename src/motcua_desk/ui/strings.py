@@ -51,6 +51,10 @@ FIELD_LABELS: dict[str, str] = {
     "results": "Kết quả trao",
     "originals_returned": "Bản chính trả lại",
     "rating": "Đánh giá",
+    "fee_paid_vnd": "Số tiền thu khi tiếp nhận",
+    "fee_timing": "Thời điểm thu phí",
+    "amount_vnd": "Số tiền",
+    "papers_returned": "Giấy tờ trả lại",
 }
 
 ID_NUMBER_REASONS: dict[str, str] = {
@@ -94,6 +98,41 @@ FIELD_ERRORS: dict[str, str] = {
     "out_of_range": "Giá trị ô “{label}” nằm ngoài giới hạn cho phép.",
     "unknown_paper": "Có giấy tờ không thuộc danh sách bản chính đã nhận.",
     "unknown_criterion": "Tiêu chí đánh giá không có trong danh sách.",
+    "fee_not_due_now": (
+        "Hồ sơ này không thu phí khi tiếp nhận; bỏ trống số tiền và số biên lai "
+        "hoặc chọn “Thu trước”."
+    ),
+}
+
+#: Rules of issue 13 refused by ``RuleViolationError`` (``data['rule']``) or given as warnings.
+RULES: dict[str, str] = {
+    "refusal_not_appraised": (
+        "Hồ sơ chưa chuyển cơ quan giải quyết nên chưa thẩm định: hãy từ chối ngay khi "
+        "tiếp nhận, hoặc chuyển xử lý trước."
+    ),
+    "refusal_late": "Lưu ý: phiếu từ chối lập sau ngày hẹn trả; hồ sơ bị tính là chậm.",
+    "no_payment_due": "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính.",
+}
+
+#: Why a postal scan, attempt or outcome was refused (``PostalScanError``, ``data['reason']``).
+POSTAL_SCAN_REASONS: dict[str, str] = {
+    "in_other_batch": "Kết quả của hồ sơ này đang nằm trong một lô bưu chính khác chưa chốt.",
+    "already_posted": "Kết quả của hồ sơ này đã giao bưu điện và chưa được chuyển hoàn.",
+    "counter_pickup": (
+        "Công dân đăng ký nhận kết quả tại Bộ phận Một cửa, không qua bưu chính. "
+        "Chỉ gửi bưu điện khi công dân đã đồng ý."
+    ),
+    "no_postal_address": "Hồ sơ không có địa chỉ nhận kết quả nên không gửi bưu điện được.",
+    "attempts_missing": (
+        "Mới ghi {attempts}/{required} lần phát không thành công; ghi đủ các lần phát "
+        "hoặc ghi lý do chuyển hoàn."
+    ),
+    "attempt_too_soon": "Lần phát lại phải cách lần trước hai ngày làm việc (từ ngày {earliest}).",
+    "attempts_done": "Đã ghi đủ {attempts} lần phát không thành công; hãy ghi chuyển hoàn.",
+    "no_calendar": "Chưa có lịch làm việc để tính ngày phát lại.",
+    "already_registered": "Bưu gửi này đã được tiếp nhận thành hồ sơ {dossier_code}.",
+    "no_registration_here": "Chỉ tiếp nhận hồ sơ cho lô nhận hồ sơ từ bưu điện chưa chốt.",
+    "unknown_outcome": "Kết quả phát không hợp lệ.",
 }
 
 STORAGE_REASONS: dict[str, str] = {
@@ -154,6 +193,7 @@ ERRORS: dict[str, str] = {
     "already_running": "Phần mềm đang chạy với cùng cơ sở dữ liệu này.",
     "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
     "day_closed": "Ngày {day} đã chốt sổ. Muốn sửa, lãnh đạo phải mở lại ngày ở trang Chốt sổ.",
+    "postal_scan": "Không nhận thao tác bưu chính này ({reason}).",
 }
 
 GENERIC_ERROR = "Đã xảy ra lỗi không mong muốn (mã lỗi: {code})."
@@ -204,6 +244,12 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
     if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
         data["day"] = "/".join(reversed(str(data["day"]).split("-")))
+    if code == "rule_violation" and str(data.get("rule")) in RULES:
+        return RULES[str(data["rule"])].format_map(_SafeDict(data))
+    if code == "postal_scan" and str(data.get("reason")) in POSTAL_SCAN_REASONS:
+        if len(str(data.get("earliest", ""))) == 10:  # ISO -> dd/mm/yyyy
+            data["earliest"] = "/".join(reversed(str(data["earliest"]).split("-")))
+        return POSTAL_SCAN_REASONS[str(data["reason"])].format_map(_SafeDict(data))
     if code == "malformed_id_card_qr":
         data["reason_text"] = QR_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     template = ERRORS.get(code)

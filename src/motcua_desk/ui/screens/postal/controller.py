@@ -50,8 +50,8 @@ COLUMNS: tuple[Column[Any], ...] = (
 
 def reason_text(exc: BaseException) -> str:
     data = getattr(exc, "data", {}) or {}
-    if getattr(exc, "code", "") == "postal_scan":
-        return REASONS.get(str(data.get("reason")), f"Không nhận mã này ({data.get('reason')}).")
+    if getattr(exc, "code", "") == "postal_scan" and str(data.get("reason")) in REASONS:
+        return REASONS[str(data.get("reason"))]
     if data.get("rule") == "postal_discrepancies":
         return f"Chưa chốt được: còn {data.get('count')} sai lệch (bấm “Kiểm tra sai lệch”)."
     if data.get("rule") == "postal_empty_batch":
