@@ -6,11 +6,12 @@ is already saved when it appears in the list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QObject, Signal
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import OFFICE_TZ
@@ -45,6 +46,7 @@ COLUMNS: tuple[Column[Any], ...] = (
     Column("dossier", "Mã hồ sơ", lambda i: i.dossier_code or "—"),
     Column("item", "Số hiệu bưu gửi", lambda i: i.item_code or "(chờ quét)"),
     Column("outcome", "Kết quả phát", lambda i: OUTCOMES.get(i.outcome or "", "")),
+    Column("attempts", "Lần phát không thành công", lambda i: str(i.attempts or "")),
 )
 
 
@@ -92,6 +94,9 @@ class PostalController(QObject):
         self.view.close_button.clicked.connect(self.close_batch)
         self.view.delivered_button.clicked.connect(lambda: self.outcome("delivered"))
         self.view.returned_button.clicked.connect(lambda: self.outcome("returned_to_counter"))
+        self.view.attempt_button.clicked.connect(self.attempt)
+        #: Asks the clerk a yes/no question (tests answer it instead).
+        self.confirm: Callable[[str], bool] = self._confirm
         self.view.register_button.clicked.connect(self.register_selected)
         self.refresh_batches()
 
@@ -187,8 +192,45 @@ class PostalController(QObject):
             self.load(batch_id)
             self.changed.emit()
 
+        def failed(exc: BaseException, confirmed: bool = False) -> None:
+            data = getattr(exc, "data", {}) or {}
+            question = reason_text(exc) + "\n\nCông dân đã đồng ý nhận qua bưu điện?"
+            # Issue 13: the citizen chose the counter; post it only when they agreed.
+            if not confirmed and data.get("reason") == "counter_pickup" and self.confirm(question):
+                self.runner.db(
+                    lambda: self.service.scan(
+                        batch_id, raw, self.user, counter_pickup_confirmed=True
+                    ),
+                    on_done=done,
+                    on_error=lambda e: failed(e, True),
+                )
+                return
+            self._error(reason_text(exc))
+
         self.runner.db(
             lambda: self.service.scan(batch_id, raw, self.user),
+            on_done=done,
+            on_error=failed,
+        )
+
+    def _confirm(self, text: str) -> bool:
+        answer = QMessageBox.question(self.view, "Gửi kết quả qua bưu điện", text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def attempt(self) -> None:
+        """The post reports a failed delivery of the selected result (issue 13)."""
+        index = self.view.items.currentIndex()
+        if not index.isValid():
+            return
+        item = self.model.row_value(self.proxy.mapToSource(index).row())
+
+        def done(saved: Any) -> None:
+            self.load(saved.batch_id)
+            self._ok(f"Đã ghi lần phát không thành công thứ {saved.attempts}.")
+            self.changed.emit()
+
+        self.runner.db(
+            lambda: self.service.record_attempt(item.id, self.user),
             on_done=done,
             on_error=lambda exc: self._error(reason_text(exc)),
         )
