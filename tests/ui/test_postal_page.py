@@ -85,6 +85,13 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
     page.view.attempt_button.click()  # the post could not deliver the second one
     qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.model.row_value(1).attempts == 1)
     assert "lần phát không thành công thứ 1" in page.view.message.text()
+    # The envelope comes back: its item number, scanned anywhere else, opens the dossier.
+    assert window.lookup is not None
+    window.tabs.setCurrentWidget(window.home.view)
+    window.route_scan(s10[1])
+    qtbot.waitUntil(
+        lambda: window.lookup.file is not None and window.lookup.file.dossier.code == codes[1]
+    )
     window.shutdown()
 
 
