@@ -31,7 +31,7 @@ from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
-from . import dialogs
+from . import dialogs, result_dialogs
 from .panel import RESULT_COLUMNS, TIMELINE_COLUMNS, header_html, print_columns, return_text
 from .timeline import (
     DOC_LABELS,
@@ -125,6 +125,9 @@ class LookupController(QObject):
         v.extend_button.clicked.connect(self.apologise_and_extend)
         v.withdraw_button.clicked.connect(self.withdraw)
         v.stop_button.clicked.connect(self.stop)
+        v.refuse_button.clicked.connect(lambda: result_dialogs.refuse_after_appraisal(self))
+        v.payment_due_button.clicked.connect(lambda: result_dialogs.request_payment(self))
+        v.paid_button.clicked.connect(lambda: result_dialogs.payment_received(self))
         v.return_button.clicked.connect(self.request_return)
         v.preview_button.clicked.connect(self.preview_selected)
         v.prints.doubleClicked.connect(self.preview_selected)
@@ -240,6 +243,11 @@ class LookupController(QObject):
         v.withdraw_button.setEnabled(can(Status.WITHDRAWN))
         v.stop_button.setEnabled(can(Status.STOPPED))
         v.return_button.setEnabled(can(Status.RETURNED))
+        timeline = self.file.timeline if self.file is not None else ()
+        handed = any(e.detail.get("action") == "handed_over" for e in timeline)
+        v.refuse_button.setEnabled(can(Status.REFUSED) and handed)
+        v.payment_due_button.setEnabled(can(Status.PAYMENT_DUE))
+        v.paid_button.setEnabled(d.status is Status.PAYMENT_DUE)
 
     # -- search -------------------------------------------------------------------------
 

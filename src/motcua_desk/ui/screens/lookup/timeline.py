@@ -123,6 +123,8 @@ def event_label(event: DossierEvent) -> str:
     label = ACTION_LABELS.get(action)
     if label is None:
         label = ACTION_LABELS["status_changed"] if event.kind == "status_changed" else action
+    if action == "refused" and event.detail.get("after_appraisal"):
+        label = "Từ chối giải quyết hồ sơ sau thẩm định"
     if event.kind == "status_changed" and action == "status_changed":
         label += f": {status_label(event.status_from)} → {status_label(event.status_to)}"
     return label
