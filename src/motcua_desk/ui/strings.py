@@ -301,6 +301,13 @@ RATING_SCALE_LABELS: dict[int, str] = {2: "Hài lòng", 1: "Bình thường", 0:
 
 CHANNELS = {1: "Trực tiếp", 3: "Qua bưu chính công ích", 2: "Trực tuyến"}
 RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua bưu chính công ích"}
+#: When the fee is collected (domain.fees.FeeTiming values), as real slips say it.
+FEE_TIMINGS = {
+    "at_return": "Thu sau (khi trả kết quả)",
+    "at_intake": "Thu trước (khi tiếp nhận)",
+    "exempt": "Đối tượng miễn phí",
+    "no_fee": "Không thu phí",
+}
 PAPER_FORMS = {
     "original": "Bản chính",
     "certified_copy": "Bản sao chứng thực",
