@@ -22,6 +22,7 @@ from pathlib import Path
 from motcua_desk.config import AppPaths
 from motcua_desk.domain.dossier import Channel, Dossier, DossierEvent, Status
 from motcua_desk.domain.errors import DomainError, RuleViolationError, ValidationFailedError
+from motcua_desk.domain.fees import fee_due_at_return
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
 from motcua_desk.printing.slips import postal_handover as ph
@@ -354,6 +355,15 @@ class PostalService:
             )
             uow.commit()
         return HandoverRecord(batch, pdf, path)
+
+    def fee_due(self, item_id: int) -> int | None:
+        """What the post collects from the citizen on delivery of this result (domain.md §9)."""
+        with self._uow_factory() as uow:
+            item = uow.postal.item(item_id)
+            if item.dossier_id is None:
+                return 0
+            d = uow.dossiers.get(item.dossier_id)
+        return fee_due_at_return(d.fee_timing, d.fee_vnd, d.fee_paid_vnd)
 
     def record_outcome(
         self,

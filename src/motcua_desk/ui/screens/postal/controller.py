@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QObject, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import OFFICE_TZ
@@ -97,6 +97,8 @@ class PostalController(QObject):
         self.view.attempt_button.clicked.connect(self.attempt)
         #: Asks the clerk a yes/no question (tests answer it instead).
         self.confirm: Callable[[str], bool] = self._confirm
+        #: Asks the fee the post handed over on delivery (tests answer it instead).
+        self.ask_fee: Callable[[int], tuple[int, str] | None] = self._ask_fee
         self.view.register_button.clicked.connect(self.register_selected)
         self.refresh_batches()
 
@@ -286,11 +288,46 @@ class PostalController(QObject):
             self._ok("Đã ghi kết quả phát.")
             self.changed.emit()
 
-        self.runner.db(
-            lambda: self.service.record_outcome(item.id, outcome, self.user),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
+        def record(fee: tuple[int, str]) -> None:
+            self.runner.db(
+                lambda: self.service.record_outcome(
+                    item.id, outcome, self.user, fee_collected_vnd=fee[0], fee_receipt_no=fee[1]
+                ),
+                on_done=done,
+                on_error=lambda exc: self._error(reason_text(exc)),
+            )
+
+        def with_fee(due: int | None) -> None:
+            # Issue 13: the fee the post collected on delivery is written on the record.
+            if not due:
+                record((0, ""))
+                return
+            fee = self.ask_fee(due)
+            if fee is not None:
+                record(fee)
+
+        if outcome != "delivered":
+            record((0, ""))
+            return
+        self.runner.db(lambda: self.service.fee_due(item.id), on_done=with_fee)
+
+    def _ask_fee(self, due: int) -> tuple[int, str] | None:
+        """The fee the post handed over, and its receipt number (None: cancelled)."""
+        amount, ok = QInputDialog.getInt(
+            self.view,
+            "Phí, lệ phí bưu điện thu hộ",
+            f"Số tiền bưu điện đã thu và bàn giao (phải thu {strings.format_fee(due)}):",
+            due,
+            0,
+            1_000_000_000,
+            1000,
         )
+        if not ok:
+            return None
+        if amount == 0:
+            return 0, ""
+        receipt, ok = QInputDialog.getText(self.view, "Số biên lai", "Số biên lai thu phí:")
+        return (amount, normalize(receipt)) if ok else None
 
     def register_selected(self) -> None:
         index = self.view.items.currentIndex()
