@@ -3,11 +3,13 @@ due) is asked and paid through dialogs, on the real services."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt
 
 from motcua_desk.domain.dossier import Status
+from motcua_desk.services.clock import OFFICE_TZ
 
 from .test_lookup_screen import Page, page  # noqa: F401 - the fixture
 
@@ -73,3 +75,25 @@ def test_payment_due_then_paid(page: Page) -> None:  # noqa: F811
     saved = page.ctx.lifecycle.get(d.id)
     assert (saved.fee_paid_vnd, saved.fee_receipt_no) == (30_000, "0000042")
     assert "Công dân đã nộp phí, lệ phí" in page.timeline_labels()
+
+
+def test_incomplete_at_intake_completed_prints_the_new_mau_01(page: Page) -> None:  # noqa: F811
+    from motcua_desk.services.reception import IntakeDraft
+
+    from .test_lookup_screen import HEALTH_CARD, HOA
+
+    d = page.ctx.reception.request_supplement(
+        IntakeDraft(HEALTH_CARD, HOA), page.admin, ("Giấy xác nhận cư trú",), "Thiếu giấy"
+    )
+    page.open(d.code)
+    c = page.controller
+    page.qtbot.waitUntil(c.view.supplemented_button.isEnabled)
+    page.clock.now = page.clock.now + timedelta(days=3)  # Thu 05/10/2023 09:00
+    page.answer(lambda dialog: None)
+    c.view.supplemented_button.click()
+    page.wait_status(Status.RECEIVED)
+    page.wait_printed(d, "receipt")
+    # 5 working days after Thu 05/10/2023: Thu 12/10/2023, not the same day.
+    assert c.file is not None and c.file.dossier.due_at == datetime(
+        2023, 10, 12, 9, 0, tzinfo=OFFICE_TZ
+    )

@@ -417,14 +417,18 @@ class LookupController(QObject):
             return
         dialog = dialogs.NoteDialog(
             "Công dân đã bổ sung đủ hồ sơ",
-            "Thời hạn giải quyết được tính lại từ hôm nay; phần mềm sẽ tính ngày hẹn trả mới.",
+            "Thời hạn giải quyết được tính lại từ hôm nay; phần mềm tính ngày hẹn trả mới và in "
+            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả mới (Mẫu 01).",
             d,
             self.view,
         )
         if not self.run_dialog(dialog):
             return
         lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
-        self._record("đã bổ sung đủ", lambda: lifecycle.supplement_completed(dossier_id, user))
+        # NĐ 61 Art. 19.4: once complete, the time limit restarts and a new Mẫu 01 is given.
+        self._record(
+            "đã bổ sung đủ", lambda: lifecycle.supplement_completed(dossier_id, user), "receipt"
+        )
 
     @Slot()
     def apologise_and_extend(self) -> None:
