@@ -104,13 +104,29 @@ class Settings:
     backup_keep_days: int = 30
     #: A plain http:// server URL is refused unless the host is loopback or this is set.
     allow_insecure_http: bool = False
+    #: Fee timing proposed at intake when the procedure has a fee (per unit; the procedure's
+    #: legal text decides, so the clerk can change it per dossier).
+    default_fee_timing: str = "at_return"
+    #: Postal return: failed delivery attempts before the result goes back, and the working
+    #: days between them (QĐ 45/2016: two attempts, two working days apart).
+    postal_delivery_attempts: int = 2
+    postal_attempt_gap_days: int = 2
 
 
 _TIME_KEYS = {"cutoff", "morning_open", "morning_close", "afternoon_open", "afternoon_close"}
-_CHOICES = {"supplement_clock": {"restart", "pause"}, "due_time_rounding": {"hour", "minute"}}
+_CHOICES = {
+    "supplement_clock": {"restart", "pause"},
+    "due_time_rounding": {"hour", "minute"},
+    "default_fee_timing": {"at_intake", "at_return", "exempt", "no_fee"},
+}
 #: Inclusive bounds of the numeric settings (backup_keep_days 1,000,000 overflowed the date
 #: arithmetic and silently stopped backups).
-INT_RANGES: dict[str, tuple[int, int]] = {"near_due_days": (0, 60), "backup_keep_days": (1, 3650)}
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "near_due_days": (0, 60),
+    "backup_keep_days": (1, 3650),
+    "postal_delivery_attempts": (1, 5),
+    "postal_attempt_gap_days": (0, 30),
+}
 MAX_TEXT = 500
 _HOURS_ORDER = ("morning_open", "morning_close", "afternoon_open", "afternoon_close")
 

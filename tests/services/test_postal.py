@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from motcua_desk.domain.dossier import Channel, Status
+from motcua_desk.domain.dossier import Channel, ReturnMethod, Status
 from motcua_desk.domain.errors import RuleViolationError
 from motcua_desk.domain.postal import make_item_code
 from motcua_desk.services.clock import OFFICE_TZ
@@ -17,6 +17,10 @@ from motcua_desk.services.reception import IntakeDraft
 
 from .conftest import HOA
 
+#: A dossier whose result the citizen asked to receive by post.
+BY_POST = IntakeDraft(
+    "1.014137", HOA, return_method=ReturnMethod.POST, return_address="Số 12 Lê Lợi, Thanh Hóa"
+)
 S10 = [make_item_code("RR", f"{n:08d}") for n in (12345678, 15826780, 76397250, 11111111, 22222222)]
 
 
@@ -33,7 +37,7 @@ def processed(ctx, admin, n: int) -> list[str]:  # type: ignore[no-untyped-def]
     """n dossiers whose results are ready to go out by post."""
     codes = []
     for _ in range(n):
-        d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+        d = ctx.reception.receive(BY_POST, admin)
         with ctx.reception._uow_factory() as uow:  # noqa: SLF001
             uow.dossiers.set_status(d.id, Status.PROCESSING, actor="x", at=ctx.clock())
             uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
@@ -84,7 +88,9 @@ def test_results_batch_scanned_checked_printed_and_delivered(ctx, admin) -> None
 
     delivered = ctx.postal.record_outcome(items[0].id, "delivered", admin)
     assert delivered.outcome == "delivered"
-    back = ctx.postal.record_outcome(items[1].id, "returned_to_counter", admin)
+    back = ctx.postal.record_outcome(
+        items[1].id, "returned_to_counter", admin, note="Người nhận từ chối nhận"
+    )
     assert back.outcome == "returned_to_counter"
     assert ctx.reception.get_by_code(codes[0]).status is Status.RETURNED
     assert ctx.reception.get_by_code(codes[0]).returned_at is not None

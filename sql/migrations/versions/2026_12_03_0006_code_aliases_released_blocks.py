@@ -1,7 +1,7 @@
 """Dossier codes: the code first printed when the server assigned another; released code blocks
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-03 10:55:00
 
 ``dossiers.issued_code`` keeps the code on the citizen's slip (a provisional code, or a final code
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -82,6 +82,15 @@ def _department(detail: str | None) -> str:
     return normalize(str(value))
 
 
+def intake_fee_note(timing: str | None, paid_vnd: int | None, receipt_no: str | None) -> str:
+    """The ledger's note for a fee paid at intake (issue 13): amount and receipt number."""
+    if timing != "at_intake" or not paid_vnd:
+        return ""
+    from motcua_desk.services.slip_data import collected_fee_label
+
+    return "Đã thu phí: " + collected_fee_label(paid_vnd, normalize(receipt_no or ""))
+
+
 def _local(value: datetime | None) -> datetime | None:
     return None if value is None else to_local(value)
 
@@ -150,6 +159,9 @@ class LedgerService:
                 DossierRow.return_method,
                 DossierRow.return_address,
                 department.label("department"),
+                DossierRow.fee_timing,
+                DossierRow.fee_paid_vnd,
+                DossierRow.fee_receipt_no,
             )
             .outerjoin(ProcedureRow, ProcedureRow.code == DossierRow.procedure_code)
             .where(DossierRow.received_at >= start, DossierRow.received_at < end)
@@ -207,6 +219,7 @@ class LedgerService:
                     return_method_label=normalize(
                         method_label(r.return_method, r.return_address or "", s)
                     ),
+                    note=intake_fee_note(r.fee_timing, r.fee_paid_vnd, r.fee_receipt_no),
                 )
             )
         return tuple(out)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from motcua_desk.domain.dossier import Dossier, PaperForm, Status
 from motcua_desk.domain.errors import RuleViolationError, ValidationFailedError
+from motcua_desk.domain.fees import fee_due_at_return
 from motcua_desk.domain.returns import Collector, CollectorKind, check_collector, check_scores
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import to_local, utc_now
@@ -90,7 +91,7 @@ class ReturnService:
             dossier=d,
             originals=originals,
             results=(f"Kết quả giải quyết thủ tục: {d.procedure_name}",),
-            fee_due_vnd=d.fee_vnd,
+            fee_due_vnd=fee_due_at_return(d.fee_timing, d.fee_vnd, d.fee_paid_vnd),
             overdue=d.due_at is not None and to_local(d.due_at).date() < to_local(now).date(),
         )
 
@@ -133,7 +134,7 @@ class ReturnService:
             if unknown:
                 raise ValidationFailedError({"originals_returned": "unknown_paper"})
             warnings = []
-            if d.fee_vnd and fee == 0:
+            if fee_due_at_return(d.fee_timing, d.fee_vnd, d.fee_paid_vnd) and fee == 0:
                 warnings.append("fee_not_collected")
             if set(handed) != originals:
                 warnings.append("originals_kept")
@@ -216,6 +217,8 @@ class ReturnService:
             raise ValidationFailedError({"source": "invalid_value"})
         now = to_local(self._clock())
         with self._uow_factory() as uow:
+            # A rating is a change dated today: refused once today is closed (issue 13).
+            ensure_day_open(uow, now.date())
             d = uow.dossiers.get(dossier_id)
             rating = self._rate(uow, d, clean, comment, source, now)
             uow.audit.append(

@@ -13,6 +13,7 @@ from typing import Any
 
 from motcua_desk.config import Settings
 from motcua_desk.domain.dossier import ChecklistItem, Dossier, DossierEvent, Person, ReturnMethod
+from motcua_desk.domain.fees import FeeTiming
 from motcua_desk.domain.procedure import TimeUnit
 from motcua_desk.printing.barcodes import qr_payload
 from motcua_desk.printing.slips import (
@@ -82,6 +83,32 @@ def fee_label(fee_vnd: int | None) -> str:
     return f"{fee_vnd:,} đồng".replace(",", ".")
 
 
+#: Fee timing as real slips say it (domain.md §9).
+FEE_TIMING_LABELS: dict[FeeTiming, str] = {
+    FeeTiming.AT_INTAKE: "Thu trước",
+    FeeTiming.AT_RETURN: "Thu sau",
+    FeeTiming.EXEMPT: "Đối tượng miễn phí",
+    FeeTiming.NO_FEE: "Không thu phí",
+}
+
+
+def dossier_fee_label(d: Dossier) -> str:
+    """The fee line of Mẫu 01 and the ledger: timing, amount and the receipt paid at intake.
+
+    "Thu trước: 50.000 đồng (biên lai số 0001234)", "Thu sau: 50.000 đồng",
+    "Đối tượng miễn phí", "Không thu phí"; a dossier recorded before fees were tracked keeps
+    the catalogue amount alone.
+    """
+    if d.fee_timing is None:
+        return fee_label(d.fee_vnd)
+    timing = FEE_TIMING_LABELS[d.fee_timing]
+    if d.fee_timing in (FeeTiming.EXEMPT, FeeTiming.NO_FEE):
+        return timing
+    if d.fee_timing is FeeTiming.AT_INTAKE and d.fee_paid_vnd:
+        return f"{timing}: {collected_fee_label(d.fee_paid_vnd, d.fee_receipt_no)}"
+    return f"{timing}: {fee_label(d.fee_vnd)}"
+
+
 def collected_fee_label(fee_vnd: int | None, receipt_no: str) -> str:
     """What was collected at the return: "50.000 đồng (biên lai số 0001234)" or "Không thu"."""
     text = fee_label(fee_vnd) if fee_vnd else "Không thu"
@@ -106,7 +133,11 @@ def event_detail(timeline: tuple[DossierEvent, ...], kind: str) -> dict[str, Any
 def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
     s = ctx.settings
     received = event_detail(ctx.timeline, "received")
-    unit = TimeUnit(received.get("time_unit", TimeUnit.WORKING_DAYS.value))
+    # A dossier completed after a supplement request carries the restarted time limit's inputs
+    # on that entry (issue 13: one left incomplete at intake has no "received" entry at all).
+    restarted = event_detail(ctx.timeline, "supplement_completed")
+    limit = restarted if restarted.get("processing_days") is not None else received
+    unit = TimeUnit(limit.get("time_unit", TimeUnit.WORKING_DAYS.value))
     assert d.due_at is not None
     return receipt.ReceiptData(
         dossier_code=d.code,
@@ -120,7 +151,7 @@ def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
         papers=tuple(i for i in d.checklist if i.received),
         submitter=d.submitter,
         sets_count=d.sets_count,
-        processing_days=received.get("processing_days"),
+        processing_days=limit.get("processing_days"),
         time_unit_label=TIME_UNIT_LABELS[unit],
         return_method_label=return_method_label(d, s)
         + (
@@ -128,7 +159,7 @@ def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
             if received.get("postage_vnd") is not None
             else ""
         ),
-        fee_label=fee_label(d.fee_vnd),
+        fee_label=dossier_fee_label(d),
         qr_payload=qr_payload(d.code, s.qr_lookup_template),
         regime=d.regime,
         provisional=d.provisional_code,

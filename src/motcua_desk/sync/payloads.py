@@ -40,7 +40,21 @@ MAX_RELEASED_RANGES = 200
 OFFICE_TZ = timezone(timedelta(hours=7))
 
 #: Fields a ``dossier.updated`` event may change.
-UPDATABLE_FIELDS = frozenset({"due_at", "note", "return_method", "return_address", "fee_vnd"})
+UPDATABLE_FIELDS = frozenset(
+    {
+        "due_at",
+        "note",
+        "return_method",
+        "return_address",
+        "fee_vnd",
+        "fee_timing",
+        "fee_paid_vnd",
+        "fee_receipt_no",
+    }
+)
+
+#: Fee timing values (``domain.fees.FeeTiming``); null for dossiers recorded before fees were.
+FEE_TIMINGS = frozenset({"at_intake", "at_return", "exempt", "no_fee"})
 
 
 def office_date(moment: datetime) -> date:
@@ -99,6 +113,9 @@ _RECEIVED_OPTIONAL = frozenset(
         "note",
         "event",
         "detail",
+        "fee_timing",
+        "fee_paid_vnd",
+        "fee_receipt_no",
     }
 )
 _PERSON_KEYS = {"full_name"}
@@ -225,8 +242,15 @@ def _optional(key: str, value: object, path: str) -> Any:
 
 
 def _extra(key: str, value: object, path: str) -> Any:
-    if key in ("fee_vnd", "sets_count"):
+    if key in ("fee_vnd", "sets_count", "fee_paid_vnd"):
         return None if value is None else as_int(value, path, hi=10**12)
+    if key == "fee_timing":
+        timing = as_opt_str(value, path, max_len=16)
+        if timing is not None and timing not in FEE_TIMINGS:
+            raise fail(path, "unknown_value")
+        return timing
+    if key == "fee_receipt_no":
+        return normalize(as_opt_str(value, path, max_len=64) or "")
     if key == "return_method":
         text = as_str(value, path, max_len=20)
         if text not in {m.value for m in ReturnMethod}:
@@ -386,6 +410,9 @@ def dossier_received_payload(d: Dossier) -> dict[str, Any]:
         "clerk": d.clerk_username,
         "regime": d.regime.value,
         "note": d.note,
+        "fee_timing": None if d.fee_timing is None else d.fee_timing.value,
+        "fee_paid_vnd": d.fee_paid_vnd,
+        "fee_receipt_no": d.fee_receipt_no,
     }
 
 

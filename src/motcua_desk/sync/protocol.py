@@ -70,6 +70,7 @@ EVENT_KINDS = frozenset(
         "postal.item_scanned",
         "postal.batch_closed",
         "postal.outcome",
+        "postal.attempt",  # a failed delivery attempt (issue 13)
         # Counter work of issue 5: history for the server (the status moves separately).
         "return.recorded",
         "rating.recorded",

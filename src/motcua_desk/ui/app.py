@@ -12,10 +12,10 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from ..domain.errors import DomainError
 from . import errors, strings
 from .fonts import apply_app_font
 from .gc_guard import GuiThreadGarbageCollector
-from ..domain.errors import DomainError
 from .ports import ContextPort
 from .single_instance import SingleInstanceGuard
 from .tasks import TaskRunner

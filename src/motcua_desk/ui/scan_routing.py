@@ -52,6 +52,10 @@ def route(window: MainWindow, raw: str) -> ScanKind:
         window.show_intake()
         window.intake.view.id_number.setText(result.text)
         window.set_notice("Đã điền số định danh cá nhân.")
+    elif kind is ScanKind.ITEM_CODE and window.lookup is not None:
+        # Issue 13: a returned envelope opens the dossier it carried.
+        window.set_notice(f"Đang tìm hồ sơ của bưu gửi {result.text}…")
+        window.open_dossier(result.text)
     elif kind is ScanKind.ITEM_CODE:
         window.set_notice(f"Số hiệu bưu gửi {result.text}: dùng màn hình bưu chính.")
     else:

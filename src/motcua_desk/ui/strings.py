@@ -53,6 +53,10 @@ FIELD_LABELS: dict[str, str] = {
     "results": "Kết quả trao",
     "originals_returned": "Bản chính trả lại",
     "rating": "Đánh giá",
+    "fee_paid_vnd": "Số tiền thu khi tiếp nhận",
+    "fee_timing": "Thời điểm thu phí",
+    "amount_vnd": "Số tiền",
+    "papers_returned": "Giấy tờ trả lại",
 }
 
 ID_NUMBER_REASONS: dict[str, str] = {
@@ -106,6 +110,41 @@ FIELD_ERRORS: dict[str, str] = {
     "control_chars": "Ô “{label}” có ký tự điều khiển không cho phép.",
     "too_long": "Ô “{label}” quá dài.",
     "nesting_too_deep": "Tệp có cấu trúc lồng nhau quá sâu.",
+    "fee_not_due_now": (
+        "Hồ sơ này không thu phí khi tiếp nhận; bỏ trống số tiền và số biên lai "
+        "hoặc chọn “Thu trước”."
+    ),
+}
+
+#: Rules of issue 13 refused by ``RuleViolationError`` (``data['rule']``) or given as warnings.
+RULES: dict[str, str] = {
+    "refusal_not_appraised": (
+        "Hồ sơ chưa chuyển cơ quan giải quyết nên chưa thẩm định: hãy từ chối ngay khi "
+        "tiếp nhận, hoặc chuyển xử lý trước."
+    ),
+    "refusal_late": "Lưu ý: phiếu từ chối lập sau ngày hẹn trả; hồ sơ bị tính là chậm.",
+    "no_payment_due": "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính.",
+}
+
+#: Why a postal scan, attempt or outcome was refused (``PostalScanError``, ``data['reason']``).
+POSTAL_SCAN_REASONS: dict[str, str] = {
+    "in_other_batch": "Kết quả của hồ sơ này đang nằm trong một lô bưu chính khác chưa chốt.",
+    "already_posted": "Kết quả của hồ sơ này đã giao bưu điện và chưa được chuyển hoàn.",
+    "counter_pickup": (
+        "Công dân đăng ký nhận kết quả tại Bộ phận Một cửa, không qua bưu chính. "
+        "Chỉ gửi bưu điện khi công dân đã đồng ý."
+    ),
+    "no_postal_address": "Hồ sơ không có địa chỉ nhận kết quả nên không gửi bưu điện được.",
+    "attempts_missing": (
+        "Mới ghi {attempts}/{required} lần phát không thành công; ghi đủ các lần phát "
+        "hoặc ghi lý do chuyển hoàn."
+    ),
+    "attempt_too_soon": "Lần phát lại phải cách lần trước hai ngày làm việc (từ ngày {earliest}).",
+    "attempts_done": "Đã ghi đủ {attempts} lần phát không thành công; hãy ghi chuyển hoàn.",
+    "no_calendar": "Chưa có lịch làm việc để tính ngày phát lại.",
+    "already_registered": "Bưu gửi này đã được tiếp nhận thành hồ sơ {dossier_code}.",
+    "no_registration_here": "Chỉ tiếp nhận hồ sơ cho lô nhận hồ sơ từ bưu điện chưa chốt.",
+    "unknown_outcome": "Kết quả phát không hợp lệ.",
 }
 
 STORAGE_REASONS: dict[str, str] = {
@@ -201,6 +240,7 @@ ERRORS: dict[str, str] = {
     "quản trị.",
     "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
     "day_closed": "Ngày {day} đã chốt sổ. Muốn sửa, lãnh đạo phải mở lại ngày ở trang Chốt sổ.",
+    "postal_scan": "Không nhận thao tác bưu chính này ({reason}).",
 }
 
 #: Why the provincial server refused one event of a push (issue 14); the part after the first
@@ -320,6 +360,12 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         data["reason_text"] = CATALOGUE_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     if code == "backup_invalid":
         data["reason_text"] = BACKUP_REASONS.get(str(data.get("reason", "")), "sai định dạng")
+    if code == "rule_violation" and str(data.get("rule")) in RULES:
+        return RULES[str(data["rule"])].format_map(_SafeDict(data))
+    if code == "postal_scan" and str(data.get("reason")) in POSTAL_SCAN_REASONS:
+        if len(str(data.get("earliest", ""))) == 10:  # ISO -> dd/mm/yyyy
+            data["earliest"] = "/".join(reversed(str(data["earliest"]).split("-")))
+        return POSTAL_SCAN_REASONS[str(data["reason"])].format_map(_SafeDict(data))
     if code == "malformed_id_card_qr":
         data["reason_text"] = QR_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     template = ERRORS.get(code)
@@ -371,6 +417,13 @@ RATING_SCALE_LABELS: dict[int, str] = {2: "Hài lòng", 1: "Bình thường", 0:
 
 CHANNELS = {1: "Trực tiếp", 3: "Qua bưu chính công ích", 2: "Trực tuyến"}
 RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua bưu chính công ích"}
+#: When the fee is collected (domain.fees.FeeTiming values), as real slips say it.
+FEE_TIMINGS = {
+    "at_return": "Thu sau (khi trả kết quả)",
+    "at_intake": "Thu trước (khi tiếp nhận)",
+    "exempt": "Đối tượng miễn phí",
+    "no_fee": "Không thu phí",
+}
 PAPER_FORMS = {
     "original": "Bản chính",
     "certified_copy": "Bản sao chứng thực",

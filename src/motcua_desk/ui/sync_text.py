@@ -39,6 +39,7 @@ EVENT_KINDS: dict[str, str] = {
     "postal.item_scanned": "Quét bưu gửi",
     "postal.batch_closed": "Chốt lô bưu chính",
     "postal.outcome": "Kết quả phát bưu gửi",
+    "postal.attempt": "Phát bưu gửi không thành công",
     "return.recorded": "Trả kết quả",
     "rating.recorded": "Đánh giá hài lòng",
     "day.closed": "Chốt sổ cuối ngày",

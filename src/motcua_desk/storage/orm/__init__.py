@@ -13,7 +13,7 @@ from .ops import (
     SyncStateRow,
     UserRow,
 )
-from .postal import PostalBatchRow, PostalItemRow
+from .postal import PostalAttemptRow, PostalBatchRow, PostalItemRow
 from .returns import DayCloseRow, RatingRow, ReturnRow
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "DossierEventRow",
     "DossierRow",
     "OutboxRow",
+    "PostalAttemptRow",
     "PostalBatchRow",
     "PostalItemRow",
     "PrintJobRow",

@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from motcua_desk.domain.dossier import Channel, Dossier, Person, ReturnMethod
+from motcua_desk.domain.fees import FeeTiming, default_timing
 from motcua_desk.domain.procedure import Procedure
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.reception import IntakeDraft
@@ -151,6 +152,8 @@ class IntakeController(QObject):
         v.detail_field.setText(procedure.field or "—")
         v.detail_level.setText(strings.level_label(procedure.level))
         v.detail_fee.setText(strings.format_fee(procedure.fee_vnd))
+        proposed = default_timing(procedure.fee_vnd, self.ctx.settings.default_fee_timing)
+        v.fee_timing.setCurrentIndex(max(0, v.fee_timing.findData(proposed.value)))
         v.detail_time.setText(
             strings.format_duration(procedure.processing_days, procedure.time_unit.value)
         )
@@ -233,6 +236,9 @@ class IntakeController(QObject):
             sets_count=v.sets_count.value(),
             note=normalize(v.note.text()),
             postage_vnd=v.postage.value() if method == ReturnMethod.POST else None,
+            fee_timing=FeeTiming(v.fee_timing.currentData()),
+            fee_paid_vnd=v.fee_paid.value(),
+            fee_receipt_no=normalize(v.fee_receipt_no.text()),
         )
         return draft, problems
 

@@ -175,6 +175,7 @@ def text_fields(view: IntakeView) -> tuple[Any, ...]:
         view.sub_address,
         view.return_address,
         view.note,
+        view.fee_receipt_no,
     )
 
 
@@ -195,6 +196,8 @@ def clear(view: IntakeView) -> None:
     view.channel.setCurrentIndex(0)
     view.return_method.setCurrentIndex(0)
     view.postage.setValue(0)
+    view.fee_timing.setCurrentIndex(0)
+    view.fee_paid.setValue(0)
     view.sets_count.setValue(1)
     view.procedure_search.clear()
     view.checklist.clear()

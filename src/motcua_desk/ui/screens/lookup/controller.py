@@ -31,7 +31,7 @@ from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
-from . import dialogs
+from . import dialogs, result_dialogs
 from .panel import RESULT_COLUMNS, TIMELINE_COLUMNS, header_html, print_columns, return_text
 from .timeline import (
     DOC_LABELS,
@@ -126,6 +126,9 @@ class LookupController(QObject):
         v.extend_button.clicked.connect(self.apologise_and_extend)
         v.withdraw_button.clicked.connect(self.withdraw)
         v.stop_button.clicked.connect(self.stop)
+        v.refuse_button.clicked.connect(lambda: result_dialogs.refuse_after_appraisal(self))
+        v.payment_due_button.clicked.connect(lambda: result_dialogs.request_payment(self))
+        v.paid_button.clicked.connect(lambda: result_dialogs.payment_received(self))
         v.return_button.clicked.connect(self.request_return)
         v.preview_button.clicked.connect(self.preview_selected)
         v.prints.doubleClicked.connect(self.preview_selected)
@@ -241,6 +244,11 @@ class LookupController(QObject):
         v.withdraw_button.setEnabled(can(Status.WITHDRAWN))
         v.stop_button.setEnabled(can(Status.STOPPED))
         v.return_button.setEnabled(can(Status.RETURNED))
+        timeline = self.file.timeline if self.file is not None else ()
+        handed = any(e.detail.get("action") == "handed_over" for e in timeline)
+        v.refuse_button.setEnabled(can(Status.REFUSED) and handed)
+        v.payment_due_button.setEnabled(can(Status.PAYMENT_DUE))
+        v.paid_button.setEnabled(d.status is Status.PAYMENT_DUE)
 
     # -- search -------------------------------------------------------------------------
 
@@ -410,14 +418,18 @@ class LookupController(QObject):
             return
         dialog = dialogs.NoteDialog(
             "Công dân đã bổ sung đủ hồ sơ",
-            "Thời hạn giải quyết được tính lại từ hôm nay; phần mềm sẽ tính ngày hẹn trả mới.",
+            "Thời hạn giải quyết được tính lại từ hôm nay; phần mềm tính ngày hẹn trả mới và in "
+            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả mới (Mẫu 01).",
             d,
             self.view,
         )
         if not self.run_dialog(dialog):
             return
         lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
-        self._record("đã bổ sung đủ", lambda: lifecycle.supplement_completed(dossier_id, user))
+        # NĐ 61 Art. 19.4: once complete, the time limit restarts and a new Mẫu 01 is given.
+        self._record(
+            "đã bổ sung đủ", lambda: lifecycle.supplement_completed(dossier_id, user), "receipt"
+        )
 
     @Slot()
     def apologise_and_extend(self) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QObject, QTime, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import OFFICE_TZ, to_local
@@ -46,12 +46,14 @@ COLUMNS: tuple[Column[Any], ...] = (
     Column("dossier", "Mã hồ sơ", lambda i: i.dossier_code or "—"),
     Column("item", "Số hiệu bưu gửi", lambda i: i.item_code or "(chờ quét)"),
     Column("outcome", "Kết quả phát", lambda i: OUTCOMES.get(i.outcome or "", "")),
+    Column("attempts", "Lần phát không thành công", lambda i: str(i.attempts or "")),
 )
 
 
 def confirm_dialog(parent: QWidget, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, "Chốt lô giao nhận", text, parent=parent)
-    yes = box.addButton("Chốt lô", QMessageBox.ButtonRole.AcceptRole)
+    """A yes/no question of the postal page, "Không" the default (Enter never commits)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Bưu chính công ích", text, parent=parent)
+    yes = box.addButton("Đồng ý", QMessageBox.ButtonRole.AcceptRole)
     no = box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(no)
     box.exec()
@@ -60,8 +62,8 @@ def confirm_dialog(parent: QWidget, text: str) -> bool:
 
 def reason_text(exc: BaseException) -> str:
     data = getattr(exc, "data", {}) or {}
-    if getattr(exc, "code", "") == "postal_scan":
-        return REASONS.get(str(data.get("reason")), f"Không nhận mã này ({data.get('reason')}).")
+    if getattr(exc, "code", "") == "postal_scan" and str(data.get("reason")) in REASONS:
+        return REASONS[str(data.get("reason"))]
     if data.get("rule") == "postal_discrepancies":
         return f"Chưa chốt được: còn {data.get('count')} sai lệch (bấm “Kiểm tra sai lệch”)."
     if data.get("rule") == "postal_empty_batch":
@@ -94,7 +96,8 @@ class PostalController(QObject):
         self.proxy = proxy_for(self.model, self.view)
         self.view.items.setModel(self.proxy)
         self.batch: Any = None
-        #: Asks the clerk to confirm closing a batch; tests answer it.
+        #: Asks the clerk a yes/no question (closing a batch, posting a counter-pickup result);
+        #: tests answer it instead.
         self.confirm: Callable[[str], bool] = lambda text: confirm_dialog(self.view, text)
         self.show_office_time()
         self.view.new_results.clicked.connect(self.new_results_batch)
@@ -104,6 +107,9 @@ class PostalController(QObject):
         self.view.close_button.clicked.connect(self.close_batch)
         self.view.delivered_button.clicked.connect(lambda: self.outcome("delivered"))
         self.view.returned_button.clicked.connect(lambda: self.outcome("returned_to_counter"))
+        self.view.attempt_button.clicked.connect(self.attempt)
+        #: Asks the fee the post handed over on delivery (tests answer it instead).
+        self.ask_fee: Callable[[int], tuple[int, str] | None] = self._ask_fee
         self.view.register_button.clicked.connect(self.register_selected)
         self.refresh_batches()
 
@@ -210,8 +216,41 @@ class PostalController(QObject):
             self.load(batch_id)
             self.changed.emit()
 
+        def failed(exc: BaseException, confirmed: bool = False) -> None:
+            data = getattr(exc, "data", {}) or {}
+            question = reason_text(exc) + "\n\nCông dân đã đồng ý nhận qua bưu điện?"
+            # Issue 13: the citizen chose the counter; post it only when they agreed.
+            if not confirmed and data.get("reason") == "counter_pickup" and self.confirm(question):
+                self.runner.db(
+                    lambda: self.service.scan(
+                        batch_id, raw, self.user, counter_pickup_confirmed=True
+                    ),
+                    on_done=done,
+                    on_error=lambda e: failed(e, True),
+                )
+                return
+            self._error(reason_text(exc))
+
         self.runner.db(
             lambda: self.service.scan(batch_id, raw, self.user),
+            on_done=done,
+            on_error=failed,
+        )
+
+    def attempt(self) -> None:
+        """The post reports a failed delivery of the selected result (issue 13)."""
+        index = self.view.items.currentIndex()
+        if not index.isValid():
+            return
+        item = self.model.row_value(self.proxy.mapToSource(index).row())
+
+        def done(saved: Any) -> None:
+            self.load(saved.batch_id)
+            self._ok(f"Đã ghi lần phát không thành công thứ {saved.attempts}.")
+            self.changed.emit()
+
+        self.runner.db(
+            lambda: self.service.record_attempt(item.id, self.user),
             on_done=done,
             on_error=lambda exc: self._error(reason_text(exc)),
         )
@@ -281,11 +320,46 @@ class PostalController(QObject):
             self._ok("Đã ghi kết quả phát.")
             self.changed.emit()
 
-        self.runner.db(
-            lambda: self.service.record_outcome(item.id, outcome, self.user),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
+        def record(fee: tuple[int, str]) -> None:
+            self.runner.db(
+                lambda: self.service.record_outcome(
+                    item.id, outcome, self.user, fee_collected_vnd=fee[0], fee_receipt_no=fee[1]
+                ),
+                on_done=done,
+                on_error=lambda exc: self._error(reason_text(exc)),
+            )
+
+        def with_fee(due: int | None) -> None:
+            # Issue 13: the fee the post collected on delivery is written on the record.
+            if not due:
+                record((0, ""))
+                return
+            fee = self.ask_fee(due)
+            if fee is not None:
+                record(fee)
+
+        if outcome != "delivered":
+            record((0, ""))
+            return
+        self.runner.db(lambda: self.service.fee_due(item.id), on_done=with_fee)
+
+    def _ask_fee(self, due: int) -> tuple[int, str] | None:
+        """The fee the post handed over, and its receipt number (None: cancelled)."""
+        amount, ok = QInputDialog.getInt(
+            self.view,
+            "Phí, lệ phí bưu điện thu hộ",
+            f"Số tiền bưu điện đã thu và bàn giao (phải thu {strings.format_fee(due)}):",
+            due,
+            0,
+            1_000_000_000,
+            1000,
         )
+        if not ok:
+            return None
+        if amount == 0:
+            return 0, ""
+        receipt, ok = QInputDialog.getText(self.view, "Số biên lai", "Số biên lai thu phí:")
+        return (amount, normalize(receipt)) if ok else None
 
     def register_selected(self) -> None:
         index = self.view.items.currentIndex()

@@ -78,6 +78,9 @@ class SettingsController(QObject):
         v.makeup.setChecked(s.makeup_days_count)
         v.supplement_clock.setCurrentIndex(max(0, v.supplement_clock.findData(s.supplement_clock)))
         v.near_due.setValue(s.near_due_days)
+        v.fee_timing.setCurrentIndex(max(0, v.fee_timing.findData(s.default_fee_timing)))
+        v.postal_attempts.setValue(s.postal_delivery_attempts)
+        v.postal_gap.setValue(s.postal_attempt_gap_days)
         v.keep_days.setValue(s.backup_keep_days)
         v.allow_http.setChecked(s.allow_insecure_http)
         for doc in DOC_LABELS:
@@ -96,6 +99,9 @@ class SettingsController(QObject):
         out["makeup_days_count"] = v.makeup.isChecked()
         out["supplement_clock"] = v.supplement_clock.currentData()
         out["near_due_days"] = v.near_due.value()
+        out["default_fee_timing"] = v.fee_timing.currentData()
+        out["postal_delivery_attempts"] = v.postal_attempts.value()
+        out["postal_attempt_gap_days"] = v.postal_gap.value()
         out["backup_keep_days"] = v.keep_days.value()
         out["allow_insecure_http"] = v.allow_http.isChecked()
         out["paper_sizes"] = {doc: v.papers[doc].currentText() for doc in DOC_LABELS}

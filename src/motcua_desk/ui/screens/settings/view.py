@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua_desk.ui import strings
 from motcua_desk.ui.fit import MessageBanner, page_layout
 from motcua_desk.ui.screens.home.view import _table
 
@@ -89,6 +90,17 @@ class SettingsView(QWidget):
         self.near_due = QSpinBox()
         self.near_due.setRange(0, 30)
         add(rf, "near_due_days", "Cảnh báo sắp đến hạn (ngày):", self.near_due)
+        # Issue 13: fee timing proposed at intake; postal delivery attempts (QĐ 45/2016).
+        self.fee_timing = QComboBox()
+        for value, label in strings.FEE_TIMINGS.items():
+            self.fee_timing.addItem(label, value)
+        add(rf, "default_fee_timing", "Thu phí (mặc định):", self.fee_timing)
+        self.postal_attempts = QSpinBox()
+        self.postal_attempts.setRange(0, 9)
+        add(rf, "postal_delivery_attempts", "Số lần phát bưu gửi:", self.postal_attempts)
+        self.postal_gap = QSpinBox()
+        self.postal_gap.setRange(0, 30)
+        add(rf, "postal_attempt_gap_days", "Cách nhau (ngày làm việc):", self.postal_gap)
 
         printing = QGroupBox("In phiếu")
         pf = QFormLayout(printing)
