@@ -22,9 +22,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    BaseDocTemplate,
     Flowable,
+    Frame,
+    PageTemplate,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
@@ -33,7 +35,7 @@ from reportlab.platypus import (
 from motcua_desk.domain.dossier import ApplicantKind, Person, Regime
 from motcua_desk.domain.text import normalize
 
-from ..barcodes import Code128Flowable
+from ..barcodes import CODE128_MODULE, Code128Flowable, QrFlowable, code128_module_for
 from ..errors import InvalidLayoutError
 from ..fonts import FontSet, register_fonts
 from .wording import form_label, form_title
@@ -193,12 +195,56 @@ def person_lines(person: Person, styles: Styles, *, role: str) -> list[Flowable]
     return out
 
 
-def code_block(label: str, code: str, styles: Styles, page: Page) -> list[Flowable]:
-    """``label: CODE`` then its Code 128 (turned 90° on the 80 mm roll, where it is too wide)."""
+#: Side of the QR printed instead of a Code 128 too wide for the page.
+FALLBACK_QR_SIZE = 20 * mm
+
+
+def code_symbol(
+    code: str, styles: Styles, width: float, *, rotate: bool = False, bar_height: float = 9 * mm
+) -> list[Flowable]:
+    """The Code 128 of ``code`` fitted to ``width`` points (module 1/75 in down to 1/100 in);
+    a QR code with the code as text below when even the narrowest module does not fit.
+
+    On the 80 mm roll (``rotate``) the symbol runs along the paper at the full module.
+    """
+    code = normalize(code)
+    if rotate:
+        return [
+            Code128Flowable(code, font_name=styles.fonts.sans, rotate=True, bar_height=bar_height)
+        ]
+    module = code128_module_for(code, width)
+    if module is None:
+        return [
+            QrFlowable(code, size=FALLBACK_QR_SIZE),
+            Paragraph(
+                t(code),
+                ParagraphStyle("code", parent=styles.small_center, fontName=styles.fonts.sans),
+            ),
+        ]
+    return [
+        Code128Flowable(
+            code,
+            font_name=styles.fonts.sans,
+            bar_height=bar_height,
+            module=min(module, CODE128_MODULE),
+        )
+    ]
+
+
+def code_block(
+    label: str, code: str, styles: Styles, page: Page, *, bar_height: float = 9 * mm
+) -> list[Flowable]:
+    """``label: CODE`` then its barcode (turned 90° on the 80 mm roll, where it is too wide)."""
     code = normalize(code)
     return [
         rich(f"{t(label)}: <b>{t(code)}</b>", styles.center),
-        Code128Flowable(code, font_name=styles.fonts.sans, rotate=page.thermal, bar_height=9 * mm),
+        *code_symbol(
+            code,
+            styles,
+            page.frame_width - 2 * FRAME_PADDING,
+            rotate=page.thermal,
+            bar_height=bar_height,
+        ),
         Spacer(1, 1 * mm),
     ]
 
@@ -235,6 +281,7 @@ def header(
         colWidths=[w * 0.44, w * 0.56],
         style=TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), s.fonts.serif),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 1),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 1),
@@ -276,10 +323,12 @@ def signatures(
     hint: str = "(Ký, ghi rõ họ tên)",
     lead: list[Flowable] | None = None,
     lead_width: float = 0.0,
+    space: float | None = None,
 ) -> list[Flowable]:
     """Side-by-side signature blocks: (role, printed name) each; stacked on the roll.
 
-    ``lead`` is an optional first column (e.g. the QR code) of ``lead_width`` points.
+    ``lead`` is an optional first column (e.g. the QR code) of ``lead_width`` points;
+    ``space`` the room left for the signature (13 mm by default, 10 mm on the roll).
     """
     s = styles
     cells: list[list[Flowable]] = []
@@ -288,7 +337,7 @@ def signatures(
             [
                 rich("<b>" + "<br/>".join(t(x) for x in role.split("\n")) + "</b>", s.center),
                 rich(f"<i>{t(hint)}</i>", s.small_center),
-                Spacer(1, 13 * mm if not page.thermal else 10 * mm),
+                Spacer(1, space if space is not None else 13 * mm if not page.thermal else 10 * mm),
                 rich(f"<b>{t(name)}</b>" if normalize(name) else "", s.center),
             ]
         )
@@ -314,6 +363,7 @@ def signatures(
         colWidths=widths,
         style=TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), s.fonts.serif),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 1),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 1),
@@ -355,7 +405,9 @@ def resolve_fonts(fonts: FontSet | None) -> FontSet:
     return fonts if fonts is not None else register_fonts()
 
 
-_FRAME_PADDING = 6.0
+#: The platypus frame pads 6 pt on each side inside the margins.
+FRAME_PADDING = 6.0
+_FRAME_PADDING = FRAME_PADDING
 
 
 def _content_height(flowables: Iterable[Flowable], width: float) -> float:
@@ -367,6 +419,14 @@ def _content_height(flowables: Iterable[Flowable], width: float) -> float:
     return total
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """PDF bytes and the number of pages they hold."""
+
+    pdf: bytes
+    pages: int
+
+
 def build_pdf(
     make: Callable[[], list[Flowable]],
     page: Page,
@@ -375,19 +435,48 @@ def build_pdf(
     subject: str,
     fonts: FontSet,
     footer: Callable[[Any, Any], None] | None = None,
+    later_band: Callable[[Any], None] | None = None,
+    later_band_height: float = 0.0,
 ) -> bytes:
-    """Lay out the flowables ``make()`` returns on ``page``; return deterministic PDF bytes.
+    """Lay out the flowables ``make()`` returns on ``page``; return deterministic PDF bytes."""
+    return build_pdf_pages(
+        make,
+        page,
+        title_text=title_text,
+        subject=subject,
+        fonts=fonts,
+        footer=footer,
+        later_band=later_band,
+        later_band_height=later_band_height,
+    ).pdf
+
+
+def build_pdf_pages(
+    make: Callable[[], list[Flowable]],
+    page: Page,
+    *,
+    title_text: str,
+    subject: str,
+    fonts: FontSet,
+    footer: Callable[[Any, Any], None] | None = None,
+    later_band: Callable[[Any], None] | None = None,
+    later_band_height: float = 0.0,
+) -> Rendered:
+    """:func:`build_pdf` that also tells how many pages the content took.
 
     The thermal layout gets one page whose height fits the content: a first set of flowables
     is measured, a fresh one laid out (platypus flowables keep state once wrapped).
+    ``later_band`` draws a band at the top of every page after the first (e.g. the form
+    number and the dossier code with its barcode), ``later_band_height`` points high.
+    Every drawing state starts in the bundled serif, so no base-14 font (Helvetica) is ever
+    referenced without being embedded.
     """
     height = page.height
     if height is None:
-        # The platypus frame pads 6 pt on each side inside the margins.
         content = _content_height(make(), page.frame_width - 2 * _FRAME_PADDING)
         height = content * 1.02 + 2 * (page.margin + _FRAME_PADDING) + 8 * mm
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(
+    doc = BaseDocTemplate(
         buf,
         pagesize=(page.width, height),
         leftMargin=page.margin,
@@ -403,18 +492,32 @@ def build_pdf(
         initialFontName=fonts.serif,
     )
 
-    def _page_number(canv: Any, doc_: Any) -> None:
+    def _decorate(canv: Any, doc_: Any) -> None:
         if footer is not None:
             footer(canv, doc_)
         if page.thermal or doc_.page < 2:
             return
+        if later_band is not None:
+            canv.saveState()
+            later_band(canv)
+            canv.restoreState()
         canv.saveState()
         canv.setFont(fonts.serif, 7)
         canv.drawRightString(page.width - page.margin, page.margin * 0.45, f"Trang {doc_.page}")
         canv.restoreState()
 
-    doc.build(make(), onFirstPage=_page_number, onLaterPages=_page_number)
-    return buf.getvalue()
+    inner_w, inner_h = page.width - 2 * page.margin, height - 2 * page.margin
+    band = later_band_height if later_band is not None else 0.0
+    first = Frame(page.margin, page.margin, inner_w, inner_h, id="first")
+    later = Frame(page.margin, page.margin, inner_w, inner_h - band, id="later")
+    doc.addPageTemplates(
+        [
+            PageTemplate("first", [first], onPage=_decorate, autoNextPageTemplate="later"),
+            PageTemplate("later", [later], onPage=_decorate),
+        ]
+    )
+    doc.build(make())
+    return Rendered(buf.getvalue(), doc.page)
 
 
 def render_form(

@@ -91,7 +91,12 @@ def build(data: ControlSlipData, s: c.Styles, page: c.Page) -> list[Flowable]:
                     ]
                 ],
                 rowHeights=[9 * mm],
-                style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]),
+                style=TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("FONTNAME", (0, 0), (-1, -1), s.fonts.serif),
+                    ]
+                ),
             ),
         ]
         rows.append(
