@@ -136,9 +136,11 @@ class Code128Flowable(Flowable):  # type: ignore[misc]
         quiet: int = CODE128_QUIET,
         rotate: bool = False,
         show_text: bool = True,
+        caption: str = "",
     ) -> None:
         super().__init__()
         self.value = value
+        self.caption = caption or value
         self._modules = code128_modules(value)
         self._runs = bar_runs(self._modules)
         self.module = module
@@ -173,7 +175,7 @@ class Code128Flowable(Flowable):  # type: ignore[misc]
         canv.drawPath(path, stroke=0, fill=1)
         if self.show_text:
             canv.setFont(self.font_name, self.font_size)
-            canv.drawCentredString(self.symbol_width / 2, self.font_size * 0.3, self.value)
+            canv.drawCentredString(self.symbol_width / 2, self.font_size * 0.3, self.caption)
         canv.restoreState()
 
 

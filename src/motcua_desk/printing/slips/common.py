@@ -177,19 +177,27 @@ def person_role(person: Person) -> str:
     return "Ông/Bà" if person.kind is ApplicantKind.CITIZEN else "Tổ chức"
 
 
-def person_lines(person: Person, styles: Styles, *, role: str) -> list[Flowable]:
-    """Name and ID number, address, then contacts of ``person`` (empty values skipped)."""
+def person_lines(
+    person: Person, styles: Styles, *, role: str, compact: bool = False
+) -> list[Flowable]:
+    """Name and ID number, address, then contacts of ``person`` (empty values skipped);
+    ``compact`` runs the address and contacts on as one paragraph."""
     first = f"{t(role)}: <b>{t(person.full_name)}</b>"
     if person.id_number:
         first += f"; Số định danh: <b>{t(person.id_number)}</b>"
     out: list[Flowable] = [rich(first, styles.left)]
-    if person.address:
-        out.append(field("Địa chỉ", person.address, styles.left))
     contacts = []
     if person.phone:
         contacts.append(f"Điện thoại: {t(person.phone)}")
     if person.email:
         contacts.append(f"Email: {t(person.email)}")
+    if compact and person.address:
+        out.append(
+            rich("; ".join([f"Địa chỉ: <b>{t(person.address)}</b>", *contacts]), styles.left)
+        )
+        return out
+    if person.address:
+        out.append(field("Địa chỉ", person.address, styles.left))
     if contacts:
         out.append(rich("; ".join(contacts), styles.left))
     return out
@@ -200,7 +208,13 @@ FALLBACK_QR_SIZE = 20 * mm
 
 
 def code_symbol(
-    code: str, styles: Styles, width: float, *, rotate: bool = False, bar_height: float = 9 * mm
+    code: str,
+    styles: Styles,
+    width: float,
+    *,
+    rotate: bool = False,
+    bar_height: float = 9 * mm,
+    caption: str = "",
 ) -> list[Flowable]:
     """The Code 128 of ``code`` fitted to ``width`` points (module 1/75 in down to 1/100 in);
     a QR code with the code as text below when even the narrowest module does not fit.
@@ -232,18 +246,27 @@ def code_symbol(
 
 
 def code_block(
-    label: str, code: str, styles: Styles, page: Page, *, bar_height: float = 9 * mm
+    label: str,
+    code: str,
+    styles: Styles,
+    page: Page,
+    *,
+    bar_height: float = 9 * mm,
+    compact: bool = False,
 ) -> list[Flowable]:
-    """``label: CODE`` then its barcode (turned 90° on the 80 mm roll, where it is too wide)."""
+    """``label: CODE`` then its barcode (turned 90° on the 80 mm roll, where it is too wide);
+    ``compact`` prints ``label: CODE`` once, as the barcode's caption."""
     code = normalize(code)
+    head = [] if compact else [rich(f"{t(label)}: <b>{t(code)}</b>", styles.center)]
     return [
-        rich(f"{t(label)}: <b>{t(code)}</b>", styles.center),
+        *head,
         *code_symbol(
             code,
             styles,
             page.frame_width - 2 * FRAME_PADDING,
             rotate=page.thermal,
             bar_height=bar_height,
+            caption=f"{normalize(label)}: {code}" if compact else "",
         ),
         Spacer(1, 1 * mm),
     ]
@@ -396,6 +419,33 @@ def grid_table(
             ]
         ),
     )
+
+
+def continuation_band(
+    marker: str, title_text: str, code: str, styles: Styles, page: Page
+) -> tuple[Callable[[Any], None], float]:
+    """A drawing function for the top of every later page, and its height in points: the
+    form number, ``<title> (tiếp theo)``, the code and its barcode."""
+    width = page.frame_width - 2 * FRAME_PADDING
+    items: list[Flowable] = []
+    if marker:
+        items.append(form_marker(marker, styles))
+    items.append(rich(f"<b>{t(normalize(title_text).upper())}</b> (tiếp theo)", styles.center))
+    items += code_block("Mã hồ sơ", code, styles, page, bar_height=7 * mm)
+    canv = Canvas(io.BytesIO())
+    sizes = [f.wrapOn(canv, width, 1e6) for f in items]
+    height = sum(h for _, h in sizes) + 2 * mm
+
+    def draw(canv_: Any) -> None:
+        y = page.height - page.margin if page.height is not None else 0.0
+        x0 = page.margin + FRAME_PADDING
+        for f, (w, h) in zip(items, sizes, strict=True):
+            y -= h
+            f.wrapOn(canv_, width, 1e6)
+            x = x0 + (width - w) / 2 if getattr(f, "hAlign", "LEFT") == "CENTER" else x0
+            f.drawOn(canv_, x, y)
+
+    return draw, height
 
 
 # ---- document ------------------------------------------------------------------------------
