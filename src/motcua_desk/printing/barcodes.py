@@ -90,7 +90,8 @@ def code128_modules(value: str) -> str:
     """
     words = code128_codewords(value)
     check = (words[0] + sum(i * w for i, w in enumerate(words[1:], start=1))) % 103
-    return "".join(tables.CODES[w] for w in [*words, check]) + tables.STOP + "11"
+    codes: list[str] = [tables.CODES[w] for w in [*words, check]]
+    return "".join(codes) + str(tables.STOP) + "11"
 
 
 def code128_module_for(value: str, avail_width: float, quiet: int = CODE128_QUIET) -> float | None:

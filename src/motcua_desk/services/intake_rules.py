@@ -38,6 +38,7 @@ class IntakeDraft:
     note: str = ""
     received_at: datetime | None = None
     postage_vnd: int | None = None  # postal return: the postage the citizen pays (QĐ 45/2016)
+    authorisation: str = ""  # the proxy's authorisation paper, printed on Mẫu 01
 
 
 def clean_phone(phone: str) -> str:

@@ -88,6 +88,23 @@ def _local(value: datetime | None) -> datetime | None:
     return None if value is None else to_local(value)
 
 
+def entry_number(uow: UnitOfWork, dossier_id: int, received_at: datetime) -> int:
+    """The dossier's number in its year's ledger (from 01, in order of receipt), as printed
+    on Mẫu 07 and cited on Mẫu 01 ("số thứ tự")."""
+    year = to_local(received_at).year
+    start = utc_bounds(date(year, 1, 1), date(year, 1, 1))[0]
+    stmt = (
+        select(func.count())
+        .select_from(DossierRow)
+        .where(
+            DossierRow.received_at >= start,
+            (DossierRow.received_at < received_at)
+            | ((DossierRow.received_at == received_at) & (DossierRow.id <= dossier_id)),
+        )
+    )
+    return int(uow.session.execute(stmt).scalar_one())
+
+
 @dataclass(frozen=True)
 class LedgerQuery:
     """What one export covers; checked on construction."""

@@ -30,7 +30,7 @@ from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft
 from motcua_desk.services.reception import ReceptionService
-from motcua_desk.services.slip_data import unit_header
+from motcua_desk.services.slip_data import paper_counts, unit_header
 from motcua_desk.storage.repositories.postal import PostalBatch, PostalItem
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
@@ -261,12 +261,15 @@ class PostalService:
             for item in items:
                 assert item.dossier_id is not None and item.item_code is not None
                 dossier = uow.dossiers.get(item.dossier_id)
+                originals, copies = paper_counts(dossier.checklist)
                 rows.append(
                     ph.HandoverItem(
                         dossier.code,
                         item.item_code,
                         dossier.applicant.full_name,
                         dossier.procedure_name,
+                        originals=originals,
+                        copies=copies,
                     )
                 )
                 if batch.direction == RESULTS_OUT:

@@ -18,6 +18,7 @@ from motcua_desk.services.accounts import PermissionDeniedError
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import utc_now
 from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.slip_data import PAPERS_BY_DOC
 from motcua_desk.storage.repositories.users import Role, User
 from motcua_desk.storage.uow import UnitOfWork
 
@@ -64,7 +65,9 @@ def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settin
     if bundle and not Path(bundle).is_file():
         errors["ca_bundle"] = "file_not_found"
     papers = raw["paper_sizes"]
-    if not isinstance(papers, dict) or any(v not in PAPERS for v in papers.values()):
+    if not isinstance(papers, dict) or any(
+        v not in PAPERS_BY_DOC.get(k, tuple(PAPERS)) for k, v in papers.items()
+    ):
         errors["paper_sizes"] = "invalid_paper"
     if errors:
         return current, errors

@@ -340,6 +340,31 @@ def _band(data: ReceiptData, s: c.Styles, page: c.Page) -> tuple[Callable[[Any],
     )
 
 
+def _attempt(data: ReceiptData, fs: FontSet, base: c.Page, density: Density) -> c.Rendered:
+    """One layout of the slip at ``density`` (A5) or at the page's own size (A4, roll)."""
+    page = replace(base, font_size=density.font_size) if base.layout == c.A5_LAYOUT else base
+    s = c.Styles(fs, page)
+    title_text = form_title("receipt", data.regime)
+
+    def make() -> list[Flowable]:
+        return build(data, s, page, density)
+
+    if page.thermal:
+        return c.build_pdf_pages(
+            make, page, title_text=title_text, subject=data.dossier_code, fonts=fs
+        )
+    band, band_h = _band(data, s, page)
+    return c.build_pdf_pages(
+        make,
+        page,
+        title_text=title_text,
+        subject=data.dossier_code,
+        fonts=fs,
+        later_band=band,
+        later_band_height=band_h,
+    )
+
+
 def render_pages(
     data: ReceiptData, *, layout: str = c.A5_LAYOUT, fonts: FontSet | None = None
 ) -> c.Rendered:
@@ -349,42 +374,18 @@ def render_pages(
     row stays with the signatures."""
     base = c.page_for(layout, LAYOUTS)
     fs = c.resolve_fonts(fonts)
-    meta = {"title_text": form_title("receipt", data.regime), "subject": data.dossier_code}
-    attempts = A5_DENSITIES if layout == c.A5_LAYOUT else (A5_DENSITIES[0],)
-    if base.thermal:
-        s = c.Styles(fs, base)
-        return c.build_pdf_pages(lambda: build(data, s, base), base, fonts=fs, **meta)
-    for density in attempts:
+    if layout != c.A5_LAYOUT:
+        return _attempt(data, fs, base, A5_DENSITIES[0])
+    for density in A5_DENSITIES:
         if density.two_columns and len(data.papers) < 2:
             continue
-        page = replace(base, font_size=density.font_size) if layout == c.A5_LAYOUT else base
-        s = c.Styles(fs, page)
-        band, band_h = _band(data, s, page)
         try:
-            out = c.build_pdf_pages(
-                lambda s=s, page=page, density=density: build(data, s, page, density),
-                page,
-                fonts=fs,
-                later_band=band,
-                later_band_height=band_h,
-                **meta,
-            )
+            out = _attempt(data, fs, base, density)
         except LayoutError:  # the two-column checklist cannot split across pages
             continue
         if out.pages == 1:
             return out
-    density = CONTINUED if layout == c.A5_LAYOUT else A5_DENSITIES[0]
-    page = replace(base, font_size=density.font_size) if layout == c.A5_LAYOUT else base
-    s = c.Styles(fs, page)
-    band, band_h = _band(data, s, page)
-    return c.build_pdf_pages(
-        lambda: build(data, s, page, density),
-        page,
-        fonts=fs,
-        later_band=band,
-        later_band_height=band_h,
-        **meta,
-    )
+    return _attempt(data, fs, base, CONTINUED)
 
 
 def render(data: ReceiptData, *, layout: str = c.A5_LAYOUT, fonts: FontSet | None = None) -> bytes:

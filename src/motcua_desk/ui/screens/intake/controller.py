@@ -186,6 +186,9 @@ class IntakeController(QObject):
             sets_count=v.sets_count.value(),
             note=normalize(v.note.text()),
             postage_vnd=v.postage.value() if method == ReturnMethod.POST else None,
+            authorisation=normalize(v.sub_authorisation.text())
+            if v.submitter_box.isChecked()
+            else "",
         )
         return draft, problems
 
