@@ -282,7 +282,13 @@ def form_marker(label: str, styles: Styles) -> Paragraph:
 
 
 def header(
-    unit: UnitHeader, number: str, issued_on: date, styles: Styles, page: Page
+    unit: UnitHeader,
+    number: str,
+    issued_on: date,
+    styles: Styles,
+    page: Page,
+    *,
+    number_label: str = "Số",
 ) -> list[Flowable]:
     """Agency block, national motto, ``Số: …`` and the place-and-date line."""
     s = styles
@@ -294,7 +300,9 @@ def header(
         rich("<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>", s.small_center),
         rich("<b><u>Độc lập - Tự do - Hạnh phúc</u></b>", s.small_center),
     ]
-    number_line = rich(f"Số: {t(number) if normalize(number) else '……'}", s.small_center)
+    number_line = rich(
+        f"{t(number_label)}: {t(number) if normalize(number) else '……'}", s.small_center
+    )
     date_line = rich(f"<i>{t(long_date(unit.place_name, issued_on))}</i>", s.small_center)
     if page.thermal:
         return [*right, Spacer(1, 2), *left, number_line, date_line]
@@ -323,13 +331,15 @@ def form_opening(
     issued_on: date,
     styles: Styles,
     page: Page,
+    *,
+    number_label: str = "Số",
 ) -> list[Flowable]:
     """What every form starts with: its form number (by regime), the header and its title."""
     out: list[Flowable] = []
     marker = form_label(form, regime)
     if marker:
         out.append(form_marker(marker, styles))
-    out += header(unit, number, issued_on, styles, page)
+    out += header(unit, number, issued_on, styles, page, number_label=number_label)
     out.append(title(form_title(form, regime), styles))
     return out
 
