@@ -2,30 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
-from pathlib import Path
 
 import pytest
 
 from motcua_desk.printing.slips import receipt
-
-
-def _cases():  # type: ignore[no-untyped-def]
-    name = "motcua_tests_receipt_cases"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(__file__).with_name("receipt_cases.py")
-        )
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-cases = _cases()
 
 #: Papers that fit on one A5 page, by (unit name, address, proxy, paper-name length).
 #: The worst case (full official unit name, long addresses, a proxy, two-line paper names) is
@@ -60,7 +41,7 @@ def test_limits_cover_every_combination() -> None:
 
 
 @pytest.mark.parametrize("combo", sorted(LIMITS))
-def test_one_page_up_to_the_limit(dec, fonts, combo) -> None:  # type: ignore[no-untyped-def]
+def test_one_page_up_to_the_limit(dec, fonts, cases, combo) -> None:  # type: ignore[no-untyped-def]
     unit, address, proxy, names = combo
     data = cases.slip(LIMITS[combo], unit=unit, address=address, proxy=proxy, names=names)
     out = receipt.render_pages(data, fonts=fonts)
@@ -77,7 +58,7 @@ def test_one_page_up_to_the_limit(dec, fonts, combo) -> None:  # type: ignore[no
     assert found[0] == sorted([cases.CODE, data.qr_payload])
 
 
-def test_issue_cases_fit(fonts) -> None:  # type: ignore[no-untyped-def]
+def test_issue_cases_fit(fonts, cases) -> None:  # type: ignore[no-untyped-def]
     """The trial's failures: full name with a proxy and two papers; short name, 7 papers."""
     two = cases.slip(2, unit="full", address="long", proxy=True, names="long")
     seven = cases.slip(7, unit="short", address="short", proxy=False, names="long")
@@ -86,7 +67,7 @@ def test_issue_cases_fit(fonts) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("extra", [1, 9])
-def test_beyond_the_limit_continues_with_code_and_signatures(dec, fonts, extra) -> None:  # type: ignore[no-untyped-def]
+def test_beyond_the_limit_continues_with_code_and_signatures(dec, fonts, cases, extra) -> None:  # type: ignore[no-untyped-def]
     n = receipt.A5_PAPER_LIMIT + extra
     data = cases.slip(n, unit="full", address="long", proxy=True, names="long")
     out = receipt.render_pages(data, fonts=fonts)
@@ -107,7 +88,7 @@ def test_beyond_the_limit_continues_with_code_and_signatures(dec, fonts, extra) 
     assert all(s == pytest.approx((419.53, 595.28), abs=0.05) for s in dec.page_sizes(out.pdf))
 
 
-def test_a4_renders(dec, fonts) -> None:  # type: ignore[no-untyped-def]
+def test_a4_renders(dec, fonts, cases) -> None:  # type: ignore[no-untyped-def]
     """A4 is offered in the settings for Mẫu 01: it must render, not raise."""
     data = cases.slip(4, unit="full", address="long", proxy=True, names="long")
     pdf = receipt.render(data, layout="A4", fonts=fonts)
@@ -115,7 +96,7 @@ def test_a4_renders(dec, fonts) -> None:  # type: ignore[no-untyped-def]
     assert sorted([cases.CODE, data.qr_payload]) == dec.decode_pdf(pdf)[0]
 
 
-def test_content_fee_ledger_number_wording(dec, fonts) -> None:  # type: ignore[no-untyped-def]
+def test_content_fee_ledger_number_wording(dec, fonts, cases) -> None:  # type: ignore[no-untyped-def]
     from dataclasses import replace
 
     data = cases.slip(2, unit="full", address="long", proxy=True, names="short")
