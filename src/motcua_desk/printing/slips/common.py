@@ -231,7 +231,7 @@ def code_symbol(
         return [
             QrFlowable(code, size=FALLBACK_QR_SIZE),
             Paragraph(
-                t(code),
+                t(caption or code),
                 ParagraphStyle("code", parent=styles.small_center, fontName=styles.fonts.sans),
             ),
         ]
@@ -241,6 +241,7 @@ def code_symbol(
             font_name=styles.fonts.sans,
             bar_height=bar_height,
             module=min(module, CODE128_MODULE),
+            caption=caption,
         )
     ]
 
