@@ -11,11 +11,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from motcua_desk.domain.dossier import Dossier, Status
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.services.clock import OFFICE_TZ
-from motcua_desk.services.ledger import HEADERS, XLSX_DATETIME_FORMAT, LedgerService
+from motcua_desk.services.ledger import HEADERS, XLSX_DATETIME_FORMAT, LedgerService, render_pdf
 from motcua_desk.services.reception import IntakeDraft
 
 from .conftest import HOA, FakeClock
@@ -204,3 +205,18 @@ def test_malformed_ranges_are_refused(ledger, date_from: date, date_to: date, pr
 
 def test_a_leap_year_is_the_longest_range(ledger) -> None:  # type: ignore[no-untyped-def]
     assert ledger.rows(date(2024, 1, 1), date(2024, 12, 31)) == ()
+
+
+def test_refused_at_intake_is_marked_and_book_number_printed(october: October) -> None:
+    o = october
+    o.clock.now = at(2023, 10, 20, 9, 0)
+    refused = o.ctx.reception.refuse(IntakeDraft(CONTRACT, HOA), o.admin, "Không thuộc thẩm quyền")
+    o.ctx.settings_store.update(ledger_book_no="02")
+    rows = o.ledger.rows(date(2023, 10, 1), date(2023, 10, 31))
+    row = next(r for r in rows if r.dossier_code == refused.code)
+    assert row.due_at is None and row.returned_at is None
+    assert row.return_method_label == "Từ chối tiếp nhận (Mẫu 03): Không thuộc thẩm quyền"
+    data = o.ledger.data(date(2023, 10, 1), date(2023, 10, 31))
+    assert data.book_no == "02/2023"
+    text = " ".join(PdfReader(io.BytesIO(render_pdf(data))).pages[0].extract_text().split())
+    assert "Quyển số: 02/2023" in text and "Số: 2023" not in text

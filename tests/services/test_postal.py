@@ -194,3 +194,30 @@ def test_a_closed_day_takes_no_postal_closing_or_delivery(ctx, admin) -> None:  
     with pytest.raises(DayClosedError):
         ctx.postal.record_outcome(item.id, "delivered", admin)
     assert ctx.reception.get_by_code(codes[0]).status is Status.PROCESSED
+
+
+def test_record_counts_originals_and_copies_from_the_checklists(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.domain.dossier import ChecklistItem, PaperForm
+
+    papers = (
+        ChecklistItem("Tờ khai", PaperForm.ORIGINAL, 2, received=True),
+        ChecklistItem("Giấy chứng sinh", PaperForm.CERTIFIED_COPY, 1, received=True),
+        ChecklistItem("Căn cước", PaperForm.SHOWN, 1, received=True),
+    )
+    codes = []
+    for _ in range(2):
+        d = ctx.reception.receive(IntakeDraft("1.014137", HOA, checklist=papers), admin)
+        with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+            uow.dossiers.set_status(d.id, Status.PROCESSING, actor="x", at=ctx.clock())
+            uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
+            uow.commit()
+        codes.append(d.code)
+    batch = ctx.postal.start_results_batch(admin)
+    for code, item in zip(codes, S10, strict=False):
+        ctx.postal.scan(batch.id, code, admin)
+        ctx.postal.scan(batch.id, item, admin)
+    record = ctx.postal.close_batch(
+        batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
+    )
+    text = " ".join(" ".join(_decode().pdf_lines(record.pdf)).split())
+    assert "Tổng số hồ sơ: 2 hồ sơ (4 bản chính, 2 bản sao)" in text
