@@ -28,6 +28,7 @@ from motcua_desk.domain.text import normalize
 
 from ..fonts import FontSet
 from . import common as c
+from . import document
 from .wording import form_title
 
 #: The ledger is printed on A4 turned to landscape; "A4" is its only layout.
@@ -329,7 +330,7 @@ def build(data: LedgerData, s: c.Styles, page: c.Page) -> list[Flowable]:
 def render(data: LedgerData, *, layout: str = c.A4_LAYOUT, fonts: FontSet | None = None) -> bytes:
     """Mẫu 07 as PDF bytes on A4 landscape (layout ``"A4"``)."""
     c.page_for(layout, LAYOUTS)  # reject anything but "A4" with the usual typed error
-    return c.render_form(
+    return document.render_form(
         lambda s, page: build(data, s, page),
         layout=c.A4_LANDSCAPE_LAYOUT,
         allowed=(c.A4_LANDSCAPE_LAYOUT,),

@@ -22,6 +22,7 @@ from motcua_desk.domain.text import normalize
 from ..barcodes import QrFlowable
 from ..fonts import FontSet
 from . import common as c
+from . import document
 from .wording import form_label, form_title
 
 LAYOUTS = (c.A5_LAYOUT, c.A4_LAYOUT, c.THERMAL_LAYOUT)
@@ -340,7 +341,7 @@ def _band(data: ReceiptData, s: c.Styles, page: c.Page) -> tuple[Callable[[Any],
     )
 
 
-def _attempt(data: ReceiptData, fs: FontSet, base: c.Page, density: Density) -> c.Rendered:
+def _attempt(data: ReceiptData, fs: FontSet, base: c.Page, density: Density) -> document.Rendered:
     """One layout of the slip at ``density`` (A5) or at the page's own size (A4, roll)."""
     page = replace(base, font_size=density.font_size) if base.layout == c.A5_LAYOUT else base
     s = c.Styles(fs, page)
@@ -350,11 +351,11 @@ def _attempt(data: ReceiptData, fs: FontSet, base: c.Page, density: Density) -> 
         return build(data, s, page, density)
 
     if page.thermal:
-        return c.build_pdf_pages(
+        return document.build_pdf_pages(
             make, page, title_text=title_text, subject=data.dossier_code, fonts=fs
         )
     band, band_h = _band(data, s, page)
-    return c.build_pdf_pages(
+    return document.build_pdf_pages(
         make,
         page,
         title_text=title_text,
@@ -367,7 +368,7 @@ def _attempt(data: ReceiptData, fs: FontSet, base: c.Page, density: Density) -> 
 
 def render_pages(
     data: ReceiptData, *, layout: str = c.A5_LAYOUT, fonts: FontSet | None = None
-) -> c.Rendered:
+) -> document.Rendered:
     """Mẫu 01 and its page count. On A5 the densities of :data:`A5_DENSITIES` are tried in
     turn and the first that fits one page wins; when none does, the slip continues on further
     pages that repeat the form number, the dossier code and its barcode, and the last paper
