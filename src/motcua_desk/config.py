@@ -95,6 +95,16 @@ class Settings:
     makeup_days_count: bool = True
     supplement_clock: str = "restart"  # or "pause"
     due_time_rounding: str = "hour"  # or "minute"
+    # Mẫu 01 item 5: "auto" follows the rounding ("Sau 10 giờ" for hour, "Vào lúc" for minute)
+    due_time_wording: str = "auto"  # or "at" / "after"
+    # Mẫu 04 and 05 are signed for the processing agency (NĐ 61 Art. 20, TT 03/2025 Mẫu 04-05)
+    signer_title: str = "Thủ trưởng cơ quan giải quyết"
+    signer_name: str = ""
+    # per processing agency: its name -> "title|name" (settings.toml only)
+    agency_signers: dict[str, str] = field(default_factory=dict)
+    ledger_book_no: str = "01"  # Mẫu 07 paper book of the year (TT 01/2018 Art. 10.2)
+    # "Số: …" of each form: document type -> suffix after the number, e.g. "PBS"
+    number_suffixes: dict[str, str] = field(default_factory=dict)
     qr_lookup_template: str = ""  # e.g. "https://dichvucong.example.vn/tra-cuu?ma={code}"
     server_url: str = ""
     ca_bundle: str = ""
@@ -118,6 +128,7 @@ _CHOICES = {
     "supplement_clock": {"restart", "pause"},
     "due_time_rounding": {"hour", "minute"},
     "default_fee_timing": {"at_intake", "at_return", "exempt", "no_fee"},
+    "due_time_wording": {"auto", "at", "after"},
 }
 #: Inclusive bounds of the numeric settings (backup_keep_days 1,000,000 overflowed the date
 #: arithmetic and silently stopped backups).

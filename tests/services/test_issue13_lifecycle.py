@@ -116,7 +116,8 @@ def test_fee_paid_at_intake_on_slip_ledger_and_not_asked_again(world) -> None:  
         "0001234",
     )
     slip = text_of(ctx.documents.render("receipt", d).pdf)
-    assert "Thu trước: 50.000 đồng (biên lai số 0001234)" in slip
+    flat = " ".join(slip.split())
+    assert "50.000 đồng; Thu trước (nộp khi nộp hồ sơ); biên lai số 0001234" in flat
     rows = ctx.ledger.rows(clock.now.date(), clock.now.date())
     assert [r.note for r in rows] == ["Đã thu phí: 50.000 đồng (biên lai số 0001234)"]
     ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp")
@@ -142,7 +143,9 @@ def test_fee_timings_exempt_no_fee_and_default(world) -> None:  # type: ignore[n
             admin,
         )
     assert info.value.fields == {"fee_paid_vnd": "fee_not_due_now"}
-    assert "Đối tượng miễn phí" in text_of(ctx.documents.render("receipt", exempt).pdf)
+    assert "Miễn (đối tượng miễn phí, lệ phí)" in text_of(
+        ctx.documents.render("receipt", exempt).pdf
+    )
     for d in (exempt, later):
         ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp")
         ctx.lifecycle.result_received(d.id, admin)

@@ -39,7 +39,9 @@ def test_one_result_in_one_open_batch(ctx, admin) -> None:  # type: ignore[no-un
     ctx.postal.scan(first.id, S10[0], admin)
     second = ctx.postal.start_results_batch(admin)
     assert reason(ctx, second.id, code, admin) == "in_other_batch"
-    ctx.postal.close_batch(first.id, admin)
+    ctx.postal.close_batch(
+        first.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
+    )
     assert reason(ctx, second.id, code, admin) == "already_posted"  # on its way to the citizen
     item = ctx.postal.items(first.id)[0]
     ctx.postal.record_outcome(item.id, "returned_to_counter", admin, note="Sai địa chỉ")
@@ -60,7 +62,9 @@ def test_a_result_already_in_two_batches_cannot_close_both(ctx, admin) -> None: 
         uow.commit()
     assert [x.reason for x in ctx.postal.discrepancies(first.id)] == ["in_other_batch"]
     with pytest.raises(RuleViolationError):
-        ctx.postal.close_batch(first.id, admin)
+        ctx.postal.close_batch(
+            first.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
+        )
 
 
 def test_counter_pickup_is_flagged_and_can_be_confirmed(ctx, admin) -> None:  # type: ignore[no-untyped-def]
@@ -103,7 +107,9 @@ def test_delivery_attempts_and_the_fee_handed_over(ctx, admin, clock, tmp_path: 
     for code, s10 in zip(codes, S10, strict=False):
         ctx.postal.scan(batch.id, code, admin)
         ctx.postal.scan(batch.id, s10, admin)
-    ctx.postal.close_batch(batch.id, admin)
+    ctx.postal.close_batch(
+        batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
+    )
     away, home = ctx.postal.items(batch.id)
     with pytest.raises(PostalScanError) as info:  # no attempt recorded, no reason given
         ctx.postal.record_outcome(away.id, "returned_to_counter", admin)

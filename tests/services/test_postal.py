@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -223,3 +224,30 @@ def test_a_batch_is_not_closed_without_the_post_office_unit_and_employee(ctx, ad
 def test_an_incoming_batch_signed_now_takes_the_office_clock(ctx, admin, clock) -> None:  # type: ignore[no-untyped-def]
     batch = ctx.postal.start_incoming_batch(admin, None, "Phạm Văn Bưu", "Bưu điện Hạc Thành")
     assert batch.signed_at == clock()
+
+
+def test_record_counts_originals_and_copies_from_the_checklists(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.domain.dossier import ChecklistItem, PaperForm
+
+    papers = (
+        ChecklistItem("Tờ khai", PaperForm.ORIGINAL, 2, received=True),
+        ChecklistItem("Giấy chứng sinh", PaperForm.CERTIFIED_COPY, 1, received=True),
+        ChecklistItem("Căn cước", PaperForm.SHOWN, 1, received=True),
+    )
+    codes = []
+    for _ in range(2):
+        d = ctx.reception.receive(replace(BY_POST, checklist=papers), admin)
+        with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+            uow.dossiers.set_status(d.id, Status.PROCESSING, actor="x", at=ctx.clock())
+            uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
+            uow.commit()
+        codes.append(d.code)
+    batch = ctx.postal.start_results_batch(admin)
+    for code, item in zip(codes, S10, strict=False):
+        ctx.postal.scan(batch.id, code, admin)
+        ctx.postal.scan(batch.id, item, admin)
+    record = ctx.postal.close_batch(
+        batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
+    )
+    text = " ".join(" ".join(_decode().pdf_lines(record.pdf)).split())
+    assert "Tổng số hồ sơ: 2 hồ sơ (4 bản chính, 2 bản sao)" in text

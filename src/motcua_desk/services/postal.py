@@ -277,7 +277,7 @@ class PostalService:
         """Print the hand-over record and close the batch; refused while discrepancies remain."""
         # Printing (ReportLab) loads with the first record, not at start-up.
         from motcua_desk.printing.slips import postal_handover as ph
-        from motcua_desk.services.slip_data import unit_header
+        from motcua_desk.services.slip_data import paper_counts, unit_header
 
         problems = self.discrepancies(batch_id)
         if problems:
@@ -300,12 +300,15 @@ class PostalService:
             for item in items:
                 assert item.dossier_id is not None and item.item_code is not None
                 dossier = uow.dossiers.get(item.dossier_id)
+                originals, copies = paper_counts(dossier.checklist)
                 rows.append(
                     ph.HandoverItem(
                         dossier.code,
                         item.item_code,
                         dossier.applicant.full_name,
                         dossier.procedure_name,
+                        originals=originals,
+                        copies=copies,
                     )
                 )
                 if batch.direction == RESULTS_OUT:

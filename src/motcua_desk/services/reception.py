@@ -209,6 +209,8 @@ class ReceptionService:
         detail = dict(detail)
         if draft.return_method is ReturnMethod.POST and draft.postage_vnd is not None:
             detail["postage_vnd"] = draft.postage_vnd
+        if draft.submitter is not None and normalize(draft.authorisation):
+            detail["authorisation"] = normalize(draft.authorisation)
         if status is Status.RECEIVED:
             computed = self._due(procedure, received_at)
             due = computed.due_at

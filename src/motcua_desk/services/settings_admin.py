@@ -19,6 +19,7 @@ from motcua_desk.domain.calendar import CalendarDay
 from motcua_desk.domain.codes import DossierCodeFormat, InvalidCodePatternError
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize
+from motcua_desk.printing.paper_layouts import PAPERS_BY_DOC
 from motcua_desk.services.accounts import require_role
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import utc_now
@@ -81,7 +82,9 @@ def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settin
     if bundle and not Path(bundle).is_file():
         errors["ca_bundle"] = "file_not_found"
     papers = raw["paper_sizes"]
-    if not isinstance(papers, dict) or any(v not in PAPERS for v in papers.values()):
+    if not isinstance(papers, dict) or any(
+        v not in PAPERS_BY_DOC.get(k, tuple(PAPERS)) for k, v in papers.items()
+    ):
         errors["paper_sizes"] = "invalid_paper"
     if errors:
         return current, errors

@@ -239,6 +239,9 @@ class IntakeController(QObject):
             fee_timing=FeeTiming(v.fee_timing.currentData()),
             fee_paid_vnd=v.fee_paid.value(),
             fee_receipt_no=normalize(v.fee_receipt_no.text()),
+            authorisation=normalize(v.sub_authorisation.text())
+            if v.submitter_box.isChecked()
+            else "",
         )
         return draft, problems
 

@@ -173,6 +173,7 @@ def text_fields(view: IntakeView) -> tuple[Any, ...]:
         view.sub_id_number,
         view.sub_phone,
         view.sub_address,
+        view.sub_authorisation,
         view.return_address,
         view.note,
         view.fee_receipt_no,

@@ -147,12 +147,15 @@ class IntakeView(QWidget):
         self.sub_id_number = _line("submitter.id_number")
         self.sub_phone = _line("submitter.phone")
         self.sub_address = _line("submitter.address")
+        self.sub_authorisation = _line("submitter.authorisation")
+        self.sub_authorisation.setPlaceholderText("Giấy ủy quyền số …, ngày …, nơi chứng thực")
         sf = QFormLayout(self.submitter_box)
         for label, name, editor in (
             ("Họ và tên:", "submitter.full_name", self.sub_full_name),
             ("Số định danh:", "submitter.id_number", self.sub_id_number),
             ("Điện thoại:", "submitter.phone", self.sub_phone),
             ("Địa chỉ:", "submitter.address", self.sub_address),
+            ("Giấy ủy quyền:", "submitter.authorisation", self.sub_authorisation),
         ):
             self.rows[name] = FieldRow(editor, name)
             sf.addRow(label, self.rows[name])

@@ -28,6 +28,9 @@ TEXT_KEYS = (
     "qr_lookup_template",
     "server_url",
     "ca_bundle",
+    "signer_title",
+    "signer_name",
+    "ledger_book_no",
 )
 KIND_LABELS = {"holiday": "Nghỉ lễ", "substitute_day_off": "Nghỉ bù", "makeup_workday": "Làm bù"}
 DAY_COLUMNS: tuple[Column[Any], ...] = (
@@ -77,6 +80,7 @@ class SettingsController(QObject):
         v.saturdays.setChecked(s.saturdays_count)
         v.makeup.setChecked(s.makeup_days_count)
         v.supplement_clock.setCurrentIndex(max(0, v.supplement_clock.findData(s.supplement_clock)))
+        v.due_wording.setCurrentIndex(max(0, v.due_wording.findData(s.due_time_wording)))
         v.near_due.setValue(s.near_due_days)
         v.fee_timing.setCurrentIndex(max(0, v.fee_timing.findData(s.default_fee_timing)))
         v.postal_attempts.setValue(s.postal_delivery_attempts)
@@ -98,6 +102,7 @@ class SettingsController(QObject):
         out["saturdays_count"] = v.saturdays.isChecked()
         out["makeup_days_count"] = v.makeup.isChecked()
         out["supplement_clock"] = v.supplement_clock.currentData()
+        out["due_time_wording"] = v.due_wording.currentData()
         out["near_due_days"] = v.near_due.value()
         out["default_fee_timing"] = v.fee_timing.currentData()
         out["postal_delivery_attempts"] = v.postal_attempts.value()

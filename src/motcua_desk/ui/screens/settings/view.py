@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua_desk.printing.paper_layouts import PAPERS_BY_DOC
 from motcua_desk.ui import strings
 from motcua_desk.ui.fit import MessageBanner, page_layout
 from motcua_desk.ui.screens.home.view import _table
@@ -110,11 +111,19 @@ class SettingsView(QWidget):
             "Đường dẫn tra cứu (QR):",
             _line("qr_lookup_template", "https://dichvucong.../tra-cuu?ma={code}"),
         )
+        self.due_wording = QComboBox()
+        self.due_wording.addItem("Theo cách làm tròn giờ hẹn", "auto")
+        self.due_wording.addItem("“Vào lúc … giờ … phút”", "at")
+        self.due_wording.addItem("“Sau … giờ”", "after")
+        add(pf, "due_time_wording", "Cách ghi giờ hẹn trả (Mẫu 01):", self.due_wording)
+        add(pf, "signer_title", "Chức danh người ký Mẫu 04, 05:", _line("signer_title"))
+        add(pf, "signer_name", "Họ tên người ký Mẫu 04, 05:", _line("signer_name"))
+        add(pf, "ledger_book_no", "Quyển sổ theo dõi (Mẫu 07) số:", _line("ledger_book_no", "01"))
         self.papers: dict[str, QComboBox] = {}
         self.printers: dict[str, QComboBox] = {}
         for doc, label in DOC_LABELS.items():
             paper = QComboBox()
-            paper.addItems(["A5", "A4", "80mm"])
+            paper.addItems(list(PAPERS_BY_DOC[doc]))  # only what the form renders
             printer = QComboBox()
             printer.setEditable(True)
             self.papers[doc] = paper
