@@ -20,7 +20,7 @@ from alembic.util.exc import CommandError
 from motcua_desk.config import AppPaths
 from motcua_desk.domain.errors import DomainError
 from motcua_desk.services.clock import local_now, to_local
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.migrate import SQLITE_HEADER, backup_database, script_directory
 
 log = logging.getLogger(__name__)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from motcua_desk.config import AppPaths, Settings, save_settings
+from motcua_desk.config import AppPaths, Settings
+from motcua_desk.services.settings_store import SettingsStore
 
 if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
@@ -24,34 +24,6 @@ if TYPE_CHECKING:
     from motcua_desk.services.returns import ReturnService
     from motcua_desk.services.settings_admin import SettingsAdminService
     from motcua_desk.services.sync_service import SyncService
-
-
-class SettingsStore:
-    """Holds the current settings; saving writes settings.toml atomically first."""
-
-    def __init__(self, settings: Settings, path: AppPaths | None = None) -> None:
-        self._settings = settings
-        self._paths = path
-        self._lock = threading.Lock()
-        self._listeners: list[Callable[[Settings], None]] = []
-
-    @property
-    def current(self) -> Settings:
-        return self._settings
-
-    def update(self, **changes: Any) -> Settings:
-        with self._lock:
-            new = replace(self._settings, **changes)
-            if self._paths is not None:
-                save_settings(self._paths.settings_file, new)
-            self._settings = new
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(new)
-        return new
-
-    def subscribe(self, listener: Callable[[Settings], None]) -> None:
-        self._listeners.append(listener)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from motcua_desk.domain.text import normalize
 from motcua_desk.printing.slips import ledger as ledger_form
 from motcua_desk.printing.slips.ledger import LedgerData, LedgerRow
 from motcua_desk.services.clock import office_days_utc, to_local
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.slip_data import unit_header
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
 from motcua_desk.storage.uow import UnitOfWork

@@ -25,11 +25,12 @@ from motcua_desk.domain.errors import DomainError, RuleViolationError
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
 from motcua_desk.printing.slips import postal_handover as ph
+from motcua_desk.services.changes import DOSSIER, POSTAL, Changed, ChangeSet
 from motcua_desk.services.clock import local_date, to_local, utc_now
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft
 from motcua_desk.services.reception import ReceptionService
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.slip_data import unit_header
 from motcua_desk.storage.repositories.postal import PostalBatch, PostalItem
 from motcua_desk.storage.repositories.users import User
@@ -239,8 +240,12 @@ class PostalService:
 
     def close_batch(
         self, batch_id: int, clerk: User, *, postal_unit: str = "", postal_staff: str = ""
-    ) -> HandoverRecord:
-        """Print the hand-over record and close the batch; refused while discrepancies remain."""
+    ) -> Changed[HandoverRecord]:
+        """Print the hand-over record and close the batch; refused while discrepancies remain.
+
+        Returns the record with what changed: the batch, and for results sent out each
+        dossier's timeline (handed to the post).
+        """
         problems = self.discrepancies(batch_id)
         if problems:
             raise RuleViolationError(rule="postal_discrepancies", count=len(problems))
@@ -319,10 +324,15 @@ class PostalService:
                 at=utc_now(),
             )
             uow.commit()
-        return HandoverRecord(batch, pdf, path)
+        codes = [item.dossier_code for item in items] if batch.direction == RESULTS_OUT else []
+        return Changed(HandoverRecord(batch, pdf, path), ChangeSet.of(POSTAL, DOSSIER, codes=codes))
 
-    def record_outcome(self, item_id: int, outcome: str, clerk: User) -> PostalItem:
-        """``delivered`` (the result reached the citizen) or ``returned_to_counter``."""
+    def record_outcome(self, item_id: int, outcome: str, clerk: User) -> Changed[PostalItem]:
+        """``delivered`` (the result reached the citizen) or ``returned_to_counter``.
+
+        A delivery sets the dossier RETURNED: the change set names it, so lookup, home and
+        board refresh (issue 12 §4).
+        """
         if outcome not in ("delivered", "returned_to_counter"):
             raise PostalScanError(reason="unknown_outcome", outcome=outcome)
         now = self._clock()
@@ -376,7 +386,7 @@ class PostalService:
                 at=utc_now(),
             )
             uow.commit()
-        return item
+        return Changed(item, ChangeSet.of(POSTAL, DOSSIER, codes=[item.dossier_code]))
 
     def register_incoming(
         self, item_id: int, draft: IntakeDraft, clerk: User, reception: ReceptionService

@@ -17,7 +17,7 @@ from motcua_desk.domain.text import normalize
 from motcua_desk.services.accounts import PermissionDeniedError
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import utc_now
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
 from motcua_desk.storage.uow import UnitOfWork
 

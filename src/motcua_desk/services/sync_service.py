@@ -23,7 +23,7 @@ from motcua_desk.config import Settings
 from motcua_desk.domain.calendar import CalendarDay, DayKind
 from motcua_desk.domain.dossier import Status
 from motcua_desk.domain.errors import DomainError, IllegalTransitionError
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.catalogue_import import parse_catalogue_json
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, OutboxRow, UserRow
 from motcua_desk.storage.uow import UnitOfWork

@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self.scanner)
         self.scan_box.returnPressed.connect(self._on_scan_box_return_pressed)
         self.runner.busy_changed.connect(self.busy.setVisible)
+        # Every operation's change set reaches every page (issue 12 §4).
+        self.runner.operation_did_execute.connect(self.data_changed.emit)
         for source in (self.intake, self.print_flow):
             source.data_changed.connect(self.data_changed.emit)
         self.data_changed.connect(self.home.on_data_changed)

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import QApplication
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import OFFICE_TZ
-from motcua_desk.ui import strings
+from motcua_desk.ui import errors, strings
+from motcua_desk.ui.changes import POSTAL, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -112,7 +114,9 @@ class PostalController(QObject):
             v.setCurrentIndex(index if index >= 0 else v.count() - 1)
             self._on_batch_chosen()
 
-        self.runner.db(self.service.batches_for_page, on_done=done)
+        QueryOp[list[Any]](self.runner, self.service.batches_for_page).success(
+            done
+        ).run_in_background()
 
     def _on_batch_chosen(self, *_: Any) -> None:
         batch_id = self.view.batches.currentData()
@@ -130,9 +134,9 @@ class PostalController(QObject):
             self.view.items.scrollToBottom()
             self._show_expecting(items)
 
-        self.runner.db(
-            lambda: (self.service.batch(batch_id), self.service.items(batch_id)), on_done=done
-        )
+        QueryOp[tuple[Any, list[Any]]](
+            self.runner, lambda: (self.service.batch(batch_id), self.service.items(batch_id))
+        ).success(done).run_in_background()
 
     def _show_expecting(self, items: list[Any]) -> None:
         from motcua_desk.services.postal import expecting
@@ -157,10 +161,9 @@ class PostalController(QObject):
     # -- actions ------------------------------------------------------------------------
 
     def new_results_batch(self) -> None:
-        self.runner.db(
-            lambda: self.service.start_results_batch(self.user),
-            on_done=lambda b: self.refresh_batches(b.id),
-        )
+        CollectionOp[Any](self.runner, lambda: self.service.start_results_batch(self.user)).changes(
+            ChangeSet.of(POSTAL)
+        ).success(lambda b: self.refresh_batches(b.id)).run_in_background()
 
     def new_incoming_batch(self) -> None:
         staff = normalize(self.view.incoming_staff.text())
@@ -170,10 +173,11 @@ class PostalController(QObject):
         qdt = self.view.signed_at.dateTime()
         d, t = qdt.date(), qdt.time()
         signed = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=OFFICE_TZ)
-        self.runner.db(
-            lambda: self.service.start_incoming_batch(self.user, signed, staff),
-            on_done=lambda b: self.refresh_batches(b.id),
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.service.start_incoming_batch(self.user, signed, staff)
+        ).changes(ChangeSet.of(POSTAL)).success(
+            lambda b: self.refresh_batches(b.id)
+        ).run_in_background()
 
     def scan(self, raw: str) -> None:
         """A scanner burst while this page is shown."""
@@ -187,11 +191,9 @@ class PostalController(QObject):
             self.load(batch_id)
             self.changed.emit()
 
-        self.runner.db(
-            lambda: self.service.scan(batch_id, raw, self.user),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
-        )
+        CollectionOp[Any](self.runner, lambda: self.service.scan(batch_id, raw, self.user)).changes(
+            ChangeSet.of(POSTAL)
+        ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
     def check(self) -> None:
         if self.batch is None:
@@ -209,7 +211,9 @@ class PostalController(QObject):
             self._error("Sai lệch:\n" + "\n".join(lines))
 
         batch_id = self.batch.id
-        self.runner.db(lambda: self.service.discrepancies(batch_id), on_done=done)
+        QueryOp[list[Any]](self.runner, lambda: self.service.discrepancies(batch_id)).success(
+            done
+        ).run_in_background()
 
     def close_batch(self) -> None:
         if self.batch is None:
@@ -225,13 +229,12 @@ class PostalController(QObject):
             self.changed.emit()
             self.print_record(record.pdf, record.batch.code)
 
-        self.runner.db(
+        CollectionOp[Any](
+            self.runner,
             lambda: self.service.close_batch(
                 batch_id, self.user, postal_unit=unit, postal_staff=staff
             ),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
-        )
+        ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
     def outcome(self, outcome: str) -> None:
         index = self.view.items.currentIndex()
@@ -244,11 +247,9 @@ class PostalController(QObject):
             self._ok("Đã ghi kết quả phát.")
             self.changed.emit()
 
-        self.runner.db(
-            lambda: self.service.record_outcome(item.id, outcome, self.user),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.service.record_outcome(item.id, outcome, self.user)
+        ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
     def register_selected(self) -> None:
         index = self.view.items.currentIndex()
@@ -289,11 +290,14 @@ class PostalController(QObject):
             )
 
         if backend.thread_safe:
-            self.runner.io(job, on_done=printed, on_error=failed)
+            QueryOp[Any](self.runner, job, lane=Lane.IO).success(printed).failure(
+                failed
+            ).run_in_background()
             return
         try:  # QPrinter lives on the GUI thread
             result = job()
         except Exception as exc:  # noqa: BLE001 - shown to the clerk, the record stays archived
+            errors.log_failure(exc)
             failed(exc)
         else:
             printed(result)
