@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from motcua_desk.config import Settings
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.domain.dossier import ChecklistItem, Dossier, DossierEvent, Person, ReturnMethod
 from motcua_desk.domain.procedure import TimeUnit
 from motcua_desk.printing.barcodes import qr_payload
@@ -79,7 +80,7 @@ def fee_label(fee_vnd: int | None) -> str:
         return "Theo quy định"
     if fee_vnd == 0:
         return "Không thu phí"
-    return f"{fee_vnd:,} đồng".replace(",", ".")
+    return fmt.format_money(fee_vnd)
 
 
 def collected_fee_label(fee_vnd: int | None, receipt_no: str) -> str:

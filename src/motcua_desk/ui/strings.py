@@ -7,9 +7,10 @@ the code, so nothing is silently swallowed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
 
 APP_TITLE = "Bộ phận Một cửa"
@@ -296,7 +297,19 @@ DOC_TYPES = {
 
 def format_datetime(value: datetime | None) -> str:
     """A stored (UTC) or office time as office time "dd/mm/yyyy HH:MM"; "—" when absent."""
-    return "—" if value is None else f"{to_local(value):%d/%m/%Y %H:%M}"
+    return fmt.format_datetime(None if value is None else to_local(value))
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A day, or a stored (UTC) time's office day, as "dd/mm/yyyy"; "—" when absent."""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return fmt.format_date(value)
+
+
+def format_moment(value: datetime | None) -> str:
+    """A stored (UTC) time as office time "HH:MM ngày dd/mm/yyyy"; "—" when absent."""
+    return fmt.format_moment(None if value is None else to_local(value))
 
 
 def format_fee(fee_vnd: int | None) -> str:
@@ -304,7 +317,7 @@ def format_fee(fee_vnd: int | None) -> str:
         return "Chưa rõ"
     if fee_vnd == 0:
         return "Không thu phí"
-    return f"{fee_vnd:,}".replace(",", ".") + " đồng"
+    return fmt.format_money(fee_vnd)
 
 
 def format_duration(days: int | None, unit: str) -> str:

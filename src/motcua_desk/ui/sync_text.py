@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
 
 SYNC_ERRORS: dict[str, str] = {
@@ -78,7 +79,7 @@ def moment_text(at: datetime | None) -> str:
     if at is None:
         return "chưa có"
     local = to_local(at)
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+    return fmt.format_moment(local)
 
 
 def status_text(online: bool, configured: bool, pending: int) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.domain.board import (
     OPEN_STATUSES,
     BoardFilter,
@@ -179,8 +180,8 @@ class BoardController(QObject):
         at = self.snapshot.taken_at
         self.view.summary.setStyleSheet("")
         self.view.summary.setText(
-            f"Hiển thị {len(rows):,} / {total:,} hồ sơ đang giải quyết — cập nhật lúc "
-            f"{at:%H:%M} ngày {at:%d/%m/%Y}".replace(",", ".")
+            f"Hiển thị {fmt.format_number(len(rows))} / {fmt.format_number(total)} hồ sơ "
+            f"đang giải quyết — cập nhật lúc {fmt.format_moment(at)}"
         )
 
     def set_filter(self, flt: BoardFilter) -> None:

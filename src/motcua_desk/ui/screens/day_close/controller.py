@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QObject, Signal
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
 from motcua_desk.ui import strings
 from motcua_desk.ui.models.table import Column, FrozenTableModel
@@ -59,12 +60,11 @@ ERRORS: dict[str, str] = {
 
 
 def fmt_day(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+    return fmt.format_date(d)
 
 
 def moment(at: Any) -> str:
-    local = to_local(at)
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+    return strings.format_moment(at)
 
 
 def error_text(exc: BaseException) -> str:

@@ -84,7 +84,7 @@ class TimelineEntry(NamedTuple):
 
 
 def fmt_date(value: datetime | None) -> str:
-    return "—" if value is None else f"{to_local(value):%d/%m/%Y}"
+    return strings.format_date(value)
 
 
 def _iso_dt(value: object) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
 from motcua_desk.services.reports import Counts
 from motcua_desk.ui import strings
@@ -54,7 +55,7 @@ class ReportLine:
 
 
 def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return fmt.format_number(value)
 
 
 def _label(line: ReportLine) -> str:
@@ -194,7 +195,8 @@ class ReportsController(QObject):
             f"{report.period_label}: tiếp nhận {_n(t.received)} hồ sơ; trả kết quả {_n(t.returned)} "
             f"({_n(t.returned_on_time)} đúng hạn, {_n(t.returned_late)} quá hạn); đang giải quyết "
             f"{_n(t.in_progress)} ({_n(t.in_progress_overdue)} quá hạn, tính đến "
-            f"{as_of:%H:%M} {as_of:%d/%m/%Y}); từ chối {_n(t.refused)}, rút {_n(t.withdrawn)}, "
+            f"{fmt.format_time(as_of)} {fmt.format_date(as_of)}); "
+            f"từ chối {_n(t.refused)}, rút {_n(t.withdrawn)}, "
             f"dừng {_n(t.stopped)}."
         )
         self.view.message.setText("")

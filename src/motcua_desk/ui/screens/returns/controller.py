@@ -19,7 +19,6 @@ from motcua_desk.domain.identity import IdCardData
 from motcua_desk.domain.returns import Collector, CollectorKind, Verification
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
-from motcua_desk.services.clock import to_local
 from motcua_desk.services.returns import ReturnInput
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.changes import ChangeSet
@@ -134,7 +133,7 @@ class ReturnController(QObject):
         self.rating_source = "counter"
         d: Dossier = case.dossier
         v = self.view
-        due = to_local(d.due_at).strftime("%d/%m/%Y") if d.due_at else "—"
+        due = strings.format_date(d.due_at)
         lines = [
             f"Hồ sơ {d.code} — {d.procedure_name}",
             f"Chủ hồ sơ: {d.applicant.full_name}"

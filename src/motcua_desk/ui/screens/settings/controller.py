@@ -31,7 +31,7 @@ TEXT_KEYS = (
 )
 KIND_LABELS = {"holiday": "Nghỉ lễ", "substitute_day_off": "Nghỉ bù", "makeup_workday": "Làm bù"}
 DAY_COLUMNS: tuple[Column[Any], ...] = (
-    Column("day", "Ngày", lambda d: f"{d.day:%d/%m/%Y}", lambda d: d.day),
+    Column("day", "Ngày", lambda d: strings.format_date(d.day), lambda d: d.day),
     Column("kind", "Loại", lambda d: KIND_LABELS.get(d.kind.value, d.kind.value)),
     Column("name", "Tên", lambda d: d.name),
     Column(
