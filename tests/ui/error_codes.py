@@ -96,7 +96,7 @@ def raised_codes() -> RaisedCodes:
             if "code" in kwargs and param == "code":
                 code = kwargs["code"]
                 out.codes.setdefault(code, where)
-            if "rule" in kwargs and code == "rule_violation":
+            if "rule" in kwargs:
                 out.rules.setdefault(kwargs["rule"], where)
             if "reason" in kwargs:
                 out.reasons.setdefault((code, kwargs["reason"]), where)

@@ -51,10 +51,8 @@ WARNINGS: dict[str, tuple[str, str]] = {
 NOTHING_PENDING = "Không còn việc tồn."
 
 #: Messages for the codes this page meets; others go through ``strings``.
+#: Messages specific to this page; the day codes themselves are in the one catalogue.
 ERRORS: dict[str, str] = {
-    "day_in_future": "Không thể chốt sổ ngày {day} vì ngày đó chưa đến.",
-    "day_already_closed": "Ngày {day} đã được chốt sổ trước đó.",
-    "day_not_closed": "Ngày {day} chưa chốt sổ nên không cần mở lại.",
     "permission_denied": "Tài khoản này không phải lãnh đạo hoặc quản trị nên không xác nhận được.",
 }
 
@@ -74,10 +72,7 @@ def error_text(exc: BaseException) -> str:
         return "Chưa nhập lý do mở lại ngày."
     template = ERRORS.get(str(code))
     if template is not None:
-        day = str(data.get("day", ""))
-        if len(day) == 10:
-            day = "/".join(reversed(day.split("-")))
-        return template.format(day=day)
+        return template
     return strings.exception_message(exc)
 
 

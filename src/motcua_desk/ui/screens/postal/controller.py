@@ -23,23 +23,7 @@ from motcua_desk.ui.tasks import TaskRunner
 
 from .view import PostalView
 
-REASONS = {
-    "dossier_first": "Hãy quét mã hồ sơ trước, rồi đến số hiệu bưu gửi.",
-    "item_code_expected": "Đang chờ số hiệu bưu gửi của hồ sơ vừa quét.",
-    "invalid_item_code": "Số hiệu bưu gửi không hợp lệ (sai định dạng hoặc sai số kiểm tra S10).",
-    "duplicate_item_code": "Số hiệu bưu gửi này đã được dùng.",
-    "duplicate_dossier": "Hồ sơ này đã có trong lô.",
-    "not_found": "Không tìm thấy hồ sơ có mã này.",
-    "other_unit": "Hồ sơ thuộc đơn vị khác.",
-    "not_ready": "Hồ sơ chưa có kết quả để trả.",
-    "already_returned": "Hồ sơ đã trả kết quả.",
-    "batch_closed": "Lô đã chốt; hãy mở lô mới.",
-    "unknown_scan": "Mã vừa quét không phải mã hồ sơ hay số hiệu bưu gửi.",
-    "missing_item_code": "thiếu số hiệu bưu gửi",
-    "not_registered": "chưa tiếp nhận hồ sơ",
-    "outcome_recorded": "Đã ghi kết quả phát cho dòng này.",
-    "no_outcome_here": "Chỉ ghi kết quả phát cho lô gửi kết quả đã chốt.",
-}
+REASONS = strings.POSTAL_REASONS
 OUTCOMES = {"delivered": "Đã phát", "returned_to_counter": "Chuyển hoàn"}
 
 COLUMNS: tuple[Column[Any], ...] = (
@@ -51,13 +35,6 @@ COLUMNS: tuple[Column[Any], ...] = (
 
 
 def reason_text(exc: BaseException) -> str:
-    data = getattr(exc, "data", {}) or {}
-    if getattr(exc, "code", "") == "postal_scan":
-        return REASONS.get(str(data.get("reason")), f"Không nhận mã này ({data.get('reason')}).")
-    if data.get("rule") == "postal_discrepancies":
-        return f"Chưa chốt được: còn {data.get('count')} sai lệch (bấm “Kiểm tra sai lệch”)."
-    if data.get("rule") == "postal_empty_batch":
-        return "Lô chưa có bưu gửi nào."
     return strings.exception_message(exc)
 
 

@@ -27,18 +27,6 @@ from motcua_desk.ui.tasks import TaskRunner
 from .citizen import CitizenRatingWindow
 from .view import ReturnView
 
-MISMATCH = {
-    "id_mismatch": "Số định danh không khớp với chủ hồ sơ: không trả kết quả. Nếu là người được "
-    "ủy quyền, hãy chọn “Người được ủy quyền” và ghi giấy ủy quyền.",
-    "name_mismatch": "Họ tên không khớp với chủ hồ sơ (hồ sơ không lưu số định danh): "
-    "không trả kết quả.",
-    "proxy_required": "Chủ hồ sơ là tổ chức: người nhận phải là người được ủy quyền hoặc "
-    "giới thiệu, có giấy tờ chứng minh.",
-}
-RULES = {
-    "result_not_ready": "Hồ sơ chưa có kết quả để trả.",
-    "already_returned": "Hồ sơ này đã trả kết quả.",
-}
 WARNINGS = {
     "fee_not_collected": "Chưa ghi thu phí, lệ phí (thủ tục có thu phí).",
     "originals_kept": "Có bản chính chưa trả lại công dân.",
@@ -48,10 +36,6 @@ WARNINGS = {
 def message_for(exc: BaseException) -> str:
     code = getattr(exc, "code", "")
     data = getattr(exc, "data", {}) or {}
-    if code == "collector_mismatch":
-        return MISMATCH.get(str(data.get("reason")), strings.exception_message(exc))
-    if code == "rule_violation" and str(data.get("rule")) in RULES:
-        return RULES[str(data["rule"])]
     if code == "not_found":
         return strings.error_message("dossier_not_found", {"code": data.get("code", "")})
     return strings.exception_message(exc)
