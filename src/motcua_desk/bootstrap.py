@@ -21,7 +21,7 @@ from motcua_desk.services.backup import BackupInvalidError, BackupService
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
 from motcua_desk.services.clock import local_now
-from motcua_desk.services.context import AppContext, SettingsStore
+from motcua_desk.services.context import AppContext
 from motcua_desk.services.day_close import DayCloseService
 from motcua_desk.services.documents import DocumentService
 from motcua_desk.services.ledger import LedgerService
@@ -32,6 +32,7 @@ from motcua_desk.services.reception import ReceptionService
 from motcua_desk.services.reports import ReportService
 from motcua_desk.services.returns import ReturnService
 from motcua_desk.services.settings_admin import SettingsAdminService
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_service import SyncService
 from motcua_desk.storage.catalogue_import import import_catalogue
 from motcua_desk.storage.engine import make_engine

@@ -58,6 +58,14 @@ def decode_pdf(pdf: bytes, dpi: int = 300) -> list[tuple[str, str]]:
     return found
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_qt(qapp: QApplication) -> None:
+    """Qt's own strings in Vietnamese, as ``app.ensure_app`` installs them in the product."""
+    from motcua_desk.ui import translation
+
+    assert translation.install(qapp)
+
+
 @pytest.fixture
 def ctx(tmp_path: Path) -> fakes.FakeContext:
     return fakes.make_context(tmp_path)

@@ -415,7 +415,7 @@ class FakePrinterBackend:
         from motcua_desk.ui.printer import PrintFailedError, PrintResult
 
         if self.fail:
-            raise PrintFailedError(detail="printer offline")
+            raise PrintFailedError("printer_stopped", detail="printer offline")
         self.jobs.append((pdf, printer, paper, title))
         return PrintResult(printer=printer, job_id=f"fake-{len(self.jobs)}", backend="fake")
 

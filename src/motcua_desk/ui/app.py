@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from . import errors, strings
+from . import errors, strings, translation
 from .fonts import apply_app_font
 from .gc_guard import GuiThreadGarbageCollector
 from .ports import ContextPort
@@ -47,8 +47,10 @@ def create_main_window(ctx: ContextPort, user: Any, **kwargs: Any) -> Any:
 def ensure_app(argv: list[str]) -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
+        translation.install(app)
         return app
     app = QApplication(argv)
+    translation.install(app)  # Qt's own buttons and dialogs in Vietnamese
     app.setProperty("motcua_gc_guard", GuiThreadGarbageCollector(app))  # see gc_guard.py
     app.setApplicationName("motcua_desk")
     app.setApplicationDisplayName(strings.APP_TITLE)

@@ -68,7 +68,14 @@ def log_failure(exc: BaseException) -> None:
     if is_bug(exc):
         log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
     else:
-        log.info("operation failed: %s", getattr(exc, "code", ""))
+        code = getattr(exc, "code", "")
+        data = getattr(exc, "data", None)
+        detail = data.get("detail") if isinstance(data, dict) else None
+        if detail:  # technical text (a spooler's message), never shown to the clerk
+            log.warning("operation failed: %s (%s)", code, detail)
+        else:
+            log.info("operation failed: %s", code)
+        log.debug("error data: %r", data)  # may name a citizen: DEBUG only
 
 
 def report_exception(exc: BaseException) -> None:

@@ -147,7 +147,8 @@ ERRORS: dict[str, str] = {
     "storage_known_error": "Lỗi lưu trữ dữ liệu.",
     "dossier_not_found": "Không tìm thấy hồ sơ có mã {code}.",
     "unknown_scan": "Không nhận ra mã vừa quét: {text}",
-    "print_failed": "In không thành công ({detail}). Hồ sơ đã được lưu và được đánh dấu “chưa in”.",
+    "print_failed": "In không thành công: {reason_text}. Hồ sơ đã được lưu và được đánh dấu "
+    "“chưa in”.",
     "no_printer": "Chưa cấu hình máy in hoặc không tìm thấy máy in.",
     "unit_not_configured": "Chưa thiết lập mã đơn vị nên chưa cấp được mã hồ sơ. Hãy liên hệ quản trị.",
     "permission_denied": "Tài khoản của bạn không có quyền thực hiện thao tác này.",
@@ -295,6 +296,16 @@ CATALOGUE_REASONS: dict[str, str] = {
     "duplicate": "mã thủ tục bị trùng",
 }
 
+#: Why a print failed (the spooler's own English text goes to the log only).
+PRINT_REASONS: dict[str, str] = {
+    "no_printer": "chưa chọn máy in (mục Cấu hình) và máy không có máy in mặc định",
+    "printer_not_found": "không tìm thấy máy in đã chọn; hãy kiểm tra tên máy in ở mục Cấu hình",
+    "printer_stopped": "máy in đang tạm dừng hoặc không nhận lệnh in; hãy kiểm tra máy in",
+    "spooler_down": "dịch vụ in của máy tính không chạy; hãy khởi động lại máy hoặc báo quản trị",
+    "spooler_refused": "máy in từ chối lệnh in; hãy kiểm tra máy in rồi in lại",
+    "bad_document": "tệp phiếu không đọc được; hãy in lại từ hồ sơ",
+}
+
 #: Errors whose message depends on ``data['reason']``: the table of reasons for each.
 REASONS: dict[str, dict[str, str]] = {
     "postal_scan": POSTAL_REASONS,
@@ -306,6 +317,7 @@ REASONS: dict[str, dict[str, str]] = {
     "offline_file_invalid": OFFLINE_FILE_REASONS,
     "protocol_version": VERSION_REASONS,
     "catalogue_import": CATALOGUE_REASONS,
+    "print_failed": PRINT_REASONS,
 }
 #: For these the reason's text is the whole message.
 _REASON_IS_MESSAGE = frozenset(

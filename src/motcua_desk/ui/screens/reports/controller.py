@@ -224,6 +224,7 @@ class ReportsController(QObject):
         default = str(
             self.ctx.paths.data_dir / f"so-theo-doi-ho-so_{start:%Y%m%d}-{end:%Y%m%d}{suffix}"
         )
+        # Qt's own dialog (the application turns native ones off): Vietnamese labels.
         name, _ = QFileDialog.getSaveFileName(
             self.view, "Xuất Sổ theo dõi hồ sơ", default, file_filter
         )
