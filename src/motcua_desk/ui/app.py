@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 from . import errors, strings, translation
 from .fonts import apply_app_font
 from .gc_guard import GuiThreadGarbageCollector
+from .operations import QueryOp
 from .ports import ContextPort
 from .single_instance import SingleInstanceGuard
 from .tasks import TaskRunner
@@ -148,12 +149,14 @@ def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: lis
             controller.set_context(ctx)
 
         def on_failed(exc: BaseException) -> None:
-            failed.append(exc)
-            log.error("start failed", exc_info=(type(exc), exc, exc.__traceback__))
+            failed.append(exc)  # a bug is already logged with its traceback by the runner
+            log.error("start failed: %s", getattr(exc, "code", type(exc).__name__))
             QMessageBox.critical(controller.view, strings.APP_TITLE, strings.exception_message(exc))
             controller.view.reject()
 
-        runner.db(build_context, on_done=on_ready, on_error=on_failed)
+        QueryOp[ContextPort](runner, build_context).success(on_ready).failure(
+            on_failed
+        ).run_in_background()
         accepted = controller.view.exec() == QDialog.DialogCode.Accepted
         if failed:
             return EXIT_START_FAILED

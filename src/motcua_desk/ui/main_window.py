@@ -110,7 +110,6 @@ class MainWindow(QMainWindow):
             self.board = BoardController(ctx, self.runner, user, self)
             self.tabs.addTab(self.board.view, "Bảng theo dõi")
             self.board.open_requested.connect(self.open_dossier)
-            self.lookup.data_changed.connect(self.data_changed.emit)
             self.lookup.loaded.connect(self._on_lookup_loaded)
         self.sync_status: SyncStatus | None = None
         if getattr(ctx, "sync", None) is not None:
@@ -121,7 +120,6 @@ class MainWindow(QMainWindow):
         if getattr(ctx, "returns", None) is not None:
             self.returns = ReturnController(ctx, self.runner, self.print_flow, user, self)
             self.tabs.addTab(self.returns.view, "Trả kết quả")
-            self.returns.data_changed.connect(self.data_changed.emit)
             if self.lookup is not None:
                 self.lookup.return_requested.connect(self.start_return)
         self.postal: PostalController | None = None
@@ -174,8 +172,6 @@ class MainWindow(QMainWindow):
         self.runner.busy_changed.connect(self.busy.setVisible)
         # Every operation's change set reaches every page (issue 12 §4).
         self.runner.operation_did_execute.connect(self.data_changed.emit)
-        for source in (self.intake, self.print_flow):
-            source.data_changed.connect(self.data_changed.emit)
         self.data_changed.connect(self.home.on_data_changed)
         for page in (self.lookup, self.board, self.postal, self.returns, self.reports):
             if page is not None:

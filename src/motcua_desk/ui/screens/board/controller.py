@@ -26,6 +26,7 @@ from motcua_desk.domain.board import (
 )
 from motcua_desk.domain.dossier import Status
 from motcua_desk.ui import errors, strings
+from motcua_desk.ui.operations import QueryOp
 from motcua_desk.ui.tasks import TaskRunner
 
 from .model import COLUMN_OF_SORT, URGENCY_LABELS, BoardModel
@@ -98,7 +99,9 @@ class BoardController(QObject):
             return
         lookup = self.ctx.lookup
         self.loading = True
-        self.runner.db(lambda: lookup.board(), on_done=self._on_loaded, on_error=self._on_failed)
+        QueryOp[Any](self.runner, lambda: lookup.board()).success(self._on_loaded).failure(
+            self._on_failed
+        ).run_in_background()
 
     def _on_loaded(self, snapshot: BoardSnapshot) -> None:
         self.loading = False
@@ -117,7 +120,7 @@ class BoardController(QObject):
         self.view.summary.setStyleSheet("color: #b00020;")
         self.view.summary.setText(strings.exception_message(exc))
         if not isinstance(getattr(exc, "code", None), str):
-            errors.report_exception(exc)
+            errors.show(exc)
 
     def on_data_changed(self, change: Any) -> None:
         """Any dossier change may move a row; a print alone does not. While the page is

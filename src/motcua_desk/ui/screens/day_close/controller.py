@@ -15,7 +15,9 @@ from PySide6.QtCore import QDate, QObject, Signal
 from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
 from motcua_desk.ui import strings
+from motcua_desk.ui.changes import DAY, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, QueryOp
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -208,7 +210,7 @@ class DayCloseController(QObject):
             self._loading -= 1
             self._error(exc)
 
-        self.runner.db(read, on_done=done, on_error=failed)
+        QueryOp[Any](self.runner, read).success(done).failure(failed).run_in_background()
 
     def show_day(self, summary: Any, record: Any, recent: list[Any]) -> None:
         self.summary = summary
@@ -311,7 +313,9 @@ class DayCloseController(QObject):
             dialog.show_error(message)
             self._error(exc)
 
-        self.runner.db(work, on_done=done, on_error=failed)
+        CollectionOp[Any](self.runner, work).changes(ChangeSet.of(DAY)).success(done).failure(
+            failed
+        ).run_in_background()
 
     def on_data_changed(self, _change: Any) -> None:
         """Any saved change may move the figures: read them again."""

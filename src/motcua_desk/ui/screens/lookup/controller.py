@@ -24,8 +24,9 @@ from motcua_desk.domain.text import normalize
 from motcua_desk.services.lookup import DossierFile, SearchCriteria
 from motcua_desk.services.slip_data import event_detail
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.changes import DOSSIER, ChangeSet
 from motcua_desk.ui.models.table import FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.screens.home.view import proxy_for
@@ -62,8 +63,6 @@ class LookupController(QObject):
     dossier_changed = Signal(int)
     #: "Trả kết quả": the return screen takes over with this dossier code.
     return_requested = Signal(str)
-    #: A ChangeSet for the main window to broadcast (like the intake screen's).
-    data_changed = Signal(object)
     #: The DossierFile shown after each load (None when a code was not found).
     loaded = Signal(object)
 
@@ -131,8 +130,8 @@ class LookupController(QObject):
         self.print_flow.printed.connect(self._on_printed)
         self.print_flow.print_failed.connect(self._on_print_failed)
         if own_flow:
-            self.print_flow.data_changed.connect(self.data_changed.emit)
-            self.print_flow.data_changed.connect(self.on_data_changed)
+            # Alone (no main window to broadcast), it hears its own operations' changes.
+            self.runner.operation_did_execute.connect(self.on_data_changed)
 
     # -- loading ------------------------------------------------------------------------
 
@@ -157,7 +156,9 @@ class LookupController(QObject):
                 return
             self.show_file(result.file, result.people)
 
-        self.runner.db(job, on_done=done, on_error=self._on_load_error)
+        QueryOp[Any](self.runner, job).success(done).failure(
+            self._on_load_error
+        ).run_in_background()
 
     @Slot(str)
     def open_code(self, code: str) -> None:
@@ -191,7 +192,7 @@ class LookupController(QObject):
     def _on_load_error(self, exc: BaseException) -> None:
         self.view.set_message(error_text(exc), error=True)
         if not isinstance(getattr(exc, "code", None), str):
-            errors.report_exception(exc)
+            errors.show(exc)
 
     @Slot()
     def _on_code_entered(self) -> None:
@@ -277,9 +278,11 @@ class LookupController(QObject):
             else:
                 self.view.result_count.setText(error_text(exc))
             if not isinstance(getattr(exc, "code", None), str):
-                errors.report_exception(exc)
+                errors.show(exc)
 
-        self.runner.db(lambda: lookup.search(criteria), on_done=done, on_error=failed)
+        QueryOp[Any](self.runner, lambda: lookup.search(criteria)).success(done).failure(
+            failed
+        ).run_in_background()
 
     @Slot(QModelIndex)
     def _on_result_activated(self, index: QModelIndex) -> None:
@@ -333,19 +336,20 @@ class LookupController(QObject):
             else:
                 self._say("")
             self.dossier_changed.emit(d.id)
-            self.data_changed.emit(ChangeSet.of("dossier", codes=(d.code,)))
 
         def failed(exc: BaseException) -> None:
             self.busy = False
             self._enable_actions()
             self.view.set_message(error_text(exc), error=True)
             if not isinstance(getattr(exc, "code", None), str):
-                errors.report_exception(exc)
+                errors.show(exc)
             self.reload()  # the dossier may have moved on elsewhere
 
         self.busy = True
         self._enable_actions()
-        self.runner.db(job, on_done=done, on_error=failed)
+        CollectionOp[tuple[Any, Loaded]](self.runner, job).changes(
+            lambda outcome: ChangeSet.of(DOSSIER, codes=(outcome[0].dossier.code,))
+        ).success(done).failure(failed).run_in_background()
 
     @Slot()
     def hand_over(self) -> None:
@@ -545,7 +549,9 @@ class LookupController(QObject):
         def show(doc: Any) -> None:
             self.show_preview(doc)
 
-        self.runner.io(read, on_done=show, on_error=failed)
+        QueryOp[Any](self.runner, read, lane=Lane.IO).success(show).failure(
+            failed
+        ).run_in_background()
 
     def show_preview(self, doc: Any) -> PreviewDialog:
         dialog = PreviewDialog(doc, self.view)

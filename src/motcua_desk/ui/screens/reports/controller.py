@@ -20,6 +20,7 @@ from motcua_desk.services.clock import to_local
 from motcua_desk.services.reports import Counts
 from motcua_desk.ui import strings
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import Lane, QueryOp
 from motcua_desk.ui.tasks import TaskRunner
 
 from .chart import Bar
@@ -179,9 +180,9 @@ class ReportsController(QObject):
             self.view.show_button.setEnabled(True)
             self._error(exc)
 
-        self.runner.db(
-            lambda: self.reports.report(kind, day), on_done=self.show_report, on_error=failed
-        )
+        QueryOp[Any](self.runner, lambda: self.reports.report(kind, day)).success(
+            self.show_report
+        ).failure(failed).run_in_background()
 
     def show_report(self, report: Any) -> None:
         self.report = report
@@ -215,7 +216,9 @@ class ReportsController(QObject):
             index = combo.findData(current)
             combo.setCurrentIndex(max(0, index))
 
-        self.runner.db(self.ledger.fields, on_done=done, on_error=self._error)
+        QueryOp[Any](self.runner, self.ledger.fields).success(done).failure(
+            self._error
+        ).run_in_background()
 
     def _on_export_clicked(self, kind: str) -> None:
         file_filter, suffix = EXPORT_KINDS[kind]
@@ -255,13 +258,15 @@ class ReportsController(QObject):
             self.exported.emit(written_path)
 
         def read(data: Any) -> None:
-            self.runner.io(
+            QueryOp[Any](
+                self.runner,
                 lambda: (self.ledger.save(path, kind, data), len(data.rows)),
-                on_done=written,
-                on_error=failed,
-            )
+                lane=Lane.IO,
+            ).success(written).failure(failed).run_in_background()
 
-        self.runner.db(lambda: self.ledger.data(start, end, field), on_done=read, on_error=failed)
+        QueryOp[Any](self.runner, lambda: self.ledger.data(start, end, field)).success(
+            read
+        ).failure(failed).run_in_background()
 
     def _set_exporting(self, busy: bool) -> None:
         self.view.export_pdf.setEnabled(not busy)

@@ -21,7 +21,8 @@ from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.returns import ReturnInput
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.changes import DOSSIER, ChangeSet
+from motcua_desk.ui.operations import CollectionOp, QueryOp
 from motcua_desk.ui.tasks import TaskRunner
 
 from .citizen import CitizenRatingWindow
@@ -42,7 +43,6 @@ def message_for(exc: BaseException) -> str:
 
 
 class ReturnController(QObject):
-    data_changed = Signal(object)
     #: (dossier code) after the result was handed over and recorded
     returned = Signal(str)
 
@@ -105,11 +105,9 @@ class ReturnController(QObject):
             return
         self.view.code.setText(code)
         service = self.ctx.returns
-        self.runner.db(
-            lambda: service.start(code),
-            on_done=self._show_case,
-            on_error=lambda exc: self._fail(message_for(exc), clear=True),
-        )
+        QueryOp[Any](self.runner, lambda: service.start(code)).success(self._show_case).failure(
+            lambda exc: self._fail(message_for(exc), clear=True)
+        ).run_in_background()
 
     def _show_case(self, case: Any) -> None:
         self.case = case
@@ -270,11 +268,13 @@ class ReturnController(QObject):
 
         def on_error(exc: BaseException) -> None:
             if not isinstance(exc, DomainError):
-                errors.report_exception(exc)
+                errors.show(exc)
             v.complete_button.setEnabled(self.verified is not None)
             self._fail(message_for(exc))
 
-        self.runner.db(job, on_done=on_done, on_error=on_error)
+        CollectionOp[Any](self.runner, job).changes(
+            lambda outcome: ChangeSet.of(DOSSIER, codes=(outcome.dossier.code,))
+        ).success(on_done).failure(on_error).run_in_background()
 
     def _on_completed(self, outcome: Any, do_print: bool) -> None:
         d = outcome.dossier
@@ -287,7 +287,6 @@ class ReturnController(QObject):
         self.view.code.clear()
         if do_print:
             self.print_flow.print_dossier("return", d)
-        self.data_changed.emit(ChangeSet.of("dossier", codes=(d.code,)))
         self.returned.emit(d.code)
 
     def _fail(self, text: str, *, clear: bool = False) -> None:

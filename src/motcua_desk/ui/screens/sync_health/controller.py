@@ -14,7 +14,9 @@ from PySide6.QtCore import QObject, Signal
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import strings
+from motcua_desk.ui.changes import DOSSIER, SETTINGS, SYNC, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.sync_text import (
     EVENT_KINDS,
@@ -122,7 +124,9 @@ class SyncHealthController(QObject):
     # -- reading ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.runner.db(self.sync.health, on_done=self._on_health, on_error=self._on_error)
+        QueryOp[Any](self.runner, self.sync.health).success(self._on_health).failure(
+            self._on_error
+        ).run_in_background()
 
     def _on_health(self, health: Any) -> None:
         self.health = health
@@ -164,7 +168,10 @@ class SyncHealthController(QObject):
             self.view.sync_now_button.setEnabled(True)
             self._on_error(exc)
 
-        self.runner.io(self.sync.run_once, on_done=done, on_error=failed)
+        # Pulled changes may touch dossiers: every page hears of it.
+        CollectionOp[Any](self.runner, self.sync.run_once, lane=Lane.IO).changes(
+            ChangeSet.of(SYNC, DOSSIER)
+        ).success(done).failure(failed).run_in_background()
 
     def selected_problem(self) -> ProblemRow | None:
         index = self.view.problems.currentIndex()
@@ -176,14 +183,18 @@ class SyncHealthController(QObject):
         row = self.selected_problem()
         if row is None or row.state != "rejected" or role_of(self.user) not in PRIVILEGED:
             return
-        self.runner.db(lambda: self.sync.retry(row.event_id), on_done=lambda _: self.refresh())
+        CollectionOp[Any](self.runner, lambda: self.sync.retry(row.event_id)).changes(
+            ChangeSet.of(SYNC)
+        ).success(lambda _: self.refresh()).run_in_background()
 
     def resolve_selected(self) -> None:
         row = self.view.conflicts.currentRow()
         if self.health is None or row < 0 or role_of(self.user) not in PRIVILEGED:
             return
         cursor = self.health.conflicts[row].get("cursor")
-        self.runner.db(lambda: self.sync.resolve_conflict(cursor), on_done=lambda _: self.refresh())
+        CollectionOp[Any](self.runner, lambda: self.sync.resolve_conflict(cursor)).changes(
+            ChangeSet.of(SYNC, DOSSIER)
+        ).success(lambda _: self.refresh()).run_in_background()
 
     def enrol(self) -> None:
         v = self.view
@@ -212,4 +223,6 @@ class SyncHealthController(QObject):
             code_ = getattr(exc, "code", "")
             v.enrol_message.setText(sync_error_text(code_) or strings.exception_message(exc))
 
-        self.runner.io(lambda: self.sync.enrol(code, name), on_done=done, on_error=failed)
+        CollectionOp[Any](self.runner, lambda: self.sync.enrol(code, name), lane=Lane.IO).changes(
+            ChangeSet.of(SYNC, SETTINGS)
+        ).success(done).failure(failed).run_in_background()
