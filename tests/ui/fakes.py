@@ -353,6 +353,9 @@ class FakeAccounts:
         self._first_run = False
         return user
 
+    def list_users(self) -> list[User]:
+        return [CLERK]
+
     def login(self, username: str, password: str) -> User:
         entry = self.users.get(username)
         if entry is None or entry[0] != password:
@@ -370,6 +373,18 @@ class FakeContext:
     documents: FakeDocuments
     clock: Any
     store: Store
+    db_revision: str = "fake"
+    # The counter pages run on the real services (tests with a temporary database); a fake
+    # context leaves them out, as the page list does for a context without them.
+    postal: Any = None
+    lookup: Any = None
+    lifecycle: Any = None
+    returns: Any = None
+    reports: Any = None
+    ledger: Any = None
+    day_close: Any = None
+    settings_admin: Any = None
+    sync: Any = None
 
 
 def make_context(tmp: Path, *, first_run: bool = False, procedures: int = 0) -> FakeContext:

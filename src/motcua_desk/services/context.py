@@ -5,25 +5,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from motcua_desk.config import AppPaths, Settings
+from motcua_desk.services.accounts import AccountService
+from motcua_desk.services.catalogue import CatalogueService
+from motcua_desk.services.day_close import DayCloseService
+from motcua_desk.services.documents import DocumentService
+from motcua_desk.services.ledger import LedgerService
+from motcua_desk.services.lifecycle import LifecycleService
+from motcua_desk.services.lookup import LookupService
+from motcua_desk.services.postal import PostalService
+from motcua_desk.services.reception import ReceptionService
+from motcua_desk.services.reports import ReportService
+from motcua_desk.services.returns import ReturnService
+from motcua_desk.services.settings_admin import SettingsAdminService
 from motcua_desk.services.settings_store import SettingsStore
+from motcua_desk.services.sync_service import SyncService
 
-if TYPE_CHECKING:
-    from motcua_desk.services.accounts import AccountService
-    from motcua_desk.services.catalogue import CatalogueService
-    from motcua_desk.services.day_close import DayCloseService
-    from motcua_desk.services.documents import DocumentService
-    from motcua_desk.services.ledger import LedgerService
-    from motcua_desk.services.lifecycle import LifecycleService
-    from motcua_desk.services.lookup import LookupService
-    from motcua_desk.services.postal import PostalService
-    from motcua_desk.services.reception import ReceptionService
-    from motcua_desk.services.reports import ReportService
-    from motcua_desk.services.returns import ReturnService
-    from motcua_desk.services.settings_admin import SettingsAdminService
-    from motcua_desk.services.sync_service import SyncService
+#: SettingsStore lives in settings_store (no service imports this module); kept importable here.
+__all__ = ["AppContext", "SettingsStore"]
 
 
 @dataclass(frozen=True)
@@ -37,16 +37,16 @@ class AppContext:
     reception: ReceptionService
     documents: DocumentService
     clock: Callable[[], datetime]
-    sync: SyncService | None = None
-    settings_admin: SettingsAdminService | None = None
+    sync: SyncService
+    settings_admin: SettingsAdminService
+    postal: PostalService
+    lifecycle: LifecycleService
+    lookup: LookupService
+    ledger: LedgerService
+    reports: ReportService
+    day_close: DayCloseService
+    returns: ReturnService
     db_revision: str = ""
-    postal: PostalService | None = None
-    lifecycle: LifecycleService | None = None
-    lookup: LookupService | None = None
-    ledger: LedgerService | None = None
-    reports: ReportService | None = None
-    day_close: DayCloseService | None = None
-    returns: ReturnService | None = None
 
     @property
     def settings(self) -> Settings:

@@ -16,7 +16,7 @@ from motcua_desk.domain.dossier import Dossier
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.changes import PRINT, ChangeSet
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
-from motcua_desk.ui.ports import ContextPort
+from motcua_desk.ui.ports import PrintContext
 from motcua_desk.ui.printer import PrinterBackend, PrintFailedError, PrintResult
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -33,7 +33,7 @@ class PrintFlow(QObject):
 
     def __init__(
         self,
-        ctx: ContextPort,
+        ctx: PrintContext,
         runner: TaskRunner,
         backend: PrinterBackend,
         user: Any,

@@ -27,6 +27,7 @@ from motcua_desk.domain.board import (
 from motcua_desk.domain.dossier import Status
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.operations import QueryOp
+from motcua_desk.ui.ports import BoardContext
 from motcua_desk.ui.tasks import TaskRunner
 
 from .model import COLUMN_OF_SORT, URGENCY_LABELS, BoardModel
@@ -45,7 +46,7 @@ class BoardController(QObject):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: BoardContext,
         runner: TaskRunner,
         user: Any,
         parent: QObject | None = None,

@@ -18,6 +18,7 @@ from motcua_desk.ui import strings
 from motcua_desk.ui.changes import DAY, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, QueryOp
+from motcua_desk.ui.ports import DayCloseContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -148,7 +149,9 @@ class DayCloseController(QObject):
     #: The page shows a fresh summary (``DaySummary``).
     summary_loaded = Signal(object)
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self, ctx: DayCloseContext, runner: TaskRunner, user: Any, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.service = ctx.day_close

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QHeaderView, QWidget
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHeaderView, QWidget
 from motcua_desk.domain.dossier import Channel, Dossier, Person, ReturnMethod
 from motcua_desk.domain.procedure import Procedure
 from motcua_desk.domain.text import normalize
-from motcua_desk.services.reception import IntakeDraft
+from motcua_desk.services.reception import IntakeDraft, ReceptionService
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.changes import DOSSIER, POSTAL, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
@@ -261,8 +261,11 @@ class IntakeController(QObject):
         if self.postal_item is not None:
             # A dossier of an incoming postal batch: received at the record's signing time.
             item_id, postal = self.postal_item[0], self.ctx.postal
+            assert postal is not None  # a postal item comes from the postal page
+            real_reception = cast(ReceptionService, reception)  # the service it wraps
             self._run(
-                lambda: postal.register_incoming(item_id, draft, user, reception), self._on_saved
+                lambda: postal.register_incoming(item_id, draft, user, real_reception),
+                self._on_saved,
             )
             return
         self._run(lambda: reception.receive(draft, user), self._on_saved)

@@ -27,6 +27,7 @@ from motcua_desk.ui import errors, strings
 from motcua_desk.ui.changes import DOSSIER, ChangeSet
 from motcua_desk.ui.models.table import FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.ports import LookupContext
 from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.screens.home.view import proxy_for
@@ -58,6 +59,12 @@ class Loaded:
     people: dict[str, str] = field(default_factory=dict)
 
 
+def saved_id(dossier: Dossier) -> int:
+    """The row id of a dossier read from the database (always set there)."""
+    assert dossier.id is not None
+    return dossier.id
+
+
 class LookupController(QObject):
     #: The dossier's id after a transition recorded here.
     dossier_changed = Signal(int)
@@ -68,7 +75,7 @@ class LookupController(QObject):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: LookupContext,
         runner: TaskRunner,
         user: Any,
         parent: QObject | None = None,
@@ -136,12 +143,8 @@ class LookupController(QObject):
     # -- loading ------------------------------------------------------------------------
 
     def _people(self) -> dict[str, str]:
-        """Usernames to full names (db lane); empty when the accounts service is absent."""
-        accounts = getattr(self.ctx, "accounts", None)
-        lister = getattr(accounts, "list_users", None)
-        if lister is None:
-            return {}
-        return {u.username: u.full_name for u in lister()}
+        """Usernames to full names (db lane), to name who did each step."""
+        return {u.username: u.full_name for u in self.ctx.accounts.list_users()}
 
     def _load(self, fetch: Callable[[], DossierFile | None], code: str = "") -> None:
         def job() -> Loaded:
@@ -361,7 +364,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         department, note = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record(
             "chuyển xử lý",
             lambda: lifecycle.hand_over(dossier_id, user, department, note),
@@ -382,7 +385,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         note = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record("nhận kết quả", lambda: lifecycle.result_received(dossier_id, user, note))
 
     @Slot()
@@ -395,7 +398,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         missing, reason = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record(
             "yêu cầu bổ sung",
             lambda: lifecycle.request_supplement(dossier_id, user, missing, reason),
@@ -419,7 +422,7 @@ class LookupController(QObject):
         )
         if not self.run_dialog(dialog):
             return
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record("đã bổ sung đủ", lambda: lifecycle.supplement_completed(dossier_id, user))
 
     @Slot()
@@ -442,7 +445,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         new_due, reason = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record(
             "xin lỗi và gia hạn",
             lambda: lifecycle.apologise_and_extend(dossier_id, user, new_due, reason),
@@ -465,7 +468,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         reason = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record(
             "công dân rút hồ sơ",
             lambda: lifecycle.withdraw(dossier_id, user, reason),
@@ -487,7 +490,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         reason = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record("dừng xử lý", lambda: lifecycle.stop(dossier_id, user, reason), "stop_notice")
 
     @Slot()

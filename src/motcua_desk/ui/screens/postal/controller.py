@@ -18,6 +18,7 @@ from motcua_desk.ui import errors, strings
 from motcua_desk.ui.changes import POSTAL, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.ports import PostalContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -45,7 +46,7 @@ class PostalController(QObject):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: PostalContext,
         runner: TaskRunner,
         user: Any,
         parent: QObject | None = None,

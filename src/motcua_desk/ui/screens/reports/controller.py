@@ -21,6 +21,7 @@ from motcua_desk.services.reports import Counts
 from motcua_desk.ui import strings
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import Lane, QueryOp
+from motcua_desk.ui.ports import ReportsContext
 from motcua_desk.ui.tasks import TaskRunner
 
 from .chart import Bar
@@ -125,7 +126,9 @@ class ReportsController(QObject):
     #: Vietnamese text of a failure shown on the page.
     failed = Signal(str)
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self, ctx: ReportsContext, runner: TaskRunner, user: Any, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner

@@ -23,6 +23,7 @@ from motcua_desk.services.returns import ReturnInput
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.changes import DOSSIER, ChangeSet
 from motcua_desk.ui.operations import CollectionOp, QueryOp
+from motcua_desk.ui.ports import ReturnsContext
 from motcua_desk.ui.tasks import TaskRunner
 
 from .citizen import CitizenRatingWindow
@@ -48,7 +49,7 @@ class ReturnController(QObject):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: ReturnsContext,
         runner: TaskRunner,
         print_flow: Any,
         user: Any,

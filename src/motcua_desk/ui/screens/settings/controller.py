@@ -14,6 +14,7 @@ from motcua_desk.ui import strings
 from motcua_desk.ui.changes import DOSSIER, SETTINGS, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, QueryOp
+from motcua_desk.ui.ports import SettingsContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -45,7 +46,9 @@ DAY_COLUMNS: tuple[Column[Any], ...] = (
 class SettingsController(QObject):
     saved = Signal(object)
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self, ctx: SettingsContext, runner: TaskRunner, user: Any, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.service = ctx.settings_admin

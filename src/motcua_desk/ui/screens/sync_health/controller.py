@@ -17,6 +17,7 @@ from motcua_desk.ui import strings
 from motcua_desk.ui.changes import DOSSIER, SETTINGS, SYNC, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.ports import SyncContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.sync_text import (
     EVENT_KINDS,
@@ -93,7 +94,9 @@ class SyncHealthController(QObject):
     #: The counter has just been enrolled: the status bar starts the worker with its callback.
     enrolled = Signal()
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self, ctx: SyncContext, runner: TaskRunner, user: Any, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.sync = ctx.sync
