@@ -100,3 +100,33 @@ def test_a_failing_success_callback_still_broadcasts_and_is_reported(
     CollectionOp[None](runner, lambda: ChangeSet.of("day")).success(broken).run_in_background()
     qtbot.waitUntil(lambda: bool(reported))
     assert seen == [ChangeSet.of("day")]
+
+
+def test_a_result_that_says_what_it_changed_is_broadcast(qtbot: Any, runner: TaskRunner) -> None:
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class Outcome:
+        code: str
+
+        @property
+        def changes(self) -> ChangeSet:
+            return ChangeSet.of("dossier", codes=(self.code,))
+
+    got: list[Outcome] = []
+    with qtbot.waitSignal(runner.operation_did_execute) as blocker:
+        CollectionOp[Outcome](runner, lambda: Outcome("X-1")).success(
+            got.append
+        ).run_in_background()
+    assert got == [Outcome("X-1")]  # the screen gets the result itself
+    assert blocker.args == [ChangeSet.of("dossier", codes=("X-1",))]
+
+
+def test_lifecycle_and_return_results_name_their_dossier() -> None:
+    from motcua_desk.services.lifecycle import TransitionResult
+
+    class D:
+        code = "000.00.06.H56-260212-0007"
+
+    result = TransitionResult(D())  # type: ignore[arg-type]
+    assert result.changes == ChangeSet.of("dossier", codes=(D.code,))

@@ -7,7 +7,8 @@ A screen never hands a callable to the :class:`~motcua_desk.ui.tasks.TaskRunner`
 
 - :class:`QueryOp` reads (db lane by default, ``lane=Lane.IO`` for network, files, printing);
 - :class:`CollectionOp` changes data: its service returns a
-  :class:`~motcua_desk.services.changes.Changed` (or a bare ``ChangeSet``); the value goes to
+  :class:`~motcua_desk.services.changes.Changed`, a bare ``ChangeSet``, or a result with a
+  ``changes`` property (lifecycle transitions, returns); the value goes to
   ``success`` and the change set is emitted on the runner's ``operation_did_execute``, which the
   main window broadcasts to every page. A service that does not yet say what it changed is
   given the change set with :meth:`CollectionOp.changes`.
@@ -118,6 +119,8 @@ class CollectionOp(_Operation[T]):
             value, change = result.value, result.changes
         elif isinstance(result, ChangeSet):
             change = result
+        elif isinstance(getattr(result, "changes", None), ChangeSet):
+            change = result.changes  # a service result that says what it changed
         if self._changes is not None:
             extra = self._changes(value)
             change = extra if change is None else change | extra

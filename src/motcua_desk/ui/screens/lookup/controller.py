@@ -24,7 +24,6 @@ from motcua_desk.domain.text import normalize
 from motcua_desk.services.lookup import DossierFile, SearchCriteria
 from motcua_desk.services.slip_data import event_detail
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import DOSSIER, ChangeSet
 from motcua_desk.ui.models.table import FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.ports import LookupContext
@@ -351,7 +350,7 @@ class LookupController(QObject):
         self.busy = True
         self._enable_actions()
         CollectionOp[tuple[Any, Loaded]](self.runner, job).changes(
-            lambda outcome: ChangeSet.of(DOSSIER, codes=(outcome[0].dossier.code,))
+            lambda outcome: outcome[0].changes  # the transition says what it changed
         ).success(done).failure(failed).run_in_background()
 
     @Slot()

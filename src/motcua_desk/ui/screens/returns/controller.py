@@ -21,7 +21,6 @@ from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.returns import ReturnInput
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import DOSSIER, ChangeSet
 from motcua_desk.ui.operations import CollectionOp, QueryOp
 from motcua_desk.ui.ports import ReturnsContext
 from motcua_desk.ui.tasks import TaskRunner
@@ -273,9 +272,8 @@ class ReturnController(QObject):
             v.complete_button.setEnabled(self.verified is not None)
             self._fail(message_for(exc))
 
-        CollectionOp[Any](self.runner, job).changes(
-            lambda outcome: ChangeSet.of(DOSSIER, codes=(outcome.dossier.code,))
-        ).success(on_done).failure(on_error).run_in_background()
+        # The outcome says what it changed (ReturnOutcome.changes): broadcast to every page.
+        CollectionOp[Any](self.runner, job).success(on_done).failure(on_error).run_in_background()
 
     def _on_completed(self, outcome: Any, do_print: bool) -> None:
         d = outcome.dossier
