@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
+from motcua_desk.ui import strings
 
 SYNC_ERRORS: dict[str, str] = {
     "sync_not_configured": "Chưa kết nối máy chủ tỉnh (chưa đăng ký máy trạm).",
@@ -49,7 +50,8 @@ def sync_error_text(code: str | None) -> str:
     if not code:
         return ""
     base = code.split(":", 1)[0]
-    return SYNC_ERRORS.get(base, f"Lỗi đồng bộ (mã lỗi: {code}).")
+    # Anything else is worded by the one catalogue (it shows the code only if it has none).
+    return SYNC_ERRORS.get(base) or strings.error_message(base, {})
 
 
 def reject_reason_text(reason: str | None) -> str:
