@@ -35,9 +35,9 @@ from motcua_desk.config import Settings  # noqa: E402
 from motcua_desk.domain.dossier import Person, Status  # noqa: E402
 from motcua_desk.resources import seed_dir  # noqa: E402
 from motcua_desk.services.clock import OFFICE_TZ  # noqa: E402
-from motcua_desk.services.context import SettingsStore  # noqa: E402
 from motcua_desk.services.ledger import LedgerService, render_pdf  # noqa: E402
 from motcua_desk.services.reports import ReportService  # noqa: E402
+from motcua_desk.services.settings_store import SettingsStore  # noqa: E402
 from motcua_desk.storage import make_engine, make_uow_factory, migrate  # noqa: E402
 from motcua_desk.storage.catalogue_import import import_catalogue  # noqa: E402
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow  # noqa: E402

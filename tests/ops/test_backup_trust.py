@@ -18,7 +18,7 @@ from motcua_desk.bootstrap import build_context
 from motcua_desk.config import AppPaths, Settings, load_settings, save_settings
 from motcua_desk.instance_lock import InstanceLock, InstanceLockedError
 from motcua_desk.services.backup import BackupInvalidError, BackupService, verify_backup
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.errors import KnownStorageError
 from motcua_desk.storage.migrate import head_revision
 

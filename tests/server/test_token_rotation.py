@@ -12,7 +12,7 @@ from sqlalchemy import update
 from sync_support import AGENCY_A, Server
 
 from motcua_desk.config import Settings
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_service import TOKEN_KEY, SyncService
 from motcua_desk.storage.engine import make_engine
 from motcua_desk.storage.migrate import migrate

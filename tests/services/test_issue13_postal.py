@@ -133,7 +133,7 @@ def test_delivery_attempts_and_the_fee_handed_over(ctx, admin, clock, tmp_path: 
     done = ctx.postal.record_outcome(
         home.id, "delivered", admin, fee_collected_vnd=50_000, fee_receipt_no="BL-0000321"
     )
-    assert (done.fee_collected_vnd, done.fee_receipt_no) == (50_000, "BL-0000321")
+    assert (done.value.fee_collected_vnd, done.value.fee_receipt_no) == (50_000, "BL-0000321")
     returned = [
         e for e in ctx.lookup.open_by_code(codes[1]).timeline if e.status_to is Status.RETURNED
     ]

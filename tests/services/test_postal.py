@@ -74,9 +74,11 @@ def test_results_batch_scanned_checked_printed_and_delivered(ctx, admin) -> None
     ]
     assert ctx.postal.discrepancies(batch.id) == []
 
-    record = ctx.postal.close_batch(
+    closed = ctx.postal.close_batch(
         batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
     )
+    record = closed.value
+    assert closed.changes.dossier_codes == {codes[0], codes[1]}  # their timelines changed
     assert record.path.read_bytes() == record.pdf
     text = "\n".join(_decode().pdf_lines(record.pdf))
     for needle in (codes[0], codes[1], S10[0], S10[1], "Phạm Văn Bưu", "Lê Thị Hoa"):
@@ -88,11 +90,14 @@ def test_results_batch_scanned_checked_printed_and_delivered(ctx, admin) -> None
         assert "handed_to_post" in [e.kind for e in uow.dossiers.timeline(d0.id)]
 
     delivered = ctx.postal.record_outcome(items[0].id, "delivered", admin)
-    assert delivered.outcome == "delivered"
+    assert delivered.value.outcome == "delivered"
+    # The dossier became RETURNED: the change set says so, for lookup, home and board.
+    assert "dossier" in delivered.changes.kinds
+    assert delivered.changes.dossier_codes == {codes[0]}
     back = ctx.postal.record_outcome(
         items[1].id, "returned_to_counter", admin, note="Người nhận từ chối nhận"
     )
-    assert back.outcome == "returned_to_counter"
+    assert back.value.outcome == "returned_to_counter"
     assert ctx.reception.get_by_code(codes[0]).status is Status.RETURNED
     assert ctx.reception.get_by_code(codes[0]).returned_at is not None
     assert ctx.reception.get_by_code(codes[1]).status is Status.PROCESSED  # back at the counter
@@ -137,7 +142,7 @@ def test_incoming_batch_uses_the_signing_time(ctx, admin) -> None:
     # domain.md example 1 pattern: 5 working days after Fri 27/10/2023 -> Fri 03/11, 14 o'clock.
     assert d1.due_at == datetime(2023, 11, 3, 14, 0, tzinfo=OFFICE_TZ)
     ctx.postal.register_incoming(second.id, IntakeDraft("1.014137", HOA), admin, ctx.reception)
-    record = ctx.postal.close_batch(batch.id, admin)
+    record = ctx.postal.close_batch(batch.id, admin).value
     text = "\n".join(_decode().pdf_lines(record.pdf))
     assert "BIÊN BẢN GIAO NHẬN HỒ SƠ" in text.upper() and S10[3] in text and d1.code in text
 

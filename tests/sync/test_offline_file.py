@@ -16,8 +16,8 @@ from sync_support import AGENCY_A, DAY, VN, Server, make_dossier
 
 from motcua_desk.config import Settings
 from motcua_desk.domain.codes import format_provisional
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.payloads import dossier_payload
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_service import SyncNotConfiguredError, SyncService
 from motcua_desk.storage.engine import make_engine
 from motcua_desk.storage.migrate import migrate

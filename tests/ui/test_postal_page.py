@@ -90,8 +90,13 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
     # The closed batch stays listed until each delivery outcome is recorded.
     qtbot.waitUntil(lambda: page.batch is not None and page.batch.state == "closed")
     page.view.items.selectRow(0)
+    # The delivery sets the dossier RETURNED: every page hears of it (issue 12 §4).
+    heard: list[Any] = []
+    window.data_changed.connect(heard.append)
     page.view.delivered_button.click()
-    qtbot.waitUntil(lambda: ctx.reception.get_by_code(codes[0]).status is Status.RETURNED)
+    qtbot.waitUntil(lambda: any(codes[0] in c.dossier_codes for c in heard))
+    assert ctx.reception.get_by_code(codes[0]).status is Status.RETURNED
+    assert "dossier" in heard[-1].kinds
     page.view.items.selectRow(1)
     page.view.attempt_button.click()  # the post could not deliver the second one
     qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.model.row_value(1).attempts == 1)

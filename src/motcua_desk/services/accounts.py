@@ -9,7 +9,7 @@ from datetime import datetime
 
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.text import name_problem, normalize
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
 from motcua_desk.storage.uow import UnitOfWork, reading
 

@@ -22,7 +22,7 @@ from motcua_desk.config import AppPaths, ConfigError, settings_from_text
 from motcua_desk.domain.errors import DomainError
 from motcua_desk.instance_lock import InstanceLock
 from motcua_desk.services.clock import local_now, to_local
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.engine import make_engine
 from motcua_desk.storage.migrate import (
     SQLITE_HEADER,

@@ -20,7 +20,7 @@ from motcua_desk.domain.dossier import Dossier
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import utc_now
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.print_jobs import PrintJob
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork

@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, func, select
 
 from motcua_desk.config import Settings
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.domain.dossier import Status
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import office_days_utc, to_local
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
 from motcua_desk.storage.uow import UnitOfWork, reading
 
@@ -54,7 +55,7 @@ def utc_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
 
 
 def fmt_date(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+    return fmt.format_date(d)
 
 
 def period_label(date_from: date, date_to: date) -> str:

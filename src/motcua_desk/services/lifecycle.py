@@ -26,9 +26,10 @@ from motcua_desk.domain.text import normalize
 from motcua_desk.services.calendar_seed import due_with_settings
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
+from motcua_desk.services.changes import DOSSIER, ChangeSet
 from motcua_desk.services.clock import OFFICE_TZ, local_naive, to_local, utc_now
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
 from motcua_desk.sync.protocol import status_changed_payload
@@ -38,6 +39,11 @@ from motcua_desk.sync.protocol import status_changed_payload
 class TransitionResult:
     dossier: Dossier
     warnings: tuple[str, ...] = ()  # e.g. "supplement_late", "second_supplement"
+
+    @property
+    def changes(self) -> ChangeSet:
+        """What the transition changed: this dossier (status, timeline, due date)."""
+        return ChangeSet.of(DOSSIER, codes=(self.dossier.code,))
 
 
 #: Timeline actions that carry the inputs of the running time limit (domain.md §3.6).

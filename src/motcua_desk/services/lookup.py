@@ -15,7 +15,7 @@ from motcua_desk.domain.postal import S10_RE
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import office_midnight, to_local
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.day_closes import DayClose
 from motcua_desk.storage.repositories.print_jobs import PrintJob
 from motcua_desk.storage.repositories.returns import Rating, ReturnRecord

@@ -26,8 +26,8 @@ from motcua_desk.domain.fees import fee_due_at_return
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.calendar_service import CalendarService
+from motcua_desk.services.changes import DOSSIER, POSTAL, Changed, ChangeSet
 from motcua_desk.services.clock import local_date, to_local, utc_now
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft
 from motcua_desk.services.postal_delivery import (
@@ -37,6 +37,7 @@ from motcua_desk.services.postal_delivery import (
     posting_conflict,
 )
 from motcua_desk.services.reception import ReceptionService
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.postal import PostalBatch, PostalItem
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
@@ -273,8 +274,12 @@ class PostalService:
 
     def close_batch(
         self, batch_id: int, clerk: User, *, postal_unit: str = "", postal_staff: str = ""
-    ) -> HandoverRecord:
-        """Print the hand-over record and close the batch; refused while discrepancies remain."""
+    ) -> Changed[HandoverRecord]:
+        """Print the hand-over record and close the batch; refused while discrepancies remain.
+
+        Returns the record with what changed: the batch, and for results sent out each
+        dossier's timeline (handed to the post).
+        """
         # Printing (ReportLab) loads with the first record, not at start-up.
         from motcua_desk.printing.slips import postal_handover as ph
         from motcua_desk.services.slip_data import paper_counts, unit_header
@@ -361,7 +366,8 @@ class PostalService:
                 at=utc_now(),
             )
             uow.commit()
-        return HandoverRecord(batch, pdf, path)
+        codes = [item.dossier_code for item in items] if batch.direction == RESULTS_OUT else []
+        return Changed(HandoverRecord(batch, pdf, path), ChangeSet.of(POSTAL, DOSSIER, codes=codes))
 
     def fee_due(self, item_id: int) -> int | None:
         """What the post collects from the citizen on delivery of this result (domain.md §9)."""
@@ -381,10 +387,14 @@ class PostalService:
         fee_collected_vnd: int = 0,
         fee_receipt_no: str = "",
         note: str = "",
-    ) -> PostalItem:
+    ) -> Changed[PostalItem]:
         """``delivered`` (the result reached the citizen; the fee the post collected and
         handed over is written on the item) or ``returned_to_counter`` (after the configured
-        failed attempts, or earlier with a ``note`` saying why, e.g. the citizen refused)."""
+        failed attempts, or earlier with a ``note`` saying why, e.g. the citizen refused).
+
+        A delivery sets the dossier RETURNED: the change set names it, so lookup, home and
+        board refresh (issue 12 §4).
+        """
         if outcome not in ("delivered", "returned_to_counter"):
             raise PostalScanError(reason="unknown_outcome", outcome=outcome)
         receipt_no = normalize(fee_receipt_no)
@@ -476,7 +486,7 @@ class PostalService:
                 at=utc_now(),
             )
             uow.commit()
-        return item
+        return Changed(item, ChangeSet.of(POSTAL, DOSSIER, codes=[item.dossier_code]))
 
     def register_incoming(
         self, item_id: int, draft: IntakeDraft, clerk: User, reception: ReceptionService

@@ -29,11 +29,11 @@ from motcua_desk.services.calendar_seed import due_with_settings
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
 from motcua_desk.services.clock import OFFICE_TZ, local_date, local_naive, to_local, utc_now
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft, normalized_person, validate_draft
 from motcua_desk.services.payloads import dossier_payload
 from motcua_desk.services.provisional import device_number
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
 

@@ -17,6 +17,7 @@ from motcua_desk.domain.errors import RuleViolationError, ValidationFailedError
 from motcua_desk.domain.fees import fee_due_at_return
 from motcua_desk.domain.returns import Collector, CollectorKind, check_collector, check_scores
 from motcua_desk.domain.text import normalize
+from motcua_desk.services.changes import DOSSIER, ChangeSet
 from motcua_desk.services.clock import to_local, utc_now
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.storage.errors import NotFoundError
@@ -59,6 +60,11 @@ class ReturnOutcome:
     record: ReturnRecord
     rating: Rating | None = None
     warnings: tuple[str, ...] = field(default=())  # fee_not_collected, originals_kept
+
+    @property
+    def changes(self) -> ChangeSet:
+        """What the return changed: this dossier (RETURNED, its record and rating)."""
+        return ChangeSet.of(DOSSIER, codes=(self.dossier.code,))
 
 
 def _not_ready(d: Dossier) -> RuleViolationError:

@@ -23,7 +23,7 @@ from motcua_desk.printing.paper_layouts import PAPERS_BY_DOC
 from motcua_desk.services.accounts import require_role
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import utc_now
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
 from motcua_desk.storage.uow import UnitOfWork
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from motcua_desk.config import Settings
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.domain.dossier import (
     ChecklistItem,
     Dossier,
@@ -191,7 +192,7 @@ def fee_label(fee_vnd: int | None) -> str:
         return "Theo quy định"
     if fee_vnd == 0:
         return "Không thu phí"
-    return f"{fee_vnd:,} đồng".replace(",", ".")
+    return fmt.format_money(fee_vnd)
 
 
 #: Fee timing as real slips say it (domain.md §9).

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 from motcua_desk.config import Settings
 from motcua_desk.domain.errors import DomainError
 from motcua_desk.services.code_assignment import replace_codes
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.provisional import device_number
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_pull import apply_change_safely
 from motcua_desk.storage.repositories.sequences import CodeGap
 from motcua_desk.storage.uow import UnitOfWork, reading

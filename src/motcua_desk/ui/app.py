@@ -13,9 +13,10 @@ from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHa
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ..domain.errors import DomainError
-from . import errors, strings
+from . import errors, strings, translation
 from .fonts import apply_app_font
 from .gc_guard import GuiThreadGarbageCollector
+from .operations import QueryOp
 from .ports import ContextPort
 from .single_instance import SingleInstanceGuard
 from .tasks import TaskRunner
@@ -49,8 +50,10 @@ def create_main_window(ctx: ContextPort, user: Any, **kwargs: Any) -> Any:
 def ensure_app(argv: list[str]) -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
+        translation.install(app)
         return app
     app = QApplication(argv)
+    translation.install(app)  # Qt's own buttons and dialogs in Vietnamese
     app.setProperty("motcua_gc_guard", GuiThreadGarbageCollector(app))  # see gc_guard.py
     app.setApplicationName("motcua_desk")
     app.setApplicationDisplayName(strings.APP_TITLE)
@@ -208,7 +211,12 @@ def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: lis
 
         _AfterFirstPaint(
             controller.view,
-            lambda: runner.db(build_context, on_done=on_ready, on_error=on_failed),
+            lambda: (
+                QueryOp[ContextPort](runner, build_context)
+                .success(on_ready)
+                .failure(on_failed)
+                .run_in_background()
+            ),
         )
         accepted = controller.view.exec() == QDialog.DialogCode.Accepted
         if failed:

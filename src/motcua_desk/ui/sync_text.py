@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
-from motcua_desk.ui.strings import SYNC_REJECT_REASONS
+from motcua_desk.ui import strings
 
 SYNC_ERRORS: dict[str, str] = {
     "sync_not_configured": "Chưa kết nối máy chủ tỉnh (chưa đăng ký máy trạm).",
@@ -27,7 +28,7 @@ REJECT_REASONS: dict[str, str] = {
     "code_not_leased": "mã hồ sơ không thuộc dải số máy chủ đã cấp",
     "local_invalid": "dữ liệu trên máy trạm không hợp lệ",
     "payload_too_large": "dữ liệu quá lớn",
-    **SYNC_REJECT_REASONS,
+    **strings.SYNC_REJECT_REASONS,
 }
 
 EVENT_KINDS: dict[str, str] = {
@@ -52,7 +53,8 @@ def sync_error_text(code: str | None) -> str:
     if not code:
         return ""
     base = code.split(":", 1)[0]
-    return SYNC_ERRORS.get(base, f"Lỗi đồng bộ (mã lỗi: {code}).")
+    # Anything else is worded by the one catalogue (it shows the code only if it has none).
+    return SYNC_ERRORS.get(base) or strings.error_message(base, {})
 
 
 def reject_reason_text(reason: str | None) -> str:
@@ -82,7 +84,7 @@ def moment_text(at: datetime | None) -> str:
     if at is None:
         return "chưa có"
     local = to_local(at)
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+    return fmt.format_moment(local)
 
 
 def status_text(online: bool, configured: bool, pending: int) -> str:

@@ -29,6 +29,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.domain.dossier import ApplicantKind, Person, Regime
 from motcua_desk.domain.text import normalize
 
@@ -100,7 +101,7 @@ def t(text: object) -> str:
 
 
 def fmt_date(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+    return fmt.format_date(d)
 
 
 def fmt_datetime(dt: datetime) -> str:
@@ -109,7 +110,7 @@ def fmt_datetime(dt: datetime) -> str:
 
 
 def fmt_short_datetime(dt: datetime) -> str:
-    return f"{dt.hour:02d}:{dt.minute:02d} {fmt_date(dt.date())}"
+    return f"{fmt.format_time(dt)} {fmt.format_date(dt)}"
 
 
 def long_date(place: str, d: date) -> str:
@@ -119,7 +120,7 @@ def long_date(place: str, d: date) -> str:
 
 def fmt_vnd(amount: int) -> str:
     """``50.000 đồng`` (Vietnamese thousands separator)."""
-    return f"{amount:,}".replace(",", ".") + " đồng"
+    return fmt.format_money(amount)
 
 
 class Styles:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
@@ -14,10 +14,11 @@ from motcua_desk.domain.dossier import Channel, Dossier, Person, ReturnMethod
 from motcua_desk.domain.fees import FeeTiming, default_timing
 from motcua_desk.domain.procedure import Procedure
 from motcua_desk.domain.text import normalize
-from motcua_desk.services.reception import IntakeDraft
+from motcua_desk.services.reception import IntakeDraft, ReceptionService
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.changes import DOSSIER, POSTAL, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp
 from motcua_desk.ui.ports import ContextPort
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.tasks import TaskRunner
@@ -48,7 +49,6 @@ class IntakeController(QObject):
     dossier_saved = Signal(object)
     #: (kind, Dossier) for "supplement" and "refusal".
     outcome_recorded = Signal(str, object)
-    data_changed = Signal(object)
 
     def __init__(
         self,
@@ -285,7 +285,10 @@ class IntakeController(QObject):
             self._set_enabled(True)
             on_done(dossier)
 
-        self.runner.db(fn, on_done=done, on_error=self._on_action_error)
+        kinds = (DOSSIER, POSTAL) if self.postal_item is not None else (DOSSIER,)
+        CollectionOp[Dossier](self.runner, fn).changes(
+            lambda dossier: ChangeSet.of(*kinds, codes=(dossier.code,))
+        ).success(done).failure(self._on_action_error).run_in_background()
 
     def _set_enabled(self, enabled: bool) -> None:
         v = self.view
@@ -300,7 +303,7 @@ class IntakeController(QObject):
             self.show_errors(fields)
             return
         self.view.set_message(strings.exception_message(exc), error=True)
-        errors.report_exception(exc)
+        errors.show(exc)
 
     @Slot()
     def save_and_print(self) -> None:
@@ -316,8 +319,11 @@ class IntakeController(QObject):
         if self.postal_item is not None:
             # A dossier of an incoming postal batch: received at the record's signing time.
             item_id, postal = self.postal_item[0], self.ctx.postal
+            assert postal is not None  # a postal item comes from the postal page
+            real_reception = cast(ReceptionService, reception)  # the service it wraps
             self._run(
-                lambda: postal.register_incoming(item_id, draft, user, reception), self._on_saved
+                lambda: postal.register_incoming(item_id, draft, user, real_reception),
+                self._on_saved,
             )
             return
         self._run(lambda: reception.receive(draft, user), self._on_saved)
@@ -339,12 +345,10 @@ class IntakeController(QObject):
         log.info("dossier saved: %s", dossier.code)
         if self.postal_item is not None:
             self.postal_item = None
-            self.data_changed.emit(ChangeSet.of("postal", codes=(dossier.code,)))
         form.clear(self.view)
         self.procedure = None
         self.view.set_message(f"Đã lưu hồ sơ {dossier.code}. Đang in giấy tiếp nhận…")
         self.dossier_saved.emit(dossier)
-        self.data_changed.emit(ChangeSet.of("dossier", codes=(dossier.code,)))
         self.print_flow.print_dossier("receipt", dossier)
         self.view.procedure_search.setFocus()
 
@@ -401,7 +405,6 @@ class IntakeController(QObject):
         self.procedure = None
         self.view.set_message(f"Đã ghi nhận {strings.DOC_TYPES[kind]} — hồ sơ {dossier.code}.")
         self.outcome_recorded.emit(kind, dossier)
-        self.data_changed.emit(ChangeSet.of("dossier", codes=(dossier.code,)))
         self.print_flow.print_dossier(kind, dossier)
 
     @Slot()

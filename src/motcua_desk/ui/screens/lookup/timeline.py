@@ -54,29 +54,8 @@ PRINT_OUTCOMES: dict[str, str] = {
 
 
 #: Refusals and warnings of the lifecycle rules (domain/deadlines.py, services/lifecycle.py).
-RULE_MESSAGES: dict[str, str] = {
-    "second_extension": (
-        "Hồ sơ đã được gia hạn một lần. Theo quy định chỉ được xin lỗi và hẹn lại ngày trả "
-        "kết quả một lần."
-    ),
-    "apology_too_late": (
-        "Đã quá thời hạn lập phiếu xin lỗi và hẹn lại: chậm nhất là ngày {latest} "
-        "(một ngày làm việc trước ngày hẹn trả)."
-    ),
-    "new_due_not_later": "Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại ({due_at}).",
-    "no_due_date": "Hồ sơ không có ngày hẹn trả đang chạy nên không gia hạn được.",
-    "supplement_pending": (
-        "Hồ sơ đang chờ bổ sung: hãy ghi nhận “Đã bổ sung đủ” (thời hạn giải quyết tính lại) "
-        "trước khi chuyển xử lý."
-    ),
-    "supplement_late": (
-        "Lưu ý: yêu cầu bổ sung đã quá thời hạn quy định (sau ngày {deadline}); "
-        "hồ sơ sẽ bị tính là chậm."
-    ),
-    "second_supplement": (
-        "Lưu ý: đây là lần yêu cầu bổ sung thứ hai trở lên; chỉ được yêu cầu bổ sung một lần."
-    ),
-}
+#: Rule wording lives in the one catalogue (strings.RULES).
+RULE_MESSAGES = strings.RULES
 
 
 class TimelineEntry(NamedTuple):
@@ -87,7 +66,7 @@ class TimelineEntry(NamedTuple):
 
 
 def fmt_date(value: datetime | None) -> str:
-    return "—" if value is None else f"{to_local(value):%d/%m/%Y}"
+    return strings.format_date(value)
 
 
 def _iso_dt(value: object) -> str:

@@ -15,30 +15,17 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import OFFICE_TZ, to_local
-from motcua_desk.ui import strings
+from motcua_desk.ui import errors, strings
+from motcua_desk.ui.changes import DOSSIER, POSTAL, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.ports import PostalContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
 from .view import PostalView
 
-REASONS = {
-    "dossier_first": "Hãy quét mã hồ sơ trước, rồi đến số hiệu bưu gửi.",
-    "item_code_expected": "Đang chờ số hiệu bưu gửi của hồ sơ vừa quét.",
-    "invalid_item_code": "Số hiệu bưu gửi không hợp lệ (sai định dạng hoặc sai số kiểm tra S10).",
-    "duplicate_item_code": "Số hiệu bưu gửi này đã được dùng.",
-    "duplicate_dossier": "Hồ sơ này đã có trong lô.",
-    "not_found": "Không tìm thấy hồ sơ có mã này.",
-    "other_unit": "Hồ sơ thuộc đơn vị khác.",
-    "not_ready": "Hồ sơ chưa có kết quả để trả.",
-    "already_returned": "Hồ sơ đã trả kết quả.",
-    "batch_closed": "Lô đã chốt; hãy mở lô mới.",
-    "unknown_scan": "Mã vừa quét không phải mã hồ sơ hay số hiệu bưu gửi.",
-    "missing_item_code": "thiếu số hiệu bưu gửi",
-    "not_registered": "chưa tiếp nhận hồ sơ",
-    "outcome_recorded": "Đã ghi kết quả phát cho dòng này.",
-    "no_outcome_here": "Chỉ ghi kết quả phát cho lô gửi kết quả đã chốt.",
-}
+REASONS = strings.POSTAL_REASONS
 OUTCOMES = {"delivered": "Đã phát", "returned_to_counter": "Chuyển hoàn"}
 
 COLUMNS: tuple[Column[Any], ...] = (
@@ -61,13 +48,6 @@ def confirm_dialog(parent: QWidget, text: str) -> bool:
 
 
 def reason_text(exc: BaseException) -> str:
-    data = getattr(exc, "data", {}) or {}
-    if getattr(exc, "code", "") == "postal_scan" and str(data.get("reason")) in REASONS:
-        return REASONS[str(data.get("reason"))]
-    if data.get("rule") == "postal_discrepancies":
-        return f"Chưa chốt được: còn {data.get('count')} sai lệch (bấm “Kiểm tra sai lệch”)."
-    if data.get("rule") == "postal_empty_batch":
-        return "Lô chưa có bưu gửi nào."
     return strings.exception_message(exc)
 
 
@@ -78,7 +58,7 @@ class PostalController(QObject):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: PostalContext,
         runner: TaskRunner,
         user: Any,
         parent: QObject | None = None,
@@ -130,7 +110,9 @@ class PostalController(QObject):
             v.setCurrentIndex(index if index >= 0 else v.count() - 1)
             self._on_batch_chosen()
 
-        self.runner.db(self.service.batches_for_page, on_done=done)
+        QueryOp[list[Any]](self.runner, self.service.batches_for_page).success(
+            done
+        ).run_in_background()
 
     def _on_batch_chosen(self, *_: Any) -> None:
         batch_id = self.view.batches.currentData()
@@ -148,9 +130,9 @@ class PostalController(QObject):
             self.view.items.scrollToBottom()
             self._show_expecting(items)
 
-        self.runner.db(
-            lambda: (self.service.batch(batch_id), self.service.items(batch_id)), on_done=done
-        )
+        QueryOp[tuple[Any, list[Any]]](
+            self.runner, lambda: (self.service.batch(batch_id), self.service.items(batch_id))
+        ).success(done).run_in_background()
 
     def _show_expecting(self, items: list[Any]) -> None:
         from motcua_desk.services.postal import expecting
@@ -175,10 +157,9 @@ class PostalController(QObject):
     # -- actions ------------------------------------------------------------------------
 
     def new_results_batch(self) -> None:
-        self.runner.db(
-            lambda: self.service.start_results_batch(self.user),
-            on_done=lambda b: self.refresh_batches(b.id),
-        )
+        CollectionOp[Any](self.runner, lambda: self.service.start_results_batch(self.user)).changes(
+            ChangeSet.of(POSTAL)
+        ).success(lambda b: self.refresh_batches(b.id)).run_in_background()
 
     def show_office_time(self) -> None:
         """The signing-time field shows the office time now (not the PC's zone or start-up)."""
@@ -199,10 +180,11 @@ class PostalController(QObject):
             signed = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=OFFICE_TZ)
         else:
             self.show_office_time()
-        self.runner.db(
-            lambda: self.service.start_incoming_batch(self.user, signed, staff),
-            on_done=lambda b: self.refresh_batches(b.id),
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.service.start_incoming_batch(self.user, signed, staff)
+        ).changes(ChangeSet.of(POSTAL)).success(
+            lambda b: self.refresh_batches(b.id)
+        ).run_in_background()
 
     def scan(self, raw: str) -> None:
         """A scanner burst while this page is shown."""
@@ -221,21 +203,20 @@ class PostalController(QObject):
             question = reason_text(exc) + "\n\nCông dân đã đồng ý nhận qua bưu điện?"
             # Issue 13: the citizen chose the counter; post it only when they agreed.
             if not confirmed and data.get("reason") == "counter_pickup" and self.confirm(question):
-                self.runner.db(
+                CollectionOp[Any](
+                    self.runner,
                     lambda: self.service.scan(
                         batch_id, raw, self.user, counter_pickup_confirmed=True
                     ),
-                    on_done=done,
-                    on_error=lambda e: failed(e, True),
-                )
+                ).changes(ChangeSet.of(POSTAL)).success(done).failure(
+                    lambda e: failed(e, True)
+                ).run_in_background()
                 return
             self._error(reason_text(exc))
 
-        self.runner.db(
-            lambda: self.service.scan(batch_id, raw, self.user),
-            on_done=done,
-            on_error=failed,
-        )
+        CollectionOp[Any](self.runner, lambda: self.service.scan(batch_id, raw, self.user)).changes(
+            ChangeSet.of(POSTAL)
+        ).success(done).failure(failed).run_in_background()
 
     def attempt(self) -> None:
         """The post reports a failed delivery of the selected result (issue 13)."""
@@ -249,11 +230,11 @@ class PostalController(QObject):
             self._ok(f"Đã ghi lần phát không thành công thứ {saved.attempts}.")
             self.changed.emit()
 
-        self.runner.db(
-            lambda: self.service.record_attempt(item.id, self.user),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.service.record_attempt(item.id, self.user)
+        ).changes(
+            ChangeSet.of(POSTAL, DOSSIER, codes=[item.dossier_code] if item.dossier_code else [])
+        ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
     def check(self) -> None:
         if self.batch is None:
@@ -271,7 +252,9 @@ class PostalController(QObject):
             self._error("Sai lệch:\n" + "\n".join(lines))
 
         batch_id = self.batch.id
-        self.runner.db(lambda: self.service.discrepancies(batch_id), on_done=done)
+        QueryOp[list[Any]](self.runner, lambda: self.service.discrepancies(batch_id)).success(
+            done
+        ).run_in_background()
 
     def close_batch(self) -> None:
         if self.batch is None:
@@ -301,13 +284,12 @@ class PostalController(QObject):
             self.changed.emit()
             self.print_record(record.pdf, record.batch.code)
 
-        self.runner.db(
+        CollectionOp[Any](
+            self.runner,
             lambda: self.service.close_batch(
                 batch_id, self.user, postal_unit=unit, postal_staff=staff
             ),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
-        )
+        ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
     def outcome(self, outcome: str) -> None:
         index = self.view.items.currentIndex()
@@ -321,13 +303,12 @@ class PostalController(QObject):
             self.changed.emit()
 
         def record(fee: tuple[int, str]) -> None:
-            self.runner.db(
+            CollectionOp[Any](
+                self.runner,
                 lambda: self.service.record_outcome(
                     item.id, outcome, self.user, fee_collected_vnd=fee[0], fee_receipt_no=fee[1]
                 ),
-                on_done=done,
-                on_error=lambda exc: self._error(reason_text(exc)),
-            )
+            ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
         def with_fee(due: int | None) -> None:
             # Issue 13: the fee the post collected on delivery is written on the record.
@@ -341,7 +322,9 @@ class PostalController(QObject):
         if outcome != "delivered":
             record((0, ""))
             return
-        self.runner.db(lambda: self.service.fee_due(item.id), on_done=with_fee)
+        QueryOp[int | None](self.runner, lambda: self.service.fee_due(item.id)).success(
+            with_fee
+        ).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
     def _ask_fee(self, due: int) -> tuple[int, str] | None:
         """The fee the post handed over, and its receipt number (None: cancelled)."""
@@ -400,11 +383,14 @@ class PostalController(QObject):
             )
 
         if backend.thread_safe:
-            self.runner.io(job, on_done=printed, on_error=failed)
+            QueryOp[Any](self.runner, job, lane=Lane.IO).success(printed).failure(
+                failed
+            ).run_in_background()
             return
         try:  # QPrinter lives on the GUI thread
             result = job()
         except Exception as exc:  # noqa: BLE001 - shown to the clerk, the record stays archived
+            errors.log_failure(exc)
             failed(exc)
         else:
             printed(result)

@@ -11,7 +11,10 @@ from PySide6.QtWidgets import QLineEdit
 from motcua_desk.domain.calendar import CalendarDay, DayKind
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import strings
+from motcua_desk.ui.changes import DOSSIER, SETTINGS, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, QueryOp
+from motcua_desk.ui.ports import SettingsContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -34,7 +37,7 @@ TEXT_KEYS = (
 )
 KIND_LABELS = {"holiday": "Nghỉ lễ", "substitute_day_off": "Nghỉ bù", "makeup_workday": "Làm bù"}
 DAY_COLUMNS: tuple[Column[Any], ...] = (
-    Column("day", "Ngày", lambda d: f"{d.day:%d/%m/%Y}", lambda d: d.day),
+    Column("day", "Ngày", lambda d: strings.format_date(d.day), lambda d: d.day),
     Column("kind", "Loại", lambda d: KIND_LABELS.get(d.kind.value, d.kind.value)),
     Column("name", "Tên", lambda d: d.name),
     Column(
@@ -46,7 +49,9 @@ DAY_COLUMNS: tuple[Column[Any], ...] = (
 class SettingsController(QObject):
     saved = Signal(object)
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self, ctx: SettingsContext, runner: TaskRunner, user: Any, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.service = ctx.settings_admin
@@ -143,15 +148,13 @@ class SettingsController(QObject):
             else:
                 self.view.message.setText(strings.exception_message(exc))
 
-        self.runner.db(
-            lambda: self.service.update(self.user, **changes), on_done=done, on_error=failed
-        )
+        CollectionOp[Any](self.runner, lambda: self.service.update(self.user, **changes)).changes(
+            ChangeSet.of(SETTINGS)
+        ).success(done).failure(failed).run_in_background()
 
     def check_audit(self) -> None:
         """Verify the audit chain on the db lane; a broken chain is shown in red."""
-        audit = getattr(self.ctx, "audit", None)
-        if audit is None:
-            return
+        audit = self.ctx.audit
         label = self.view.audit_status
         label.setText("Đang kiểm tra nhật ký…")
 
@@ -187,7 +190,9 @@ class SettingsController(QObject):
         )
 
     def refresh_days(self) -> None:
-        self.runner.db(self.service.calendar_days, on_done=self.days.set_rows)
+        QueryOp[Any](self.runner, self.service.calendar_days).success(
+            self.days.set_rows
+        ).run_in_background()
 
     def add_day(self) -> None:
         v = self.view
@@ -197,18 +202,20 @@ class SettingsController(QObject):
             DayKind(v.day_kind.currentData()),
             normalize(v.day_name.text()),
         )
-        self.runner.db(
-            lambda: self.service.add_calendar_day(self.user, day),
-            on_done=lambda _: self.refresh_days(),
-            on_error=lambda exc: v.message.setText(strings.exception_message(exc)),
-        )
+        # Due dates and the board's urgency follow the calendar: dossiers change too.
+        CollectionOp[Any](
+            self.runner, lambda: self.service.add_calendar_day(self.user, day)
+        ).changes(ChangeSet.of(SETTINGS, DOSSIER)).success(lambda _: self.refresh_days()).failure(
+            lambda exc: v.message.setText(strings.exception_message(exc))
+        ).run_in_background()
 
     def remove_day(self) -> None:
         index = self.view.days.currentIndex()
         if not index.isValid():
             return
         row = self.days.row_value(self.days_proxy.mapToSource(index).row())
-        self.runner.db(
-            lambda: self.service.remove_calendar_day(self.user, row.day),
-            on_done=lambda _: self.refresh_days(),
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.service.remove_calendar_day(self.user, row.day)
+        ).changes(ChangeSet.of(SETTINGS, DOSSIER)).success(
+            lambda _: self.refresh_days()
+        ).run_in_background()
