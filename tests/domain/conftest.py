@@ -1,4 +1,4 @@
-"""Fixtures for domain tests: the 2025-2026 public-sector schedule of domain.md §4, by hand.
+"""Fixtures for domain tests: the 2025-2026 public-sector schedule of docs/domain.md §4, by hand.
 
 The table is typed here independently of ``resources/seed/calendar_overrides.json`` so that a
 mistake in the seed file shows up as a disagreement (see ``test_calendar_seed.py``).

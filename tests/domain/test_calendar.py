@@ -1,4 +1,4 @@
-"""WorkCalendar and OfficeHours (domain.md §3 "Calendar", §4)."""
+"""WorkCalendar and OfficeHours (docs/domain.md §3 "Calendar", §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Calendar seeding from the holidays package and the bundled overrides (domain.md §4)."""
+"""Calendar seeding from the holidays package and the bundled overrides (docs/domain.md §4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dossier codes (domain.md §5; TT 01/2018 Art. 19)."""
+"""Dossier codes (docs/domain.md §5; TT 01/2018 Art. 19)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Supplement, apology and extension rules (domain.md §2.5, §2.7; §4 examples 7 and 8)."""
+"""Supplement, apology and extension rules (docs/domain.md §2.5, §2.7; §4 examples 7 and 8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""due_datetime: the default algorithm of domain.md §3 and worked examples 1-6 of §4."""
+"""due_datetime: the default algorithm of docs/domain.md §3 and worked examples 1-6 of §4."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Fees per dossier (domain.md §9): timing proposed, intake checks, what is due at return."""
+"""Fees per dossier (docs/domain.md §9): timing proposed, intake checks, what is due at return."""
 
 from __future__ import annotations
 

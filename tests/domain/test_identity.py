@@ -1,4 +1,4 @@
-"""Personal ID numbers and the chip ID card QR (domain.md §7)."""
+"""Personal ID numbers and the chip ID card QR (docs/domain.md §7)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Dossier status state machine (domain.md §2, §10): every pair is allowed or raises."""
+"""Dossier status state machine (docs/domain.md §2, §10): every pair is allowed or raises."""
 
 from __future__ import annotations
 

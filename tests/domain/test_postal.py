@@ -1,4 +1,4 @@
-"""UPU S10 item numbers and TT 17 transit times (domain.md §8)."""
+"""UPU S10 item numbers and TT 17 transit times (docs/domain.md §8)."""
 
 from __future__ import annotations
 

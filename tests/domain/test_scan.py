@@ -1,4 +1,4 @@
-"""Scan routing (architecture §9; domain.md §5, §7, §8)."""
+"""Scan routing (architecture §9; docs/domain.md §5, §7, §8)."""
 
 from __future__ import annotations
 

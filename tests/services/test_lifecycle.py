@@ -29,7 +29,7 @@ def at(*args: int) -> datetime:
 
 @pytest.fixture
 def world(tmp_path: Path):  # type: ignore[no-untyped-def]
-    clock = FakeClock(at(2026, 4, 29, 10, 0))  # Wed 29/04/2026 (domain.md §4 example 7)
+    clock = FakeClock(at(2026, 4, 29, 10, 0))  # Wed 29/04/2026 (docs/domain.md §4 example 7)
     ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"), clock)
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
     d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)

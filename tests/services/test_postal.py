@@ -139,7 +139,7 @@ def test_incoming_batch_uses_the_signing_time(ctx, admin) -> None:
     assert [d.reason for d in ctx.postal.discrepancies(batch.id)] == ["not_registered"] * 2
     d1 = ctx.postal.register_incoming(first.id, IntakeDraft("1.014137", HOA), admin, ctx.reception)
     assert d1.channel is Channel.POSTAL and d1.received_at == signed
-    # domain.md example 1 pattern: 5 working days after Fri 27/10/2023 -> Fri 03/11, 14 o'clock.
+    # docs/domain.md example 1 pattern: 5 working days after Fri 27/10/2023 -> Fri 03/11, 14 o'clock.
     assert d1.due_at == datetime(2023, 11, 3, 14, 0, tzinfo=OFFICE_TZ)
     ctx.postal.register_incoming(second.id, IntakeDraft("1.014137", HOA), admin, ctx.reception)
     record = ctx.postal.close_batch(batch.id, admin).value

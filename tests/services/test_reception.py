@@ -24,7 +24,7 @@ def test_receive_assigns_code_due_date_and_writes_outbox_and_audit(ctx, admin) -
     d2 = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
     assert d1.code == "000.00.06.H56-231027-0001"
     assert d2.code == "000.00.06.H56-231027-0002"
-    # domain.md §4 example 1: Fri 27/10/2023 09:32 + 5 working days -> 03/11/2023, 9 o'clock.
+    # docs/domain.md §4 example 1: Fri 27/10/2023 09:32 + 5 working days -> 03/11/2023, 9 o'clock.
     assert d1.due_at == datetime(2023, 11, 3, 9, 0, tzinfo=OFFICE_TZ)
     assert d1.status is Status.RECEIVED
     assert ctx.reception.get_by_code(d1.code) == d1
@@ -108,7 +108,7 @@ def test_due_date_across_tet_2026(tmp_path) -> None:
     ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"), clock)
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
     d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
-    assert d.due_at == datetime(2026, 2, 26, 10, 0, tzinfo=OFFICE_TZ)  # domain.md §4 example 2
+    assert d.due_at == datetime(2026, 2, 26, 10, 0, tzinfo=OFFICE_TZ)  # docs/domain.md §4 example 2
     assert d.code.endswith("-260212-0001")
 
 

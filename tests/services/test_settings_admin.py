@@ -84,7 +84,7 @@ def test_only_admins_change_settings_and_calendar(ctx, admin) -> None:
 
 
 def test_holiday_override_moves_due_dates(ctx, admin) -> None:
-    # domain.md example 1: Fri 27/10/2023 + 5 working days = Fri 03/11/2023 ...
+    # docs/domain.md example 1: Fri 27/10/2023 + 5 working days = Fri 03/11/2023 ...
     assert ctx.reception.preview_due("1.014137").due_at.date() == date(2023, 11, 3)
     ctx.settings_admin.add_calendar_day(
         admin, CalendarDay(date(2023, 10, 30), DayKind.HOLIDAY, "Nghỉ theo quyết định của tỉnh")

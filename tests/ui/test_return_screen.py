@@ -23,7 +23,7 @@ HOA = Person(
     address="Số 12 Lê Lợi, Thanh Hóa",
     kind=ApplicantKind.CITIZEN,
 )
-# The chip card's QR: ID|old ID|name|birth|sex|address|issued (domain.md §7)
+# The chip card's QR: ID|old ID|name|birth|sex|address|issued (docs/domain.md §7)
 HOA_QR = "038195001234|172345678|Lê Thị Hoa|15061995|Nữ|Số 12 Lê Lợi, Thanh Hóa|01072021"
 WILL = "2.001019"  # 50,000 đồng
 

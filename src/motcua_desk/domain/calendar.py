@@ -2,7 +2,7 @@
 
 Implementation lives in :mod:`.workcalendar` (the calendar itself) and :mod:`.deadlines`
 (due dates, supplement, apology and extension rules); import from here.
-See ``docs/domain-api.md`` and domain.md §2-§4.
+See ``docs/domain-api.md`` and docs/domain.md §2-§4.
 """
 
 from __future__ import annotations

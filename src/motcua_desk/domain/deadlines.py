@@ -1,6 +1,6 @@
-"""Due dates and the deadline rules of the dossier lifecycle (domain.md §2, §3, §4).
+"""Due dates and the deadline rules of the dossier lifecycle (docs/domain.md §2, §3, §4).
 
-``due_datetime`` implements the "Default algorithm" of domain.md §3. The result is
+``due_datetime`` implements the "Default algorithm" of docs/domain.md §3. The result is
 structured data (counted and skipped days, flags); the UI turns it into Vietnamese text.
 Public names are re-exported by ``motcua_desk.domain.calendar``.
 """
@@ -92,7 +92,7 @@ def due_datetime(
 ) -> DueDate:
     """Due date of a dossier received at ``received_at`` with a time limit of N ``unit``.
 
-    Rules (domain.md §3 "Default algorithm"):
+    Rules (docs/domain.md §3 "Default algorithm"):
     1. ``t`` = effective receipt (see :func:`effective_receipt`).
     2. Same day (``unit`` SAME_DAY, or N = 0 working or calendar days): before ``cutoff`` due
        that day at closing time; at or after it, the next working day at closing time.

@@ -1,4 +1,4 @@
-"""Public postal service: UPU S10 item numbers and transit times (domain.md §8)."""
+"""Public postal service: UPU S10 item numbers and transit times (docs/domain.md §8)."""
 
 from __future__ import annotations
 
