@@ -123,15 +123,14 @@ filters = st.builds(
 
 
 def columns_of(recs: Sequence[OpenDossier], chunk: int = 7) -> OpenColumns:
-    """As storage hands them over: records (status as int) in chunks, in any order."""
-    shuffled = [(*r[:4], int(r[5]), *r[6:]) for r in recs]
-    random.Random(len(recs)).shuffle(shuffled)
-    raw = [(*r[:4], r[4], None if r[5] == NO_DUE else r[5], *r[6:]) for r in shuffled]
-    names = {r.procedure_code: r.procedure_name for r in recs}
-    return OpenColumns.from_chunks(
-        [raw[i : i + chunk] for i in range(0, len(raw), chunk)],
-        names,
-    )
+    """As storage hands them over: records (status as int, procedure name last) in chunks,
+    in any order."""
+    raw = [
+        (*r[:4], int(r.status), None if r.due_ts == NO_DUE else r.due_ts, *r[7:], r[4])
+        for r in recs
+    ]
+    random.Random(len(recs)).shuffle(raw)
+    return OpenColumns.from_chunks([raw[i : i + chunk] for i in range(0, len(raw), chunk)])
 
 
 # -- the tests ------------------------------------------------------------------------------
@@ -187,7 +186,7 @@ def test_merge_equals_a_merge_by_id(
     merged = columns_of(before).merged(columns_of([r for r in changed if r.id not in gone]), gone)
     assert list(merged.ids) == sorted(by_id)
     got = [merged.record(i) for i in range(len(merged))]
-    want = [(*r[:4], int(r[5]), *r[6:]) for r in expected]
+    want = [(*r[:4], int(r[5]), *r[6:], r[4]) for r in expected]
     assert got == want
     for code in set(merged.procedure_codes):
         assert merged.procedure_names[code] == PROCEDURES[code]
@@ -196,11 +195,11 @@ def test_merge_equals_a_merge_by_id(
 def test_no_due_date_reads_as_never_due_and_sorts_last() -> None:
     base = NOW_TS - 86400
     raw = [
-        (3, "C", "Lê Thu", "9.1", int(Status.RECEIVED), None, base, "c"),
-        (1, "A", "Lê Hoa", "9.1", int(Status.RECEIVED), base, base, "a"),
-        (2, "B", "Võ An", "9.1", int(Status.PROCESSED), base + 60, base, "b"),
+        (3, "C", "Lê Thu", "9.1", int(Status.RECEIVED), None, base, "c", "Thủ tục"),
+        (1, "A", "Lê Hoa", "9.1", int(Status.RECEIVED), base, base, "a", "Thủ tục cũ"),
+        (2, "B", "Võ An", "9.1", int(Status.PROCESSED), base + 60, base, "b", "Thủ tục"),
     ]
-    cols = OpenColumns.from_chunks([raw[:1], [], raw[1:]], {"9.1": "Thủ tục"})
+    cols = OpenColumns.from_chunks([raw[:1], [], raw[1:]])  # the highest id's name is kept
     assert list(cols.ids) == [1, 2, 3] and cols.due[2] == NO_DUE
     snap = BoardSnapshot.classify(cols, thresholds(NOW, WorkCalendar(), 2), NOW)
     assert [(r.id, r.urgency) for r in snap.rows] == [
@@ -224,9 +223,9 @@ def test_no_due_date_reads_as_never_due_and_sorts_last() -> None:
 def test_rows_are_positions_not_copies() -> None:
     """A filtered view holds positions into the snapshot's columns; rows are made on demand
     and compare equal to any sequence of the same rows."""
-    raw = [(i, f"M{i}", "Lê Hoa", "9.1", 2, NOW_TS + i, NOW_TS, f"m{i}") for i in range(1, 6)]
+    raw = [(i, f"M{i}", "Lê Hoa", "9.1", 2, NOW_TS + i, NOW_TS, f"m{i}", "") for i in range(1, 6)]
     snap = BoardSnapshot.classify(
-        OpenColumns.from_chunks([raw], {}), thresholds(NOW, WorkCalendar(), 0), NOW
+        OpenColumns.from_chunks([raw]), thresholds(NOW, WorkCalendar(), 0), NOW
     )
     rows = apply_filter(snap, BoardFilter(text="m3"))
     assert isinstance(rows, BoardRows) and rows.snapshot is snap and list(rows.positions) == [2]

@@ -74,9 +74,12 @@ def test_cells_equal_the_row_by_row_model(qapp: Any, recs: Any, flt: Any, near: 
 
 
 def test_rows_given_one_by_one_keep_their_order(qapp: Any) -> None:
-    raw = [(i, f"M{i}", "Lê Hoa", "9.1", 4, 1.8e9 + i, 1.7e9, f"m{i}") for i in range(1, 4)]
+    raw = [
+        (i, f"M{i}", "Lê Hoa", "9.1", 4, 1.8e9 + i, 1.7e9, f"m{i}", "Khai sinh")
+        for i in range(1, 4)
+    ]
     snap = BoardSnapshot.classify(
-        OpenColumns.from_chunks([raw], {"9.1": "Khai sinh"}),
+        OpenColumns.from_chunks([raw]),
         thresholds(NOW, WorkCalendar(), 0),
         NOW,
     )

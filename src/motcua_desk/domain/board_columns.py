@@ -3,8 +3,9 @@
 The board holds about 100,000 open dossiers. Kept as one tuple per dossier, every refresh made
 100,000 container objects that Python's cyclic garbage collector then walked on the GUI thread
 (ui/gc_guard.py collects there), stalling the window for up to a fifth of a second. Kept as
-columns, the same data is a handful of objects: strings in tuples, numbers in ``array``
-buffers, statuses in ``bytes``, none of which the collector needs to walk per row.
+columns, the same data is a handful of objects: strings in tuples (which the collector stops
+tracking after one look), numbers in ``array`` buffers and statuses in ``bytes`` (never
+tracked).
 
 The columns are sorted by dossier id. Every other order is then a stable sort of positions by
 one key, and ties fall back to the id as the row-based board ordered them.
@@ -21,8 +22,9 @@ from typing import Any
 NO_DUE = float("inf")  # due_ts of a dossier without a due date: never overdue, sorts last
 
 #: One record as storage reads it: id, code, applicant name, procedure code, status (int),
-#: due (POSIX seconds or None), received (POSIX seconds), text-filter haystack.
-RECORD_FIELDS = 8
+#: due (POSIX seconds or None), received (POSIX seconds), text-filter haystack, procedure name.
+#: The procedure name is kept once per procedure code, not per record.
+RECORD_FIELDS = 9
 
 
 def _permute(values: Sequence[Any], order: Sequence[int]) -> list[Any]:
@@ -48,25 +50,23 @@ class OpenColumns:
         return len(self.ids)
 
     @classmethod
-    def from_chunks(
-        cls, chunks: Iterable[Sequence[Sequence[Any]]], procedure_names: Mapping[str, str]
-    ) -> OpenColumns:
+    def from_chunks(cls, chunks: Iterable[Sequence[Sequence[Any]]]) -> OpenColumns:
         """Columns from records (see :data:`RECORD_FIELDS`) read in chunks, in any order.
 
         Each chunk is transposed at once (in C), so no Python object per record outlives its
-        chunk; a chunk at a time also lets the GUI thread run between chunks.
+        chunk; a chunk at a time also lets the GUI thread run between chunks. Where records
+        of one procedure code carry different names, the one of the highest id is kept.
         """
         cols: tuple[list[Any], ...] = tuple([] for _ in range(RECORD_FIELDS))
         for chunk in chunks:
             if chunk:
                 for col, values in zip(cols, zip(*chunk, strict=True), strict=True):
                     col.extend(values)
-        return cls._from_lists(cols, procedure_names)
+        return cls.from_lists(cols[:-1], cols[-1])
 
     @classmethod
-    def _from_lists(
-        cls, cols: Sequence[list[Any]], procedure_names: Mapping[str, str]
-    ) -> OpenColumns:
+    def from_lists(cls, cols: Sequence[list[Any]], procedure_names: Any) -> OpenColumns:
+        """``procedure_names``: a name per record, or a mapping from procedure code."""
         ids, codes, names, p_codes, statuses, due, received, hay = cols
         if None in due:
             due = [NO_DUE if d is None else d for d in due]
@@ -76,6 +76,10 @@ class OpenColumns:
                 _permute(c, order)
                 for c in (ids, codes, names, p_codes, statuses, due, received, hay)
             )
+            if not isinstance(procedure_names, Mapping):
+                procedure_names = _permute(procedure_names, order)
+        if not isinstance(procedure_names, Mapping):
+            procedure_names = dict(zip(p_codes, procedure_names, strict=True))
         return cls(
             ids=array("q", ids),
             codes=tuple(codes),
@@ -90,6 +94,7 @@ class OpenColumns:
 
     def record(self, i: int) -> tuple[Any, ...]:
         """The record at position ``i`` (as :meth:`from_chunks` takes it; due +inf, not None)."""
+        p_code = self.procedure_codes[i]
         return (
             self.ids[i],
             self.codes[i],
@@ -99,6 +104,7 @@ class OpenColumns:
             self.due[i],
             self.received[i],
             self.haystacks[i],
+            self.procedure_names.get(p_code, ""),
         )
 
     def merged(self, changed: OpenColumns, gone: Iterable[int]) -> OpenColumns:
@@ -135,7 +141,7 @@ class OpenColumns:
                 procedure_names=names,
             )
         cols = [list(a) + list(b) for a, b in zip(_values(base), _values(changed), strict=True)]
-        return OpenColumns._from_lists(cols, names)
+        return OpenColumns.from_lists(cols, names)
 
 
 _NOT = bytes([1, 0]) + bytes(254)  # translate table: keep a row where "dropped" is 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
@@ -58,6 +59,9 @@ class BoardRepository:
             + d.applicant_id_number
             + _SEP
             + d.applicant_phone,
+            # Read with each row and kept once per code: a GROUP BY over the same rows for
+            # the names cost a third as much again as the whole read.
+            d.procedure_name,
         )
         where = [
             d.status.in_(sorted(_OPEN)) if changed_since is None else d.updated_at >= changed_since
@@ -66,14 +70,19 @@ class BoardRepository:
             where.append(d.agency_id == agency_id)
         stmt = stmt.where(*where).order_by(d.id)
         newest = self._s.scalar(select(func.max(d.updated_at)))
-        # The procedure's name once per procedure, not once per row.
-        names_stmt = select(d.procedure_code, func.max(d.procedure_name)).where(*where)
-        names = dict(self._s.execute(names_stmt.group_by(d.procedure_code)).all())
-        chunks = self._s.execute(stmt).partitions(CHUNK)
-        gone: list[int] = []
-        if changed_since is not None:  # few rows: split the closed ones off, row by row
-            chunks = _open_only(chunks, gone)
-        return OpenColumns.from_chunks(chunks, names), gone, newest
+        # SQLAlchemy binds the parameters; the rows come straight from the driver's cursor as
+        # plain tuples (a Row per dossier cost a fifth of the full read on top of sqlite3).
+        result = self._s.connection().execute(stmt)
+        try:
+            cursor = result.cursor
+            chunks: Iterable[Sequence[Any]] = iter(partial(cursor.fetchmany, CHUNK), [])
+            gone: list[int] = []
+            if changed_since is not None:  # few rows: split the closed ones off, row by row
+                chunks = _open_only(chunks, gone)
+            columns = OpenColumns.from_chunks(chunks)
+        finally:
+            result.close()
+        return columns, gone, newest
 
 
 def _open_only(chunks: Iterable[Sequence[Any]], gone: list[int]) -> Iterator[list[Any]]:
