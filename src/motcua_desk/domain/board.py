@@ -174,7 +174,7 @@ class BoardRow(NamedTuple):
 
 _RANK_STEP = 1e12  # above any POSIX time of this millennium; an urgency step outranks any time
 _TIME_CAP = 1e11
-_ID, _CODE, _STATUS, _DUE_TS, _RECEIVED_TS, _URGENCY, _RANK = 0, 1, 5, 6, 7, 9, 10
+_ID, _URGENCY, _RANK = 0, 9, 10  # BoardRow fields
 
 
 def haystack(code: str, name_key: str, id_number: str, phone: str) -> str:
@@ -194,7 +194,7 @@ def classify_all(records: Iterable[OpenDossier], cuts: Thresholds) -> list[Board
     out: list[BoardRow] = []
     append = out.append
     for r in records:
-        status, ts = r[5], r[6]  # _STATUS, _DUE_TS (literals: this loop runs 100,000 times)
+        status, ts = r[5], r[6]  # status, due_ts
         if status is supplement:
             u = u_supplement
         elif status is processed:
