@@ -199,7 +199,7 @@ def test_no_due_date_reads_as_never_due_and_sorts_last() -> None:
         (1, "A", "Lê Hoa", "9.1", int(Status.RECEIVED), base, base, "a", "Thủ tục cũ"),
         (2, "B", "Võ An", "9.1", int(Status.PROCESSED), base + 60, base, "b", "Thủ tục"),
     ]
-    cols = OpenColumns.from_chunks([raw[:1], [], raw[1:]])  # the highest id's name is kept
+    cols = OpenColumns.from_chunks([raw[:1], [], raw[1:]])  # the last name read is kept
     assert list(cols.ids) == [1, 2, 3] and cols.due[2] == NO_DUE
     snap = BoardSnapshot.classify(cols, thresholds(NOW, WorkCalendar(), 2), NOW)
     assert [(r.id, r.urgency) for r in snap.rows] == [

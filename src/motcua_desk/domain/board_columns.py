@@ -55,18 +55,24 @@ class OpenColumns:
 
         Each chunk is transposed at once (in C), so no Python object per record outlives its
         chunk; a chunk at a time also lets the GUI thread run between chunks. Where records
-        of one procedure code carry different names, the one of the highest id is kept.
+        of one procedure code carry different names, the one read last is kept (storage
+        reads in id order: the newest dossier's).
         """
-        cols: tuple[list[Any], ...] = tuple([] for _ in range(RECORD_FIELDS))
+        cols: tuple[list[Any], ...] = tuple([] for _ in range(RECORD_FIELDS - 1))
+        names: dict[str, str] = {}
         for chunk in chunks:
             if chunk:
-                for col, values in zip(cols, zip(*chunk, strict=True), strict=True):
-                    col.extend(values)
-        return cls.from_lists(cols[:-1], cols[-1])
+                *values, p_names = zip(*chunk, strict=True)
+                for col, v in zip(cols, values, strict=True):
+                    col.extend(v)
+                names.update(zip(values[3], p_names, strict=True))
+        return cls.from_lists(cols, names)
 
     @classmethod
-    def from_lists(cls, cols: Sequence[list[Any]], procedure_names: Any) -> OpenColumns:
-        """``procedure_names``: a name per record, or a mapping from procedure code."""
+    def from_lists(
+        cls, cols: Sequence[list[Any]], procedure_names: Mapping[str, str]
+    ) -> OpenColumns:
+        """Columns from one list per field (the first eight of :data:`RECORD_FIELDS`)."""
         ids, codes, names, p_codes, statuses, due, received, hay = cols
         if None in due:
             due = [NO_DUE if d is None else d for d in due]
@@ -76,10 +82,6 @@ class OpenColumns:
                 _permute(c, order)
                 for c in (ids, codes, names, p_codes, statuses, due, received, hay)
             )
-            if not isinstance(procedure_names, Mapping):
-                procedure_names = _permute(procedure_names, order)
-        if not isinstance(procedure_names, Mapping):
-            procedure_names = dict(zip(p_codes, procedure_names, strict=True))
         return cls(
             ids=array("q", ids),
             codes=tuple(codes),
