@@ -6,9 +6,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from operator import itemgetter
 
-from motcua_desk.domain.board import BoardSnapshot, OpenDossier, classify_all, thresholds
+from motcua_desk.domain.board import BoardSnapshot, OpenColumns, thresholds
 from motcua_desk.domain.dossier import Dossier, DossierEvent, Status
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.postal import S10_RE
@@ -73,7 +72,7 @@ class LookupService:
         self._calendar = calendar
         self._clock = clock
         self._board_lock = threading.Lock()
-        self._board_cache: dict[int, OpenDossier] = {}
+        self._board_columns = OpenColumns()
         self._board_agency: str | None = None
         self._board_mark: datetime | None = None
 
@@ -143,24 +142,21 @@ class LookupService:
         The first call reads every open dossier; later calls read only dossiers changed since
         (by ``updated_at``, with a margin against clock steps) and merge them, then classify
         the whole set again, since urgency moves with the time of day. ``full`` forces a
-        complete read.
+        complete read. Runs on the db lane: the snapshot is handed over finished, column by
+        column (no object per dossier for the GUI thread's garbage collector to walk).
         """
         at = to_local(now or self._clock())
         s = self._settings.current
         cuts = thresholds(at, self._calendar.calendar(), s.near_due_days)
         with self._board_lock:
             if full or self._board_agency != s.agency_id or self._board_mark is None:
-                self._board_cache = {}
                 since = None
             else:
                 since = self._board_mark - _REFRESH_MARGIN
             with reading(self._uow_factory) as uow:
                 records, gone, newest = uow.board.open_dossiers(s.agency_id, since)
-            cache = self._board_cache
-            for gone_id in gone:
-                cache.pop(gone_id, None)
-            cache.update(zip(map(itemgetter(0), records), records, strict=True))  # by id
+            columns = records if since is None else self._board_columns.merged(records, gone)
+            self._board_columns = columns
             self._board_agency = s.agency_id
             self._board_mark = newest or self._board_mark or at
-            rows = classify_all(cache.values(), cuts)
-        return BoardSnapshot.of(rows, taken_at=at)
+        return BoardSnapshot.classify(columns, cuts, taken_at=at)

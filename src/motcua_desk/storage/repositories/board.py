@@ -1,19 +1,22 @@
-"""The status board's reads: open dossiers in full, then only what changed since."""
+"""The status board's reads: open dossiers in full, then only what changed since, as columns."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
 from sqlalchemy.orm import Session
 
-from motcua_desk.domain.board import NO_DUE, OPEN_STATUSES, OpenDossier
-from motcua_desk.domain.dossier import Status
+from motcua_desk.domain.board import OPEN_STATUSES, OpenColumns
 
 from ..orm import DossierRow
 
-_STATUS = {int(s): s for s in Status}
+#: Records per fetch: each chunk is transposed into the columns and dropped, so no tuple per
+#: dossier outlives its chunk and other threads run between chunks.
+CHUNK = 2048
 _OPEN = frozenset(int(s) for s in OPEN_STATUSES)
 _SEP = "\x1f"
 
@@ -31,10 +34,10 @@ class BoardRepository:
 
     def open_dossiers(
         self, agency_id: str, changed_since: datetime | None = None
-    ) -> tuple[list[OpenDossier], list[int], datetime | None]:
+    ) -> tuple[OpenColumns, list[int], datetime | None]:
         """Open dossiers of ``agency_id`` (all, or only those changed at or after
-        ``changed_since``), the ids of changed dossiers that are no longer open, and the newest
-        ``updated_at`` read (the next call's ``changed_since``).
+        ``changed_since``) as columns in id order, the ids of changed dossiers that are no
+        longer open, and the newest ``updated_at`` read (the next call's ``changed_since``).
 
         The full read uses ``ix_dossiers_board`` (status, due_at); the incremental one uses
         ``ix_dossiers_updated_at``. Dossiers of another agency are left out when
@@ -56,41 +59,38 @@ class BoardRepository:
             + d.applicant_id_number
             + _SEP
             + d.applicant_phone,
+            # Read with each row and kept once per code: a GROUP BY over the same rows for
+            # the names cost a third as much again as the whole read.
+            d.procedure_name,
         )
         where = [
             d.status.in_(sorted(_OPEN)) if changed_since is None else d.updated_at >= changed_since
         ]
         if agency_id:
             where.append(d.agency_id == agency_id)
-        stmt = stmt.where(*where)
+        stmt = stmt.where(*where).order_by(d.id)
         newest = self._s.scalar(select(func.max(d.updated_at)))
-        # The procedure's name once per procedure, not once per row.
-        names_stmt = select(d.procedure_code, func.max(d.procedure_name)).where(*where)
-        names = dict(self._s.execute(names_stmt.group_by(d.procedure_code)).all())
-        status_of = _STATUS
-        no_due = NO_DUE
-        new = tuple.__new__
-        out: list[OpenDossier] = []
-        append = out.append
-        gone: list[int] = []
-        for id_, code, name, p_code, st, due, rec, hay in self._s.execute(stmt):
-            if st not in _OPEN:
-                gone.append(id_)
-                continue
-            append(
-                new(
-                    OpenDossier,
-                    (
-                        id_,
-                        code,
-                        name,
-                        p_code,
-                        names[p_code],
-                        status_of[st],
-                        no_due if due is None else due,
-                        rec,
-                        hay,
-                    ),
-                )
-            )
-        return out, gone, newest
+        # SQLAlchemy binds the parameters; the rows come straight from the driver's cursor as
+        # plain tuples (a Row per dossier cost a fifth of the full read on top of sqlite3).
+        result = self._s.connection().execute(stmt)
+        try:
+            cursor = result.cursor
+            chunks: Iterable[Sequence[Any]] = iter(partial(cursor.fetchmany, CHUNK), [])
+            gone: list[int] = []
+            if changed_since is not None:  # few rows: split the closed ones off, row by row
+                chunks = _open_only(chunks, gone)
+            columns = OpenColumns.from_chunks(chunks)
+        finally:
+            result.close()
+        return columns, gone, newest
+
+
+def _open_only(chunks: Iterable[Sequence[Any]], gone: list[int]) -> Iterator[list[Any]]:
+    for chunk in chunks:
+        still: list[Any] = []
+        for row in chunk:
+            if row[4] in _OPEN:
+                still.append(row)
+            else:
+                gone.append(row[0])
+        yield still

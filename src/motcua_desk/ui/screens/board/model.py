@@ -1,13 +1,15 @@
-"""The status board's table model over an immutable tuple of :class:`BoardRow`.
+"""The status board's table model over the rows of a snapshot (:class:`BoardRows`).
 
-Rows are replaced in one reset; cells are formatted on demand (only visible rows are asked
-for, so 100,000 rows cost nothing until shown). Sorting is not done here: a header click
-emits ``sort_requested`` with the matching :class:`SortKey` and the controller re-filters.
+Rows are replaced in one reset; cells are read from the snapshot's columns and formatted on
+demand (only visible rows are asked for, so 100,000 rows cost nothing until shown, and no
+object per row is made). Sorting is not done here: a header click emits ``sort_requested``
+with the matching :class:`SortKey` and the controller re-filters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -19,7 +21,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor
 
-from motcua_desk.domain.board import BoardRow, SortKey, Urgency
+from motcua_desk.domain.board import NO_DUE, BoardRow, BoardRows, BoardSnapshot, SortKey, Urgency
 from motcua_desk.ui import strings
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -46,23 +48,40 @@ URGENCY_COLOURS: dict[Urgency, str | None] = {
 }
 
 
+_Text = Callable[[BoardSnapshot, int], str]  # the cell at a column position of a snapshot
+
+
 class _Col:
-    def __init__(
-        self, header: str, text: Callable[[BoardRow], str], sort: SortKey | None = None
-    ) -> None:
+    def __init__(self, header: str, text: _Text, sort: SortKey | None = None) -> None:
         self.header = header
         self.text = text
         self.sort = sort
 
 
+def _procedure(s: BoardSnapshot, i: int) -> str:
+    code = s.columns.procedure_codes[i]
+    return s.columns.procedure_names.get(code) or code
+
+
+def _status(s: BoardSnapshot, i: int) -> str:
+    status = s.columns.statuses[i]
+    return strings.STATUS_SHORT.get(status, str(status))
+
+
+def _moment(ts: float) -> str:
+    return strings.format_datetime(None if ts == NO_DUE else datetime.fromtimestamp(ts, UTC))
+
+
+_URGENCY_TEXT: tuple[str, ...] = tuple(URGENCY_LABELS[u] for u in Urgency)  # by value
+
 COLUMNS: tuple[_Col, ...] = (
-    _Col("Mã hồ sơ", lambda r: r.code, SortKey.CODE),
-    _Col("Chủ hồ sơ", lambda r: r.applicant_name),
-    _Col("Thủ tục", lambda r: r.procedure_name or r.procedure_code),
-    _Col("Trạng thái", lambda r: strings.STATUS_SHORT.get(int(r.status), str(int(r.status)))),
-    _Col("Ngày nhận", lambda r: strings.format_datetime(r.received_at), SortKey.RECEIVED),
-    _Col("Hẹn trả", lambda r: strings.format_datetime(r.due_at), SortKey.DUE),
-    _Col("Mức độ", lambda r: URGENCY_LABELS[r.urgency], SortKey.URGENCY),
+    _Col("Mã hồ sơ", lambda s, i: s.columns.codes[i], SortKey.CODE),
+    _Col("Chủ hồ sơ", lambda s, i: s.columns.names[i]),
+    _Col("Thủ tục", _procedure),
+    _Col("Trạng thái", _status),
+    _Col("Ngày nhận", lambda s, i: _moment(s.columns.received[i]), SortKey.RECEIVED),
+    _Col("Hẹn trả", lambda s, i: _moment(s.columns.due[i]), SortKey.DUE),
+    _Col("Mức độ", lambda s, i: _URGENCY_TEXT[s.urgencies[i]], SortKey.URGENCY),
 )
 COLUMN_OF_SORT: dict[SortKey, int] = {c.sort: i for i, c in enumerate(COLUMNS) if c.sort}
 
@@ -74,17 +93,19 @@ class BoardModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self._rows: tuple[BoardRow, ...] = ()
-        self._brushes: dict[Urgency, QBrush | None] = {
-            u: None if c is None else QBrush(QColor(c)) for u, c in URGENCY_COLOURS.items()
-        }
+        self._rows = BoardRows.of(())
+        self._brushes: tuple[QBrush | None, ...] = tuple(
+            None if (c := URGENCY_COLOURS[u]) is None else QBrush(QColor(c)) for u in Urgency
+        )
 
-    def set_rows(self, rows: tuple[BoardRow, ...]) -> None:
+    def set_rows(self, rows: Sequence[BoardRow]) -> None:
+        """Show ``rows``: the rows of a snapshot as :func:`apply_filter` gives them (no work
+        per row), or rows given one by one."""
         self.beginResetModel()
-        self._rows = tuple(rows)
+        self._rows = BoardRows.of(rows)
         self.endResetModel()
 
-    def rows(self) -> tuple[BoardRow, ...]:
+    def rows(self) -> BoardRows:
         return self._rows
 
     def row_value(self, row: int) -> BoardRow:
@@ -100,17 +121,18 @@ class BoardModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, column = index.row(), index.column()
-        if not (0 <= row < len(self._rows) and 0 <= column < len(COLUMNS)):
+        rows = self._rows
+        if not (0 <= row < len(rows) and 0 <= column < len(COLUMNS)):
             return None
-        r = self._rows[row]
+        s, i = rows.snapshot, rows.positions[row]
         if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[column].text(r)
+            return COLUMNS[column].text(s, i)
         if role == Qt.ItemDataRole.BackgroundRole:
-            return self._brushes[r.urgency]
+            return self._brushes[s.urgencies[i]]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{r.code} — {URGENCY_LABELS[r.urgency]}"
+            return f"{s.columns.codes[i]} — {_URGENCY_TEXT[s.urgencies[i]]}"
         if role == ROW_ROLE:
-            return r
+            return s.row(i)
         return None
 
     def headerData(
