@@ -182,6 +182,7 @@ def build(data: ReceiptData, styles: c.Styles, page: c.Page) -> list[Flowable]:
         page,
         lead=lead,
         lead_width=lead_width,
+        clerk_block=1,
     )
     return out
 
