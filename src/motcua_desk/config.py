@@ -95,6 +95,14 @@ class Settings:
     printers: dict[str, str] = field(default_factory=dict)  # document type -> printer name
     paper_sizes: dict[str, str] = field(default_factory=dict)  # document type -> "A5"/"A4"/"80mm"
     backup_keep_days: int = 30
+    # Digital signatures (issue 16). No module: nothing is signed and nothing waits for a token.
+    signing_module: str = ""  # path of the token's PKCS#11 library
+    signing_token: str = ""  # token label
+    signing_cert_id: str = ""  # CKA_ID (hex) of the clerk's certificate
+    signing_forms: str = "receipt"  # comma-separated document types signed when issued
+    signing_trust_roots: str = ""  # PEM bundle of the CAs whose signatures count as trusted
+    signing_tsa_url: str = ""  # RFC 3161 timestamp server: B-T/B-LT when reachable
+    signer_title: str = "Công chức tiếp nhận hồ sơ"  # printed in the signature stamp
 
 
 _TIME_KEYS = {"cutoff", "morning_open", "morning_close", "afternoon_open", "afternoon_close"}

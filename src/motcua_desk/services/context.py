@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from motcua_desk.services.reports import ReportService
     from motcua_desk.services.returns import ReturnService
     from motcua_desk.services.settings_admin import SettingsAdminService
+    from motcua_desk.services.signing import SigningService
     from motcua_desk.services.sync_service import SyncService
 
 
@@ -75,6 +76,7 @@ class AppContext:
     reports: ReportService | None = None
     day_close: DayCloseService | None = None
     returns: ReturnService | None = None
+    signing: SigningService | None = None
 
     @property
     def settings(self) -> Settings:

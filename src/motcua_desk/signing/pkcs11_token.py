@@ -133,6 +133,9 @@ class Pkcs11Session:
         self._lock = threading.Lock()
         cid = bytes.fromhex(info.cert_id)
         self._signer = PKCS11Signer(session, cert_id=cid, key_id=cid, signing_cert=cert)
+        # Find the key handle now, while the token is surely there: a search cut short by a
+        # pulled token later would only complain from a finaliser.
+        self._signer._load_objects()  # type: ignore[no-untyped-call]
         self._closed = False
 
     @property

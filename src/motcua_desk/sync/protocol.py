@@ -69,6 +69,8 @@ EVENT_KINDS = frozenset(
         "rating.recorded",
         "day.closed",
         "day.reopened",
+        # A form of the dossier was digitally signed (issue 16): history for the server.
+        "document.signed",
     }
 )
 DOSSIER_KINDS = frozenset({KIND_RECEIVED, KIND_STATUS, KIND_UPDATED})

@@ -14,6 +14,7 @@ from .ops import (
 )
 from .postal import PostalBatchRow, PostalItemRow
 from .returns import DayCloseRow, RatingRow, ReturnRow
+from .signing import SignedDocumentRow
 
 __all__ = [
     "AuditRow",
@@ -32,6 +33,7 @@ __all__ = [
     "ProcedureRow",
     "RatingRow",
     "ReturnRow",
+    "SignedDocumentRow",
     "SyncStateRow",
     "UTCDateTime",
     "UserRow",
