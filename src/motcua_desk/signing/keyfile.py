@@ -8,11 +8,30 @@ from collections.abc import Callable
 from datetime import datetime
 
 from asn1crypto import keys, x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from pyhanko.sign.signers import SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from . import pades
 from .certs import CertificateInfo, check_validity, describe
+
+
+class _LoadedKeySigner(SimpleSigner):
+    """SimpleSigner re-parses (and re-validates) the private key for every signature, which
+    costs more than the signature; keep the parsed RSA key instead."""
+
+    def __init__(self, key: RSAPrivateKey, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._key = key
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+        if mechanism.signature_algo == "rsassa_pkcs1v15":
+            return self._key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+        return super().sign_raw(data, digest_algorithm)
 
 
 class InMemoryKey:
@@ -25,7 +44,11 @@ class InMemoryKey:
     ) -> None:
         cert = x509.Certificate.load(cert_der)
         chain = [x509.Certificate.load(c) for c in chain_der]
-        self._signer = SimpleSigner(
+        loaded = serialization.load_der_private_key(key_der, password=None)
+        if not isinstance(loaded, RSAPrivateKey):
+            raise TypeError("InMemoryKey takes an RSA key")
+        self._signer = _LoadedKeySigner(
+            loaded,
             signing_cert=cert,
             signing_key=keys.PrivateKeyInfo.load(key_der),
             cert_registry=SimpleCertificateStore.from_certs([cert, *chain]),  # type: ignore[no-untyped-call]
