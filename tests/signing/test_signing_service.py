@@ -129,9 +129,10 @@ def test_with_open_session_the_form_is_signed_at_once_and_only_once(
 
 def test_forms_the_unit_does_not_sign_are_not_queued(ctx, signing, admin, dossier) -> None:  # type: ignore[no-untyped-def]
     ctx.settings_store.update(signing_forms="receipt")
-    assert not signing.wants("return_slip")
-    ctx.settings_store.update(signing_forms="receipt, return_slip")
-    assert signing.wants("return_slip")
+    assert not signing.wants("return")
+    ctx.settings_store.update(signing_forms="receipt, return, apology")
+    assert signing.wants("return")
+    assert not signing.wants("apology")  # Mẫu 04 is signed by the head of agency, not the clerk
     ctx.settings_store.update(signing_module="")
     assert not signing.wants("receipt")
     assert signing.submit_rendered(ctx.documents.render("receipt", dossier), admin) is None

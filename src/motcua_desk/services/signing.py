@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONVERSION = "conversion"
+#: Forms the counter clerk signs (they carry the clerk's signature field). Mẫu 04 and 05 are
+#: signed by the head of the processing agency, not with the clerk's token.
+CLERK_SIGNED_FORMS = frozenset({"receipt", "supplement", "refusal", "return"})
 CONVERSION_FIELD = "DauChuyenDoi"
 _ORIGIN_WORDS = {"original": "bản chính", "copy": "bản sao"}
 #: Errors after which the session is gone: the clerk must plug the token in and log in again.
@@ -123,7 +126,7 @@ class SigningService:
     def wants(self, doc_type: str) -> bool:
         """Whether issued ``doc_type`` forms are signed in this unit."""
         forms = {f.strip() for f in self._settings.current.signing_forms.split(",")}
-        return self.configured and doc_type in forms
+        return self.configured and doc_type in forms and doc_type in CLERK_SIGNED_FORMS
 
     @property
     def certificate(self) -> CertificateInfo | None:
