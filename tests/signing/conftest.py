@@ -11,11 +11,20 @@ import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from motcua_desk.bootstrap import build_context
+from motcua_desk.config import AppPaths
+from motcua_desk.domain.dossier import ApplicantKind, Person, Sex
+from motcua_desk.services.accounts import UnitSetup
+from motcua_desk.services.clock import OFFICE_TZ
+from motcua_desk.services.context import AppContext
+from motcua_desk.services.reception import IntakeDraft
+from motcua_desk.services.signing import SigningService
 
 
 def _load(name: str) -> ModuleType:
@@ -110,3 +119,54 @@ def hsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HsmWorld]:
         os.environ.pop("SOFTHSM2_CONF", None)
     else:
         os.environ["SOFTHSM2_CONF"] = old
+
+
+# ---- a real application context on a temporary SQLite file --------------------------------
+
+UNIT = UnitSetup(
+    agency_id="000.00.06.H56",
+    agency_name="Bộ phận Tiếp nhận và Trả kết quả phường Hạc Thành",
+    managing_body="UBND phường Hạc Thành",
+    counter_name="Quầy số 1",
+    place_name="Thanh Hóa",
+    province="Thanh Hóa",
+)
+HOA = Person(
+    full_name="Lê Thị Hoa",
+    id_number="038195001234",
+    birth_date=date(1995, 6, 15),
+    sex=Sex.FEMALE,
+    address="Số 12 Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
+    kind=ApplicantKind.CITIZEN,
+)
+
+
+@pytest.fixture
+def ctx(tmp_path: Path, hsm: HsmWorld) -> Iterator[AppContext]:
+    paths = AppPaths(data_dir=tmp_path / "data", log_dir=tmp_path / "logs")
+    context = build_context(paths, lambda: datetime(2023, 10, 27, 9, 32, tzinfo=OFFICE_TZ))
+    context.settings_store.update(
+        signing_module=hsm.module,
+        signing_token=hsm.token,
+        signing_cert_id=hsm.clerk.cert_id,
+        signing_trust_roots=str(hsm.trust_file),
+    )
+    yield context
+    assert context.signing is not None
+    context.signing.logout()
+
+
+@pytest.fixture
+def admin(ctx: AppContext):  # type: ignore[no-untyped-def]
+    return ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
+
+
+@pytest.fixture
+def signing(ctx: AppContext) -> SigningService:
+    assert ctx.signing is not None
+    return ctx.signing
+
+
+@pytest.fixture
+def dossier(ctx, admin):  # type: ignore[no-untyped-def]
+    return ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)

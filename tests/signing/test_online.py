@@ -21,7 +21,6 @@ from pyhanko.sign.timestamps import DummyTimeStamper
 from motcua_desk.signing.verify import verify_pdf
 
 from .conftest import HsmWorld, pki
-from .test_signing_service import admin, ctx, dossier, signing  # noqa: F401 - fixtures
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +68,7 @@ def _closed_port() -> int:
 
 def test_online_signature_is_timestamped_b_lt(
     ctx, signing, admin, dossier, hsm, tsa_url, tmp_path
-) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
     ctx.settings_store.update(signing_tsa_url=tsa_url)
     signing.login(pki.PIN)
     doc = signing.submit_rendered(ctx.documents.render("receipt", dossier), admin)
@@ -80,7 +79,7 @@ def test_online_signature_is_timestamped_b_lt(
     assert check.intact and check.trusted and check.timestamp_at is not None
 
 
-def test_unreachable_timestamp_server_falls_back_to_b_b(ctx, signing, admin, dossier, hsm) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_unreachable_timestamp_server_falls_back_to_b_b(ctx, signing, admin, dossier, hsm) -> None:  # type: ignore[no-untyped-def]
     ctx.settings_store.update(signing_tsa_url=f"http://127.0.0.1:{_closed_port()}/tsa")
     signing.login(pki.PIN)
     doc = signing.submit_rendered(ctx.documents.render("receipt", dossier), admin)

@@ -5,73 +5,15 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
-from collections.abc import Iterator
-from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from motcua_desk.bootstrap import build_context
-from motcua_desk.config import AppPaths
-from motcua_desk.domain.dossier import ApplicantKind, Person, Sex
-from motcua_desk.services.accounts import UnitSetup
-from motcua_desk.services.clock import OFFICE_TZ
-from motcua_desk.services.context import AppContext
-from motcua_desk.services.reception import IntakeDraft
-from motcua_desk.services.signing import SigningService
 from motcua_desk.signing import errors as e
 from motcua_desk.signing.verify import verify_pdf
 
-from .conftest import HsmWorld, pki
-
-UNIT = UnitSetup(
-    agency_id="000.00.06.H56",
-    agency_name="Bộ phận Tiếp nhận và Trả kết quả phường Hạc Thành",
-    managing_body="UBND phường Hạc Thành",
-    counter_name="Quầy số 1",
-    place_name="Thanh Hóa",
-    province="Thanh Hóa",
-)
-HOA = Person(
-    full_name="Lê Thị Hoa",
-    id_number="038195001234",
-    birth_date=date(1995, 6, 15),
-    sex=Sex.FEMALE,
-    address="Số 12 Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
-    kind=ApplicantKind.CITIZEN,
-)
-
-
-@pytest.fixture
-def ctx(tmp_path: Path, hsm: HsmWorld) -> Iterator[AppContext]:
-    paths = AppPaths(data_dir=tmp_path / "data", log_dir=tmp_path / "logs")
-    context = build_context(paths, lambda: datetime(2023, 10, 27, 9, 32, tzinfo=OFFICE_TZ))
-    context.settings_store.update(
-        signing_module=hsm.module,
-        signing_token=hsm.token,
-        signing_cert_id=hsm.clerk.cert_id,
-        signing_trust_roots=str(hsm.trust_file),
-    )
-    yield context
-    assert context.signing is not None
-    context.signing.logout()
-
-
-@pytest.fixture
-def admin(ctx: AppContext):  # type: ignore[no-untyped-def]
-    return ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
-
-
-@pytest.fixture
-def signing(ctx: AppContext) -> SigningService:
-    assert ctx.signing is not None
-    return ctx.signing
-
-
-@pytest.fixture
-def dossier(ctx, admin):  # type: ignore[no-untyped-def]
-    return ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+from .conftest import pki
 
 
 def test_receipt_waits_for_the_pin_then_is_signed_from_the_pending_list(

@@ -7,6 +7,7 @@ the code, so nothing is silently swallowed.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -159,6 +160,52 @@ ERRORS: dict[str, str] = {
     "already_running": "Phần mềm đang chạy với cùng cơ sở dữ liệu này.",
     "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
     "day_closed": "Ngày {day} đã chốt sổ. Muốn sửa, lãnh đạo phải mở lại ngày ở trang Chốt sổ.",
+    # Digital signatures (issue 16). A document that cannot be signed stays "chờ ký".
+    "signing_error": "Chưa ký số được. Tài liệu được lưu ở danh sách “Chờ ký” để ký sau.",
+    "token_module_unavailable": (
+        "Không nạp được trình điều khiển chữ ký số (PKCS#11){module_text}. Hãy chọn đúng tệp "
+        "thư viện của nhà cung cấp (VNPT-CA, Viettel-CA, Ban Cơ yếu hoặc đơn vị khác) ở trang Cài đặt."
+    ),
+    "token_absent": (
+        "Không thấy thiết bị ký số (USB token){token_text}. Hãy cắm token vào máy rồi thử lại."
+    ),
+    "token_removed": (
+        "Thiết bị ký số đã bị rút ra hoặc mất kết nối. Hãy cắm lại token và nhập lại mã PIN; "
+        "tài liệu chưa ký được lưu ở danh sách “Chờ ký”."
+    ),
+    "token_pin_incorrect": "Mã PIN không đúng. {tries_text}",
+    "token_pin_locked": (
+        "Token đã bị khóa do nhập sai mã PIN quá số lần cho phép. Hãy liên hệ nhà cung cấp "
+        "chứng thư số để mở khóa."
+    ),
+    "token_pin_required": "Chưa đăng nhập thiết bị ký số. Hãy nhập mã PIN của token để ký.",
+    "token_certificate_not_found": (
+        "Không tìm thấy chứng thư số (hoặc khóa bí mật) đã chọn trên token. Hãy chọn lại chứng "
+        "thư ở trang Cài đặt."
+    ),
+    "certificate_expired": (
+        "Chứng thư số đã hết hạn từ {not_after}. Hãy gia hạn chứng thư với nhà cung cấp; "
+        "tài liệu được lưu ở danh sách “Chờ ký”."
+    ),
+    "certificate_not_yet_valid": (
+        "Chứng thư số chưa có hiệu lực (có hiệu lực từ {not_before}). Hãy kiểm tra ngày giờ "
+        "của máy tính hoặc dùng chứng thư khác."
+    ),
+    "signing_failed": "Ký số không thành công. Tài liệu được lưu ở danh sách “Chờ ký” để ký sau.",
+    "signing_pdf_unreadable": "Tệp PDF bị hỏng hoặc không đọc được nên không ký/kiểm tra được.",
+    "signing_trust_roots_invalid": (
+        "Tệp chứng thư gốc tin cậy trong Cài đặt không đọc được hoặc không chứa chứng thư nào."
+    ),
+    "invalid_conversion_origin": "Nguồn chuyển đổi phải là bản chính hoặc bản sao.",
+    "signed_file_missing": "Không tìm thấy tệp đã ký trong kho lưu trữ.",
+    "signature_missing": "Tệp lưu trữ không có chữ ký số.",
+}
+
+TOKEN_TRIES: dict[str, str] = {
+    "low": "Token báo chỉ còn ít lần thử; nhập sai thêm, token sẽ bị khóa.",
+    "final": "Đây là lần thử cuối cùng: nhập sai một lần nữa, token sẽ bị khóa.",
+    "locked": "Token đã bị khóa.",
+    "unknown": "Hãy nhập lại cẩn thận: nhập sai nhiều lần, token sẽ bị khóa.",
 }
 
 GENERIC_ERROR = "Đã xảy ra lỗi không mong muốn (mã lỗi: {code})."
@@ -209,6 +256,18 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
     if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
         data["day"] = "/".join(reversed(str(data["day"]).split("-")))
+    if code == "token_pin_incorrect":
+        data["tries_text"] = TOKEN_TRIES.get(str(data.get("tries", "")), TOKEN_TRIES["unknown"])
+    if code == "token_module_unavailable":
+        module = str(data.get("module", ""))
+        data["module_text"] = f" “{module}”" if module else ""
+    if code == "token_absent":
+        token = str(data.get("token", ""))
+        data["token_text"] = f" “{token}”" if token else ""
+    for key in ("not_after", "not_before"):
+        if isinstance(data.get(key), str):
+            with contextlib.suppress(ValueError):
+                data[key] = format_datetime(datetime.fromisoformat(data[key]))
     if code == "malformed_id_card_qr":
         data["reason_text"] = QR_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     template = ERRORS.get(code)
