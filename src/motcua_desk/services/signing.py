@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from motcua_desk.config import AppPaths
+from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import to_local, utc_now
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.signing.errors import (
@@ -184,7 +185,7 @@ class SigningService:
             doc = uow.signed_documents.add_pending(
                 dossier_id=dossier_id,
                 doc_type=doc_type,
-                title=title,
+                title=normalize(title),
                 source_path=str(pdf_path),
                 source_sha256=hashlib.sha256(data).hexdigest(),
                 at=utc_now(),
@@ -212,7 +213,7 @@ class SigningService:
             doc = uow.signed_documents.add_pending(
                 dossier_id=dossier_id,
                 doc_type=CONVERSION,
-                title=title,
+                title=normalize(title),
                 source_path=str(path),
                 source_sha256=digest,
                 at=utc_now(),
