@@ -139,3 +139,13 @@ def test_tampered_signed_file_shows_broken_in_lookup(ctx, signing, admin, dossie
     path.unlink()
     [view] = signing.check_dossier(dossier.id)
     assert view.check is None and view.error == "signed_file_missing"
+
+
+def test_clerk_chooses_a_certificate_that_is_on_the_token(ctx, signing, admin, hsm) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(e.CertificateNotFoundError):
+        signing.choose_token(admin, hsm.module, hsm.token, "7f")
+    signing.login(pki.PIN)
+    signing.choose_token(admin, hsm.module, hsm.token, hsm.stranger.cert_id)
+    assert ctx.settings.signing_cert_id == hsm.stranger.cert_id
+    assert signing.certificate is None  # a new choice needs the PIN again
+    assert signing.login(pki.PIN).subject_name == "Người Lạ"

@@ -140,6 +140,30 @@ class SigningService:
     def certificates(self, module: str, token_label: str) -> list[CertificateInfo]:
         return self._tokens.certificates(module, token_label)
 
+    def choose_token(self, clerk: User, module: str, token_label: str, cert_id: str) -> Any:
+        """Use this module, token and certificate on this PC (the clerk's own token); the
+        certificate must be on the token. Unit-wide choices (forms, trust roots, timestamp
+        server) are administrator settings."""
+        module = module.strip()
+        if cert_id not in {c.cert_id for c in self._tokens.certificates(module, token_label)}:
+            from motcua_desk.signing.errors import CertificateNotFoundError
+
+            raise CertificateNotFoundError(cert_id=cert_id)
+        self.logout()
+        with self._uow_factory() as uow:
+            uow.audit.append(
+                actor=clerk.username,
+                action="signing.token",
+                entity="settings",
+                entity_id="settings.toml",
+                detail={"module": module, "token": token_label, "cert_id": cert_id},
+                at=utc_now(),
+            )
+            uow.commit()
+        return self._settings.update(
+            signing_module=module, signing_token=token_label, signing_cert_id=cert_id
+        )
+
     def login(self, pin: str) -> CertificateInfo:
         """Open the configured token with ``pin`` (not kept) for the rest of the session."""
         s = self._settings.current
