@@ -14,7 +14,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +23,7 @@ from motcua_desk.config import AppPaths
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import to_local, utc_now
 from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.signature_checks import DocumentCheck, check_documents
 from motcua_desk.signing.errors import (
     PinRequiredError,
     SigningError,
@@ -39,7 +40,6 @@ if TYPE_CHECKING:
     from motcua_desk.signing.certs import CertificateInfo
     from motcua_desk.signing.pades import SignRequest
     from motcua_desk.signing.port import SigningSession, TokenInfo, TokenPort
-    from motcua_desk.signing.verify import SignatureCheck
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +74,6 @@ class LazyPkcs11Tokens:
 
     def open(self, module: str, token_label: str, cert_id: str, pin: str) -> SigningSession:
         return self._get().open(module, token_label, cert_id, pin)
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentCheck:
-    """A signed document as the lookup shows it; ``check`` is None for a pending one."""
-
-    document: SignedDocument
-    check: SignatureCheck | None
-    error: str | None = None  # code when the file could not be checked
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -411,38 +402,8 @@ class SigningService:
 
     # ---- verification ------------------------------------------------------------------
 
-    def trust_roots(self) -> tuple[bytes, ...]:
-        from motcua_desk.signing.verify import load_trust_roots
-
-        path = self._settings.current.signing_trust_roots
-        return load_trust_roots(Path(path)) if path else ()
-
     def check_dossier(self, dossier_id: int) -> list[DocumentCheck]:
         """Each signed or pending document of a dossier with the state of its signature."""
         with self._uow_factory() as uow:
             docs = uow.signed_documents.for_dossier(dossier_id)
-        return self._check(docs)
-
-    def _check(self, docs: list[SignedDocument]) -> list[DocumentCheck]:
-        from motcua_desk.signing.verify import verify_pdf
-
-        roots: tuple[bytes, ...] | None = None
-        out = []
-        for doc in docs:
-            if doc.pending or doc.signed_path is None:
-                out.append(DocumentCheck(doc, None))
-                continue
-            try:
-                if roots is None:
-                    roots = self.trust_roots()
-                data = Path(doc.signed_path).read_bytes()
-                checks = verify_pdf(data, roots)
-            except SigningError as exc:
-                out.append(DocumentCheck(doc, None, exc.code))
-                continue
-            except OSError:
-                out.append(DocumentCheck(doc, None, "signed_file_missing"))
-                continue
-            check = checks[-1] if checks else None
-            out.append(DocumentCheck(doc, check, None if check else "signature_missing"))
-        return out
+        return check_documents(docs, self._settings.current.signing_trust_roots)
