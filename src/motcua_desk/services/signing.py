@@ -379,21 +379,73 @@ class SigningService:
                 log.warning("online signature upgrade failed (%s); signing B-B", exc.code)
         return session.sign(source, base), LEVEL_BB
 
+    def upgrade_offline_signatures(self, clerk: User) -> tuple[int, str | None]:
+        """Give signatures made offline (B-B) their time-stamp and validation data now that the
+        timestamp server is reachable; no token needed. Stops at the first failure (still
+        offline). Returns (how many were upgraded, the code that stopped it or None)."""
+        s = self._settings.current
+        if not s.signing_tsa_url or self._timestamper_factory is None:
+            return 0, None
+        from motcua_desk.signing.pades import LEVEL_BB
+        from motcua_desk.signing.upgrade import upgrade_signature
+
+        with self._uow_factory() as uow:
+            docs = uow.signed_documents.signed_at_level(LEVEL_BB)
+        done = 0
+        for doc in docs:
+            if doc.signed_path is None:
+                continue
+            try:
+                context = self._validation_context()
+                data, level = upgrade_signature(
+                    Path(doc.signed_path).read_bytes(),
+                    self._timestamper_factory(s.signing_tsa_url),
+                    context,
+                )
+            except SigningError as exc:
+                log.info("signature upgrade stopped: %s", exc.code)
+                return done, exc.code
+            except OSError:
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            src = Path(doc.source_path)
+            out = src.with_name(f"{src.stem}.signed-{digest[:12]}.pdf")
+            _write(out, data)
+            with self._uow_factory() as uow:
+                uow.signed_documents.mark_upgraded(
+                    doc.id, level=level, signed_path=str(out), signed_sha256=digest
+                )
+                uow.audit.append(
+                    actor=clerk.username,
+                    action="document.sign_upgrade",
+                    entity="signed_document",
+                    entity_id=str(doc.id),
+                    detail={"level": level, "sha256": digest},
+                    at=utc_now(),
+                )
+                uow.commit()
+            done += 1
+        return done, None
+
+    def _validation_context(self) -> Any:
+        s = self._settings.current
+        if not s.signing_trust_roots:
+            return None
+        from asn1crypto import x509
+        from pyhanko_certvalidator import ValidationContext
+
+        from motcua_desk.signing.verify import load_trust_roots
+
+        roots = load_trust_roots(Path(s.signing_trust_roots))
+        return ValidationContext(
+            trust_roots=[x509.Certificate.load(r) for r in roots], allow_fetching=True
+        )
+
     def _online_request(self, base: SignRequest) -> SignRequest | None:
         s = self._settings.current
         if not s.signing_tsa_url or self._timestamper_factory is None:
             return None
-        context = None
-        if s.signing_trust_roots:
-            from asn1crypto import x509
-            from pyhanko_certvalidator import ValidationContext
-
-            from motcua_desk.signing.verify import load_trust_roots
-
-            roots = load_trust_roots(Path(s.signing_trust_roots))
-            context = ValidationContext(
-                trust_roots=[x509.Certificate.load(r) for r in roots], allow_fetching=True
-            )
+        context = self._validation_context()
         return replace(
             base,
             timestamper=self._timestamper_factory(s.signing_tsa_url),

@@ -8,14 +8,14 @@ only when the data is in the file or may be fetched (soft-fail offline).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from asn1crypto import pem, x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko_certvalidator import ValidationContext
 
 from .certs import describe
@@ -74,7 +74,7 @@ def verify_pdf(
     except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise UnreadablePdfError(detail=str(exc)[:200]) from exc
     roots = [x509.Certificate.load(d) for d in trust_roots]
-    out = []
+    out: list[SignatureCheck] = []
     for sig in embedded:
         ctx = ValidationContext(
             trust_roots=roots,
@@ -82,6 +82,17 @@ def verify_pdf(
             allow_fetching=allow_fetching,
             revocation_mode="soft-fail",
         )
+        if sig.sig_object_type == "/DocTimeStamp":
+            # A document time-stamp added later (an offline signature upgraded): it dates
+            # every signature before it.
+            try:
+                doc_ts = validate_pdf_timestamp(sig, validation_context=ctx)
+            except (PdfError, ValueError, KeyError, TypeError) as exc:
+                raise UnreadablePdfError(detail=str(exc)[:200]) from exc
+            if doc_ts.intact and doc_ts.valid:
+                when = _utc(doc_ts.timestamp)
+                out = [c if c.timestamp_at else replace(c, timestamp_at=when) for c in out]
+            continue
         try:
             status = validate_pdf_signature(sig, signer_validation_context=ctx)
         except (PdfError, ValueError, KeyError, TypeError) as exc:

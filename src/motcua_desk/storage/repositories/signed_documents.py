@@ -157,6 +157,26 @@ class SignedDocumentRepository:
         self._s.flush()
         return _value(row)
 
+    def mark_upgraded(
+        self, doc_id: int, *, level: str, signed_path: str, signed_sha256: str
+    ) -> SignedDocument:
+        """A signature made offline got its time-stamp (and validation data) later."""
+        row = self._row(doc_id)
+        row.level = level
+        row.signed_path = signed_path
+        row.signed_sha256 = signed_sha256
+        self._s.flush()
+        return _value(row)
+
+    def signed_at_level(self, level: str, limit: int = 500) -> list[SignedDocument]:
+        rows = self._s.scalars(
+            select(SignedDocumentRow)
+            .where(SignedDocumentRow.state == SIGNED, SignedDocumentRow.level == level)
+            .order_by(SignedDocumentRow.signed_at, SignedDocumentRow.id)
+            .limit(limit)
+        )
+        return [_value(r) for r in rows]
+
     def mark_failed(self, doc_id: int, code: str) -> SignedDocument:
         """Keep the document pending and remember why the last try failed."""
         row = self._row(doc_id)
