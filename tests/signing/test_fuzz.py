@@ -57,3 +57,12 @@ def test_trust_roots_file_junk(tmp_path: Path, data: bytes) -> None:
 def test_stamp_renders_any_unicode_lines(lines: list[str], w: float, h: float) -> None:
     pdf = render_stamp(lines, w, h)
     assert pdf.startswith(b"%PDF")
+
+
+@settings(max_examples=40, deadline=None)
+@given(JUNK)
+def test_upgrade_rejects_junk(data: bytes) -> None:
+    from motcua_desk.signing.upgrade import upgrade_signature
+
+    with pytest.raises(UnreadablePdfError):
+        upgrade_signature(data, timestamper=None)
