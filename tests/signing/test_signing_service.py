@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -149,3 +150,25 @@ def test_clerk_chooses_a_certificate_that_is_on_the_token(ctx, signing, admin, h
     assert ctx.settings.signing_cert_id == hsm.stranger.cert_id
     assert signing.certificate is None  # a new choice needs the PIN again
     assert signing.login(pki.PIN).subject_name == "Người Lạ"
+
+
+def test_signing_the_list_stops_at_an_expired_certificate(
+    ctx, signing, admin, dossier, hsm
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from motcua_desk.signing.pkcs11_token import Pkcs11Tokens
+
+    for origin in ("original", "copy"):
+        signing.submit_conversion(
+            pki.receipt_pdf("80mm" if origin == "copy" else "A5"),
+            title=f"Giấy {origin}",
+            origin=origin,
+            clerk=admin,
+        )
+    moment = [datetime.now(UTC)]
+    signing._tokens = Pkcs11Tokens(lambda: moment[0])  # noqa: SLF001 - a clock we can move
+    signing.login(pki.PIN)
+    moment[0] += timedelta(days=800)  # the certificate expires while the app runs
+    assert signing.sign_all_pending(admin) == (0, "certificate_expired")
+    assert [d.last_error for d in signing.pending()] == ["certificate_expired", None]

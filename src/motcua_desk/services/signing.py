@@ -25,6 +25,9 @@ from motcua_desk.services.clock import to_local, utc_now
 from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.signature_checks import DocumentCheck, check_documents
 from motcua_desk.signing.errors import (
+    CertificateExpiredError,
+    CertificateNotYetValidError,
+    PinLockedError,
     PinRequiredError,
     SigningError,
     TokenAbsentError,
@@ -51,6 +54,13 @@ CONVERSION_FIELD = "DauChuyenDoi"
 _ORIGIN_WORDS = {"original": "bản chính", "copy": "bản sao"}
 #: Errors after which the session is gone: the clerk must plug the token in and log in again.
 _SESSION_LOST = (TokenRemovedError, TokenAbsentError, TokenModuleError, PinRequiredError)
+#: Errors that would repeat for every other document too: signing the list stops there.
+_STOPS_THE_LIST = (
+    *_SESSION_LOST,
+    CertificateExpiredError,
+    CertificateNotYetValidError,
+    PinLockedError,
+)
 
 
 class LazyPkcs11Tokens:
@@ -107,6 +117,8 @@ class SigningService:
         self._timestamper_factory = timestamper_factory
         self._session: SigningSession | None = None
         self._lock = threading.Lock()
+        # One signature at a time: the print flow and the "chờ ký" page may both ask.
+        self._sign_lock = threading.RLock()
 
     # ---- token session -----------------------------------------------------------------
 
@@ -255,6 +267,10 @@ class SigningService:
 
     def sign(self, doc_id: int, clerk: User) -> SignedDocument:
         """Sign one pending document now; raise the token's typed error (the row remembers it)."""
+        with self._sign_lock:
+            return self._sign(doc_id, clerk)
+
+    def _sign(self, doc_id: int, clerk: User) -> SignedDocument:
         with self._uow_factory() as uow:
             doc = uow.signed_documents.get(doc_id)
             people = {u.username: u.full_name for u in uow.users.list()}
@@ -313,7 +329,7 @@ class SigningService:
             try:
                 self.sign(doc.id, clerk)
             except SigningError as exc:
-                if isinstance(exc, _SESSION_LOST) or self._session is None:
+                if isinstance(exc, _STOPS_THE_LIST) or self._session is None:
                     return done, exc.code
                 continue
             done += 1
