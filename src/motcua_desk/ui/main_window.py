@@ -42,6 +42,7 @@ from motcua_desk.ui.screens.postal.controller import PostalController
 from motcua_desk.ui.screens.reports.controller import ReportsController
 from motcua_desk.ui.screens.returns.controller import ReturnController
 from motcua_desk.ui.screens.settings.controller import SettingsController
+from motcua_desk.ui.screens.signing.controller import SigningController
 from motcua_desk.ui.screens.sync_health.controller import SyncHealthController
 from motcua_desk.ui.sync_status import SyncStatus
 from motcua_desk.ui.tasks import TaskRunner
@@ -139,6 +140,11 @@ class MainWindow(QMainWindow):
         if getattr(ctx, "day_close", None) is not None:
             self.day_close = DayCloseController(ctx, self.runner, user, self)
             self.tabs.addTab(self.day_close.view, "Chốt sổ cuối ngày")
+        self.signing_page: SigningController | None = None
+        if getattr(ctx, "signing", None) is not None:
+            self.signing_page = SigningController(ctx, self.runner, user, self)
+            self.tabs.addTab(self.signing_page.view, "Chữ ký số")
+            self.signing_page.data_changed.connect(self.data_changed.emit)
         role = str(getattr(user.role, "value", user.role))
         self.settings_page: SettingsController | None = None
         if role == "admin" and getattr(ctx, "settings_admin", None) is not None:
@@ -184,7 +190,14 @@ class MainWindow(QMainWindow):
         for source in (self.intake, self.print_flow):
             source.data_changed.connect(self.data_changed.emit)
         self.data_changed.connect(self.home.on_data_changed)
-        for page in (self.lookup, self.board, self.postal, self.returns, self.reports):
+        for page in (
+            self.lookup,
+            self.board,
+            self.postal,
+            self.returns,
+            self.reports,
+            self.signing_page,
+        ):
             if page is not None:
                 self.data_changed.connect(page.on_data_changed)
         self.tabs.currentChanged.connect(self._on_tab_changed)

@@ -108,3 +108,19 @@ class PrintFlow(QObject):
                 ChangeSet.of("print", codes=(doc.dossier_code,))
             ),
         )
+        self._sign_copy(doc)
+
+    def _sign_copy(self, doc: Any) -> None:
+        """After the print (which never waits for the token): the form's electronic copy gets
+        the clerk's digital signature now if the token is open, else waits in "chờ ký"."""
+        signing = getattr(self.ctx, "signing", None)
+        if signing is None or not signing.wants(doc.doc_type):
+            return
+        user = self.user
+        self.runner.io(
+            lambda: signing.submit_rendered(doc, user),
+            on_done=lambda _: self.data_changed.emit(
+                ChangeSet.of("print", codes=(doc.dossier_code,))
+            ),
+            on_error=errors.report_exception,  # token trouble is no error here: only bugs
+        )
