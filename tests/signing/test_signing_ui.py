@@ -144,3 +144,29 @@ def test_pin_dialog_is_exempt_from_the_scanner_filter(qtbot: Any) -> None:
     assert dialog.pin.property(EXEMPT_PROPERTY) is True
     assert dialog.pin.echoMode() == dialog.pin.EchoMode.Password
     dialog.deleteLater()
+
+
+def test_pin_is_not_asked_when_the_token_cannot_sign(
+    qtbot, ctx, admin, runner, hsm, reported
+) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.ui.screens.signing.controller import SigningController
+
+    page = SigningController(ctx, runner, admin)
+    qtbot.addWidget(page.view)
+    # The chosen certificate expired: said at once, no PIN asked.
+    ctx.settings_store.update(signing_cert_id=hsm.expired.cert_id)
+    page.view.pin_button.click()
+    qtbot.waitUntil(lambda: "hết hạn" in page.view.message.text(), timeout=10000)
+    assert page.dialog is None
+    # The token is not plugged in (another label): said at once too.
+    ctx.settings_store.update(signing_token="token-khac", signing_cert_id=hsm.clerk.cert_id)
+    page.view.pin_button.click()
+    qtbot.waitUntil(lambda: "Không thấy thiết bị ký số" in page.view.message.text(), timeout=10000)
+    assert page.dialog is None
+    # All well: the dialog names the certificate.
+    ctx.settings_store.update(signing_token=hsm.token)
+    page.view.pin_button.click()
+    dialog = _pin_dialog(qtbot, page)
+    assert "Nguyễn Thị Lan" in dialog.certificate.text()
+    dialog.reject()
+    assert reported == []

@@ -167,6 +167,21 @@ class SigningService:
             signing_module=module, signing_token=token_label, signing_cert_id=cert_id
         )
 
+    def configured_certificate(self) -> CertificateInfo:
+        """The chosen certificate as the token shows it without a PIN; raises when the token
+        is not plugged in, the certificate is gone, or it cannot sign today."""
+        from motcua_desk.signing.certs import check_validity
+        from motcua_desk.signing.errors import CertificateNotFoundError
+
+        s = self._settings.current
+        if not s.signing_module:
+            raise TokenModuleError(module="", reason="not_configured")
+        for cert in self._tokens.certificates(s.signing_module, s.signing_token):
+            if cert.cert_id == s.signing_cert_id:
+                check_validity(cert, utc_now())
+                return cert
+        raise CertificateNotFoundError(cert_id=s.signing_cert_id)
+
     def login(self, pin: str) -> CertificateInfo:
         """Open the configured token with ``pin`` (not kept) for the rest of the session."""
         s = self._settings.current

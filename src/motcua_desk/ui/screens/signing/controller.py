@@ -108,7 +108,8 @@ class SigningController(QObject):
         if s.signing_module and s.signing_module not in paths:
             paths.insert(0, s.signing_module)
         v.module.addItems(paths)
-        v.module.setCurrentText(s.signing_module)
+        if s.signing_module:
+            v.module.setCurrentText(s.signing_module)
         forms = {f.strip() for f in s.signing_forms.split(",")}
         for doc, box in v.forms.items():
             box.setChecked(doc in forms)
@@ -210,13 +211,20 @@ class SigningController(QObject):
     # -- PIN ------------------------------------------------------------------------------
 
     def ask_pin(self, then: Callable[[], None] | None = None) -> None:
+        """Check the token is there and the certificate can sign, then ask for the PIN."""
         if not self.service.configured:
             self._say(strings.error_message("token_module_unavailable", {}), "warning")
             return
-        cert_id = self.ctx.settings.signing_cert_id
-        dialog = PinDialog(
-            f"Token “{self.ctx.settings.signing_token}”, chứng thư {cert_id}", self.view
+        self._say("Đang kiểm tra token…")
+        self.runner.io(
+            self.service.configured_certificate,
+            on_done=lambda cert: self._open_pin_dialog(cert, then),
+            on_error=self._fail,
         )
+
+    def _open_pin_dialog(self, cert: Any, then: Callable[[], None] | None) -> None:
+        self.view.message.setText("")
+        dialog = PinDialog(certificate_text(cert), self.view)
         self.dialog = dialog
 
         def submit() -> None:
