@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from motcua_desk.config import AppPaths
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import to_local, utc_now
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.signature_checks import DocumentCheck, check_documents
 from motcua_desk.signing.errors import (
     CertificateExpiredError,
@@ -375,7 +375,7 @@ class SigningService:
             )
         return (
             f"Ký bởi: {name}",
-            s.signer_title,
+            s.signing_stamp_title,
             s.agency_name,
             f"Thời gian ký: {stamp_time}",
         )

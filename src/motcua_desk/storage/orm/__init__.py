@@ -5,6 +5,7 @@ from .catalogue import CalendarDayRow, ProcedureRow
 from .dossiers import ChecklistRow, DossierEventRow, DossierRow
 from .ops import (
     AuditRow,
+    BackupFileRow,
     CodeBlockRow,
     CodeSequenceRow,
     OutboxRow,
@@ -12,12 +13,13 @@ from .ops import (
     SyncStateRow,
     UserRow,
 )
-from .postal import PostalBatchRow, PostalItemRow
+from .postal import PostalAttemptRow, PostalBatchRow, PostalItemRow
 from .returns import DayCloseRow, RatingRow, ReturnRow
 from .signing import SignedDocumentRow
 
 __all__ = [
     "AuditRow",
+    "BackupFileRow",
     "Base",
     "CalendarDayRow",
     "ChecklistRow",
@@ -27,6 +29,7 @@ __all__ = [
     "DossierEventRow",
     "DossierRow",
     "OutboxRow",
+    "PostalAttemptRow",
     "PostalBatchRow",
     "PostalItemRow",
     "PrintJobRow",

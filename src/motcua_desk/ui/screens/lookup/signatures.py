@@ -8,8 +8,9 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QTableView
 
-from motcua_desk.ui import errors, strings
+from motcua_desk.ui import strings
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import Lane, QueryOp
 
 KIND_LABELS = {**strings.DOC_TYPES, "conversion": "Bản điện tử chuyển đổi từ giấy"}
 
@@ -58,7 +59,7 @@ class SignaturePanel(QObject):
 
     def __init__(self, ctx: Any, runner: Any, table: QTableView, parent: QObject | None = None):
         super().__init__(parent)
-        self.signing = getattr(ctx, "signing", None)
+        self.signing = ctx.signing
         self.runner = runner
         self.model: FrozenTableModel[Any] = FrozenTableModel(SIGNATURE_COLUMNS, self)
         table.setModel(self.model)
@@ -74,8 +75,6 @@ class SignaturePanel(QObject):
             if self._showing == dossier_id:
                 self.model.set_rows(rows)
 
-        self.runner.io(
-            lambda: signing.check_dossier(dossier_id),
-            on_done=done,
-            on_error=errors.report_exception,
-        )
+        QueryOp[Any](self.runner, lambda: signing.check_dossier(dossier_id), lane=Lane.IO).success(
+            done
+        ).run_in_background()

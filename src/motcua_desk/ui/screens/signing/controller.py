@@ -14,8 +14,10 @@ from PySide6.QtCore import QObject, Signal
 from motcua_desk.domain.text import normalize
 from motcua_desk.signing.drivers import available_modules
 from motcua_desk.ui import strings
-from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.changes import PRINT, SETTINGS, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.ports import SigningContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -61,18 +63,12 @@ def certificate_text(cert: Any) -> str:
     return f"{cert.subject_name}{org} — do {cert.issuer_name} cấp, hiệu lực đến {until}"
 
 
-PRINT = "print"
-SETTINGS = "settings"
-
-
 class SigningController(QObject):
     #: Emitted after the PIN dialog logged in.
     logged_in = Signal(object)
-    #: A ChangeSet after documents were signed or the signing settings changed.
-    data_changed = Signal(object)
 
     def __init__(
-        self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None
+        self, ctx: SigningContext, runner: TaskRunner, user: Any, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -94,7 +90,7 @@ class SigningController(QObject):
         v.sign_all_button.clicked.connect(self.sign_all)
         v.save_unit_button.clicked.connect(self.save_unit)
         is_admin = str(getattr(user.role, "value", user.role)) == "admin"
-        v.unit_box.setEnabled(is_admin and getattr(ctx, "settings_admin", None) is not None)
+        v.unit_box.setEnabled(is_admin and ctx.settings_admin is not None)
         self.load()
         self.refresh()
 
@@ -115,7 +111,7 @@ class SigningController(QObject):
             box.setChecked(doc in forms)
         v.trust_roots.setText(s.signing_trust_roots)
         v.tsa_url.setText(s.signing_tsa_url)
-        v.signer_title.setText(s.signer_title)
+        v.signer_title.setText(s.signing_stamp_title)
         self.show_status()
 
     def show_status(self) -> None:
@@ -131,7 +127,9 @@ class SigningController(QObject):
         self.view.logout_button.setEnabled(cert is not None)
 
     def refresh(self) -> None:
-        self.runner.db(self.service.pending, on_done=self.pending.set_rows, on_error=self._fail)
+        QueryOp[Any](self.runner, self.service.pending).success(self.pending.set_rows).failure(
+            self._fail
+        ).run_in_background()
         self.show_status()
 
     def on_data_changed(self, change: Any) -> None:
@@ -174,7 +172,9 @@ class SigningController(QObject):
                 self._say(strings.error_message("token_absent", {}), "warning")
 
         self._say("Đang tìm token…")
-        self.runner.io(work, on_done=found, on_error=self._fail)
+        QueryOp[Any](self.runner, work, lane=Lane.IO).success(found).failure(
+            self._fail
+        ).run_in_background()
 
     def _fill_certificates(self) -> None:
         v = self.view
@@ -200,13 +200,12 @@ class SigningController(QObject):
         def chosen(_settings: Any) -> None:
             self._say("Đã chọn chứng thư số cho máy này.")
             self.show_status()
-            self.data_changed.emit(ChangeSet.of(SETTINGS))
 
-        self.runner.io(
+        CollectionOp[Any](
+            self.runner,
             lambda: self.service.choose_token(self.user, module, str(token), str(cert_id)),
-            on_done=chosen,
-            on_error=self._fail,
-        )
+            lane=Lane.IO,
+        ).changes(ChangeSet.of(SETTINGS)).success(chosen).failure(self._fail).run_in_background()
 
     # -- PIN ------------------------------------------------------------------------------
 
@@ -216,11 +215,9 @@ class SigningController(QObject):
             self._say(strings.error_message("token_module_unavailable", {}), "warning")
             return
         self._say("Đang kiểm tra token…")
-        self.runner.io(
-            self.service.configured_certificate,
-            on_done=lambda cert: self._open_pin_dialog(cert, then),
-            on_error=self._fail,
-        )
+        QueryOp[Any](self.runner, self.service.configured_certificate, lane=Lane.IO).success(
+            lambda cert: self._open_pin_dialog(cert, then)
+        ).failure(self._fail).run_in_background()
 
     def _open_pin_dialog(self, cert: Any, then: Callable[[], None] | None) -> None:
         self.view.message.setText("")
@@ -239,11 +236,11 @@ class SigningController(QObject):
                 if then is not None:
                     then()
 
-            self.runner.io(
-                lambda: self.service.login(pin),
-                on_done=ok,
-                on_error=lambda exc: dialog.show_error(strings.exception_message(exc)),
-            )
+            QueryOp[Any](self.runner, lambda: self.service.login(pin), lane=Lane.IO).success(
+                ok
+            ).failure(
+                lambda exc: dialog.show_error(strings.exception_message(exc))
+            ).run_in_background()
 
         dialog.ok_button.clicked.connect(submit)
         dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
@@ -254,7 +251,9 @@ class SigningController(QObject):
             self._say("Đã đăng xuất token.")
             self.show_status()
 
-        self.runner.io(self.service.logout, on_done=done, on_error=self._fail)
+        QueryOp[Any](self.runner, self.service.logout, lane=Lane.IO).success(done).failure(
+            self._fail
+        ).run_in_background()
 
     # -- signing what waits ------------------------------------------------------------------
 
@@ -279,11 +278,10 @@ class SigningController(QObject):
         def signed(_doc: Any) -> None:
             self._say("Đã ký số tài liệu.")
             self.refresh()
-            self.data_changed.emit(ChangeSet.of(PRINT))
 
-        self.runner.io(
-            lambda: self.service.sign(doc.id, self.user), on_done=signed, on_error=self._fail
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.service.sign(doc.id, self.user), lane=Lane.IO
+        ).changes(ChangeSet.of(PRINT)).success(signed).failure(self._fail).run_in_background()
 
     def sign_all(self) -> None:
         if self.service.certificate is None:
@@ -299,11 +297,10 @@ class SigningController(QObject):
                 message = strings.error_message(stopped, {})
                 self._say(f"Đã ký số {count} tài liệu rồi dừng: {message}", "error")
             self.refresh()
-            self.data_changed.emit(ChangeSet.of(PRINT))
 
-        self.runner.io(
-            lambda: self.service.sign_all_pending(self.user), on_done=done, on_error=self._fail
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.service.sign_all_pending(self.user), lane=Lane.IO
+        ).changes(ChangeSet.of(PRINT)).success(done).failure(self._fail).run_in_background()
 
     # -- unit settings ------------------------------------------------------------------------
 
@@ -313,14 +310,14 @@ class SigningController(QObject):
             "signing_forms": ",".join(d for d in SIGNABLE_FORMS if v.forms[d].isChecked()),
             "signing_trust_roots": normalize(v.trust_roots.text()),
             "signing_tsa_url": normalize(v.tsa_url.text()),
-            "signer_title": normalize(v.signer_title.text()),
+            "signing_stamp_title": normalize(v.signer_title.text()),
         }
         admin = self.ctx.settings_admin
+        if admin is None:
+            return
 
-        def saved(_settings: Any) -> None:
-            self._say("Đã lưu cấu hình ký số.")
-            self.data_changed.emit(ChangeSet.of(SETTINGS))
-
-        self.runner.db(
-            lambda: admin.update(self.user, **changes), on_done=saved, on_error=self._fail
-        )
+        CollectionOp[Any](self.runner, lambda: admin.update(self.user, **changes)).changes(
+            ChangeSet.of(SETTINGS)
+        ).success(lambda _s: self._say("Đã lưu cấu hình ký số.")).failure(
+            self._fail
+        ).run_in_background()
