@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libxcb-shape0 libxcb-util1 libxcb-xkb1 libxkbcommon-x11-0 xvfb xauth xdotool
   fonts-dejavu-core fonts-liberation2
   cups cups-client printer-driver-cups-pdf poppler-utils
+  softhsm2
   postgresql
 )
 

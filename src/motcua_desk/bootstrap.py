@@ -85,7 +85,9 @@ def build_context(
     from motcua_desk.services.reports import ReportService
     from motcua_desk.services.returns import ReturnService
     from motcua_desk.services.settings_admin import SettingsAdminService
+    from motcua_desk.services.signing import LazyPkcs11Tokens, SigningService
     from motcua_desk.services.sync_service import SyncService
+    from motcua_desk.signing.online import http_timestamper
     from motcua_desk.storage.engine import make_engine
     from motcua_desk.storage.migrate import migrate
     from motcua_desk.storage.uow import make_uow_factory
@@ -126,6 +128,14 @@ def build_context(
         returns=ReturnService(uow_factory, clock),
         day_close=DayCloseService(uow_factory, settings, accounts, clock),
         audit=AuditService(uow_factory),
+        signing=SigningService(
+            uow_factory,
+            settings,
+            paths,
+            clock,
+            LazyPkcs11Tokens(),
+            timestamper_factory=http_timestamper,
+        ),
     )
     return ctx
 

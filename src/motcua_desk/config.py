@@ -121,6 +121,14 @@ class Settings:
     #: days between them (QĐ 45/2016: two attempts, two working days apart).
     postal_delivery_attempts: int = 2
     postal_attempt_gap_days: int = 2
+    # Digital signatures (issue 16). No module: nothing is signed and nothing waits for a token.
+    signing_module: str = ""  # path of the token's PKCS#11 library
+    signing_token: str = ""  # token label
+    signing_cert_id: str = ""  # CKA_ID (hex) of the clerk's certificate
+    signing_forms: str = "receipt"  # comma-separated document types signed when issued
+    signing_trust_roots: str = ""  # PEM bundle of the CAs whose signatures count as trusted
+    signing_tsa_url: str = ""  # RFC 3161 timestamp server: B-T/B-LT when reachable
+    signing_stamp_title: str = "Công chức tiếp nhận hồ sơ"  # the clerk's title in the stamp
 
 
 _TIME_KEYS = {"cutoff", "morning_open", "morning_close", "afternoon_open", "afternoon_close"}

@@ -365,6 +365,7 @@ class FakeContext:
     day_close: Any = None
     settings_admin: Any = None
     sync: Any = None
+    signing: Any = None
 
 
 def make_context(tmp: Path, *, first_run: bool = False, procedures: int = 0) -> FakeContext:

@@ -41,6 +41,7 @@ BANNERS = (
     "settings_message",
     "lookup_message",
     "accounts_message",
+    "signing_message",
 )
 PASSWORD = "matkhau-dai-123"
 CARD_QR = (
@@ -209,6 +210,7 @@ def run(out: Path, shots: Path | None) -> None:  # noqa: PLR0915 - one linear to
         "day_close_view": "day_close",
         "settings_view": "settings",
         "accounts_view": "accounts",
+        "signing_view": "signing",
     }
     for index in range(window.tabs.count()):
         window.tabs.setCurrentIndex(index)
@@ -285,6 +287,10 @@ def _dialogs(checker: Checker, window: Any, dossier: Any) -> None:
     _dialog(
         checker, "Đặt lại mật khẩu", av.ResetPasswordDialog("hangnt", "Nguyễn Thị Hằng", window)
     )
+    from motcua_desk.ui.screens.signing.pin_dialog import PinDialog
+
+    long_cert = "Nguyễn Thị Lan, Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa — do VNPT-CA cấp"
+    _dialog(checker, "Nhập mã PIN token", PinDialog(long_cert, window), "pin_dialog")
 
 
 def _main(argv: list[str]) -> int:

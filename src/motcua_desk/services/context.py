@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from motcua_desk.services.reports import ReportService
     from motcua_desk.services.returns import ReturnService
     from motcua_desk.services.settings_admin import SettingsAdminService
+    from motcua_desk.services.signing import SigningService
     from motcua_desk.services.sync_service import SyncService
 
 
@@ -53,6 +54,7 @@ class AppContext:
     returns: ReturnService
     audit: AuditService
     db_revision: str = ""
+    signing: SigningService | None = None
 
     @property
     def settings(self) -> Settings:

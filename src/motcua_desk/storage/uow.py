@@ -29,6 +29,7 @@ from .repositories.print_jobs import PrintJobRepository
 from .repositories.procedures import ProcedureRepository
 from .repositories.returns import ReturnRepository
 from .repositories.sequences import SequenceRepository
+from .repositories.signed_documents import SignedDocumentRepository
 from .repositories.sync_state import SyncStateRepository
 from .repositories.users import UserRepository
 
@@ -90,6 +91,7 @@ class UnitOfWork:
         self.board = BoardRepository(s)
         self.returns = ReturnRepository(s)
         self.day_closes = DayCloseRepository(s)
+        self.signed_documents = SignedDocumentRepository(s)
         return self
 
     def commit(self) -> None:

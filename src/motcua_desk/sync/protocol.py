@@ -77,6 +77,8 @@ EVENT_KINDS = frozenset(
         "day.closed",
         "day.reopened",
         KIND_RELEASED,
+        # A form of the dossier was digitally signed (issue 16): history for the server.
+        "document.signed",
     }
 )
 DOSSIER_KINDS = frozenset({KIND_RECEIVED, KIND_STATUS, KIND_UPDATED})

@@ -44,6 +44,7 @@ from motcua_desk.ui.screens.postal.controller import PostalController
 from motcua_desk.ui.screens.reports.controller import ReportsController
 from motcua_desk.ui.screens.returns.controller import ReturnController
 from motcua_desk.ui.screens.settings.controller import SettingsController
+from motcua_desk.ui.screens.signing.controller import SigningController
 from motcua_desk.ui.screens.sync_health.controller import SyncHealthController
 from motcua_desk.ui.sync_status import SyncStatus
 from motcua_desk.ui.tasks import TaskRunner
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
     reports: ReportsController | None
     day_close: DayCloseController | None
     settings_page: SettingsController | None
+    signing_page: SigningController | None
     accounts_page: AccountsController | None
 
     def __init__(

@@ -24,6 +24,7 @@ from .ports import (
     ReportsContext,
     ReturnsContext,
     SettingsContext,
+    SigningContext,
     SyncContext,
 )
 from .print_flow import PrintFlow
@@ -37,6 +38,7 @@ from .screens.postal.controller import PostalController
 from .screens.reports.controller import ReportsController
 from .screens.returns.controller import ReturnController
 from .screens.settings.controller import SettingsController
+from .screens.signing.controller import SigningController
 from .screens.sync_health.controller import SyncHealthController
 from .tasks import TaskRunner
 
@@ -124,6 +126,12 @@ def _accounts(d: PageDeps) -> AccountsController | None:
     return AccountsController(d.ctx, d.runner, d.user, d.parent)
 
 
+def _signing(d: PageDeps) -> SigningController | None:
+    if d.ctx.signing is None:
+        return None
+    return SigningController(cast(SigningContext, d.ctx), d.runner, d.user, d.parent)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec(
         "home", "Trang chủ", lambda d: HomeController(d.ctx, d.runner, d.print_flow, d.parent)
@@ -140,6 +148,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("postal", "Bưu chính công ích", _postal),
     PageSpec("reports", "Sổ theo dõi, báo cáo", _reports),
     PageSpec("day_close", "Chốt sổ cuối ngày", _day_close),
+    PageSpec("signing_page", "Chữ ký số", _signing),
     PageSpec("settings_page", "Cấu hình", _settings, roles=frozenset({"admin"})),
     PageSpec("accounts_page", "Tài khoản", _accounts, roles=frozenset({"admin"})),
 )

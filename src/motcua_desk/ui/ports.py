@@ -28,6 +28,7 @@ if TYPE_CHECKING:  # typing only: the login window shows before any service is i
     from motcua_desk.services.returns import ReturnService
     from motcua_desk.services.settings_admin import SettingsAdminService
     from motcua_desk.services.settings_store import SettingsStore
+    from motcua_desk.services.signing import SigningService
     from motcua_desk.services.sync_service import SyncService
 
 
@@ -108,6 +109,8 @@ class HasSettings(Protocol):
 class PrintContext(Protocol):
     @property
     def documents(self) -> DocumentsPort: ...
+    @property
+    def signing(self) -> SigningService | None: ...
 
 
 class LookupContext(HasSettings, PrintContext, Protocol):
@@ -170,6 +173,13 @@ class SyncContext(HasSettings, Protocol):
     def settings_store(self) -> SettingsStore: ...
 
 
+class SigningContext(HasSettings, Protocol):
+    @property
+    def signing(self) -> SigningService: ...
+    @property
+    def settings_admin(self) -> SettingsAdminService | None: ...
+
+
 class ContextPort(Protocol):
     """The whole context. The counter pages' services are optional only for the screen tests
     that run the intake and home pages on fakes; the bootstrap always provides them."""
@@ -208,3 +218,5 @@ class ContextPort(Protocol):
     def settings_admin(self) -> SettingsAdminService | None: ...
     @property
     def sync(self) -> SyncService | None: ...
+    @property
+    def signing(self) -> SigningService | None: ...

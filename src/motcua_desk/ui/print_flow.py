@@ -109,3 +109,16 @@ class PrintFlow(QObject):
                 doc, printer=printer, outcome=outcome, clerk=user, reprint_reason=reason
             ),
         ).changes(ChangeSet.of(PRINT, codes=(doc.dossier_code,))).run_in_background()
+        self._sign_copy(doc)
+
+    def _sign_copy(self, doc: Any) -> None:
+        """After the print (which never waits for the token): the form's electronic copy gets
+        the clerk's digital signature now if the token is open, else waits in "chờ ký"."""
+        signing = self.ctx.signing
+        if signing is None or not signing.wants(doc.doc_type):
+            return
+        user = self.user
+        # Token trouble is no failure here (the copy waits); anything raised is a bug.
+        CollectionOp[Any](
+            self.runner, lambda: signing.submit_rendered(doc, user), lane=Lane.IO
+        ).changes(ChangeSet.of(PRINT, codes=(doc.dossier_code,))).run_in_background()

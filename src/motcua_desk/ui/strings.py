@@ -7,6 +7,7 @@ the code, so nothing is silently swallowed.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 from typing import Any
 
@@ -231,6 +232,53 @@ ERRORS: dict[str, str] = {
     "sync_ca_bundle": "Không đọc được tệp chứng chỉ của máy chủ tỉnh. Hãy liên hệ quản trị.",
     "protocol_error": "Máy chủ trả lời không đúng giao thức. Hãy liên hệ quản trị.",
     "protocol_version": "Phiên bản phần mềm không tương thích với máy chủ: {reason_text}.",
+    # Digital signatures (issue 16). A document that cannot be signed stays "chờ ký".
+    "signing_error": "Chưa ký số được. Tài liệu được lưu ở danh sách “Chờ ký” để ký sau.",
+    "token_module_unavailable": (
+        "Không nạp được trình điều khiển chữ ký số (PKCS#11){module_text}. Hãy chọn đúng tệp "
+        "thư viện của nhà cung cấp (VNPT-CA, Viettel-CA, Ban Cơ yếu hoặc đơn vị khác) ở trang "
+        "Chữ ký số."
+    ),
+    "token_absent": (
+        "Không thấy thiết bị ký số (USB token){token_text}. Hãy cắm token vào máy rồi thử lại."
+    ),
+    "token_removed": (
+        "Thiết bị ký số đã bị rút ra hoặc mất kết nối. Hãy cắm lại token và nhập lại mã PIN; "
+        "tài liệu chưa ký được lưu ở danh sách “Chờ ký”."
+    ),
+    "token_pin_incorrect": "Mã PIN không đúng. {tries_text}",
+    "token_pin_locked": (
+        "Token đã bị khóa do nhập sai mã PIN quá số lần cho phép. Hãy liên hệ nhà cung cấp "
+        "chứng thư số để mở khóa."
+    ),
+    "token_pin_required": "Chưa đăng nhập thiết bị ký số. Hãy nhập mã PIN của token để ký.",
+    "token_certificate_not_found": (
+        "Không tìm thấy chứng thư số (hoặc khóa bí mật) đã chọn trên token. Hãy chọn lại chứng "
+        "thư ở trang Chữ ký số."
+    ),
+    "certificate_expired": (
+        "Chứng thư số đã hết hạn từ {not_after}. Hãy gia hạn chứng thư với nhà cung cấp; "
+        "tài liệu được lưu ở danh sách “Chờ ký”."
+    ),
+    "certificate_not_yet_valid": (
+        "Chứng thư số chưa có hiệu lực (có hiệu lực từ {not_before}). Hãy kiểm tra ngày giờ "
+        "của máy tính hoặc dùng chứng thư khác."
+    ),
+    "signing_failed": "Ký số không thành công. Tài liệu được lưu ở danh sách “Chờ ký” để ký sau.",
+    "signing_pdf_unreadable": "Tệp PDF bị hỏng hoặc không đọc được nên không ký/kiểm tra được.",
+    "signing_trust_roots_invalid": (
+        "Tệp chứng thư gốc tin cậy trong cấu hình không đọc được hoặc không chứa chứng thư nào."
+    ),
+    "invalid_conversion_origin": "Nguồn chuyển đổi phải là bản chính hoặc bản sao.",
+    "signed_file_missing": "Không tìm thấy tệp đã ký trong kho lưu trữ.",
+    "signature_missing": "Tệp lưu trữ không có chữ ký số.",
+}
+
+TOKEN_TRIES: dict[str, str] = {
+    "low": "Token báo chỉ còn ít lần thử; nhập sai thêm, token sẽ bị khóa.",
+    "final": "Đây là lần thử cuối cùng: nhập sai một lần nữa, token sẽ bị khóa.",
+    "locked": "Token đã bị khóa.",
+    "unknown": "Hãy nhập lại cẩn thận: nhập sai nhiều lần, token sẽ bị khóa.",
 }
 
 #: Why the provincial server refused one event of a push (issue 14); the part after the first
@@ -460,6 +508,22 @@ class _SafeDict(dict[str, Any]):
         return "…"
 
 
+def _signing_data(code: str, data: dict[str, Any]) -> None:
+    """Words for the data of the signing errors: PIN tries, certificate dates, names."""
+    if code == "token_pin_incorrect":
+        data["tries_text"] = TOKEN_TRIES.get(str(data.get("tries", "")), TOKEN_TRIES["unknown"])
+    if code == "token_module_unavailable":
+        module = str(data.get("module", ""))
+        data["module_text"] = f" “{module}”" if module else ""
+    if code == "token_absent":
+        token = str(data.get("token", ""))
+        data["token_text"] = f" “{token}”" if token else ""
+    for key in ("not_after", "not_before"):
+        if isinstance(data.get(key), str):
+            with contextlib.suppress(ValueError):
+                data[key] = format_datetime(datetime.fromisoformat(data[key]))
+
+
 def error_message(code: str, data: dict[str, Any] | None = None) -> str:
     """Vietnamese message for an error code and its data."""
     data = dict(data or {})
@@ -471,6 +535,7 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         for name, field_code in dict(fields).items():
             lines.append(f"• {field_label(str(name))}: {field_error(str(name), str(field_code))}")
         return "\n".join(lines)
+    _signing_data(code, data)
     rule = str(data.get("rule") or code)
     if code in RULES or (code == "rule_violation" and rule in RULES):
         return RULES[rule].format_map(_SafeDict(data))

@@ -36,6 +36,7 @@ from motcua_desk.domain.text import normalize
 from ..barcodes import CODE128_MODULE, Code128Flowable, QrFlowable, code128_module_for
 from ..errors import InvalidLayoutError
 from ..fonts import FontSet, register_fonts
+from .sigfield import SignatureField
 from .wording import form_label, form_title
 
 A5_LAYOUT = "A5"
@@ -355,21 +356,28 @@ def signatures(
     hint: str = "(Ký, ghi rõ họ tên)",
     lead: list[Flowable] | None = None,
     lead_width: float = 0.0,
+    clerk_block: int | None = None,
     space: float | None = None,
 ) -> list[Flowable]:
     """Side-by-side signature blocks: (role, printed name) each; stacked on the roll.
 
     ``lead`` is an optional first column (e.g. the QR code) of ``lead_width`` points;
     ``space`` the room left for the signature (13 mm by default, 10 mm on the roll).
+    ``clerk_block`` is the index of the counter clerk's block: its blank space holds the
+    empty signature field that a digital signature fills later.
     """
     s = styles
     cells: list[list[Flowable]] = []
-    for role, name in blocks:
+    blank = space if space is not None else 13 * mm if not page.thermal else 10 * mm
+    for i, (role, name) in enumerate(blocks):
+        room: Flowable = Spacer(1, blank)
+        if i == clerk_block:
+            room = SignatureField(blank)
         cells.append(
             [
                 rich("<b>" + "<br/>".join(t(x) for x in role.split("\n")) + "</b>", s.center),
                 rich(f"<i>{t(hint)}</i>", s.small_center),
-                Spacer(1, space if space is not None else 13 * mm if not page.thermal else 10 * mm),
+                room,
                 rich(f"<b>{t(name)}</b>" if normalize(name) else "", s.center),
             ]
         )

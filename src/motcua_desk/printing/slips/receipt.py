@@ -321,6 +321,7 @@ def build(
         page,
         lead=lead,
         lead_width=lead_width,
+        clerk_block=1,
         space=None if page.thermal else density.sign_space,
     )
     if keep_tail and not page.thermal:

@@ -66,6 +66,7 @@ def build(data: RefusalData, s: c.Styles, page: c.Page) -> list[Flowable]:
         [("NGƯỜI NỘP HỒ SƠ", submitter.full_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", data.clerk_name)],
         s,
         page,
+        clerk_block=1,
     )
     return out
 

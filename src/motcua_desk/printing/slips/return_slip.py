@@ -94,6 +94,7 @@ def build(data: ReturnSlipData, s: c.Styles, page: c.Page) -> list[Flowable]:
         [("NGƯỜI NHẬN KẾT QUẢ", receiver.full_name), ("NGƯỜI TRẢ KẾT QUẢ", data.clerk_name)],
         s,
         page,
+        clerk_block=1,
     )
     return out
 

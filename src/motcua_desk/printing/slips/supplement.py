@@ -80,7 +80,7 @@ def build(data: SupplementData, s: c.Styles, page: c.Page) -> list[Flowable]:
                 s.body,
             )
         )
-    out += c.signatures([("NGƯỜI HƯỚNG DẪN", data.official_name)], s, page)
+    out += c.signatures([("NGƯỜI HƯỚNG DẪN", data.official_name)], s, page, clerk_block=0)
     return out
 
 

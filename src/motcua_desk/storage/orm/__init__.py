@@ -15,6 +15,7 @@ from .ops import (
 )
 from .postal import PostalAttemptRow, PostalBatchRow, PostalItemRow
 from .returns import DayCloseRow, RatingRow, ReturnRow
+from .signing import SignedDocumentRow
 
 __all__ = [
     "AuditRow",
@@ -35,6 +36,7 @@ __all__ = [
     "ProcedureRow",
     "RatingRow",
     "ReturnRow",
+    "SignedDocumentRow",
     "SyncStateRow",
     "UTCDateTime",
     "UserRow",

@@ -34,6 +34,7 @@ from motcua_desk.ui.tasks import TaskRunner
 
 from . import dialogs, result_dialogs
 from .panel import RESULT_COLUMNS, TIMELINE_COLUMNS, header_html, print_columns, return_text
+from .signatures import SignaturePanel
 from .timeline import (
     DOC_LABELS,
     TimelineEntry,
@@ -115,6 +116,7 @@ class LookupController(QObject):
             print_columns(lambda: self.people), self
         )
         self.view.prints.setModel(self.prints)
+        self.signatures = SignaturePanel(ctx, runner, self.view.signatures, self)
 
         v = self.view
         v.code.returnPressed.connect(self._on_code_entered)
@@ -217,6 +219,8 @@ class LookupController(QObject):
         self.prints.set_rows(sorted(file.print_jobs, key=lambda j: j.at))
         self.view.preview_button.setEnabled(bool(file.print_jobs))
         self.view.return_info.setText(return_text(file, self._name))
+        if d.id is not None:
+            self.signatures.load(d.id)
         for e in file.timeline:
             dept = str(e.detail.get("department") or "")
             if dept and dept not in self.departments:

@@ -151,6 +151,8 @@ class LookupView(QWidget):
         self.tabs.addTab(self.timeline, "Quá trình xử lý")
         self.tabs.addTab(prints_page, "Phiếu đã in")
         self.tabs.addTab(self.return_info, "Trả kết quả và đánh giá")
+        self.signatures = _table("lookup_signatures")
+        self.tabs.addTab(self.signatures, "Chữ ký số")
 
         dossier_box = QGroupBox("Hồ sơ")
         dl = QVBoxLayout(dossier_box)

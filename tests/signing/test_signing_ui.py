@@ -1,0 +1,172 @@
+"""The signing page, the PIN dialog, the print flow's electronic copy and the lookup's
+signature table, on the real services, a SoftHSM2 token and offscreen Qt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from motcua_desk.ui import errors
+from motcua_desk.ui.printer import PrintResult
+from motcua_desk.ui.tasks import TaskRunner
+
+from .conftest import pki
+
+
+class PdfSink:
+    """A printer backend that accepts every job (the spooler itself is tested elsewhere)."""
+
+    thread_safe = True
+
+    def __init__(self) -> None:
+        self.jobs: list[bytes] = []
+
+    def print_pdf(self, pdf: bytes, *, printer: str, paper: str, title: str) -> PrintResult:
+        self.jobs.append(pdf)
+        return PrintResult(printer=printer, job_id=f"job-{len(self.jobs)}", backend="test")
+
+    def printers(self) -> list[str]:
+        return ["motcua-pdf"]
+
+    def default_printer(self) -> str:
+        return "motcua-pdf"
+
+
+@pytest.fixture
+def reported() -> Iterator[list[tuple[str, BaseException]]]:
+    shown: list[tuple[str, BaseException]] = []
+    previous = errors.set_presenter(lambda message, exc: shown.append((message, exc)))
+    yield shown
+    errors.set_presenter(previous)
+
+
+@pytest.fixture
+def runner(qtbot: Any) -> Iterator[TaskRunner]:
+    r = TaskRunner()
+    yield r
+    r.shutdown()
+
+
+@pytest.fixture
+def page(qtbot, ctx, admin, runner, reported):  # type: ignore[no-untyped-def]
+    from motcua_desk.ui.screens.signing.controller import SigningController
+
+    ctx.settings_store.update(signing_module="", signing_token="", signing_cert_id="")
+    controller = SigningController(ctx, runner, admin)
+    qtbot.addWidget(controller.view)
+    controller.view.resize(1280, 720)
+    controller.view.show()
+    return controller
+
+
+def _pin_dialog(qtbot: Any, page: Any) -> Any:
+    qtbot.waitUntil(lambda: page.dialog is not None and page.dialog.isVisible())
+    return page.dialog
+
+
+def test_choose_token_log_in_and_sign_what_waits(
+    qtbot, page, ctx, admin, dossier, hsm, reported
+) -> None:  # type: ignore[no-untyped-def]
+    v = page.view
+    assert "Chưa chọn token" in v.status.text()
+    v.module.setCurrentText(hsm.module)
+    v.find_button.click()
+    qtbot.waitUntil(lambda: v.certificate.count() > 0, timeout=10000)
+    assert v.token.currentData() == "clerk"
+    labels = [v.certificate.itemText(i) for i in range(v.certificate.count())]
+    assert any("Nguyễn Thị Lan" in t and "hiệu lực đến" in t for t in labels)
+    v.certificate.setCurrentIndex(v.certificate.findData(hsm.clerk.cert_id))
+    v.choose_button.click()
+    qtbot.waitUntil(lambda: ctx.settings.signing_cert_id == hsm.clerk.cert_id, timeout=10000)
+    assert "Chưa nhập mã PIN" in v.status.text()
+
+    # A receipt issued before the PIN: it waits, and the page lists it.
+    queued = ctx.signing.submit_rendered(ctx.documents.render("receipt", dossier), admin)
+    assert queued is not None and queued.pending
+    page.refresh()
+    qtbot.waitUntil(lambda: page.pending.rowCount() == 1)
+    assert page.pending.data(page.pending.index(0, 4)) == "Chờ ký"
+
+    # "Ký tất cả" asks for the PIN first; a wrong PIN keeps the dialog open with the tries.
+    v.sign_all_button.click()
+    dialog = _pin_dialog(qtbot, page)
+    dialog.pin.setText("000000")
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: dialog.message.isVisible(), timeout=10000)
+    assert "Mã PIN không đúng" in dialog.message.text()
+    assert "ít lần thử" in dialog.message.text()  # the token's CKF_USER_PIN_COUNT_LOW
+    assert dialog.pin.text() == ""  # the PIN does not stay in the field
+    dialog.pin.setText(pki.PIN)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: page.pending.rowCount() == 0, timeout=10000)
+    qtbot.waitUntil(lambda: "Đã ký số 1 tài liệu" in v.message.text(), timeout=10000)
+    assert "Đã đăng nhập: Nguyễn Thị Lan" in v.status.text()
+    assert reported == []
+
+
+def test_print_flow_signs_the_electronic_copy_and_lookup_shows_it(
+    qtbot, ctx, admin, dossier, runner, reported
+) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.ui.print_flow import PrintFlow
+    from motcua_desk.ui.screens.lookup.controller import LookupController
+
+    sink = PdfSink()
+    flow = PrintFlow(ctx, runner, sink, admin)
+    # No PIN yet: the receipt prints at once and its electronic copy waits.
+    flow.print_dossier("receipt", dossier)
+    qtbot.waitUntil(lambda: len(sink.jobs) == 1 and len(ctx.signing.pending()) == 1, timeout=10000)
+    ctx.signing.login(pki.PIN)
+    assert ctx.signing.sign_all_pending(admin) == (1, None)
+
+    lookup = LookupController(ctx, runner, admin, print_flow=flow)
+    qtbot.addWidget(lookup.view)
+    lookup.open_code(dossier.code)
+    model = lookup.signatures.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=10000)
+    row = [model.data(model.index(0, c)) for c in range(model.columnCount())]
+    assert row[1] == "Còn nguyên vẹn"
+    assert row[2] == "Tin cậy"
+    assert row[3] == "Nguyễn Thị Lan"
+    assert row[5] == "B-B"
+    assert reported == []
+    QApplication.processEvents()
+
+
+def test_pin_dialog_is_exempt_from_the_scanner_filter(qtbot: Any) -> None:
+    from motcua_desk.ui.scanner import EXEMPT_PROPERTY
+    from motcua_desk.ui.screens.signing.pin_dialog import PinDialog
+
+    dialog = PinDialog("chứng thư")
+    assert dialog.pin.property(EXEMPT_PROPERTY) is True
+    assert dialog.pin.echoMode() == dialog.pin.EchoMode.Password
+    dialog.deleteLater()
+
+
+def test_pin_is_not_asked_when_the_token_cannot_sign(
+    qtbot, ctx, admin, runner, hsm, reported
+) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.ui.screens.signing.controller import SigningController
+
+    page = SigningController(ctx, runner, admin)
+    qtbot.addWidget(page.view)
+    # The chosen certificate expired: said at once, no PIN asked.
+    ctx.settings_store.update(signing_cert_id=hsm.expired.cert_id)
+    page.view.pin_button.click()
+    qtbot.waitUntil(lambda: "hết hạn" in page.view.message.text(), timeout=10000)
+    assert page.dialog is None
+    # The token is not plugged in (another label): said at once too.
+    ctx.settings_store.update(signing_token="token-khac", signing_cert_id=hsm.clerk.cert_id)
+    page.view.pin_button.click()
+    qtbot.waitUntil(lambda: "Không thấy thiết bị ký số" in page.view.message.text(), timeout=10000)
+    assert page.dialog is None
+    # All well: the dialog names the certificate.
+    ctx.settings_store.update(signing_token=hsm.token)
+    page.view.pin_button.click()
+    dialog = _pin_dialog(qtbot, page)
+    assert "Nguyễn Thị Lan" in dialog.certificate.text()
+    dialog.reject()
+    assert reported == []
