@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # typing only: the login window shows before any service is i
     from motcua_desk.services.settings_store import SettingsStore
     from motcua_desk.services.sync_service import SyncService
 
+
 class UserLike(Protocol):
     @property
     def id(self) -> int: ...

@@ -115,6 +115,9 @@ def event_detail(event: DossierEvent) -> str:
     parts: list[str] = []
     if d.get("department"):
         parts.append(f"Bộ phận xử lý: {d['department']}")
+    cooperating = d.get("cooperating")
+    if isinstance(cooperating, list) and cooperating:
+        parts.append("Cơ quan phối hợp: " + "; ".join(str(x) for x in cooperating))
     missing = d.get("missing")
     if isinstance(missing, list) and missing:
         parts.append("Giấy tờ cần bổ sung: " + "; ".join(str(m) for m in missing))
