@@ -75,3 +75,27 @@ def test_hand_over_refuses_absurd_cooperating_lists(world) -> None:  # type: ign
     with pytest.raises(ValidationFailedError) as bad:
         ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp", "", ("Phòng\x00A",))
     assert bad.value.fields == {"cooperating": "control_chars"}
+
+
+def _post_one(ctx, admin, s10: str):  # type: ignore[no-untyped-def]
+    from .test_postal import processed
+
+    (code,) = processed(ctx, admin, 1)
+    batch = ctx.postal.start_results_batch(admin)
+    ctx.postal.scan(batch.id, code, admin)
+    ctx.postal.scan(batch.id, s10, admin)
+    record = ctx.postal.close_batch(
+        batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
+    ).value
+    return " ".join(text_of(record.pdf).split())
+
+
+def test_postal_handover_record_is_numbered_in_the_year(ctx, admin, clock) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.domain.postal import make_item_code
+
+    s10 = [make_item_code("RR", f"{n:08d}") for n in range(32000001, 32000005)]
+    assert "Số: 01/BBGN" in _post_one(ctx, admin, s10[0])
+    assert "Số: 02/BBGN" in _post_one(ctx, admin, s10[1])
+    ctx.settings_store.update(number_suffixes={"postal_handover": "BB-BC"})
+    clock.now = datetime(2024, 1, 2, 9, 0, tzinfo=OFFICE_TZ)  # a new year starts again at 01
+    assert "Số: 01/BB-BC" in _post_one(ctx, admin, s10[2])

@@ -282,7 +282,7 @@ class PostalService:
         """
         # Printing (ReportLab) loads with the first record, not at start-up.
         from motcua_desk.printing.slips import postal_handover as ph
-        from motcua_desk.services.slip_data import paper_counts, unit_header
+        from motcua_desk.services.slip_data import paper_counts, unit_header, yearly_number
 
         problems = self.discrepancies(batch_id)
         if problems:
@@ -301,6 +301,9 @@ class PostalService:
             if missing:  # the record names who took the batch (issue 12 §3)
                 raise ValidationFailedError(missing)
             batch = uow.postal.close_batch(batch_id, at=now, postal_unit=unit, postal_staff=staff)
+            new_year = to_local(now).replace(month=1, day=1, hour=0, minute=0, second=0)
+            new_year = new_year.replace(microsecond=0)
+            seq = uow.postal.closed_between(new_year, now)
             rows = []
             for item in items:
                 assert item.dossier_id is not None and item.item_code is not None
@@ -338,6 +341,7 @@ class PostalService:
                 direction=ph.Direction.RESULTS
                 if batch.direction == RESULTS_OUT
                 else ph.Direction.DOSSIERS,
+                number=yearly_number("postal_handover", seq, self._settings.current),
             )
             pdf = ph.render(
                 data, layout=self._settings.current.paper_sizes.get("postal_handover", "A4")
