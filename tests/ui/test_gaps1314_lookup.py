@@ -38,3 +38,31 @@ def test_hand_over_names_cooperating_agencies(page: Page) -> None:  # noqa: F811
     assert any(
         "Cơ quan phối hợp: Công an phường Hạc Thành; Chi cục Thuế khu vực" in x for x in details
     )
+
+
+def test_code_assigned_entry_says_why_and_the_printed_code(page: Page) -> None:  # noqa: F811
+    """The server replaced the printed code (it clashed with another counter's): the timeline
+    says so in Vietnamese, with the code the citizen holds, and the dossier opens by either."""
+    from sqlalchemy import select
+
+    from motcua_desk.services.code_assignment import replace_codes
+    from motcua_desk.storage.orm import OutboxRow
+
+    d = page.receive()
+    printed = d.code
+    final = printed[:-4] + "0042"
+    with page.ctx.reception._uow_factory() as uow:  # noqa: SLF001 - what a sync reply does
+        event_id = uow.session.scalars(
+            select(OutboxRow.event_id).where(OutboxRow.aggregate_id == d.sync_id)
+        ).first()
+        assert event_id is not None
+        replace_codes(uow, {event_id: (final, "code_not_owned")}, page.clock())
+        uow.commit()
+    page.open(final, printed)  # typed as printed on the citizen's slip
+    c = page.controller
+    rows = [c.timeline.row_value(r) for r in range(c.timeline.rowCount())]
+    (entry,) = [r for r in rows if r.label == "Cấp mã hồ sơ chính thức"]
+    assert f"Mã đã in trên phiếu: {printed}" in entry.detail
+    assert f"Mã chính thức: {final}" in entry.detail
+    assert "Lý do: mã đã in thuộc dải số của quầy khác" in entry.detail
+    assert "code_not_owned" not in entry.detail
