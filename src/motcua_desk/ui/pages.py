@@ -141,7 +141,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("reports", "Sổ theo dõi, báo cáo", _reports),
     PageSpec("day_close", "Chốt sổ cuối ngày", _day_close),
     PageSpec("settings_page", "Cấu hình", _settings, roles=frozenset({"admin"})),
-    PageSpec("accounts_page", "Tài khoản", _accounts, roles=frozenset({"admin"})),
+    PageSpec("accounts_page", "Tài khoản", _accounts, roles=frozenset({"admin", "supervisor"})),
 )
 
 
