@@ -8,6 +8,8 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from motcua_desk.bootstrap import build_context
@@ -99,3 +101,74 @@ def test_postal_handover_record_is_numbered_in_the_year(ctx, admin, clock) -> No
     ctx.settings_store.update(number_suffixes={"postal_handover": "BB-BC"})
     clock.now = datetime(2024, 1, 2, 9, 0, tzinfo=OFFICE_TZ)  # a new year starts again at 01
     assert "Số: 01/BB-BC" in _post_one(ctx, admin, s10[2])
+
+
+def test_reads_succeed_while_another_connection_holds_the_write_lock(ctx, admin, clock) -> None:  # type: ignore[no-untyped-def]
+    """Issue 14 §4: a read never takes the write lock, so a save in another process (or a
+    backup) does not make the lookup, the board, the lists or the reports say "locked"."""
+    import sqlite3
+    import time
+    from datetime import date
+
+    from .test_postal import processed
+
+    (code,) = processed(ctx, admin, 1)
+    d = ctx.reception.get_by_code(code)
+    batch = ctx.postal.start_results_batch(admin)
+    today = clock.now.date()
+    reads = {
+        "lookup.open_by_code": lambda: ctx.lookup.open_by_code(code),
+        "lookup.open_by_id": lambda: ctx.lookup.open_by_id(d.id),
+        "lookup.board": lambda: ctx.lookup.board(),
+        "reports.report": lambda: ctx.reports.report("day", today),
+        "reception.get_by_code": lambda: ctx.reception.get_by_code(code),
+        "reception.unprinted_receipts": lambda: ctx.reception.unprinted_receipts(),
+        "lifecycle.get": lambda: ctx.lifecycle.get(d.id),
+        "documents.print_history": lambda: ctx.documents.print_history(d.id),
+        "documents.render": lambda: ctx.documents.render("receipt", d),
+        "returns.start": lambda: ctx.returns.start(code),
+        "postal.batches_for_page": lambda: ctx.postal.batches_for_page(),
+        "postal.open_batches": lambda: ctx.postal.open_batches(),
+        "postal.items": lambda: ctx.postal.items(batch.id),
+        "postal.discrepancies": lambda: ctx.postal.discrepancies(batch.id),
+        "accounts.list_users": lambda: ctx.accounts.list_users(),
+        "accounts.needs_first_run": lambda: ctx.accounts.needs_first_run(),
+        "day_close.summary": lambda: ctx.day_close.summary(today),
+        "day_close.recent": lambda: ctx.day_close.recent(),
+        "day_close.is_closed": lambda: ctx.day_close.is_closed(date(2023, 10, 26)),
+        "sync.health": lambda: ctx.sync.health(),
+        "sync.code_gaps": lambda: ctx.sync.code_gaps(today, today),
+        "catalogue.reload": lambda: ctx.catalogue.reload(),
+        "settings_admin.calendar_days": lambda: ctx.settings_admin.calendar_days(),
+    }
+    holder = sqlite3.connect(ctx.paths.db_file, timeout=0)
+    holder.execute("BEGIN IMMEDIATE")  # another process is saving (or backing up)
+    try:
+        slow = []
+        for name, read in reads.items():
+            started = time.monotonic()
+            read()  # a write unit of work would wait 5 s, then fail "database is locked"
+            if time.monotonic() - started > 4:
+                slow.append(name)
+        assert slow == []
+    finally:
+        holder.rollback()
+        holder.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=300), max_size=14),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+)
+def test_cooperating_agencies_never_crash_on_any_text(names: list[str], lead: str) -> None:
+    from motcua_desk.domain.text import normalize
+    from motcua_desk.services.lifecycle import cooperating_agencies
+
+    try:
+        got = cooperating_agencies(names, normalize(lead))
+    except ValidationFailedError as exc:
+        assert set(exc.fields.values()) <= {"too_long", "control_chars"}
+        return
+    assert len(got) == len(set(got)) <= 10
+    assert all(x and x == normalize(x) and x != normalize(lead) for x in got)

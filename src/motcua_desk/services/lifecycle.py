@@ -31,7 +31,7 @@ from motcua_desk.services.clock import OFFICE_TZ, local_naive, to_local, utc_now
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 from motcua_desk.sync.protocol import status_changed_payload
 
 
@@ -168,7 +168,7 @@ class LifecycleService:
         return TransitionResult(after, warnings)
 
     def get(self, dossier_id: int) -> Dossier:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.dossiers.get(dossier_id)
 
     # -- transitions --------------------------------------------------------------------
