@@ -39,7 +39,9 @@ def test_delivery_records_the_fee_the_post_handed_over(qtbot: Any, tmp_path: Pat
     for code, serial in zip(codes, ("41000001", "41000002"), strict=True):
         ctx.postal.scan(batch.id, code, admin)
         ctx.postal.scan(batch.id, make_item_code("RR", serial), admin)
-    ctx.postal.close_batch(batch.id, admin)
+    ctx.postal.close_batch(
+        batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
+    )
 
     window = create_main_window(ctx, admin, backend=FakePrinterBackend())
     qtbot.addWidget(window)
