@@ -238,7 +238,7 @@ class LifecycleService:
     def supplement_completed(self, dossier_id: int, clerk: User) -> TransitionResult:
         """The papers are complete: the clock restarts from today (or resumes, per settings)."""
         now = to_local(self._clock())
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             d = uow.dossiers.get(dossier_id)
             timeline = uow.dossiers.timeline(dossier_id)
         requested = next(
@@ -370,7 +370,7 @@ class LifecycleService:
         counter is refused at intake instead. Warns when the refusal comes after the due date.
         """
         _required(reason=reason)
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             d = uow.dossiers.get(dossier_id)
             timeline = uow.dossiers.timeline(dossier_id)
         if not any(e.detail.get("action") == "handed_over" for e in timeline):
