@@ -123,8 +123,8 @@ def test_delivery_attempts_and_the_fee_handed_over(ctx, admin, clock, tmp_path: 
     with pytest.raises(PostalScanError) as info:
         ctx.postal.record_attempt(away.id, admin)
     assert info.value.data["reason"] == "attempts_done"
-    back = ctx.postal.record_outcome(away.id, "returned_to_counter", admin)
-    assert back.value.outcome == "returned_to_counter" and back.value.attempts == 2
+    back = ctx.postal.record_outcome(away.id, "returned_to_counter", admin).value
+    assert back.outcome == "returned_to_counter" and back.attempts == 2
     timeline = ctx.lookup.open_by_code(codes[0]).timeline
     assert [e.detail["number"] for e in timeline if e.kind == "postal_attempt_failed"] == [1, 2]
 

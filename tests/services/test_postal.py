@@ -253,6 +253,6 @@ def test_record_counts_originals_and_copies_from_the_checklists(ctx, admin) -> N
         ctx.postal.scan(batch.id, item, admin)
     record = ctx.postal.close_batch(
         batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
-    )
-    text = " ".join(" ".join(_decode().pdf_lines(record.value.pdf)).split())
+    ).value
+    text = " ".join(" ".join(_decode().pdf_lines(record.pdf)).split())
     assert "Tổng số hồ sơ: 2 hồ sơ (4 bản chính, 2 bản sao)" in text

@@ -162,7 +162,7 @@ def run(out: Path, shots: Path | None) -> None:  # noqa: PLR0915 - one linear to
     from motcua_desk.ui.tasks import TaskRunner
 
     runner = TaskRunner(app)
-    wizard = FirstRunController(ctx)
+    wizard = FirstRunController(ctx, runner)
     _dialog(checker, "Cài đặt lần đầu", wizard.view)
     admin = ctx.accounts.first_run(
         UnitSetup(

@@ -33,6 +33,7 @@ def accounts(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
     qtbot.addWidget(page.view)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1)
     page.ctx = ctx
+    page.runner = runner
     yield page
     runner.shutdown()
 
@@ -126,3 +127,61 @@ def test_only_an_administrator_gets_the_page(qtbot: Any, window: Any) -> None:
     assert window.accounts_page is None
     labels = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert "Tài khoản" not in labels
+
+
+def _lock_out(ctx: Any, username: str) -> None:
+    from motcua_desk.services.accounts import AccountLockedError
+    from motcua_desk.storage.repositories.users import MAX_FAILED_LOGINS
+
+    for _ in range(MAX_FAILED_LOGINS):
+        with pytest.raises((AuthFailedError, AccountLockedError)):
+            ctx.accounts.login(username, "sai-mat-khau")
+    with pytest.raises(AccountLockedError):  # locked: even the right password is refused
+        ctx.accounts.login(username, "mat-khau-cu-1")
+
+
+def test_admin_unlocks_a_locked_out_account(qtbot: Any, accounts: Any) -> None:
+    from motcua_desk.storage.repositories.users import Role
+
+    ctx = accounts.ctx
+    ctx.accounts.create_user(accounts.admin, "canbo1", "Trần Thị Bình", "mat-khau-cu-1", Role.CLERK)
+    _lock_out(ctx, "canbo1")
+    accounts.refresh()
+    qtbot.waitUntil(lambda: accounts.model.rowCount() == 2)
+    accounts.select("admin")
+    assert not accounts.view.unlock_button.isEnabled()  # not locked out
+    accounts.select("canbo1")
+    row = [u.username for u in accounts.model.rows()].index("canbo1")
+    assert accounts.model.index(row, 3).data() == "Tạm khóa (nhập sai mật khẩu nhiều lần)"
+    assert accounts.view.unlock_button.isEnabled()
+    accounts.view.unlock_button.click()
+    qtbot.waitUntil(lambda: "Đã mở khóa đăng nhập" in accounts.view.message.text())
+    assert ctx.accounts.login("canbo1", "mat-khau-cu-1").username == "canbo1"
+    qtbot.waitUntil(lambda: not accounts.view.unlock_button.isEnabled())
+
+
+def test_a_supervisor_gets_the_list_and_unlock_only(qtbot: Any, accounts: Any) -> None:
+    from motcua_desk.storage.repositories.users import Role
+    from motcua_desk.ui.pages import PAGES
+    from motcua_desk.ui.screens.accounts.controller import AccountsController
+
+    ctx = accounts.ctx
+    boss = ctx.accounts.create_user(
+        accounts.admin, "lanhdao", "Phạm Văn Lãnh", "mat-khau-ld-1", Role.SUPERVISOR
+    )
+    ctx.accounts.create_user(accounts.admin, "canbo1", "Trần Thị Bình", "mat-khau-cu-1", Role.CLERK)
+    _lock_out(ctx, "canbo1")
+    spec = next(p for p in PAGES if p.attr == "accounts_page")
+    assert "supervisor" in spec.roles and "clerk" not in spec.roles
+    page = AccountsController(ctx, accounts.runner, boss)
+    qtbot.addWidget(page.view)
+    page.view.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3)
+    v = page.view
+    assert not any(b.isVisible() for b in (v.create_button, v.reset_button, v.active_button))
+    assert v.unlock_button.isVisible() and not v.unlock_button.isEnabled()
+    page.select("canbo1")
+    assert v.unlock_button.isEnabled()
+    v.unlock_button.click()
+    qtbot.waitUntil(lambda: "Đã mở khóa đăng nhập cho tài khoản canbo1" in v.message.text())
+    assert ctx.accounts.login("canbo1", "mat-khau-cu-1").username == "canbo1"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -161,6 +162,14 @@ def test_start_gui_runs_first_run_wizard(qtbot: Any, tmp_path: Path) -> None:
     from motcua_desk.ui.app import start_gui
 
     ctx = fakes.make_context(tmp_path, first_run=True)
+    threads: list[int] = []
+    ask = ctx.accounts.needs_first_run
+
+    def spy() -> bool:
+        threads.append(threading.get_ident())
+        return ask()
+
+    ctx.accounts.needs_first_run = spy  # type: ignore[method-assign]
 
     def cancel_wizard(d: Driver) -> bool:
         wizard = QApplication.activeModalWidget()
@@ -173,6 +182,7 @@ def test_start_gui_runs_first_run_wizard(qtbot: Any, tmp_path: Path) -> None:
     driver = Driver([cancel_wizard])
     assert start_gui(ctx.paths.db_file, lambda: ctx, ["motcua"]) == EXIT_CANCELLED
     assert driver.seen == ["wizard"]
+    assert threads and threading.get_ident() not in threads  # asked on the db lane
 
 
 def test_ui_self_test_on_real_services(qtbot: Any, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -97,9 +98,19 @@ def test_unit_and_admin_validation() -> None:
     )
 
 
-def test_first_run_wizard_saves_unit_and_admin(qtbot: Any, tmp_path: Path) -> None:
+def test_first_run_wizard_saves_unit_and_admin(
+    qtbot: Any, tmp_path: Path, runner: TaskRunner
+) -> None:
     ctx = fakes.make_context(tmp_path, first_run=True)
-    c = FirstRunController(ctx)
+    threads: list[int] = []
+    save = ctx.accounts.first_run
+
+    def spy(*args: Any) -> Any:
+        threads.append(threading.get_ident())
+        return save(*args)
+
+    ctx.accounts.first_run = spy  # type: ignore[method-assign]
+    c = FirstRunController(ctx, runner)
     qtbot.addWidget(c.view)
     c.view.show()
     qtbot.waitExposed(c.view)
@@ -135,3 +146,5 @@ def test_first_run_wizard_saves_unit_and_admin(qtbot: Any, tmp_path: Path) -> No
     assert ctx.accounts.unit.agency_id == "000.00.06.H56"
     assert c.admin.username == "admin"
     assert not ctx.accounts.needs_first_run()
+    assert threads and threading.get_ident() not in threads  # saved on the db lane
+    qtbot.waitUntil(lambda: not c.view.isVisible())  # closed once the save returned

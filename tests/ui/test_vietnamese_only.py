@@ -143,7 +143,7 @@ def test_screen_dialogs(qtbot: Any, real: Any) -> None:
         lookup.ReasonDialog("Dừng xử lý", "Lý do dừng.", dossier, window),
         SupervisorDialog("Chốt sổ", "Lãnh đạo xác nhận.", "Ghi chú", "Chốt sổ", window),
         LoginController(ctx, window.runner).view,
-        FirstRunController(ctx).view,
+        FirstRunController(ctx, window.runner).view,
         CitizenRatingWindow(dossier.code),
         window.log_window,
     ]

@@ -10,7 +10,7 @@ from motcua_desk.config import Settings
 from motcua_desk.domain.calendar import WorkCalendar
 from motcua_desk.services.calendar_seed import build_calendar, load_overrides, seed_days
 from motcua_desk.services.settings_store import SettingsStore
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 
 class CalendarService:
@@ -47,7 +47,7 @@ class CalendarService:
     def calendar(self) -> WorkCalendar:
         with self._lock:
             if self._cached is None:
-                with self._uow_factory() as uow:
+                with reading(self._uow_factory) as uow:
                     days = uow.calendar.all()
                 self._cached = build_calendar(days, self._settings.current)
             return self._cached
@@ -62,6 +62,6 @@ class CalendarService:
         year = today.year + 1
         if year in load_overrides().years:
             return False
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             stored = uow.calendar.stored()
         return not any(d.day.year == year and d.source == "admin" for d in stored)

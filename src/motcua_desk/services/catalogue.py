@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from motcua_desk.domain.procedure import Procedure
 from motcua_desk.domain.text import search_key
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ class CatalogueService:
         self._by_code: dict[str, Procedure] = {}
 
     def reload(self) -> int:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             procedures = uow.procedures.all()
         entries = tuple(
             _Entry(p, search_key(p.name), p.code.casefold(), search_key(p.field))

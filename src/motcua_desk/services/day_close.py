@@ -44,7 +44,7 @@ from motcua_desk.storage.orm import (
 )
 from motcua_desk.storage.repositories.day_closes import DayClose
 from motcua_desk.storage.repositories.users import User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 __all__ = [
     "DayAlreadyClosedError",
@@ -169,20 +169,20 @@ class DayCloseService:
     # -- queries ------------------------------------------------------------------------
 
     def summary(self, day: date) -> DaySummary:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return self._summary(uow, day)
 
     def is_closed(self, day: date) -> bool:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.day_closes.is_closed(day)
 
     def get(self, day: date) -> DayClose | None:
         """The close record of ``day`` (closed or reopened), or None when never closed."""
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.day_closes.get(day)
 
     def recent(self, limit: int = 30) -> list[DayClose]:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.day_closes.recent(limit)
 
     def _summary(self, uow: UnitOfWork, day: date) -> DaySummary:

@@ -23,7 +23,7 @@ from motcua_desk.services.clock import utc_now
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.print_jobs import PrintJob
 from motcua_desk.storage.repositories.users import User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 PRINTED_OUTCOMES = frozenset({"sent", "confirmed"})
 
@@ -70,7 +70,7 @@ class DocumentService:
         s = self._settings.current
         paper = layout or s.paper_sizes.get(doc_type) or DEFAULT_PAPER[doc_type]
         assert dossier.id is not None
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             people = {u.username: u.full_name for u in uow.users.list()}
             timeline = uow.dossiers.timeline(dossier.id)
             entry = entry_number(uow, dossier.id, dossier.received_at)
@@ -175,5 +175,5 @@ class DocumentService:
         return job
 
     def print_history(self, dossier_id: int) -> list[PrintJob]:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.print_jobs.for_dossier(dossier_id)

@@ -7,7 +7,7 @@ and ``dossier.updated`` when the due date moves) and the audit row.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -31,7 +31,7 @@ from motcua_desk.services.clock import OFFICE_TZ, local_naive, to_local, utc_now
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 from motcua_desk.sync.protocol import status_changed_payload
 
 
@@ -69,6 +69,23 @@ def _amount(value: object, field: str, *, positive: bool) -> int:
     if positive and value == 0:
         raise ValidationFailedError({field: "required"})
     return value
+
+
+#: Limits of the cooperating agencies named at a hand-over (Mẫu 06 has room for a few lines).
+MAX_COOPERATING = 10
+MAX_AGENCY_NAME = 200
+
+
+def cooperating_agencies(names: Sequence[str], lead: str = "") -> tuple[str, ...]:
+    """The cooperating agencies, normalised, blanks, repeats and the lead agency dropped."""
+    agencies = tuple(
+        dict.fromkeys(n for n in (normalize(str(x)) for x in names) if n and n != lead)
+    )
+    if len(agencies) > MAX_COOPERATING or any(len(n) > MAX_AGENCY_NAME for n in agencies):
+        raise ValidationFailedError({"cooperating": "too_long"})
+    if any(not n.isprintable() for n in agencies):
+        raise ValidationFailedError({"cooperating": "control_chars"})
+    return agencies
 
 
 def _required(**values: str) -> None:
@@ -151,20 +168,33 @@ class LifecycleService:
         return TransitionResult(after, warnings)
 
     def get(self, dossier_id: int) -> Dossier:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.dossiers.get(dossier_id)
 
     # -- transitions --------------------------------------------------------------------
 
     def hand_over(
-        self, dossier_id: int, clerk: User, department: str, note: str = ""
+        self,
+        dossier_id: int,
+        clerk: User,
+        department: str,
+        note: str = "",
+        cooperating: Sequence[str] = (),
     ) -> TransitionResult:
-        """To the processing department (control slip Mẫu 06 goes with it)."""
+        """To the processing department (control slip Mẫu 06 goes with it).
+
+        ``cooperating`` names the agencies that cooperate in the processing (cơ quan phối
+        hợp); they are kept on the timeline entry and printed on Mẫu 06.
+        """
         _required(department=department)
+        lead = normalize(department)
+        agencies = cooperating_agencies(cooperating, lead)
         if self.get(dossier_id).status is Status.SUPPLEMENT:
             # The clock restarts only when the papers are complete: record that first.
             raise RuleViolationError(rule="supplement_pending")
-        detail = {"department": normalize(department), "note": normalize(note)}
+        detail: dict[str, Any] = {"department": lead, "note": normalize(note)}
+        if agencies:
+            detail["cooperating"] = list(agencies)
         return self._change(dossier_id, Status.PROCESSING, clerk, "handed_over", detail)
 
     def result_received(self, dossier_id: int, clerk: User, note: str = "") -> TransitionResult:
@@ -208,7 +238,7 @@ class LifecycleService:
     def supplement_completed(self, dossier_id: int, clerk: User) -> TransitionResult:
         """The papers are complete: the clock restarts from today (or resumes, per settings)."""
         now = to_local(self._clock())
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             d = uow.dossiers.get(dossier_id)
             timeline = uow.dossiers.timeline(dossier_id)
         requested = next(
@@ -340,7 +370,7 @@ class LifecycleService:
         counter is refused at intake instead. Warns when the refusal comes after the due date.
         """
         _required(reason=reason)
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             d = uow.dossiers.get(dossier_id)
             timeline = uow.dossiers.timeline(dossier_id)
         if not any(e.detail.get("action") == "handed_over" for e in timeline):

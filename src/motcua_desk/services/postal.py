@@ -40,7 +40,7 @@ from motcua_desk.services.reception import ReceptionService
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.postal import PostalBatch, PostalItem
 from motcua_desk.storage.repositories.users import User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 from motcua_desk.sync.protocol import status_changed_payload
 
 RESULTS_OUT = "results_out"
@@ -95,20 +95,20 @@ class PostalService:
     # -- batches ------------------------------------------------------------------------
 
     def open_batches(self) -> list[PostalBatch]:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.postal.open_batches()
 
     def batches_for_page(self) -> list[PostalBatch]:
         """Open batches, then closed result batches still waiting for delivery outcomes."""
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.postal.open_batches() + uow.postal.batches_awaiting_outcome()
 
     def items(self, batch_id: int) -> list[PostalItem]:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.postal.items(batch_id)
 
     def batch(self, batch_id: int) -> PostalBatch:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.postal.batch(batch_id)
 
     def _start(
@@ -247,7 +247,7 @@ class PostalService:
     def discrepancies(self, batch_id: int) -> list[Discrepancy]:
         """What stops the batch from being closed, checked again against today's data."""
         out: list[Discrepancy] = []
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             batch = uow.postal.batch(batch_id)
             for item in uow.postal.items(batch_id):
                 code, s10 = item.dossier_code or "", item.item_code or ""
@@ -282,7 +282,7 @@ class PostalService:
         """
         # Printing (ReportLab) loads with the first record, not at start-up.
         from motcua_desk.printing.slips import postal_handover as ph
-        from motcua_desk.services.slip_data import paper_counts, unit_header
+        from motcua_desk.services.slip_data import paper_counts, unit_header, yearly_number
 
         problems = self.discrepancies(batch_id)
         if problems:
@@ -301,6 +301,9 @@ class PostalService:
             if missing:  # the record names who took the batch (issue 12 §3)
                 raise ValidationFailedError(missing)
             batch = uow.postal.close_batch(batch_id, at=now, postal_unit=unit, postal_staff=staff)
+            new_year = to_local(now).replace(month=1, day=1, hour=0, minute=0, second=0)
+            new_year = new_year.replace(microsecond=0)
+            seq = uow.postal.closed_between(new_year, now)
             rows = []
             for item in items:
                 assert item.dossier_id is not None and item.item_code is not None
@@ -338,6 +341,7 @@ class PostalService:
                 direction=ph.Direction.RESULTS
                 if batch.direction == RESULTS_OUT
                 else ph.Direction.DOSSIERS,
+                number=yearly_number("postal_handover", seq, self._settings.current),
             )
             pdf = ph.render(
                 data, layout=self._settings.current.paper_sizes.get("postal_handover", "A4")
@@ -371,7 +375,7 @@ class PostalService:
 
     def fee_due(self, item_id: int) -> int | None:
         """What the post collects from the citizen on delivery of this result (docs/domain.md §9)."""
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             item = uow.postal.item(item_id)
             if item.dossier_id is None:
                 return 0

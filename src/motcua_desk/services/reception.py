@@ -35,7 +35,7 @@ from motcua_desk.services.payloads import dossier_payload
 from motcua_desk.services.provisional import device_number
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 __all__ = ["IntakeDraft", "ReceptionService", "UnitNotConfiguredError"]
 
@@ -94,11 +94,11 @@ class ReceptionService:
         return default_timing(fee, self._settings.current.default_fee_timing)
 
     def get_by_code(self, code: str) -> Dossier | None:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.dossiers.by_code(code)
 
     def unprinted_receipts(self) -> list[Dossier]:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.print_jobs.dossiers_without_printed("receipt")
 
     # -- commands ------------------------------------------------------------------------

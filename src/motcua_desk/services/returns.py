@@ -23,7 +23,7 @@ from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.storage.errors import NotFoundError
 from motcua_desk.storage.repositories.returns import Rating, ReturnRecord
 from motcua_desk.storage.repositories.users import User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 from motcua_desk.sync.protocol import status_changed_payload
 
 MAX_FEE_VND = 1_000_000_000
@@ -83,7 +83,7 @@ class ReturnService:
         wanted = normalize(code)
         if not wanted:
             raise ValidationFailedError({"code": "required"})
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             d = uow.dossiers.by_code(wanted)
         if d is None:
             raise NotFoundError(entity="dossier", code=wanted)
@@ -264,7 +264,7 @@ class ReturnService:
         return rating
 
     def record_for(self, dossier_id: int) -> tuple[ReturnRecord | None, Rating | None]:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.returns.for_dossier(dossier_id), uow.returns.rating_for(dossier_id)
 
 

@@ -25,7 +25,7 @@ from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import utc_now
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 PAPERS = frozenset({"A5", "A4", "80mm"})
 DOC_TYPES = ("receipt", "supplement", "refusal")
@@ -139,7 +139,7 @@ class SettingsAdminService:
         return self._store.update(**{k: getattr(new, k) for k in diff})
 
     def calendar_days(self) -> list[Any]:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.calendar.stored()
 
     def add_calendar_day(self, admin: User, day: CalendarDay) -> None:

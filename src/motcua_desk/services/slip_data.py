@@ -63,6 +63,7 @@ DEFAULT_NUMBER_SUFFIXES: dict[str, str] = {
     "stop_notice": "TBD",
     "control_slip": "PKS",
     "return": "PTKQ",
+    "postal_handover": "BBGN",
 }
 
 TIME_UNIT_LABELS = {
@@ -99,6 +100,12 @@ def form_number(doc_type: str, ctx: SlipContext) -> str:
         return ""
     suffix = ctx.settings.number_suffixes.get(doc_type, DEFAULT_NUMBER_SUFFIXES.get(doc_type, ""))
     return f"{ctx.ledger_entry:02d}/{suffix}" if suffix else f"{ctx.ledger_entry:02d}"
+
+
+def yearly_number(doc_type: str, seq: int, settings: Settings) -> str:
+    """``Số:`` of a record numbered by its sequence in the year (the postal hand-over record)."""
+    suffix = settings.number_suffixes.get(doc_type, DEFAULT_NUMBER_SUFFIXES.get(doc_type, ""))
+    return f"{seq:02d}/{suffix}" if suffix else f"{seq:02d}"
 
 
 def ledger_ref(d: Dossier, ctx: SlipContext) -> str:

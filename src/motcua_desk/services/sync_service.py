@@ -148,7 +148,7 @@ class StorageSyncStore:
             uow.commit()
 
     def get_cursor(self) -> int:
-        with self._uow() as uow:
+        with reading(self._uow) as uow:
             return int(uow.sync_state.get(CURSOR_KEY) or 0)
 
     def apply_pull_page(self, changes: Sequence[p.Change], next_cursor: int) -> None:
@@ -183,7 +183,7 @@ class StorageSyncStore:
         return len(released)
 
     def code_block_remaining(self, day: date) -> int:
-        with self._uow() as uow:
+        with reading(self._uow) as uow:
             return uow.sequences.remaining(self._agency(), day)
 
     def add_code_block(self, day: date, first: int, last: int) -> None:
@@ -406,7 +406,7 @@ class SyncService:
         The events stay pending here: once the counter is online again, the server answers
         "duplicate" for those it imported and they are acknowledged as usual.
         """
-        with self._uow() as uow:
+        with reading(self._uow) as uow:
             device_id = uow.sync_state.get(DEVICE_ID_KEY)
             token = uow.sync_state.get(TOKEN_KEY)
             private = uow.sync_state.get(OFFLINE_KEY)
@@ -454,7 +454,7 @@ class SyncService:
     def code_gaps(self, first_day: date, last_day: date) -> list[CodeGap]:
         """Leased numbers no dossier took, per day (the ledger's gap list): released ones were
         reported to the server; today's may still be used."""
-        with self._uow() as uow:
+        with reading(self._uow) as uow:
             return uow.sequences.gaps(self._settings.current.agency_id, first_day, last_day)
 
     def reapply_conflict(self, cursor: int) -> bool:

@@ -9,7 +9,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QEvent,
+    QEventLoop,
+    QObject,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from ..domain.errors import DomainError
@@ -60,19 +67,46 @@ def ensure_app(argv: list[str]) -> QApplication:
     return app
 
 
-def first_run_if_needed(ctx: ContextPort) -> bool:
-    """Run the setup wizard when the unit or the first account is missing; False = cancelled."""
-    if not ctx.accounts.needs_first_run():
+def _wait_for(runner: TaskRunner, fn: Callable[[], Any]) -> Any:
+    """Run the read ``fn`` on the db lane and wait for it in a local event loop (windows keep
+    painting); its exception is raised here."""
+    loop = QEventLoop()
+    outcome: list[tuple[bool, Any]] = []
+
+    def done(ok: bool, value: Any) -> None:
+        outcome.append((ok, value))
+        loop.quit()
+
+    QueryOp[Any](runner, fn).success(lambda v: done(True, v)).failure(
+        lambda e: done(False, e)
+    ).run_in_background()
+    if not outcome:
+        loop.exec()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
+
+
+def first_run_if_needed(ctx: ContextPort, runner: TaskRunner, needed: bool | None = None) -> bool:
+    """Run the setup wizard when the unit or the first account is missing; False = cancelled.
+
+    ``needed`` is the answer of ``needs_first_run`` when the caller already asked it on the db
+    lane; otherwise it is asked there now (the GUI thread never touches the database).
+    """
+    if needed is None:
+        needed = bool(_wait_for(runner, ctx.accounts.needs_first_run))
+    if not needed:
         return True
     from .screens.first_run.controller import FirstRunController
 
-    wizard = FirstRunController(ctx)
+    wizard = FirstRunController(ctx, runner)
     return wizard.view.exec() == QDialog.DialogCode.Accepted and wizard.admin is not None
 
 
 def login(ctx: ContextPort, runner: TaskRunner) -> Any:
     """First-run wizard when needed, then the login dialog. None if the clerk cancelled."""
-    if not first_run_if_needed(ctx):
+    if not first_run_if_needed(ctx, runner):
         return None
     from .screens.login.controller import LoginController
 
@@ -186,16 +220,21 @@ def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: lis
         controller = LoginController(None, runner)
         failed: list[BaseException] = []
 
-        def on_ready(ctx: ContextPort) -> None:
-            if ctx.accounts.needs_first_run():
+        def on_ready(ready: tuple[ContextPort, bool]) -> None:
+            ctx, needed = ready
+            if needed:
                 controller.waiting = False  # no account yet: what was typed cannot log in
                 controller.view.set_busy(False)
                 controller.view.hide()
-                if not first_run_if_needed(ctx):
+                if not first_run_if_needed(ctx, runner, needed):
                     controller.view.reject()
                     return
                 controller.view.show()
             controller.set_context(ctx)
+
+        def build() -> tuple[ContextPort, bool]:
+            ctx = build_context()  # on the db lane, with the first question it must answer
+            return ctx, bool(ctx.accounts.needs_first_run())
 
         def on_failed(exc: BaseException) -> None:
             failed.append(exc)
@@ -212,7 +251,7 @@ def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: lis
         _AfterFirstPaint(
             controller.view,
             lambda: (
-                QueryOp[ContextPort](runner, build_context)
+                QueryOp[tuple[ContextPort, bool]](runner, build)
                 .success(on_ready)
                 .failure(on_failed)
                 .run_in_background()

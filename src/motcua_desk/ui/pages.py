@@ -150,7 +150,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("day_close", "Chốt sổ cuối ngày", _day_close),
     PageSpec("signing_page", "Chữ ký số", _signing),
     PageSpec("settings_page", "Cấu hình", _settings, roles=frozenset({"admin"})),
-    PageSpec("accounts_page", "Tài khoản", _accounts, roles=frozenset({"admin"})),
+    PageSpec("accounts_page", "Tài khoản", _accounts, roles=frozenset({"admin", "supervisor"})),
 )
 
 

@@ -18,6 +18,7 @@ APP_TITLE = "Bộ phận Một cửa"
 
 FIELD_LABELS: dict[str, str] = {
     "procedure": "Thủ tục",
+    "cooperating": "Cơ quan phối hợp",
     "applicant.full_name": "Họ và tên",
     "applicant.id_number": "Số định danh cá nhân",
     "applicant.birth_date": "Ngày sinh",

@@ -171,6 +171,19 @@ class PostalRepository:
         self._s.flush()
         return _batch(row)
 
+    def closed_between(self, start: datetime, end: datetime) -> int:
+        """How many batches were closed in ``[start, end]`` (the record's number in the year)."""
+        n = self._s.scalar(
+            select(func.count())
+            .select_from(PostalBatchRow)
+            .where(
+                PostalBatchRow.state == "closed",
+                PostalBatchRow.closed_at >= start,
+                PostalBatchRow.closed_at <= end,
+            )
+        )
+        return int(n or 0)
+
     def _attempt_counts(self, item_ids: list[int]) -> dict[int, int]:
         if not item_ids:
             return {}

@@ -1,7 +1,9 @@
-"""Accounts page: list, create clerk and supervisor accounts, reset a password, deactivate.
+"""Accounts page: list, create clerk and supervisor accounts, reset a password, deactivate,
+unlock an account locked out by wrong passwords.
 
-Uses :class:`motcua_desk.services.accounts.AccountService` on the db lane; only an
-administrator gets the page (issue 12 §2; the first-run wizard promises it).
+Uses :class:`motcua_desk.services.accounts.AccountService` on the db lane. An administrator
+gets the whole page (issue 12 §2; the first-run wizard promises it); a supervisor gets the list
+and the unlock only (issue 14 §5: lockouts are lifted by a supervisor).
 """
 
 from __future__ import annotations
@@ -25,13 +27,25 @@ def _role(user: Any) -> str:
     return strings.ROLES.get(value, value)
 
 
+def _state(user: Any) -> str:
+    if not user.active:
+        return "Đã khóa"
+    if getattr(user, "locked", False):
+        return "Tạm khóa (nhập sai mật khẩu nhiều lần)"
+    return "Đang dùng"
+
+
 COLUMNS: tuple[Column[Any], ...] = (
     Column("username", "Tên đăng nhập", lambda u: u.username),
     Column("full_name", "Họ và tên", lambda u: u.full_name),
     Column("role", "Vai trò", _role),
-    Column("active", "Trạng thái", lambda u: "Đang dùng" if u.active else "Đã khóa"),
+    Column("active", "Trạng thái", lambda u: _state(u)),
     Column("created", "Ngày tạo", lambda u: strings.format_datetime(u.created_at)),
 )
+
+
+def _role_value(user: Any) -> str:
+    return str(getattr(user.role, "value", user.role))
 
 
 def _run(dialog: QDialog) -> bool:
@@ -58,6 +72,11 @@ class AccountsController(QObject):
         self.view.create_button.clicked.connect(self.create_account)
         self.view.reset_button.clicked.connect(self.reset_password)
         self.view.active_button.clicked.connect(self.toggle_active)
+        self.view.unlock_button.clicked.connect(self.unlock)
+        #: A supervisor sees the list and unlocks; everything else is the administrator's.
+        self.manages = _role_value(user) == Role.ADMIN.value
+        if not self.manages:
+            self.view.set_unlock_only()
         self.view.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.refresh()
 
@@ -88,6 +107,9 @@ class AccountsController(QObject):
         self.view.active_button.setEnabled(user is not None and user.id != self.admin.id)
         active = user is None or user.active
         self.view.active_button.setText("Khóa tài khoản" if active else "Mở khóa tài khoản")
+        self.view.unlock_button.setEnabled(
+            user is not None and user.active and bool(getattr(user, "locked", False))
+        )
 
     # -- actions ------------------------------------------------------------------------
     def create_account(self) -> None:
@@ -128,6 +150,17 @@ class AccountsController(QObject):
                 if changed.active
                 else f"Đã khóa tài khoản {changed.username}: tài khoản không đăng nhập được nữa."
             ),
+        )
+
+    def unlock(self) -> None:
+        """Lift a lockout after wrong passwords (audited by the service)."""
+        self.view.message.setText("")
+        user = self.selected()
+        if user is None or not getattr(user, "locked", False):
+            return
+        self._write(
+            lambda: self.service.unlock_user(self.admin, user.username),
+            lambda changed: f"Đã mở khóa đăng nhập cho tài khoản {changed.username}.",
         )
 
     def _write(self, work: Callable[[], Any], said: Callable[[Any], str]) -> None:

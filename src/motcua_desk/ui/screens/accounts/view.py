@@ -44,14 +44,25 @@ class AccountsView(QWidget):
         self.reset_button.setObjectName("reset_password")
         self.active_button = QPushButton("Khóa tài khoản")
         self.active_button.setObjectName("toggle_active")
-        for button in (self.reset_button, self.active_button):
+        self.unlock_button = QPushButton("Mở khóa đăng nhập")
+        self.unlock_button.setObjectName("unlock_login")
+        self.unlock_button.setToolTip(
+            "Cho tài khoản bị tạm khóa (do nhập sai mật khẩu nhiều lần) đăng nhập lại."
+        )
+        for button in (self.reset_button, self.active_button, self.unlock_button):
             button.setEnabled(False)
         actions = QHBoxLayout()
-        for button in (self.create_button, self.reset_button, self.active_button):
+        for button in (
+            self.create_button,
+            self.reset_button,
+            self.active_button,
+            self.unlock_button,
+        ):
             actions.addWidget(button)
         actions.addStretch(1)
-        hint = QLabel(
-            "Tài khoản bị khóa không đăng nhập được; lịch sử thao tác của tài khoản vẫn được giữ."
+        self.hint = hint = QLabel(
+            "Tài khoản bị khóa không đăng nhập được; lịch sử thao tác của tài khoản vẫn được giữ. "
+            "Tài khoản nhập sai mật khẩu nhiều lần bị tạm khóa cho đến khi được mở khóa đăng nhập."
         )
         hint.setWordWrap(True)
         body = QVBoxLayout()
@@ -59,6 +70,16 @@ class AccountsView(QWidget):
         body.addWidget(hint)
         body.addWidget(self.table, 1)
         page_layout(self, self.message, body, actions, scroll=False)
+
+    def set_unlock_only(self) -> None:
+        """A supervisor's view: the list, and unlocking locked-out accounts only."""
+        for button in (self.create_button, self.reset_button, self.active_button):
+            button.hide()
+        self.hint.setText(
+            "Lãnh đạo xem danh sách tài khoản và mở khóa đăng nhập cho tài khoản bị tạm khóa do "
+            "nhập sai mật khẩu nhiều lần; tạo, khóa tài khoản và đặt lại mật khẩu do quản trị "
+            "thực hiện."
+        )
 
 
 class _PasswordDialog(QDialog):

@@ -6,11 +6,14 @@ import re
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QWidget, QWizardPage
+from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import errors, strings
+from motcua_desk.ui.changes import SETTINGS, ChangeSet
+from motcua_desk.ui.operations import CollectionOp
 from motcua_desk.ui.ports import ContextPort
+from motcua_desk.ui.tasks import TaskRunner
 
 from .view import ADMIN_FIELDS, UNIT_FIELDS, FirstRunView
 
@@ -47,10 +50,12 @@ class FirstRunController(QObject):
 
     completed = Signal(object)
 
-    def __init__(self, ctx: ContextPort, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ContextPort, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.runner = runner
         self.admin: Any = None
+        self.saving = False
         self.view = FirstRunView(parent)
         self.view.unit_page.validatePage = self._validate_unit  # type: ignore[method-assign]
         self.view.admin_page.validatePage = self._validate_admin  # type: ignore[method-assign]
@@ -72,22 +77,47 @@ class FirstRunController(QObject):
         return self._show(self.view.unit_page, unit_errors(self.values(UNIT_FIELDS)))
 
     def _validate_admin(self) -> bool:
+        """Finish: saved on the db lane; the wizard closes when the save has returned."""
+        if self.admin is not None:
+            return True  # saved: accept() validates once more before closing
+        if self.saving:
+            return False
         admin = self.values(ADMIN_FIELDS)
         if not self._show(self.view.admin_page, admin_errors(admin)):
             return False
         from motcua_desk.services.accounts import UnitSetup  # lazy: keeps startup light
 
-        unit = self.values(UNIT_FIELDS)
-        try:
-            self.admin = self.ctx.accounts.first_run(
-                UnitSetup(**unit),
-                admin["admin_username"],
-                admin["admin_full_name"],
-                admin["password"],
-            )
-        except Exception as exc:
-            if not isinstance(getattr(exc, "code", None), str):
-                errors.report_exception(exc)
-            return self._show(self.view.admin_page, {"_": strings.exception_message(exc)})
-        self.completed.emit(self.admin)
-        return True
+        unit = UnitSetup(**self.values(UNIT_FIELDS))
+        accounts = self.ctx.accounts
+        self._set_saving(True)
+        CollectionOp[Any](
+            self.runner,
+            lambda: accounts.first_run(
+                unit, admin["admin_username"], admin["admin_full_name"], admin["password"]
+            ),
+        ).changes(lambda _: ChangeSet.of(SETTINGS)).success(self._saved).failure(
+            self._failed
+        ).run_in_background()
+        return False
+
+    def _set_saving(self, saving: bool) -> None:
+        self.saving = saving
+        self.view.admin_page.error_label.setText(  # type: ignore[attr-defined]
+            "Đang lưu…" if saving else ""
+        )
+        for which in (QWizard.WizardButton.FinishButton, QWizard.WizardButton.BackButton):
+            button = self.view.button(which)
+            if button is not None:
+                button.setEnabled(not saving)
+
+    def _saved(self, admin: Any) -> None:
+        self._set_saving(False)
+        self.admin = admin
+        self.completed.emit(admin)
+        self.view.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_saving(False)
+        if not isinstance(getattr(exc, "code", None), str):
+            errors.report_exception(exc)
+        self._show(self.view.admin_page, {"_": strings.exception_message(exc)})

@@ -375,11 +375,11 @@ class LookupController(QObject):
         dialog = dialogs.HandOverDialog(d, list(self.departments), self.view)
         if not self.run_dialog(dialog):
             return
-        department, note = dialog.value()
+        department, note, cooperating = dialog.value()
         lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record(
             "chuyển xử lý",
-            lambda: lifecycle.hand_over(dossier_id, user, department, note),
+            lambda: lifecycle.hand_over(dossier_id, user, department, note, cooperating),
             "control_slip",
         )
 

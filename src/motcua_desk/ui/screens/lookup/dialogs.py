@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from motcua_desk.domain.dossier import Dossier
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import OFFICE_TZ, to_local
+from motcua_desk.services.lifecycle import MAX_AGENCY_NAME, MAX_COOPERATING
 from motcua_desk.ui import strings
 
 from .timeline import fmt_date
@@ -103,19 +104,39 @@ class HandOverDialog(_Dialog):
         self.department.setEditable(True)
         self.department.addItems(departments)
         self.department.setCurrentText(departments[0] if departments else "")
+        self.cooperating = QLineEdit()
+        self.cooperating.setPlaceholderText("Nếu có; nhiều cơ quan cách nhau bởi dấu chấm phẩy (;)")
         self.note = QLineEdit()
         self.form.addRow("Bộ phận/cán bộ nhận xử lý:", self.department)
+        self.form.addRow("Cơ quan phối hợp:", self.cooperating)
         self.form.addRow("Ghi chú:", self.note)
         self.layout_.addWidget(
             QLabel("Sau khi lưu, phần mềm in Phiếu kiểm soát quá trình giải quyết (Mẫu 06).")
         )
         self._finish()
 
-    def problem(self) -> str:
-        return "" if normalize(self.department.currentText()) else "Hãy nhập bộ phận nhận xử lý."
+    def agencies(self) -> tuple[str, ...]:
+        """The cooperating agencies typed, one per ";"-separated part."""
+        parts = (normalize(x) for x in self.cooperating.text().split(";"))
+        return tuple(dict.fromkeys(x for x in parts if x))
 
-    def value(self) -> tuple[str, str]:
-        return normalize(self.department.currentText()), normalize(self.note.text())
+    def problem(self) -> str:
+        if not normalize(self.department.currentText()):
+            return "Hãy nhập bộ phận nhận xử lý."
+        agencies = self.agencies()
+        if len(agencies) > MAX_COOPERATING or any(len(x) > MAX_AGENCY_NAME for x in agencies):
+            return (
+                f"Tối đa {MAX_COOPERATING} cơ quan phối hợp, "
+                f"mỗi tên không quá {MAX_AGENCY_NAME} ký tự."
+            )
+        return ""
+
+    def value(self) -> tuple[str, str, tuple[str, ...]]:
+        return (
+            normalize(self.department.currentText()),
+            normalize(self.note.text()),
+            self.agencies(),
+        )
 
 
 class NoteDialog(_Dialog):

@@ -112,9 +112,14 @@ def event_label(event: DossierEvent) -> str:
 def event_detail(event: DossierEvent) -> str:
     """A one-line summary of what the entry recorded."""
     d: Mapping[str, Any] = event.detail
+    if event_action(event) == "code_assigned":
+        return code_assigned_detail(d)
     parts: list[str] = []
     if d.get("department"):
         parts.append(f"Bộ phận xử lý: {d['department']}")
+    cooperating = d.get("cooperating")
+    if isinstance(cooperating, list) and cooperating:
+        parts.append("Cơ quan phối hợp: " + "; ".join(str(x) for x in cooperating))
     missing = d.get("missing")
     if isinstance(missing, list) and missing:
         parts.append("Giấy tờ cần bổ sung: " + "; ".join(str(m) for m in missing))
@@ -141,6 +146,22 @@ def event_detail(event: DossierEvent) -> str:
         parts.append(f"Biên lai số {d['fee_receipt_no']}")
     if d.get("note"):
         parts.append(f"Ghi chú: {d['note']}")
+    return "; ".join(parts)
+
+
+def code_assigned_detail(d: Mapping[str, Any]) -> str:
+    """Why the server replaced the code printed on the slip, and that code (issue 14 §1)."""
+    reason = strings.CODE_REASSIGNED_REASONS.get(
+        str(d.get("code_reason") or ""), "máy chủ cấp mã khác cho hồ sơ"
+    )
+    parts = []
+    if d.get("provisional_code"):
+        parts.append(f"Mã đã in trên phiếu: {d['provisional_code']}")
+    if d.get("code"):
+        parts.append(f"Mã chính thức: {d['code']}")
+    parts.append(f"Lý do: {reason}")
+    if d.get("reprint_required"):
+        parts.append("Cần in lại Giấy tiếp nhận (Mẫu 01) với mã mới")
     return "; ".join(parts)
 
 
