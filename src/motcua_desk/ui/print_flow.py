@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, Signal
 
 from motcua_desk.domain.dossier import Dossier
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import PRINT, ChangeSet
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.ports import PrintContext
 from motcua_desk.ui.printer import PrinterBackend, PrintFailedError, PrintResult
@@ -108,4 +107,4 @@ class PrintFlow(QObject):
             lambda: documents.record_print(
                 doc, printer=printer, outcome=outcome, clerk=user, reprint_reason=reason
             ),
-        ).changes(ChangeSet.of(PRINT, codes=(doc.dossier_code,))).run_in_background()
+        ).run_in_background()
