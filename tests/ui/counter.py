@@ -38,7 +38,9 @@ class Stored:
     @property
     def prints(self) -> list[PrintJob]:
         with reading(self._uow) as uow:
-            jobs = [j for d in uow.dossiers.search(limit=1000) for j in uow.print_jobs.for_dossier(d.id)]
+            jobs = [
+                j for d in uow.dossiers.search(limit=1000) for j in uow.print_jobs.for_dossier(d.id)
+            ]
         return sorted(jobs, key=lambda j: j.id)
 
 
