@@ -41,7 +41,7 @@ def main() -> None:
     save_ms, total_ms = [], []
     for _ in range(args.n):
         t0 = time.perf_counter()
-        dossier = ctx.reception.receive(draft, admin)
+        dossier = ctx.reception.receive(draft, admin).value
         t1 = time.perf_counter()
         ctx.documents.render("receipt", dossier)
         t2 = time.perf_counter()

@@ -51,7 +51,7 @@ def main() -> None:
     )
     codes = []
     for _ in range(args.n):
-        d = ctx.reception.receive(draft, admin)
+        d = ctx.reception.receive(draft, admin).value
         with ctx.reception._uow_factory() as uow:  # noqa: SLF001 - bench setup only
             assert d.id is not None
             uow.dossiers.set_status(d.id, Status.PROCESSING, actor="bench", at=ctx.clock())
@@ -59,7 +59,7 @@ def main() -> None:
             uow.commit()
         codes.append(d.code)
 
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     scan_ms: list[float] = []
     for n, code in enumerate(codes):
         for raw in (code, make_item_code("RR", f"{40000000 + n:08d}")):

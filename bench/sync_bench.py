@@ -99,7 +99,7 @@ def desk_phase(tmp: Path, n: int, provisional: bool) -> None:
         settings = SettingsStore(Settings(agency_id=AGENCY_A, server_url=base))
         svc = SyncService(uow, settings, clock=lambda: NOW)
         t0 = time.perf_counter()
-        report = svc.run_once()
+        report = svc.run_once().value
         synced = time.perf_counter() - t0
         assert report.ok, report
         assert report.accepted == n, report

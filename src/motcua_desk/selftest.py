@@ -49,7 +49,7 @@ def run_self_test(ctx: AppContext) -> int:
                 replace(i, received=True) for i in ctx.reception.checklist_for(procedure)
             ),
         )
-        dossier = ctx.reception.receive(draft, user)
+        dossier = ctx.reception.receive(draft, user).value
         doc = ctx.documents.render("receipt", dossier)
         if not doc.pdf.startswith(b"%PDF") or b"Liberation" not in doc.pdf:
             raise RuntimeError("receipt PDF is not a PDF with the bundled fonts")

@@ -36,7 +36,7 @@ def main() -> None:
             phone="0912345678",
             address="Số 12 Lê Lợi, phường Hạc Thành",
         )
-        saved = ctx.reception.receive(IntakeDraft("1.014137", person), admin)
+        saved = ctx.reception.receive(IntakeDraft("1.014137", person), admin).value
         sys.stdout.write(saved.code + "\n")
         sys.stdout.flush()
 

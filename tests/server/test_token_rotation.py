@@ -136,14 +136,14 @@ def test_the_desk_adopts_a_rotated_token_and_survives_a_lost_reply(
 
     first = token()
     admin.request_token_rotation(sqlite_server.engine, device_id)
-    assert svc.run_once().ok  # rotation asked, reply lost: the counter keeps its token
+    assert svc.run_once().value.ok  # rotation asked, reply lost: the counter keeps its token
     assert token() == first
-    assert svc.run_once().ok  # ... which still works; the server asks again
+    assert svc.run_once().value.ok  # ... which still works; the server asks again
     flaky.lose = False
-    assert svc.run_once().ok  # this time the reply arrives and is adopted
+    assert svc.run_once().value.ok  # this time the reply arrives and is adopted
     rotated = token()
     assert rotated != first
-    report = svc.run_once()  # the new token works and confirms the rotation
+    report = svc.run_once().value  # the new token works and confirms the rotation
     assert report.ok, report.error_code
     with httpx.Client(base_url="http://test", transport=sqlite_server.transport()) as raw:
         assert pull(raw, first).status_code == 401

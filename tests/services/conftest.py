@@ -90,7 +90,7 @@ def push_to_server(ctx: AppContext, folder: Path) -> tuple[Any, Any]:
     assert ctx.sync is not None
     ctx.sync._transport_factory = factory  # noqa: SLF001 - talk to the in-process server
     ctx.sync.enrol(code, "Quầy 1")
-    report = ctx.sync.run_once()
+    report = ctx.sync.run_once().value
     assert report.ok, report
     health = ctx.sync.health()
     assert health.pending == 0 and health.rejected == [], health.rejected

@@ -50,7 +50,9 @@ def test_login_checks_password(ctx, admin) -> None:
 
 
 def test_only_admin_creates_users_and_supervisor_check(ctx, admin) -> None:
-    clerk = ctx.accounts.create_user(admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK)
+    clerk = ctx.accounts.create_user(
+        admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK
+    ).value
     with pytest.raises(PermissionDeniedError):
         ctx.accounts.create_user(clerk, "canbo2", "X", "mat-khau-clerk", Role.CLERK)
     ctx.accounts.create_user(admin, "giamsat", "Phạm Văn Cường", "mat-khau-sup1", Role.SUPERVISOR)
@@ -67,7 +69,7 @@ def test_admin_resets_a_password_and_locks_an_account(ctx, admin) -> None:
     assert ctx.accounts.login("canbo1", "mat-khau-moi-1").username == "canbo1"
     with pytest.raises(ValidationFailedError):
         ctx.accounts.reset_password(admin, "canbo1", "ngan")
-    locked = ctx.accounts.set_active(admin, "canbo1", False)
+    locked = ctx.accounts.set_active(admin, "canbo1", False).value
     assert not locked.active
     with pytest.raises(AuthFailedError):
         ctx.accounts.login("canbo1", "mat-khau-moi-1")
@@ -76,7 +78,9 @@ def test_admin_resets_a_password_and_locks_an_account(ctx, admin) -> None:
 
 
 def test_only_admin_resets_or_locks_and_never_himself(ctx, admin) -> None:
-    clerk = ctx.accounts.create_user(admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK)
+    clerk = ctx.accounts.create_user(
+        admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK
+    ).value
     with pytest.raises(PermissionDeniedError):
         ctx.accounts.reset_password(clerk, "admin", "mat-khau-moi-1")
     with pytest.raises(PermissionDeniedError):

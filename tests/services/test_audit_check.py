@@ -16,7 +16,7 @@ def test_a_broken_chain_is_reported_and_only_to_privileged_users(
 ) -> None:
     assert ctx.audit is not None
     assert ctx.audit.verify(admin).ok
-    clerk = ctx.accounts.create_user(admin, "hoa", "Lê Thị Hoa", "mat-khau-hoa-1", Role.CLERK)
+    clerk = ctx.accounts.create_user(admin, "hoa", "Lê Thị Hoa", "mat-khau-hoa-1", Role.CLERK).value
     with pytest.raises(PermissionDeniedError):
         ctx.audit.verify(clerk)
     with sqlite3.connect(ctx.paths.db_file) as conn:

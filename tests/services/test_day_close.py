@@ -50,14 +50,14 @@ class World:
         )
         self.clerk = self.ctx.accounts.create_user(
             self.admin, "canbo1", "Lê Văn Cường", CLERK_PW, Role.CLERK
-        )
+        ).value
         assert self.ctx.day_close is not None and self.ctx.lifecycle is not None
         self.days = self.ctx.day_close
         self.lifecycle = self.ctx.lifecycle
 
     def receive(self, when: datetime) -> Dossier:
         self.clock.now = when
-        return self.ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), self.clerk)
+        return self.ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), self.clerk).value
 
     def print_receipt(self, d: Dossier, outcome: str = "confirmed") -> None:
         doc = self.ctx.documents.render("receipt", d)
@@ -169,7 +169,7 @@ def test_close_needs_a_supervisor_password(world: World) -> None:
     assert not w.days.is_closed(DAY) and w.days.get(DAY) is None
     pending_before = len(w.outbox())
 
-    closed = w.days.close(DAY, "LanhDao", SUPERVISOR_PW, "Đủ hồ sơ", w.clerk)
+    closed = w.days.close(DAY, "LanhDao", SUPERVISOR_PW, "Đủ hồ sơ", w.clerk).value
     assert w.days.is_closed(DAY)
     assert (closed.closed_by, closed.note) == ("lanhdao", "Đủ hồ sơ")
     assert closed.closed_at == at(2026, 10, 22, 17, 0)
@@ -243,7 +243,7 @@ def test_a_closed_day_refuses_changes_until_reopened(world: World) -> None:
     with pytest.raises(PermissionDeniedError):
         w.days.reopen(DAY, "canbo1", CLERK_PW, "Nhập sót hồ sơ")
     assert w.days.is_closed(DAY)
-    reopened = w.days.reopen(DAY, "lanhdao", SUPERVISOR_PW, "Nhập sót hồ sơ")
+    reopened = w.days.reopen(DAY, "lanhdao", SUPERVISOR_PW, "Nhập sót hồ sơ").value
     assert not reopened.closed and reopened.reopened_by == "lanhdao"
     assert reopened.reopen_reason == "Nhập sót hồ sơ"
     assert w.outbox()[-1].kind == "day.reopened"
@@ -251,12 +251,12 @@ def test_a_closed_day_refuses_changes_until_reopened(world: World) -> None:
     with pytest.raises(DayNotClosedError):
         w.days.reopen(DAY, "lanhdao", SUPERVISOR_PW, "Lần nữa")
 
-    added = w.ctx.reception.receive(late_entry, w.clerk)
+    added = w.ctx.reception.receive(late_entry, w.clerk).value
     assert added.code.split("-")[1] == "261022"
     w.clock.now = at(2026, 10, 22, 17, 30)
     w.lifecycle.hand_over(added.id, w.clerk, "Phòng Tư pháp")
     w.clock.now = at(2026, 10, 23, 8, 30)
-    again = w.days.close(DAY, "admin", "mat-khau-2026", "Đã bổ sung", w.clerk)
+    again = w.days.close(DAY, "admin", "mat-khau-2026", "Đã bổ sung", w.clerk).value
     assert again.closed and again.closed_by == "admin" and again.summary["received"] == 2
     with w.ctx.reception._uow_factory() as uow:  # noqa: SLF001
         actions = [a.action for a in uow.audit.entries(entity="day", entity_id="2026-10-22")]

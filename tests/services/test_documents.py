@@ -14,7 +14,7 @@ from .conftest import HOA
 
 @pytest.fixture
 def dossier(ctx, admin):  # type: ignore[no-untyped-def]
-    return ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+    return ctx.reception.receive(IntakeDraft("1.014137", HOA), admin).value
 
 
 def _text(pdf: bytes) -> str:
@@ -68,7 +68,7 @@ def test_same_day_procedure_prints_trong_ngay(ctx, admin) -> None:
 
     birth = ctx.catalogue.get("1.001193")
     papers = tuple(replace(i, received=True) for i in ctx.reception.checklist_for(birth))
-    dossier = ctx.reception.receive(IntakeDraft(birth.code, HOA, checklist=papers), admin)
+    dossier = ctx.reception.receive(IntakeDraft(birth.code, HOA, checklist=papers), admin).value
     lines = [
         line.strip() for line in _text(ctx.documents.render("receipt", dossier).pdf).split("\n")
     ]
@@ -90,7 +90,7 @@ def test_supplement_request_prints_every_missing_paper(ctx, admin) -> None:
     draft = IntakeDraft(birth.code, HOA, checklist=items)
     d = ctx.reception.request_supplement(
         draft, admin, (items[0].name, items[1].name), "Thiếu tờ khai và giấy chứng sinh"
-    )
+    ).value
     doc = ctx.documents.render("supplement", d)
     text = _text(doc.pdf)
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
@@ -104,7 +104,7 @@ def test_supplement_request_prints_every_missing_paper(ctx, admin) -> None:
 def test_refusal_prints_the_reason(ctx, admin) -> None:
     d = ctx.reception.refuse(
         IntakeDraft("1.014137", HOA), admin, "Không thuộc thẩm quyền giải quyết"
-    )
+    ).value
     text = _text(ctx.documents.render("refusal", d).pdf)
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN" in text.upper()
     assert "Không thuộc thẩm quyền giải quyết" in text
@@ -121,7 +121,7 @@ def test_return_by_post_keeps_and_prints_the_postage(ctx, admin) -> None:
         return_address="Số 5 Trần Phú, phường Hạc Thành",
         postage_vnd=25000,
     )
-    d = ctx.reception.receive(draft, admin)
+    d = ctx.reception.receive(draft, admin).value
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001
         (event,) = uow.dossiers.timeline(d.id)
     assert event.detail["postage_vnd"] == 25000

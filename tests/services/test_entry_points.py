@@ -59,6 +59,6 @@ def test_context_carries_a_sync_service_that_sees_the_outbox(tmp_path) -> None:
     ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
     health = ctx.sync.health()
     assert health.pending == 1 and not health.online
-    report = ctx.sync.run_once()  # no server configured: reported, nothing lost
+    report = ctx.sync.run_once().value  # no server configured: reported, nothing lost
     assert report.error_code == "sync_not_configured"
     assert ctx.sync.health().pending == 1

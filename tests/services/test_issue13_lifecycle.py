@@ -54,7 +54,7 @@ def test_incomplete_at_intake_then_completed_gets_the_full_time_limit(world) -> 
     ctx, admin, clock = world
     d = ctx.reception.request_supplement(
         IntakeDraft(HEALTH_CARD, HOA), admin, ("Giấy chứng sinh",), "Thiếu bản chính"
-    )
+    ).value
     assert d.status is Status.SUPPLEMENT and d.due_at is None
     clock.now = at(2026, 2, 26, 10, 15)  # complete on Thu 26/02/2026
     done = ctx.lifecycle.supplement_completed(d.id, admin)
@@ -68,7 +68,7 @@ def test_incomplete_at_intake_then_completed_gets_the_full_time_limit(world) -> 
 
 def test_refusal_after_appraisal_is_the_result_with_reason_and_papers(world) -> None:  # type: ignore[no-untyped-def]
     ctx, admin, clock = world
-    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin)
+    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin).value
     with pytest.raises(RuleViolationError) as info:  # not appraised yet: refuse at intake
         ctx.lifecycle.refuse_after_appraisal(d.id, admin, "Không đủ điều kiện")
     assert info.value.data["rule"] == "refusal_not_appraised"
@@ -109,7 +109,7 @@ def test_fee_paid_at_intake_on_slip_ledger_and_not_asked_again(world) -> None:  
             fee_receipt_no="0001234",
         ),
         admin,
-    )
+    ).value
     assert (d.fee_timing, d.fee_paid_vnd, d.fee_receipt_no) == (
         FeeTiming.AT_INTAKE,
         50_000,
@@ -129,9 +129,9 @@ def test_fee_timings_exempt_no_fee_and_default(world) -> None:  # type: ignore[n
     ctx, admin, _clock = world
     exempt = ctx.reception.receive(
         IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS, fee_timing=FeeTiming.EXEMPT), admin
-    )
-    later = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin)
-    free = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    ).value
+    later = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin).value
+    free = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).value
     assert exempt.fee_timing is FeeTiming.EXEMPT
     assert later.fee_timing is FeeTiming.AT_RETURN  # the unit's default
     assert free.fee_timing is FeeTiming.NO_FEE  # the catalogue says 0
@@ -158,7 +158,7 @@ def test_fee_timings_exempt_no_fee_and_default(world) -> None:  # type: ignore[n
 
 def test_payment_due_status_six_and_the_server_accepts_it(world, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     ctx, admin, _clock = world
-    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin)
+    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin).value
     with pytest.raises(RuleViolationError) as info:
         ctx.lifecycle.payment_received(d.id, admin, 50_000, "0000001")
     assert info.value.data["rule"] == "no_payment_due"
@@ -174,7 +174,7 @@ def test_payment_due_status_six_and_the_server_accepts_it(world, tmp_path: Path)
     assert (paid.dossier.fee_paid_vnd, paid.dossier.fee_receipt_no) == (50_000, "0000001")
     ctx.lifecycle.result_received(d.id, admin)
     assert ctx.returns.start(d.code).fee_due_vnd == 0  # paid during processing
-    d2 = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin)
+    d2 = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin).value
     ctx.lifecycle.hand_over(d2.id, admin, "Phòng Tư pháp")
     ctx.lifecycle.refuse_after_appraisal(d2.id, admin, "Không đủ điều kiện")
     push_to_server(ctx, tmp_path / "srv")  # asserts nothing was rejected
@@ -184,7 +184,7 @@ def test_a_rating_on_a_closed_day_is_refused(world) -> None:  # type: ignore[no-
     from motcua_desk.domain.returns import Collector, CollectorKind, Verification
 
     ctx, admin, clock = world
-    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin)
+    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin).value
     ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp")
     ctx.lifecycle.result_received(d.id, admin)
     who = Collector(CollectorKind.APPLICANT, "", HOA.id_number, Verification.ID_CARD_QR)
@@ -196,4 +196,4 @@ def test_a_rating_on_a_closed_day_is_refused(world) -> None:  # type: ignore[no-
         ctx.returns.rate(d.id, scores, admin)
     assert ctx.returns.record_for(d.id)[1] is None
     ctx.day_close.reopen(today, "admin", "mat-khau-2026", "Công dân đánh giá muộn")
-    assert ctx.returns.rate(d.id, scores, admin).scores == scores
+    assert ctx.returns.rate(d.id, scores, admin).value.scores == scores

@@ -26,7 +26,7 @@ S10 = [make_item_code("RR", f"{n:08d}") for n in (31000001, 31000002, 31000003, 
 
 def ready(ctx, admin, draft: IntakeDraft) -> str:  # type: ignore[no-untyped-def]
     """A dossier whose result is back at the counter, through the real transitions."""
-    d = ctx.reception.receive(draft, admin)
+    d = ctx.reception.receive(draft, admin).value
     ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp")
     ctx.lifecycle.result_received(d.id, admin)
     return str(d.code)
@@ -34,10 +34,10 @@ def ready(ctx, admin, draft: IntakeDraft) -> str:  # type: ignore[no-untyped-def
 
 def test_one_result_in_one_open_batch(ctx, admin) -> None:  # type: ignore[no-untyped-def]
     (code,) = processed(ctx, admin, 1)
-    first = ctx.postal.start_results_batch(admin)
+    first = ctx.postal.start_results_batch(admin).value
     ctx.postal.scan(first.id, code, admin)
     ctx.postal.scan(first.id, S10[0], admin)
-    second = ctx.postal.start_results_batch(admin)
+    second = ctx.postal.start_results_batch(admin).value
     assert reason(ctx, second.id, code, admin) == "in_other_batch"
     ctx.postal.close_batch(
         first.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
@@ -52,8 +52,8 @@ def test_one_result_in_one_open_batch(ctx, admin) -> None:  # type: ignore[no-un
 
 def test_a_result_already_in_two_batches_cannot_close_both(ctx, admin) -> None:  # type: ignore[no-untyped-def]
     (code,) = processed(ctx, admin, 1)
-    first = ctx.postal.start_results_batch(admin)
-    second = ctx.postal.start_results_batch(admin)
+    first = ctx.postal.start_results_batch(admin).value
+    second = ctx.postal.start_results_batch(admin).value
     d = ctx.reception.get_by_code(code)
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001 - rows written by the old release
         for batch, s10 in ((first, S10[0]), (second, S10[1])):
@@ -69,7 +69,7 @@ def test_a_result_already_in_two_batches_cannot_close_both(ctx, admin) -> None: 
 
 def test_counter_pickup_is_flagged_and_can_be_confirmed(ctx, admin) -> None:  # type: ignore[no-untyped-def]
     code = ready(ctx, admin, IntakeDraft("1.014137", HOA))  # collects at the counter
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     assert reason(ctx, batch.id, code, admin) == "counter_pickup"
     assert ctx.postal.items(batch.id) == []
     ctx.postal.scan(batch.id, code, admin, counter_pickup_confirmed=True)
@@ -91,7 +91,7 @@ def test_counter_pickup_is_flagged_and_can_be_confirmed(ctx, admin) -> None:  # 
 
 def test_a_dossier_is_found_by_its_postal_item_number(ctx, admin) -> None:  # type: ignore[no-untyped-def]
     (code,) = processed(ctx, admin, 1)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     ctx.postal.scan(batch.id, code, admin)
     ctx.postal.scan(batch.id, S10[2], admin)
     found = ctx.lookup.open_by_code(S10[2])
@@ -103,7 +103,7 @@ def test_a_dossier_is_found_by_its_postal_item_number(ctx, admin) -> None:  # ty
 
 def test_delivery_attempts_and_the_fee_handed_over(ctx, admin, clock, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     codes = [ready(ctx, admin, BY_POST) for _ in range(2)]
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     for code, s10 in zip(codes, S10, strict=False):
         ctx.postal.scan(batch.id, code, admin)
         ctx.postal.scan(batch.id, s10, admin)
@@ -114,12 +114,12 @@ def test_delivery_attempts_and_the_fee_handed_over(ctx, admin, clock, tmp_path: 
     with pytest.raises(PostalScanError) as info:  # no attempt recorded, no reason given
         ctx.postal.record_outcome(away.id, "returned_to_counter", admin)
     assert info.value.data["reason"] == "attempts_missing"
-    assert ctx.postal.record_attempt(away.id, admin, "Không có người nhận").attempts == 1
+    assert ctx.postal.record_attempt(away.id, admin, "Không có người nhận").value.attempts == 1
     with pytest.raises(PostalScanError) as info:  # Fri 27/10/2023: too soon
         ctx.postal.record_attempt(away.id, admin)
     assert info.value.data == {"reason": "attempt_too_soon", "earliest": "2023-10-31"}
     clock.now = clock.now + timedelta(days=4)  # Tue 31/10/2023: two working days later
-    assert ctx.postal.record_attempt(away.id, admin, "Vắng nhà").attempts == 2
+    assert ctx.postal.record_attempt(away.id, admin, "Vắng nhà").value.attempts == 2
     with pytest.raises(PostalScanError) as info:
         ctx.postal.record_attempt(away.id, admin)
     assert info.value.data["reason"] == "attempts_done"
@@ -132,8 +132,8 @@ def test_delivery_attempts_and_the_fee_handed_over(ctx, admin, clock, tmp_path: 
         ctx.postal.record_outcome(home.id, "delivered", admin, fee_collected_vnd=50_000)
     done = ctx.postal.record_outcome(
         home.id, "delivered", admin, fee_collected_vnd=50_000, fee_receipt_no="BL-0000321"
-    )
-    assert (done.value.fee_collected_vnd, done.value.fee_receipt_no) == (50_000, "BL-0000321")
+    ).value
+    assert (done.fee_collected_vnd, done.fee_receipt_no) == (50_000, "BL-0000321")
     returned = [
         e for e in ctx.lookup.open_by_code(codes[1]).timeline if e.status_to is Status.RETURNED
     ]
@@ -143,8 +143,8 @@ def test_delivery_attempts_and_the_fee_handed_over(ctx, admin, clock, tmp_path: 
 
 def test_incoming_registration_is_one_transaction(ctx, admin, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     signed = datetime(2023, 10, 27, 14, 10, tzinfo=OFFICE_TZ)
-    batch = ctx.postal.start_incoming_batch(admin, signed, "Phạm Văn Bưu")
-    item = ctx.postal.scan(batch.id, S10[0], admin)
+    batch = ctx.postal.start_incoming_batch(admin, signed, "Phạm Văn Bưu").value
+    item = ctx.postal.scan(batch.id, S10[0], admin).value
 
     def crash(self, item_id: int, dossier_id: int, dossier_code: str):  # type: ignore[no-untyped-def]
         raise OSError("power cut")
@@ -155,7 +155,9 @@ def test_incoming_registration_is_one_transaction(ctx, admin, monkeypatch) -> No
     assert ctx.lookup.search(SearchCriteria()) == []
     assert ctx.postal.items(batch.id)[0].dossier_id is None
     monkeypatch.undo()
-    d = ctx.postal.register_incoming(item.id, IntakeDraft("1.014137", HOA), admin, ctx.reception)
+    d = ctx.postal.register_incoming(
+        item.id, IntakeDraft("1.014137", HOA), admin, ctx.reception
+    ).value
     assert ctx.postal.items(batch.id)[0].dossier_code == d.code
     with pytest.raises(PostalScanError):
         ctx.postal.register_incoming(item.id, IntakeDraft("1.014137", HOA), admin, ctx.reception)
@@ -163,7 +165,7 @@ def test_incoming_registration_is_one_transaction(ctx, admin, monkeypatch) -> No
 
 def test_a_closed_day_takes_no_new_batch_or_scan(ctx, admin) -> None:  # type: ignore[no-untyped-def]
     (code,) = processed(ctx, admin, 1)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     today = ctx.clock().date()
     ctx.day_close.close(today, "admin", "mat-khau-2026", "", admin)
     with pytest.raises(DayClosedError):

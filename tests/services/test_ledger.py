@@ -59,7 +59,7 @@ class October:
 
 def receive(ctx: Any, admin: Any, clock: FakeClock, when: datetime, code: str) -> Dossier:
     clock.now = when
-    return ctx.reception.receive(IntakeDraft(code, HOA), admin)  # type: ignore[no-any-return]
+    return ctx.reception.receive(IntakeDraft(code, HOA), admin).value  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -210,7 +210,9 @@ def test_a_leap_year_is_the_longest_range(ledger) -> None:  # type: ignore[no-un
 def test_refused_at_intake_is_marked_and_book_number_printed(october: October) -> None:
     o = october
     o.clock.now = at(2023, 10, 20, 9, 0)
-    refused = o.ctx.reception.refuse(IntakeDraft(CONTRACT, HOA), o.admin, "Không thuộc thẩm quyền")
+    refused = o.ctx.reception.refuse(
+        IntakeDraft(CONTRACT, HOA), o.admin, "Không thuộc thẩm quyền"
+    ).value
     o.ctx.settings_store.update(ledger_book_no="02")
     rows = o.ledger.rows(date(2023, 10, 1), date(2023, 10, 31))
     row = next(r for r in rows if r.dossier_code == refused.code)

@@ -32,7 +32,7 @@ def world(tmp_path: Path):  # type: ignore[no-untyped-def]
     clock = FakeClock(at(2026, 4, 29, 10, 0))  # Wed 29/04/2026 (docs/domain.md §4 example 7)
     ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"), clock)
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
-    d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).value
     return ctx, admin, clock, d
 
 
@@ -97,7 +97,7 @@ def test_withdraw_and_stop_need_a_reason(world) -> None:  # type: ignore[no-unty
     with pytest.raises(ValidationFailedError):
         ctx.lifecycle.withdraw(d.id, admin, "")
     assert ctx.lifecycle.withdraw(d.id, admin, "Công dân rút").dossier.status is Status.WITHDRAWN
-    d2 = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    d2 = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).value
     assert ctx.lifecycle.stop(d2.id, admin, "Không đủ điều kiện").dossier.status is Status.STOPPED
 
 

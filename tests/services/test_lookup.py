@@ -37,7 +37,7 @@ def world(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def receive(ctx, admin, clock, when: datetime, person: Person = HOA, code: str = HEALTH_CARD):  # type: ignore[no-untyped-def]
     clock.now = when
-    return ctx.reception.receive(IntakeDraft(code, person), admin)
+    return ctx.reception.receive(IntakeDraft(code, person), admin).value
 
 
 DUC = replace(

@@ -38,7 +38,7 @@ def processed(ctx, admin, n: int) -> list[str]:  # type: ignore[no-untyped-def]
     """n dossiers whose results are ready to go out by post."""
     codes = []
     for _ in range(n):
-        d = ctx.reception.receive(BY_POST, admin)
+        d = ctx.reception.receive(BY_POST, admin).value
         with ctx.reception._uow_factory() as uow:  # noqa: SLF001
             uow.dossiers.set_status(d.id, Status.PROCESSING, actor="x", at=ctx.clock())
             uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
@@ -55,7 +55,7 @@ def reason(ctx, batch_id: int, raw: str, admin) -> str:  # type: ignore[no-untyp
 
 def test_results_batch_scanned_checked_printed_and_delivered(ctx, admin) -> None:
     codes = processed(ctx, admin, 3)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     assert batch.code == "BC-000.00.06.H56-231027-01"
     assert reason(ctx, batch.id, S10[0] + "\r\n", admin) == "dossier_first"
     ctx.postal.scan(batch.id, codes[0] + "\r\n", admin)
@@ -106,8 +106,8 @@ def test_results_batch_scanned_checked_printed_and_delivered(ctx, admin) -> None
 
 
 def test_scan_refuses_dossiers_not_ready_or_returned(ctx, admin) -> None:
-    waiting = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)  # still RECEIVED
-    batch = ctx.postal.start_results_batch(admin)
+    waiting = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin).value  # still RECEIVED
+    batch = ctx.postal.start_results_batch(admin).value
     assert reason(ctx, batch.id, waiting.code, admin) == "not_ready"
     assert reason(ctx, batch.id, "000.00.99.H99-231027-0001", admin) == "other_unit"
     assert reason(ctx, batch.id, "000.00.06.H56-231027-0999", admin) == "not_found"
@@ -115,7 +115,7 @@ def test_scan_refuses_dossiers_not_ready_or_returned(ctx, admin) -> None:
 
 def test_discrepancy_found_at_closing_blocks_it(ctx, admin) -> None:
     (code,) = processed(ctx, admin, 1)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     ctx.postal.scan(batch.id, code, admin)
     assert [d.reason for d in ctx.postal.discrepancies(batch.id)] == ["missing_item_code"]
     ctx.postal.scan(batch.id, S10[2], admin)
@@ -131,13 +131,17 @@ def test_discrepancy_found_at_closing_blocks_it(ctx, admin) -> None:
 
 def test_incoming_batch_uses_the_signing_time(ctx, admin) -> None:
     signed = datetime(2023, 10, 27, 14, 10, tzinfo=OFFICE_TZ)
-    batch = ctx.postal.start_incoming_batch(admin, signed, "Phạm Văn Bưu", "Bưu điện Hạc Thành")
-    first = ctx.postal.scan(batch.id, S10[3], admin)
+    batch = ctx.postal.start_incoming_batch(
+        admin, signed, "Phạm Văn Bưu", "Bưu điện Hạc Thành"
+    ).value
+    first = ctx.postal.scan(batch.id, S10[3], admin).value
     assert reason(ctx, batch.id, S10[3], admin) == "duplicate_item_code"
     assert reason(ctx, batch.id, "000.00.06.H56-231027-0001", admin) == "item_code_expected"
-    second = ctx.postal.scan(batch.id, S10[4], admin)
+    second = ctx.postal.scan(batch.id, S10[4], admin).value
     assert [d.reason for d in ctx.postal.discrepancies(batch.id)] == ["not_registered"] * 2
-    d1 = ctx.postal.register_incoming(first.id, IntakeDraft("1.014137", HOA), admin, ctx.reception)
+    d1 = ctx.postal.register_incoming(
+        first.id, IntakeDraft("1.014137", HOA), admin, ctx.reception
+    ).value
     assert d1.channel is Channel.POSTAL and d1.received_at == signed
     # docs/domain.md example 1 pattern: 5 working days after Fri 27/10/2023 -> Fri 03/11, 14 o'clock.
     assert d1.due_at == datetime(2023, 11, 3, 14, 0, tzinfo=OFFICE_TZ)
@@ -154,7 +158,7 @@ def test_batch_survives_sigkill_and_resumes(ctx, admin) -> None:
     import sys
 
     codes = processed(ctx, admin, 40)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     child = Path(__file__).with_name("postal_scanner_child.py")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
     proc = subprocess.Popen(
@@ -191,7 +195,7 @@ def test_a_closed_day_takes_no_postal_closing_or_delivery(ctx, admin) -> None:  
     from motcua_desk.domain.errors import DayClosedError
 
     codes = processed(ctx, admin, 1)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     ctx.postal.scan(batch.id, codes[0], admin)
     ctx.postal.scan(batch.id, S10[0], admin)
     today = ctx.clock().date()
@@ -212,7 +216,7 @@ def test_a_batch_is_not_closed_without_the_post_office_unit_and_employee(ctx, ad
     from motcua_desk.domain.errors import ValidationFailedError
 
     codes = processed(ctx, admin, 1)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     ctx.postal.scan(batch.id, codes[0], admin)
     ctx.postal.scan(batch.id, S10[0], admin)
     with pytest.raises(ValidationFailedError) as info:
@@ -227,7 +231,7 @@ def test_a_batch_is_not_closed_without_the_post_office_unit_and_employee(ctx, ad
 
 
 def test_an_incoming_batch_signed_now_takes_the_office_clock(ctx, admin, clock) -> None:  # type: ignore[no-untyped-def]
-    batch = ctx.postal.start_incoming_batch(admin, None, "Phạm Văn Bưu", "Bưu điện Hạc Thành")
+    batch = ctx.postal.start_incoming_batch(admin, None, "Phạm Văn Bưu", "Bưu điện Hạc Thành").value
     assert batch.signed_at == clock()
 
 
@@ -241,13 +245,13 @@ def test_record_counts_originals_and_copies_from_the_checklists(ctx, admin) -> N
     )
     codes = []
     for _ in range(2):
-        d = ctx.reception.receive(replace(BY_POST, checklist=papers), admin)
+        d = ctx.reception.receive(replace(BY_POST, checklist=papers), admin).value
         with ctx.reception._uow_factory() as uow:  # noqa: SLF001
             uow.dossiers.set_status(d.id, Status.PROCESSING, actor="x", at=ctx.clock())
             uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
             uow.commit()
         codes.append(d.code)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     for code, item in zip(codes, S10, strict=False):
         ctx.postal.scan(batch.id, code, admin)
         ctx.postal.scan(batch.id, item, admin)

@@ -20,8 +20,8 @@ BIRTH = "1.001193"  # same day, two papers
 
 
 def test_receive_assigns_code_due_date_and_writes_outbox_and_audit(ctx, admin) -> None:
-    d1 = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
-    d2 = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    d1 = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).value
+    d2 = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).value
     assert d1.code == "000.00.06.H56-231027-0001"
     assert d2.code == "000.00.06.H56-231027-0002"
     # docs/domain.md §4 example 1: Fri 27/10/2023 09:32 + 5 working days -> 03/11/2023, 9 o'clock.
@@ -69,7 +69,7 @@ def test_same_day_procedure_with_ticked_checklist(ctx, admin) -> None:
     items = ctx.reception.checklist_for(ctx.catalogue.get(BIRTH))
     assert len(items) == 2 and not any(i.received for i in items)
     ticked = tuple(replace(i, received=True) for i in items)
-    d = ctx.reception.receive(IntakeDraft(BIRTH, HOA, checklist=ticked), admin)
+    d = ctx.reception.receive(IntakeDraft(BIRTH, HOA, checklist=ticked), admin).value
     assert d.due_at == datetime(2023, 10, 27, 17, 0, tzinfo=OFFICE_TZ)
     assert d.checklist == ticked
 
@@ -80,7 +80,9 @@ def test_supplement_request_records_missing_papers(ctx, admin) -> None:
     with pytest.raises(ValidationFailedError) as info:
         ctx.reception.request_supplement(draft, admin, (), "")
     assert info.value.fields == {"missing": "required"}
-    d = ctx.reception.request_supplement(draft, admin, (items[1].name,), "Thiếu giấy chứng sinh")
+    d = ctx.reception.request_supplement(
+        draft, admin, (items[1].name,), "Thiếu giấy chứng sinh"
+    ).value
     assert d.status is Status.SUPPLEMENT and d.due_at is None
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001
         (event,) = uow.dossiers.timeline(d.id)
@@ -92,13 +94,13 @@ def test_refusal_needs_a_reason(ctx, admin) -> None:
     with pytest.raises(ValidationFailedError) as info:
         ctx.reception.refuse(draft, admin, "  ")
     assert info.value.fields == {"reason": "required"}
-    d = ctx.reception.refuse(draft, admin, "Không thuộc thẩm quyền")
+    d = ctx.reception.refuse(draft, admin, "Không thuộc thẩm quyền").value
     assert d.status is Status.REFUSED
 
 
 def test_text_is_stored_nfc(ctx, admin) -> None:
     nfd = replace(HOA, full_name=unicodedata.normalize("NFD", "Nguyễn Thị Hằng"))
-    d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, nfd), admin)
+    d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, nfd), admin).value
     assert d.applicant.full_name == "Nguyễn Thị Hằng"
     assert unicodedata.is_normalized("NFC", ctx.reception.get_by_code(d.code).applicant.full_name)
 
@@ -107,7 +109,7 @@ def test_due_date_across_tet_2026(tmp_path) -> None:
     clock = FakeClock(datetime(2026, 2, 12, 10, 15, tzinfo=OFFICE_TZ))
     ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"), clock)
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
-    d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    d = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).value
     assert d.due_at == datetime(2026, 2, 26, 10, 0, tzinfo=OFFICE_TZ)  # docs/domain.md §4 example 2
     assert d.code.endswith("-260212-0001")
 
@@ -149,7 +151,7 @@ def test_codes_while_not_enrolled_leased_and_provisional(ctx, admin) -> None:
     from datetime import date
 
     ctx.settings_store.update(server_url="https://motcua.example.vn", counter_name="Quầy 4")
-    first = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    first = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).value
     assert first.provisional_code
     assert first.code == "000.00.06.H56-231027-T04-0001"  # the counter's number, from its name
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001
@@ -157,9 +159,9 @@ def test_codes_while_not_enrolled_leased_and_provisional(ctx, admin) -> None:
         uow.sync_state.set("device_id", "7b0e4c1a-5a57-4d7e-9a55-0c1f2d3e4f50")
         uow.sequences.add_block(UNIT.agency_id, date(2023, 10, 27), 101, 101)
         uow.commit()
-    leased = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    leased = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).value
     assert leased.code.endswith("-231027-0101") and not leased.provisional_code
-    provisional = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    provisional = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).value
     assert provisional.provisional_code
     assert provisional.code == "000.00.06.H56-231027-T04-0002"
 
@@ -184,6 +186,6 @@ def test_the_longest_name_allowed_keeps_the_receipt_on_one_page(ctx, admin) -> N
 
     long_name = ("Nguyễn Thị Hằng Nga Phương " * 10)[:MAX_NAME_LENGTH].strip()
     person = replace(HOA, full_name=long_name, address="Số 12 " * 30)
-    dossier = ctx.reception.receive(IntakeDraft("1.014137", person), admin)
+    dossier = ctx.reception.receive(IntakeDraft("1.014137", person), admin).value
     doc = ctx.documents.render("receipt", dossier)
     assert len(pypdf.PdfReader(io.BytesIO(doc.pdf)).pages) == 1

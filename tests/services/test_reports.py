@@ -36,7 +36,7 @@ class World:
 
 def _receive(w: World, name: str, when: datetime, code: str) -> Dossier:
     w.clock.now = when
-    w.d[name] = w.ctx.reception.receive(IntakeDraft(code, HOA), w.admin)
+    w.d[name] = w.ctx.reception.receive(IntakeDraft(code, HOA), w.admin).value
     return w.d[name]
 
 
@@ -69,7 +69,9 @@ def world(ctx, admin, clock: FakeClock) -> World:  # type: ignore[no-untyped-def
     w.clock.now = at(2023, 10, 10, 9, 0)
     ctx.lifecycle.stop(w.d["F"].id, admin, "Không đủ điều kiện")
     w.clock.now = at(2023, 10, 11, 9, 0)
-    w.d["G"] = ctx.reception.refuse(IntakeDraft(CONTRACT, HOA), admin, "Không thuộc thẩm quyền")
+    w.d["G"] = ctx.reception.refuse(
+        IntakeDraft(CONTRACT, HOA), admin, "Không thuộc thẩm quyền"
+    ).value
     _receive(w, "C", at(2023, 10, 16, 9, 0), HEALTH_CARD)  # still open, overdue by 31/10
     _return(w, "B", at(2023, 10, 20, 10, 0))
     _receive(w, "D", at(2023, 10, 30, 9, 0), PATERNITY)  # open, due in November

@@ -51,7 +51,7 @@ def world(tmp_path: Path):  # type: ignore[no-untyped-def]
     clock = FakeClock(at(2026, 11, 23, 9, 0))
     ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"), clock)
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
-    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin)
+    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin).value
     return ctx, admin, clock, d
 
 

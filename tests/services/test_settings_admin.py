@@ -27,7 +27,7 @@ def test_admin_changes_settings_with_audit_and_file(ctx, admin, tmp_path) -> Non
         ca_bundle=str(bundle),
         paper_sizes={"receipt": "80mm"},
         printers={"receipt": "Quầy 1 - nhiệt"},
-    )
+    ).value
     assert new.cutoff == time(16, 0) and new.saturdays_count
     assert ctx.settings is new or ctx.settings == new
     text = ctx.paths.settings_file.read_text(encoding="utf-8")
@@ -40,7 +40,7 @@ def test_admin_changes_settings_with_audit_and_file(ctx, admin, tmp_path) -> Non
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001
         uow.sequences.add_block("000.00.06.H56", date(2023, 10, 27), 1, 10)
         uow.commit()
-    d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+    d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin).value
     assert d.code.endswith("-231027-00001")
 
 
@@ -76,7 +76,9 @@ def test_every_bad_value_is_reported_and_nothing_saved(ctx, admin) -> None:
 
 
 def test_only_admins_change_settings_and_calendar(ctx, admin) -> None:
-    clerk = ctx.accounts.create_user(admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK)
+    clerk = ctx.accounts.create_user(
+        admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK
+    ).value
     with pytest.raises(PermissionDeniedError):
         ctx.settings_admin.update(clerk, cutoff="16:00")
     with pytest.raises(PermissionDeniedError):

@@ -222,13 +222,13 @@ def test_every_offered_paper_renders(doc: str) -> None:
 
 def test_documents_print_ledger_entry_and_authorisation(ctx, admin) -> None:  # type: ignore[no-untyped-def]
     proxy = Person("Trần Văn Đức", id_number="038090001111", phone="0987654321")
-    first = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+    first = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin).value
     second = ctx.reception.receive(
         IntakeDraft(
             "1.014137", HOA, submitter=proxy, authorisation="Giấy ủy quyền số 7/UQ ngày 01/10/2023"
         ),
         admin,
-    )
+    ).value
     texts = []
     for d in (first, second):
         pdf = ctx.documents.render("receipt", d).pdf

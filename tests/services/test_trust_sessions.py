@@ -87,7 +87,7 @@ def test_lockout_after_wrong_passwords_and_a_supervisor_unlock(
     with pytest.raises(AccountLockedError):  # the right password does not open a locked one
         ctx.accounts.login("hoa", "mat-khau-hoa-1")
     hoa_clerk = ctx.accounts.login("lanhdao", "mat-khau-ld-1")
-    clerk = ctx.accounts.create_user(admin, "binh", "Bình", "mat-khau-binh-1", Role.CLERK)
+    clerk = ctx.accounts.create_user(admin, "binh", "Bình", "mat-khau-binh-1", Role.CLERK).value
     with pytest.raises(PermissionDeniedError):
         ctx.accounts.unlock_user(clerk, "hoa")
     ctx.accounts.unlock_user(hoa_clerk, "hoa")

@@ -91,7 +91,7 @@ def enrol_and_sync(ctx: AppContext, server: Server, name: str) -> None:
     ctx.settings_store.update(server_url="http://test")
     assert ctx.sync is not None
     ctx.sync.enrol(code, name)
-    report = ctx.sync.run_once()
+    report = ctx.sync.run_once().value
     assert report.ok, report
     assert ctx.sync.health().rejected == []
 
@@ -100,7 +100,7 @@ def receive(ctx: AppContext, clerk: Any, count: int, clock: Clock) -> list[Any]:
     out = []
     for _ in range(count):
         clock.now += timedelta(minutes=3)
-        out.append(ctx.reception.receive(IntakeDraft(PROCEDURE, HOA), clerk))
+        out.append(ctx.reception.receive(IntakeDraft(PROCEDURE, HOA), clerk).value)
     return out
 
 
@@ -177,7 +177,7 @@ def test_unused_leased_numbers_are_reported_and_listed(
     (today_gap,) = one.sync.code_gaps(friday, friday)
     assert (today_gap.first, today_gap.last, today_gap.released) == (3, 500, False)
     clock.now += timedelta(days=3)  # Monday
-    report = one.sync.run_once()
+    report = one.sync.run_once().value
     assert report.ok and report.accepted >= 1, report
     (gap,) = one.sync.code_gaps(friday, friday)
     assert (gap.first, gap.last, gap.released, gap.count) == (3, 500, True, 498)

@@ -159,7 +159,7 @@ def test_desk_storage_through_sync_service(tmp_path: Path) -> None:
                 if rng.random() < 0.4:
                     desk_change_status(uow_factory, sid, Status.PROCESSING, now)
             for attempt in range(1, 201):
-                report = service.run_once()
+                report = service.run_once().value
                 if report.ok and service.health().pending == 0:
                     totals["runs"] += attempt
                     break

@@ -95,7 +95,7 @@ def test_imported_once_then_acknowledged_by_the_counters_own_sync(
     assert (again.accepted, again.duplicates, again.rejected) == (0, 5, 0)
     assert server_dossiers(server) == 5
     assert service.health().pending == 5  # still pending here until the server says so
-    report = service.run_once()
+    report = service.run_once().value
     assert report.ok and report.duplicates == 5 and report.assigned_codes == 5
     assert service.health().pending == 0
     assert server_dossiers(server) == 5

@@ -95,7 +95,7 @@ def test_provisional_code_replaced_and_flagged_for_reprint(
 ) -> None:
     code = receive(uow_factory, SID[0])
     assert "-T07-" in code
-    report = service.run_once()
+    report = service.run_once().value
     assert report.ok, report
     assert (report.accepted, report.assigned_codes) == (1, 1)
     assert report.leased_blocks == len(next_days(DAY)) == 3
@@ -121,7 +121,7 @@ def test_pull_updates_catalogue_calendar_users_and_status(
 ) -> None:
     receive(uow_factory, SID[0])
     receive(uow_factory, SID[1])
-    assert service.run_once().ok
+    assert service.run_once().value.ok
     with uow_factory() as uow:
         codes = {s: uow.dossiers.by_sync_id(s).code for s in SID[:2]}  # type: ignore[union-attr]
     admin.load_catalogue(server.engine, [{"code": "2.000815", "name": "Chứng thực bản sao"}])
@@ -178,7 +178,7 @@ def test_rejected_events_are_listed_and_can_be_retried(
         )
         local_bad = uow.outbox.append("something.unknown", SID[0], {}, at=NOW)
         uow.commit()
-    report = service.run_once()
+    report = service.run_once().value
     assert report.ok and report.rejected == 1
     health = service.health()
     reasons = {e.event_id: e.reason for e in health.rejected}
@@ -193,7 +193,7 @@ def test_rejected_events_are_listed_and_can_be_retried(
         (entry,) = [e for e in uow.audit.entries() if e.action == "sync.retry"]
         assert (entry.actor, entry.entity_id) == ("lanhdao", bad.event_id)
         assert uow.audit.verify().ok
-    again = service.run_once()
+    again = service.run_once().value
     assert (again.rejected, again.duplicates) == (1, 0)  # the server answers the same way
     assert len(service.health().rejected) == 2
 
@@ -203,20 +203,20 @@ def test_offline_failures_are_visible_and_nothing_is_lost(
 ) -> None:
     receive(uow_factory, SID[0])
     net.up = False
-    report = service.run_once()
+    report = service.run_once().value
     assert (report.ok, report.online, report.error_code) == (False, False, "sync_network")
     health = service.health()
     assert (health.pending, health.online, health.last_error) == (1, False, "sync_network")
     assert health.oldest_pending_at == NOW
     assert [(e.attempts, e.reason) for e in health.failing] == [(1, "sync_network")]
     net.up = True
-    assert service.run_once().ok
+    assert service.run_once().value.ok
     assert service.health().pending == 0
 
 
 def test_not_configured(uow_factory: Callable[[], UnitOfWork]) -> None:
     svc = SyncService(uow_factory, SettingsStore(Settings(agency_id=AGENCY_A)))
-    report = svc.run_once()
+    report = svc.run_once().value
     assert report.error_code == "sync_not_configured"
     assert svc.health().online is False
     from motcua_desk.services.sync_service import SyncNotConfiguredError
@@ -258,15 +258,15 @@ def test_acknowledged_events_are_pruned_after_30_days(
     _, code = admin.enrol_device(server.engine, AGENCY_A, "Quầy 1")
     svc.enrol(code, "Quầy 1")
     receive(uow_factory, SID[0])
-    assert svc.run_once().ok
+    assert svc.run_once().value.ok
     with uow_factory() as uow:
         assert len(uow.outbox.for_aggregate(SID[0])) == 1
     now[0] = NOW + timedelta(days=29)
-    assert svc.run_once().ok
+    assert svc.run_once().value.ok
     with uow_factory() as uow:
         assert len(uow.outbox.for_aggregate(SID[0])) == 1
     now[0] = NOW + timedelta(days=31)
-    assert svc.run_once().ok
+    assert svc.run_once().value.ok
     with uow_factory() as uow:
         assert uow.outbox.for_aggregate(SID[0]) == []
         # The past days' unused numbers were reported in between (codes.released).
@@ -290,7 +290,7 @@ def test_a_change_the_desk_cannot_apply_is_a_conflict_and_the_cursor_moves_on(
         )
         admin.add_change(s, None, "holiday", "2026-13-40", {"date": "2026-13-40", "kind": "x"})
     admin.load_calendar(server.engine, [{"date": "2027-02-08", "kind": "holiday", "name": "Tết"}])
-    report = service.run_once()
+    report = service.run_once().value
     assert report.ok, report
     assert report.pulled == 3
     with uow_factory() as uow:
@@ -302,7 +302,7 @@ def test_a_change_the_desk_cannot_apply_is_a_conflict_and_the_cursor_moves_on(
         ("holiday", "invalid_change"),
     ]
     assert service.store.get_cursor() == 3
-    assert service.run_once().pulled == 0  # the cursor moved past them
+    assert service.run_once().value.pulled == 0  # the cursor moved past them
 
 
 def test_pulled_changes_respect_closed_days(
@@ -311,7 +311,7 @@ def test_pulled_changes_respect_closed_days(
     from motcua_desk.services.clock import local_date
 
     receive(uow_factory, SID[0])
-    assert service.run_once().ok
+    assert service.run_once().value.ok
     today = local_date(datetime.now(UTC))  # set_status stamps the server's own time
     with uow_factory() as uow:
         code = uow.dossiers.by_sync_id(SID[0]).code  # type: ignore[union-attr]
@@ -320,7 +320,7 @@ def test_pulled_changes_respect_closed_days(
         uow.commit()
     admin.set_status(server.engine, AGENCY_A, code, 4, "phong-tu-phap")
     admin.load_calendar(server.engine, [{"date": "2026-04-30", "kind": "holiday", "name": "30/4"}])
-    assert service.run_once().ok
+    assert service.run_once().value.ok
     with uow_factory() as uow:
         d = uow.dossiers.by_sync_id(SID[0])
         assert d is not None and d.id is not None and d.status is Status.RECEIVED
@@ -332,11 +332,11 @@ def test_pulled_changes_respect_closed_days(
         ("holiday", "day_closed"),
     ]
     # Still closed: trying again changes nothing.
-    assert service.reapply_conflict(conflicts[0]["cursor"]) is False
+    assert service.reapply_conflict(conflicts[0]["cursor"]).value is False
     with uow_factory() as uow:
         uow.day_closes.reopen(today, at=NOW, by="lanhdao", reason="nhận trạng thái từ tỉnh")
         uow.commit()
-    assert service.reapply_conflict(conflicts[0]["cursor"]) is True
+    assert service.reapply_conflict(conflicts[0]["cursor"]).value is True
     with uow_factory() as uow:
         assert uow.dossiers.by_sync_id(SID[0]).status is Status.PROCESSING  # type: ignore[union-attr]
     assert [c["entity"] for c in service.health().conflicts] == ["holiday"]

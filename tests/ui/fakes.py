@@ -21,6 +21,7 @@ from motcua_desk.domain.dossier import (
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.procedure import Procedure, RequiredDocument
 from motcua_desk.domain.text import search_key
+from motcua_desk.services.changes import DOSSIER, PRINT, Changed, ChangeSet
 from motcua_desk.services.intake_rules import validate_draft
 
 
@@ -201,16 +202,17 @@ class FakeReception:
         self.store.dossiers.append(dossier)
         return dossier
 
-    def receive(self, draft: Any, clerk: Any) -> Dossier:
+    def receive(self, draft: Any, clerk: Any) -> Changed[Dossier]:
         self.calls.append("receive")
         errors = self.validate(draft)
         if errors:
             raise ValidationFailedError(errors)
-        return self._store(draft, clerk, Status.RECEIVED)
+        stored = self._store(draft, clerk, Status.RECEIVED)
+        return Changed(stored, ChangeSet.of(DOSSIER, codes=(stored.code,)))
 
     def request_supplement(
         self, draft: Any, clerk: Any, missing: tuple[str, ...], reason: str
-    ) -> Dossier:
+    ) -> Changed[Dossier]:
         self.calls.append(f"supplement:{'|'.join(missing)}:{reason}")
         errors = self.validate(draft)  # as ReceptionService.request_supplement
         errors.pop("checklist", None)
@@ -220,9 +222,10 @@ class FakeReception:
             errors["missing"] = "required"
         if errors:
             raise ValidationFailedError(errors)
-        return self._store(draft, clerk, Status.SUPPLEMENT)
+        stored = self._store(draft, clerk, Status.SUPPLEMENT)
+        return Changed(stored, ChangeSet.of(DOSSIER, codes=(stored.code,)))
 
-    def refuse(self, draft: Any, clerk: Any, reason: str) -> Dossier:
+    def refuse(self, draft: Any, clerk: Any, reason: str) -> Changed[Dossier]:
         self.calls.append(f"refuse:{reason}")
         errors: dict[str, str] = {}  # as ReceptionService.refuse
         if self.catalogue.get(draft.procedure_code) is None:
@@ -233,7 +236,8 @@ class FakeReception:
             errors["reason"] = "required"
         if errors:
             raise ValidationFailedError(errors)
-        return self._store(draft, clerk, Status.REFUSED)
+        stored = self._store(draft, clerk, Status.REFUSED)
+        return Changed(stored, ChangeSet.of(DOSSIER, codes=(stored.code,)))
 
     def get_by_code(self, code: str) -> Dossier | None:
         return next((d for d in self.store.dossiers if d.code == code), None)
@@ -296,18 +300,18 @@ class FakeDocuments:
 
     def record_print(
         self, doc: Any, *, printer: str, outcome: str, clerk: Any, reprint_reason: str | None = None
-    ) -> None:
-        self.store.prints.append(
-            PrintJob(
-                doc.doc_type,
-                doc.dossier_id,
-                printer,
-                outcome,
-                self.clock(),
-                clerk.username,
-                reprint_reason,
-            )
+    ) -> Changed[PrintJob]:
+        job = PrintJob(
+            doc.doc_type,
+            doc.dossier_id,
+            printer,
+            outcome,
+            self.clock(),
+            clerk.username,
+            reprint_reason,
         )
+        self.store.prints.append(job)
+        return Changed(job, ChangeSet.of(PRINT, codes=(doc.dossier_code,)))
 
     def print_history(self, dossier_id: int) -> list[PrintJob]:
         return [j for j in self.store.prints if j.dossier_id == dossier_id]

@@ -189,7 +189,7 @@ def run(out: Path, shots: Path | None) -> None:  # noqa: PLR0915 - one linear to
         "Số 12 Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
         kind=ApplicantKind.CITIZEN,
     )
-    dossier = ctx.reception.receive(IntakeDraft("1.014137", hoa), admin)
+    dossier = ctx.reception.receive(IntakeDraft("1.014137", hoa), admin).value
 
     window: QMainWindow = create_main_window(
         ctx, admin, backend=FakePrinterBackend(), runner=runner

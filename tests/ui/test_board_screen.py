@@ -160,14 +160,16 @@ def board(qtbot: Any, tmp_path: Path) -> Iterator[Board]:
     codes, ids = {}, {}
     for n, (key, procedure, at, name) in enumerate(plan):
         clock.now = at
-        d = ctx.reception.receive(IntakeDraft(procedure, person(name, f"0381950012{n:02d}")), admin)
+        d = ctx.reception.receive(
+            IntakeDraft(procedure, person(name, f"0381950012{n:02d}")), admin
+        ).value
         codes[key], ids[key] = d.code, d.id
     clock.now = NOW
     ctx.lifecycle.request_supplement(ids["supplement"], admin, ("Hợp đồng",), "Thiếu")
     ctx.lifecycle.hand_over(ids["ready"], admin, "Phòng Kinh tế")
     ctx.lifecycle.result_received(ids["ready"], admin)
     ctx.lifecycle.withdraw(
-        ctx.reception.receive(IntakeDraft(CONTRACT, person("X", "038195001299")), admin).id,
+        ctx.reception.receive(IntakeDraft(CONTRACT, person("X", "038195001299")), admin).value.id,
         admin,
         "Rút",
     )

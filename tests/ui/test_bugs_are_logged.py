@@ -29,7 +29,7 @@ def broken_service_method(*_args: Any, **_kwargs: Any) -> Any:
 
 def _postal(window: Any) -> Callable[[], object]:
     page = window.postal
-    page.batch = window.ctx.postal.start_results_batch(window.user)
+    page.batch = window.ctx.postal.start_results_batch(window.user).value
     return lambda: page.scan("000.00.06.H56-260212-0001")
 
 

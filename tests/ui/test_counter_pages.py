@@ -23,7 +23,7 @@ HOA = Person("Lê Thị Hoa", "038195001234", address="Thanh Hóa", kind=Applica
 def test_scan_board_lookup_and_return(qtbot: Any, tmp_path: Path) -> None:
     ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"))
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
-    d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+    d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin).value
     window = create_main_window(ctx, admin, backend=FakePrinterBackend())
     qtbot.addWidget(window)
     lookup, board, returns = window.lookup, window.board, window.returns

@@ -51,8 +51,10 @@ def world(tmp_path: Path) -> Iterator[tuple[Any, Any, Any]]:
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
     supervisor = ctx.accounts.create_user(
         admin, "lanhdao", "Trần Văn Bình", SUPERVISOR_PW, Role.SUPERVISOR
-    )
-    clerk = ctx.accounts.create_user(admin, "canbo1", "Lê Văn Cường", "can-bo-2026", Role.CLERK)
+    ).value
+    clerk = ctx.accounts.create_user(
+        admin, "canbo1", "Lê Văn Cường", "can-bo-2026", Role.CLERK
+    ).value
     for minute in (0, 10):
         clock.now = at(2026, 10, 22, 9, minute)
         ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), clerk)

@@ -1,21 +1,44 @@
-"""The intake screen driven by key events, with fake services and a fake printer."""
+"""The intake screen driven by key events, on the real services and a temporary database.
+
+Only the printer and the scanner's clock are fakes (``tests/ui/counter.py``).
+"""
 
 from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pypdf
+import pytest
 from PySide6.QtCore import Qt
 
 from motcua_desk.domain.dossier import Channel, ReturnMethod, Sex, Status
 
 from .conftest import decode_pdf, nfd, press, type_text
-from .fakes import FakeContext, FakePrinterBackend
+from .counter import BIRTH, BUILDING_PERMIT, RealCounter, counter_window, make_counter
+from .fakes import FakePrinterBackend, StepClock
 
 NAME = "Nguyễn Thị Hằng"
 ID = "038195001234"
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> RealCounter:
+    return make_counter(tmp_path)
+
+
+@pytest.fixture
+def window(
+    qtbot: Any,
+    ctx: RealCounter,
+    backend: FakePrinterBackend,
+    scan_clock: StepClock,
+    reported: list[tuple[str, BaseException]],
+) -> Iterator[Any]:
+    yield from counter_window(qtbot, ctx, backend, scan_clock)
 
 
 def activate(qtbot: Any, window: Any) -> None:
@@ -39,7 +62,7 @@ def type_into(qtbot: Any, widget: Any, text: str) -> None:
 
 def fill_valid(qtbot: Any, window: Any, *, tick: bool = True) -> None:
     v = window.intake.view
-    type_into(qtbot, v.procedure_search, "dang ky khai sinh")
+    type_into(qtbot, v.procedure_search, BIRTH)  # "Đăng ký khai sinh", by its code
     qtbot.waitUntil(lambda: window.intake.model.rowCount() == 1)
     qtbot.keyClick(v.procedure_search, Qt.Key.Key_Return)
     assert window.intake.procedure is not None
@@ -58,8 +81,15 @@ def fill_valid(qtbot: Any, window: Any, *, tick: bool = True) -> None:
     type_into(qtbot, v.address, "Số 12 Lê Lợi, phường Hạc Thành")
 
 
+def stored_event(ctx: RealCounter, code: str, kind: str) -> dict[str, Any]:
+    """The detail of the dossier's timeline entry ``kind``, as saved in the database."""
+    file = ctx.dossier(code)
+    assert file is not None
+    return next(dict(e.detail) for e in file.timeline if e.kind == kind)
+
+
 def test_whole_intake_by_keys_saves_and_prints(
-    qtbot: Any, window: Any, ctx: FakeContext, backend: FakePrinterBackend, scan_clock: Any
+    qtbot: Any, window: Any, ctx: RealCounter, backend: FakePrinterBackend, scan_clock: Any
 ) -> None:
     activate(qtbot, window)
     human(window, scan_clock)
@@ -76,7 +106,7 @@ def test_whole_intake_by_keys_saves_and_prints(
     assert dossier.applicant.birth_date.isoformat() == "1995-06-15"
     assert dossier.status is Status.RECEIVED
     assert all(i.received for i in dossier.checklist if i.required)
-    assert ctx.store.dossiers == [dossier]
+    assert [d.code for d in ctx.store.dossiers] == [dossier.code]
     qtbot.waitUntil(lambda: bool(ctx.store.prints), timeout=10000)
     assert ctx.store.prints[0].outcome == "sent"
     assert ctx.store.prints[0].printer == "fake-printer"
@@ -96,7 +126,7 @@ def test_whole_intake_by_keys_saves_and_prints(
 
 
 def test_validation_errors_show_next_to_fields_and_keep_input(
-    qtbot: Any, window: Any, ctx: FakeContext, scan_clock: Any
+    qtbot: Any, window: Any, ctx: RealCounter, scan_clock: Any
 ) -> None:
     human(window, scan_clock)
     window.show_intake()
@@ -118,7 +148,7 @@ def test_validation_errors_show_next_to_fields_and_keep_input(
 
 
 def test_incomplete_checklist_refuses_save(
-    qtbot: Any, window: Any, ctx: FakeContext, scan_clock: Any
+    qtbot: Any, window: Any, ctx: RealCounter, scan_clock: Any
 ) -> None:
     human(window, scan_clock)
     window.show_intake()
@@ -130,7 +160,7 @@ def test_incomplete_checklist_refuses_save(
 
 
 def test_service_side_validation_error_is_shown(
-    qtbot: Any, window: Any, ctx: FakeContext, scan_clock: Any, monkeypatch: Any
+    qtbot: Any, window: Any, ctx: RealCounter, scan_clock: Any, monkeypatch: Any
 ) -> None:
     from motcua_desk.domain.errors import ValidationFailedError
 
@@ -153,11 +183,11 @@ def test_search_without_diacritics_and_by_code(qtbot: Any, window: Any, scan_clo
     human(window, scan_clock)
     window.show_intake()
     v = window.intake.view
-    type_into(qtbot, v.procedure_search, "chung thuc")
+    type_into(qtbot, v.procedure_search, "ban sao tu so goc")  # "Cấp bản sao từ sổ gốc"
     qtbot.waitUntil(lambda: window.intake.model.rowCount() == 1)
     assert window.intake.model.row_value(0).code == "2.000908"
     v.procedure_search.clear()
-    type_into(qtbot, v.procedure_search, "1.0042")
+    type_into(qtbot, v.procedure_search, BUILDING_PERMIT)
     qtbot.waitUntil(lambda: window.intake.model.rowCount() == 1)
     qtbot.keyClick(v.procedure_search, Qt.Key.Key_Return)
     assert v.detail_fee.text() == "75.000 đồng"
@@ -186,7 +216,7 @@ def test_escape_asks_before_losing_data(qtbot: Any, window: Any, scan_clock: Any
 
 
 def test_postal_return_needs_address(
-    qtbot: Any, window: Any, ctx: FakeContext, scan_clock: Any
+    qtbot: Any, window: Any, ctx: RealCounter, scan_clock: Any
 ) -> None:
     human(window, scan_clock)
     window.show_intake()
@@ -220,7 +250,7 @@ def test_submitter_is_saved(qtbot: Any, window: Any, scan_clock: Any) -> None:
 
 
 def test_supplement_request_lists_missing_and_prints(
-    qtbot: Any, window: Any, ctx: FakeContext, backend: FakePrinterBackend, scan_clock: Any
+    qtbot: Any, window: Any, ctx: RealCounter, backend: FakePrinterBackend, scan_clock: Any
 ) -> None:
     human(window, scan_clock)
     window.show_intake()
@@ -234,17 +264,18 @@ def test_supplement_request_lists_missing_and_prints(
     window.intake.ask_supplement = answer
     with qtbot.waitSignal(window.intake.outcome_recorded, timeout=5000) as rec:
         window.intake.request_supplement()
-    assert asked == [["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]]
+    procedure = ctx.catalogue.get(BIRTH)
+    papers = [i.name for i in ctx.reception.checklist_for(procedure) if i.required]
+    assert asked == [papers]
     assert rec.args[0] == "supplement"
     assert rec.args[1].status is Status.SUPPLEMENT
-    assert ctx.reception.calls[-1] == (
-        "supplement:Tờ khai đăng ký khai sinh|Giấy chứng sinh:Thiếu giấy chứng sinh"
-    )
+    saved = stored_event(ctx, rec.args[1].code, "supplement_requested")
+    assert saved == {"missing": papers, "reason": "Thiếu giấy chứng sinh"}
     qtbot.waitUntil(lambda: bool(ctx.store.prints), timeout=10000)
     assert ctx.store.prints[0].doc_type == "supplement"
 
 
-def test_refusal_needs_a_reason(qtbot: Any, window: Any, ctx: FakeContext, scan_clock: Any) -> None:
+def test_refusal_needs_a_reason(qtbot: Any, window: Any, ctx: RealCounter, scan_clock: Any) -> None:
     human(window, scan_clock)
     window.show_intake()
     fill_valid(qtbot, window)
@@ -256,13 +287,13 @@ def test_refusal_needs_a_reason(qtbot: Any, window: Any, ctx: FakeContext, scan_
         window.intake.refuse()
     assert rec.args[0] == "refusal"
     assert rec.args[1].status is Status.REFUSED
-    assert ctx.reception.calls[-1] == "refuse:Không thuộc thẩm quyền"
+    assert stored_event(ctx, rec.args[1].code, "refused") == {"reason": "Không thuộc thẩm quyền"}
     qtbot.waitUntil(lambda: bool(ctx.store.prints), timeout=10000)
     assert ctx.store.prints[0].doc_type == "refusal"
 
 
 def test_failed_print_keeps_dossier_and_lists_it_on_home(
-    qtbot: Any, window: Any, ctx: FakeContext, backend: FakePrinterBackend, scan_clock: Any
+    qtbot: Any, window: Any, ctx: RealCounter, backend: FakePrinterBackend, scan_clock: Any
 ) -> None:
     human(window, scan_clock)
     backend.fail = True
@@ -291,7 +322,7 @@ def test_failed_print_keeps_dossier_and_lists_it_on_home(
     qtbot.waitUntil(lambda: window.home.model.rowCount() == 0)
 
 
-def test_preview_shows_pdf(qtbot: Any, window: Any, ctx: FakeContext, scan_clock: Any) -> None:
+def test_preview_shows_pdf(qtbot: Any, window: Any, ctx: RealCounter, scan_clock: Any) -> None:
     human(window, scan_clock)
     window.show_intake()
     fill_valid(qtbot, window)
@@ -304,7 +335,7 @@ def test_preview_shows_pdf(qtbot: Any, window: Any, ctx: FakeContext, scan_clock
     window.previews[0].close()
 
 
-def test_double_save_is_ignored(qtbot: Any, window: Any, ctx: FakeContext, scan_clock: Any) -> None:
+def test_double_save_is_ignored(qtbot: Any, window: Any, ctx: RealCounter, scan_clock: Any) -> None:
     human(window, scan_clock)
     window.show_intake()
     fill_valid(qtbot, window)
@@ -324,7 +355,7 @@ def test_press_helper_sends_keys(qtbot: Any, window: Any) -> None:
 
 
 def test_unknown_processing_time_is_explained_not_fatal(
-    qtbot: Any, window: Any, ctx: FakeContext, monkeypatch: Any
+    qtbot: Any, window: Any, ctx: RealCounter, monkeypatch: Any
 ) -> None:
     from motcua_desk.domain.errors import ValidationFailedError
 
@@ -333,6 +364,6 @@ def test_unknown_processing_time_is_explained_not_fatal(
 
     monkeypatch.setattr(ctx.reception, "preview_due", no_due)
     window.show_intake()
-    assert window.intake.select_procedure_code("1.004227")
+    assert window.intake.select_procedure_code(BUILDING_PERMIT)
     assert "thời hạn giải quyết" in window.intake.view.detail_due.text()
     assert window.intake.view.checklist.count() == 2

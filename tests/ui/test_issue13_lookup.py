@@ -84,7 +84,7 @@ def test_incomplete_at_intake_completed_prints_the_new_mau_01(page: Page) -> Non
 
     d = page.ctx.reception.request_supplement(
         IntakeDraft(HEALTH_CARD, HOA), page.admin, ("Giấy xác nhận cư trú",), "Thiếu giấy"
-    )
+    ).value
     page.open(d.code)
     c = page.controller
     page.qtbot.waitUntil(c.view.supplemented_button.isEnabled)

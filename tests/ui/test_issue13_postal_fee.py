@@ -31,17 +31,15 @@ def test_delivery_records_the_fee_the_post_handed_over(qtbot: Any, tmp_path: Pat
             return_address="Số 1 Lê Lợi",
             checklist=tuple(replace(p, received=True) for p in papers),
         )
-        d = ctx.reception.receive(draft, admin)
+        d = ctx.reception.receive(draft, admin).value
         ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp")
         ctx.lifecycle.result_received(d.id, admin)
         codes.append(d.code)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     for code, serial in zip(codes, ("41000001", "41000002"), strict=True):
         ctx.postal.scan(batch.id, code, admin)
         ctx.postal.scan(batch.id, make_item_code("RR", serial), admin)
-    ctx.postal.close_batch(
-        batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
-    )
+    ctx.postal.close_batch(batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Bưu tá")
 
     window = create_main_window(ctx, admin, backend=FakePrinterBackend())
     qtbot.addWidget(window)

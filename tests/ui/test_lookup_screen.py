@@ -55,7 +55,7 @@ class Page:
     def receive(self, person: Person = HOA) -> Dossier:
         return self.ctx.reception.receive(
             IntakeDraft(HEALTH_CARD, person, checklist=PAPERS), self.admin
-        )
+        ).value
 
     def open(self, code: str, typed: str = "") -> None:
         c = self.controller

@@ -1,14 +1,37 @@
-"""Main window behaviour: closing, busy indicator, GUI-thread printer backends, pages."""
+"""Main window behaviour: closing, busy indicator, GUI-thread printer backends, pages.
+
+On the real services and a temporary database; only the printer and the scan clock are fakes.
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 
 from . import fakes
+from .counter import RealCounter, counter_window, make_counter
 from .test_intake import fill_valid
+
+
+@pytest.fixture
+def ctx(tmp_path: Path) -> RealCounter:
+    return make_counter(tmp_path)
+
+
+@pytest.fixture
+def window(
+    qtbot: Any,
+    ctx: RealCounter,
+    backend: fakes.FakePrinterBackend,
+    scan_clock: fakes.StepClock,
+    reported: list[tuple[str, BaseException]],
+) -> Iterator[Any]:
+    yield from counter_window(qtbot, ctx, backend, scan_clock)
 
 
 def test_close_with_unsaved_form_asks(qtbot: Any, window: Any, scan_clock: Any) -> None:

@@ -74,18 +74,19 @@ def test_a_collection_op_unwraps_the_value_and_broadcasts_its_changes(
     assert blocker.args == [change]
 
 
-def test_declared_changes_merge_and_a_read_broadcasts_nothing(
+def test_only_the_service_says_what_changed_and_a_read_broadcasts_nothing(
     qtbot: Any, runner: TaskRunner
 ) -> None:
     seen: list[ChangeSet] = []
     runner.operation_did_execute.connect(seen.append)
     done: list[object] = []
     QueryOp[int](runner, lambda: 1).success(done.append).run_in_background()
-    CollectionOp[int](runner, lambda: Changed(2, ChangeSet.of("postal"))).changes(
-        lambda value: ChangeSet.of("dossier", codes=(str(value),))
+    CollectionOp[int](
+        runner, lambda: Changed(2, ChangeSet.of("postal", "dossier", codes=("2",)))
     ).success(done.append).run_in_background()
     qtbot.waitUntil(lambda: len(done) == 2)
     assert seen == [ChangeSet.of("postal", "dossier", codes=("2",))]
+    assert not hasattr(CollectionOp, "changes")  # a screen cannot declare a change set
 
 
 def test_a_failing_success_callback_still_broadcasts_and_is_reported(

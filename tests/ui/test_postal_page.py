@@ -25,7 +25,7 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
     codes = []
     for _ in range(2):
-        d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+        d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin).value
         with ctx.reception._uow_factory() as uow:  # noqa: SLF001 - results came back
             uow.dossiers.set_status(d.id, Status.PROCESSING, actor="x", at=ctx.clock())
             uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
@@ -120,7 +120,7 @@ def test_incoming_item_registered_through_the_intake_form(qtbot: Any, tmp_path: 
     ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"))
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
     signed = (datetime.now(OFFICE_TZ) - timedelta(hours=1)).replace(second=0, microsecond=0)
-    batch = ctx.postal.start_incoming_batch(admin, signed, "Phạm Văn Bưu")
+    batch = ctx.postal.start_incoming_batch(admin, signed, "Phạm Văn Bưu").value
     window = create_main_window(ctx, admin, backend=FakePrinterBackend())
     qtbot.addWidget(window)
     page = window.postal

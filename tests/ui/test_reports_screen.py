@@ -47,7 +47,7 @@ def page(qtbot: Any, tmp_path: Path) -> Iterator[Page]:
     codes = []
     for minute, procedure in ((0, HEALTH_CARD), (10, CONTRACT), (20, CONTRACT)):
         clock.now = datetime(2023, 10, 2, 9, minute, tzinfo=OFFICE_TZ)
-        codes.append(ctx.reception.receive(IntakeDraft(procedure, HOA), admin).code)
+        codes.append(ctx.reception.receive(IntakeDraft(procedure, HOA), admin).value.code)
     clock.now = datetime(2023, 10, 5, 10, 0, tzinfo=OFFICE_TZ)
     # Record which thread runs the queries and exports: never the GUI thread.
     worker_threads: list[int] = []

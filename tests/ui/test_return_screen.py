@@ -33,7 +33,7 @@ def page(qtbot: Any, tmp_path: Path):  # type: ignore[no-untyped-def]
     ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"))
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
     papers = (ChecklistItem("Dự thảo di chúc", form=PaperForm.ORIGINAL, received=True),)
-    d = ctx.reception.receive(IntakeDraft(WILL, HOA, checklist=papers), admin)
+    d = ctx.reception.receive(IntakeDraft(WILL, HOA, checklist=papers), admin).value
     ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp")
     backend = FakePrinterBackend()
     window = create_main_window(ctx, admin, backend=backend)

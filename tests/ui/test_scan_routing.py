@@ -97,7 +97,7 @@ def test_dossier_code_scan_opens_the_dossier(qtbot: Any, real_window: Any, real_
 
     hoa = Person("Lê Thị Hoa", "038195001234", address="Thanh Hóa", kind=ApplicantKind.CITIZEN)
     admin = real_ctx.accounts.login("admin", "mat-khau-2026")
-    d = real_ctx.reception.receive(IntakeDraft("1.014137", hoa), admin)
+    d = real_ctx.reception.receive(IntakeDraft("1.014137", hoa), admin).value
     real_window.show_intake()
     scan(qtbot, real_window.intake.view.note, d.code.lower(), real_window)
     lookup = real_window.lookup

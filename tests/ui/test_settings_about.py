@@ -87,7 +87,9 @@ def test_admin_adds_and_removes_a_holiday(qtbot: Any, real: Any) -> None:
 
 def test_clerks_have_no_settings_page(qtbot: Any, real: Any) -> None:
     ctx, admin = real
-    clerk = ctx.accounts.create_user(admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK)
+    clerk = ctx.accounts.create_user(
+        admin, "canbo1", "Trần Thị Bình", "mat-khau-clerk", Role.CLERK
+    ).value
     window = create_main_window(ctx, clerk, backend=FakePrinterBackend())
     qtbot.addWidget(window)
     assert window.settings_page is None

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from motcua_desk.config import Settings
+from motcua_desk.services.changes import DOSSIER, SYNC, Changed, ChangeSet
 from motcua_desk.services.sync_service import QueuedEvent, SyncHealth
 from motcua_desk.ui.screens.sync_health.controller import SyncHealthController
 from motcua_desk.ui.sync_status import SyncStatus
@@ -47,9 +48,10 @@ class FakeSync:
     def health(self) -> SyncHealth:
         return self.snapshot
 
-    def retry(self, event_id: str, actor: str) -> None:
+    def retry(self, event_id: str, actor: str) -> ChangeSet:
         self.retried.append(event_id)
         self.actors.append(actor)
+        return ChangeSet.of(SYNC)
 
     def start(self, on_report: Any = None) -> None:
         self.started += 1
@@ -57,15 +59,16 @@ class FakeSync:
     def stop(self) -> None:
         pass
 
-    def run_once(self) -> None:
-        return None
+    def run_once(self) -> Changed[None]:
+        return Changed(None, ChangeSet.of(SYNC))
 
-    def resolve_conflict(self, cursor: int, actor: str) -> None:
+    def resolve_conflict(self, cursor: int, actor: str) -> ChangeSet:
         self.actors.append(actor)
+        return ChangeSet.of(SYNC)
 
-    def reapply_conflict(self, cursor: int) -> bool:
+    def reapply_conflict(self, cursor: int) -> Changed[bool]:
         self.reapplied.append(cursor)
-        return True
+        return Changed(True, ChangeSet.of(SYNC, DOSSIER))
 
 
 def _ctx(sync: FakeSync, server_url: str = "https://motcua.example.vn") -> Any:

@@ -61,7 +61,7 @@ def modal_english(qtbot: Any, open_dialog: Callable[[], object]) -> list[tuple[s
 def real(qtbot: Any, tmp_path: Path) -> Any:
     ctx = build_context(AppPaths(tmp_path / "d", tmp_path / "l"))
     admin = ctx.accounts.first_run(UNIT, "admin", "Nguyễn Văn An", "mat-khau-2026")
-    dossier = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+    dossier = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin).value
     window = create_main_window(ctx, admin, backend=FakePrinterBackend())
     qtbot.addWidget(window)
     window.resize(1280, 720)

@@ -9,12 +9,14 @@ from datetime import datetime
 
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.text import name_problem, normalize
+from motcua_desk.services.changes import ACCOUNTS, Changed, ChangeSet
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
 from motcua_desk.storage.uow import UnitOfWork, reading
 
 _AGENCY_ID = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*$")
 _USERNAME = re.compile(r"^[a-z0-9._-]{3,32}$")
+_ACCOUNTS = ChangeSet.of(ACCOUNTS)
 
 
 class AuthFailedError(DomainError):
@@ -176,7 +178,7 @@ class AccountService:
             raise AuthFailedError()
         return user
 
-    def unlock_user(self, actor: User, username: str) -> User:
+    def unlock_user(self, actor: User, username: str) -> Changed[User]:
         """A supervisor or administrator lifts a lockout (audited)."""
         me = require_role(self._uow_factory, actor, (Role.SUPERVISOR, Role.ADMIN), "unlock_user")
         with self._uow_factory() as uow:
@@ -190,7 +192,7 @@ class AccountService:
                 at=self._clock(),
             )
             uow.commit()
-        return user
+        return Changed(user, _ACCOUNTS)
 
     def current(self, user: User) -> User:
         """``user`` re-read from the database; PermissionDeniedError if gone or inactive."""
@@ -198,7 +200,7 @@ class AccountService:
 
     def create_user(
         self, admin: User, username: str, full_name: str, password: str, role: Role
-    ) -> User:
+    ) -> Changed[User]:
         admin = require_role(self._uow_factory, admin, (Role.ADMIN,), "create_user")
         errors = validate_account(username, full_name, password)
         if errors:
@@ -216,7 +218,7 @@ class AccountService:
                 at=self._clock(),
             )
             uow.commit()
-        return user
+        return Changed(user, _ACCOUNTS)
 
     def verify_supervisor(self, username: str, password: str) -> User:
         """Check a supervisor's (or admin's) credentials for an approval."""
@@ -229,7 +231,7 @@ class AccountService:
         with reading(self._uow_factory) as uow:
             return uow.users.list()
 
-    def reset_password(self, admin: User, username: str, password: str) -> None:
+    def reset_password(self, admin: User, username: str, password: str) -> ChangeSet:
         """An administrator sets a new password for an account (the user changes it later)."""
         if admin.role is not Role.ADMIN:
             raise PermissionDeniedError(action="reset_password")
@@ -246,8 +248,9 @@ class AccountService:
                 at=self._clock(),
             )
             uow.commit()
+        return _ACCOUNTS
 
-    def set_active(self, admin: User, username: str, active: bool) -> User:
+    def set_active(self, admin: User, username: str, active: bool) -> Changed[User]:
         """Deactivate (or reactivate) an account; an administrator cannot lock himself out."""
         if admin.role is not Role.ADMIN:
             raise PermissionDeniedError(action="set_active")
@@ -264,4 +267,4 @@ class AccountService:
                 at=self._clock(),
             )
             uow.commit()
-        return user
+        return Changed(user, _ACCOUNTS)

@@ -20,6 +20,7 @@ POSTAL = "postal"
 DAY = "day"
 SETTINGS = "settings"
 SYNC = "sync"
+ACCOUNTS = "accounts"
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,6 +33,7 @@ from motcua_desk.domain.dossier import Status
 from motcua_desk.domain.errors import DayClosedError, DomainError, ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.accounts import AccountService
+from motcua_desk.services.changes import DAY, Changed, ChangeSet
 from motcua_desk.services.clock import OFFICE_TZ, office_days_utc, to_local, utc_now
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.orm import (
@@ -62,6 +63,7 @@ KIND_CLOSED = "day.closed"
 KIND_REOPENED = "day.reopened"
 #: Print outcomes that count as an issued receipt (a failed or queued print does not).
 _PRINTED = ("sent", "confirmed")
+_DAY = ChangeSet.of(DAY)
 #: Fixed namespace of the day aggregate ids: the same agency and day give the same id on every
 #: counter and on the server.
 _DAY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:motcua-desk:day-close")
@@ -267,7 +269,7 @@ class DayCloseService:
 
     def close(
         self, day: date, supervisor_username: str, password: str, note: str, clerk: User
-    ) -> DayClose:
+    ) -> Changed[DayClose]:
         """Close ``day`` with a supervisor's password; one transaction with event and audit."""
         if day > self.today():
             raise DayInFutureError(day=day.isoformat())
@@ -307,9 +309,11 @@ class DayCloseService:
                 at=utc_now(),
             )
             uow.commit()
-        return closed
+        return Changed(closed, _DAY)
 
-    def reopen(self, day: date, supervisor_username: str, password: str, reason: str) -> DayClose:
+    def reopen(
+        self, day: date, supervisor_username: str, password: str, reason: str
+    ) -> Changed[DayClose]:
         """Reopen a closed day so it can be corrected; a supervisor's password and a reason."""
         if not normalize(reason):
             raise ValidationFailedError({"reason": "required"})
@@ -341,4 +345,4 @@ class DayCloseService:
                 at=utc_now(),
             )
             uow.commit()
-        return reopened
+        return Changed(reopened, _DAY)

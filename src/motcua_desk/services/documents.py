@@ -19,6 +19,7 @@ from motcua_desk.config import AppPaths
 from motcua_desk.domain.dossier import Dossier
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.text import normalize
+from motcua_desk.services.changes import PRINT, Changed, ChangeSet
 from motcua_desk.services.clock import utc_now
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.print_jobs import PrintJob
@@ -125,7 +126,7 @@ class DocumentService:
         outcome: str,
         clerk: User,
         reprint_reason: str | None = None,
-    ) -> PrintJob:
+    ) -> Changed[PrintJob]:
         """Add a row to the print ledger (with its audit row and outbox event)."""
         reason = normalize(reprint_reason or "") or None
         with self._uow_factory() as uow:
@@ -172,7 +173,7 @@ class DocumentService:
                 at=utc_now(),
             )
             uow.commit()
-        return job
+        return Changed(job, ChangeSet.of(PRINT, codes=(doc.dossier_code,)))
 
     def print_history(self, dossier_id: int) -> list[PrintJob]:
         with reading(self._uow_factory) as uow:

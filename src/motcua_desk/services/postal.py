@@ -45,6 +45,7 @@ from motcua_desk.sync.protocol import status_changed_payload
 
 RESULTS_OUT = "results_out"
 DOSSIERS_IN = "dossiers_in"
+_POSTAL = ChangeSet.of(POSTAL)
 
 
 class PostalScanError(DomainError):
@@ -140,27 +141,24 @@ class PostalService:
             uow.commit()
         return batch
 
-    def start_results_batch(self, clerk: User) -> PostalBatch:
-        return self._start(RESULTS_OUT, clerk, None)
+    def start_results_batch(self, clerk: User) -> Changed[PostalBatch]:
+        return Changed(self._start(RESULTS_OUT, clerk, None), _POSTAL)
 
     def start_incoming_batch(
         self, clerk: User, signed_at: datetime | None, postal_staff: str, postal_unit: str = ""
-    ) -> PostalBatch:
+    ) -> Changed[PostalBatch]:
         """A postman's batch; ``signed_at`` is when the hand-over record was signed, None for
         now (the office clock at this moment, issue 12 §3)."""
-        return self._start(
-            DOSSIERS_IN,
-            clerk,
-            signed_at if signed_at is not None else self._clock(),
-            postal_staff=normalize(postal_staff),
-            postal_unit=normalize(postal_unit),
-        )
+        signed = signed_at if signed_at is not None else self._clock()
+        staff, unit = normalize(postal_staff), normalize(postal_unit)
+        batch = self._start(DOSSIERS_IN, clerk, signed, postal_staff=staff, postal_unit=unit)
+        return Changed(batch, _POSTAL)
 
     # -- scanning -----------------------------------------------------------------------
 
     def scan(
         self, batch_id: int, raw: str, clerk: User, *, counter_pickup_confirmed: bool = False
-    ) -> PostalItem:
+    ) -> Changed[PostalItem]:
         """Add one scan to the batch (one transaction), or raise :class:`PostalScanError`.
 
         A result the citizen chose to collect at the counter is refused with reason
@@ -231,7 +229,7 @@ class PostalService:
                 at=utc_now(),
             )
             uow.commit()
-        return item
+        return Changed(item, _POSTAL)
 
     def _dossier_problem(self, dossier: Dossier | None) -> str | None:
         if dossier is None:
@@ -494,7 +492,7 @@ class PostalService:
 
     def register_incoming(
         self, item_id: int, draft: IntakeDraft, clerk: User, reception: ReceptionService
-    ) -> Dossier:
+    ) -> Changed[Dossier]:
         """Receive the dossier of an incoming item with the batch's legal submission time."""
         with self._uow_factory() as uow:
             item = uow.postal.item(item_id)
@@ -513,15 +511,16 @@ class PostalService:
             assert dossier.id is not None
             uow.postal.set_item_dossier(item_id, dossier.id, dossier.code)
 
-        return reception.receive(
+        received = reception.receive(
             replace(draft, channel=Channel.POSTAL, received_at=batch.signed_at),
             clerk,
             on_saved=link,
         )
+        return Changed(received.value, received.changes | ChangeSet.of(POSTAL))
 
     # -- delivery attempts (issue 13) ----------------------------------------------------
 
-    def record_attempt(self, item_id: int, clerk: User, note: str = "") -> PostalItem:
+    def record_attempt(self, item_id: int, clerk: User, note: str = "") -> Changed[PostalItem]:
         """A failed delivery attempt of a posted result, as the post reports it.
 
         At most ``postal_delivery_attempts`` (default 2), at least ``postal_attempt_gap_days``
@@ -592,4 +591,4 @@ class PostalService:
             )
             updated = uow.postal.item(item_id)
             uow.commit()
-        return updated
+        return Changed(updated, ChangeSet.of(POSTAL, DOSSIER, codes=(updated.dossier_code,)))

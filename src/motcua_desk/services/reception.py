@@ -28,6 +28,7 @@ from motcua_desk.domain.text import name_problem, normalize
 from motcua_desk.services.calendar_seed import due_with_settings
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
+from motcua_desk.services.changes import DOSSIER, Changed, ChangeSet
 from motcua_desk.services.clock import OFFICE_TZ, local_date, local_naive, to_local, utc_now
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft, normalized_person, validate_draft
@@ -109,7 +110,7 @@ class ReceptionService:
         clerk: User,
         *,
         on_saved: Callable[[UnitOfWork, Dossier], None] | None = None,
-    ) -> Dossier:
+    ) -> Changed[Dossier]:
         """Record a complete dossier and give it its code and due date.
 
         ``on_saved`` runs inside the same transaction once the dossier has its id (a postal
@@ -118,11 +119,11 @@ class ReceptionService:
         errors = self.validate(draft)
         if errors:
             raise ValidationFailedError(errors)
-        return self._record(draft, clerk, Status.RECEIVED, "received", {}, on_saved)
+        return _changed(self._record(draft, clerk, Status.RECEIVED, "received", {}, on_saved))
 
     def request_supplement(
         self, draft: IntakeDraft, clerk: User, missing: tuple[str, ...], reason: str
-    ) -> Dossier:
+    ) -> Changed[Dossier]:
         """Record an incomplete dossier with the full list of missing papers (Mẫu 02)."""
         errors = self.validate(draft)
         errors.pop("checklist", None)
@@ -134,9 +135,11 @@ class ReceptionService:
         if errors:
             raise ValidationFailedError(errors)
         detail: dict[str, object] = {"missing": list(missing), "reason": normalize(reason)}
-        return self._record(draft, clerk, Status.SUPPLEMENT, "supplement_requested", detail)
+        return _changed(
+            self._record(draft, clerk, Status.SUPPLEMENT, "supplement_requested", detail)
+        )
 
-    def refuse(self, draft: IntakeDraft, clerk: User, reason: str) -> Dossier:
+    def refuse(self, draft: IntakeDraft, clerk: User, reason: str) -> Changed[Dossier]:
         """Record a dossier the counter refuses to accept, with the reason (Mẫu 03)."""
         errors: dict[str, str] = {}
         if self._catalogue.get(draft.procedure_code) is None:
@@ -149,7 +152,8 @@ class ReceptionService:
             errors["reason"] = "required"
         if errors:
             raise ValidationFailedError(errors)
-        return self._record(draft, clerk, Status.REFUSED, "refused", {"reason": normalize(reason)})
+        reason = normalize(reason)
+        return _changed(self._record(draft, clerk, Status.REFUSED, "refused", {"reason": reason}))
 
     # -- internals -----------------------------------------------------------------------
 
@@ -285,3 +289,8 @@ class ReceptionService:
                 on_saved(uow, saved)
             uow.commit()
         return saved
+
+
+def _changed(dossier: Dossier) -> Changed[Dossier]:
+    """A new dossier at the counter: every page listing dossiers hears of it."""
+    return Changed(dossier, ChangeSet.of(DOSSIER, codes=(dossier.code,)))

@@ -17,7 +17,7 @@ from motcua_desk.domain.errors import RuleViolationError, ValidationFailedError
 from motcua_desk.domain.fees import fee_due_at_return
 from motcua_desk.domain.returns import Collector, CollectorKind, check_collector, check_scores
 from motcua_desk.domain.text import normalize
-from motcua_desk.services.changes import DOSSIER, ChangeSet
+from motcua_desk.services.changes import DOSSIER, Changed, ChangeSet
 from motcua_desk.services.clock import to_local, utc_now
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.storage.errors import NotFoundError
@@ -216,7 +216,7 @@ class ReturnService:
         clerk: User,
         comment: str = "",
         source: str = "counter",
-    ) -> Rating:
+    ) -> Changed[Rating]:
         """Store (or replace) the citizen's rating of a dossier, offline with the dossier."""
         clean = check_scores(scores)
         if source not in RATING_SOURCES:
@@ -236,7 +236,7 @@ class ReturnService:
                 at=utc_now(),
             )
             uow.commit()
-        return rating
+        return Changed(rating, ChangeSet.of(DOSSIER, codes=(d.code,)))
 
     @staticmethod
     def _rate(

@@ -22,6 +22,7 @@ from motcua_desk.domain.text import normalize
 from motcua_desk.printing.paper_layouts import PAPERS_BY_DOC
 from motcua_desk.services.accounts import require_role
 from motcua_desk.services.calendar_service import CalendarService
+from motcua_desk.services.changes import DOSSIER, NOTHING, SETTINGS, Changed, ChangeSet
 from motcua_desk.services.clock import utc_now
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
@@ -30,6 +31,8 @@ from motcua_desk.storage.uow import UnitOfWork, reading
 PAPERS = frozenset({"A5", "A4", "80mm"})
 DOC_TYPES = ("receipt", "supplement", "refusal")
 _AGENCY_ID = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*$")
+#: Due dates and the board's urgency follow the calendar: dossiers change with it.
+_CALENDAR = ChangeSet.of(SETTINGS, DOSSIER)
 
 
 def _raw(value: Any) -> Any:
@@ -112,7 +115,7 @@ class SettingsAdminService:
         """The caller re-read from the database (issue 14 §5), if still an active admin."""
         return require_role(self._uow_factory, user, (Role.ADMIN,), "settings")
 
-    def update(self, admin: User, **changes: Any) -> Settings:
+    def update(self, admin: User, **changes: Any) -> Changed[Settings]:
         """Apply ``changes`` (raw values: times as "HH:MM") or raise with every bad field."""
         admin = self._require_admin(admin)
         current = self._store.current
@@ -125,7 +128,7 @@ class SettingsAdminService:
             if getattr(current, f.name) != getattr(new, f.name)
         }
         if not diff:
-            return current
+            return Changed(current, NOTHING)
         with self._uow_factory() as uow:
             uow.audit.append(
                 actor=admin.username,
@@ -136,13 +139,15 @@ class SettingsAdminService:
                 at=self._clock(),
             )
             uow.commit()
-        return self._store.update(**{k: getattr(new, k) for k in diff})
+        return Changed(
+            self._store.update(**{k: getattr(new, k) for k in diff}), ChangeSet.of(SETTINGS)
+        )
 
     def calendar_days(self) -> list[Any]:
         with reading(self._uow_factory) as uow:
             return uow.calendar.stored()
 
-    def add_calendar_day(self, admin: User, day: CalendarDay) -> None:
+    def add_calendar_day(self, admin: User, day: CalendarDay) -> ChangeSet:
         """Add or replace a holiday, substitute day off or make-up working day."""
         admin = self._require_admin(admin)
         with self._uow_factory() as uow:
@@ -157,8 +162,9 @@ class SettingsAdminService:
             )
             uow.commit()
         self._calendar.invalidate()
+        return _CALENDAR
 
-    def remove_calendar_day(self, admin: User, day: date) -> None:
+    def remove_calendar_day(self, admin: User, day: date) -> ChangeSet:
         admin = self._require_admin(admin)
         with self._uow_factory() as uow:
             uow.calendar.delete(day)
@@ -172,3 +178,4 @@ class SettingsAdminService:
             )
             uow.commit()
         self._calendar.invalidate()
+        return _CALENDAR

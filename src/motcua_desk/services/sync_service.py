@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from motcua_desk.config import Settings
 from motcua_desk.domain.errors import DomainError
+from motcua_desk.services.changes import DOSSIER, SETTINGS, SYNC, Changed, ChangeSet
 from motcua_desk.services.code_assignment import replace_codes
 from motcua_desk.services.provisional import device_number
 from motcua_desk.services.settings_store import SettingsStore
@@ -236,7 +237,7 @@ class SyncService:
 
     # ------------------------------------------------------------------ enrolment
 
-    def enrol(self, enrolment_code: str, device_name: str) -> p.EnrolResponse:
+    def enrol(self, enrolment_code: str, device_name: str) -> Changed[p.EnrolResponse]:
         """Trade the admin's one-time code for a device token (needs ``server_url``)."""
         if not self._settings.current.server_url:
             raise SyncNotConfiguredError(missing="server_url")
@@ -258,7 +259,7 @@ class SyncService:
             self._maintain(transport)
         finally:
             transport.close()
-        return res
+        return Changed(res, ChangeSet.of(SYNC, SETTINGS))
 
     def _maintain(self, transport: Any) -> None:
         """Device upkeep after a good sync: register the offline-file key, rotate the token when
@@ -298,8 +299,16 @@ class SyncService:
 
     # ------------------------------------------------------------------ running
 
-    def run_once(self) -> SyncReport:
-        """One full sync (push, pull, lease). Runs on a worker thread, never the GUI thread."""
+    def run_once(self) -> Changed[SyncReport]:
+        """One full sync (push, pull, lease). Runs on a worker thread, never the GUI thread.
+
+        Pulled changes and server-assigned codes touch dossiers: then every page hears of it.
+        """
+        report = self._sync()
+        touched = report.pulled > 0 or report.assigned_codes > 0
+        return Changed(report, ChangeSet.of(SYNC, *((DOSSIER,) if touched else ())))
+
+    def _sync(self) -> SyncReport:
         with self._lock:
             settings = self._settings.current
             with self._uow() as uow:
@@ -341,7 +350,7 @@ class SyncService:
         """Start the background worker (idempotent)."""
         if self._worker is None:
             self._worker = SyncWorker(
-                self.run_once,
+                self._sync,
                 interval=self._interval,
                 backoff=Backoff(),
                 on_report=on_report,
@@ -427,7 +436,7 @@ class SyncService:
         log.info("exported %d unsent events to %s", len(events), path)
         return len(events)
 
-    def retry(self, event_id: str, actor: str) -> None:
+    def retry(self, event_id: str, actor: str) -> ChangeSet:
         """Send a rejected event again (same idempotency key) and sync soon; audited."""
         with self._uow() as uow:
             event = uow.outbox.get(event_id)
@@ -443,6 +452,7 @@ class SyncService:
                 )
                 uow.commit()
         self.wake()
+        return ChangeSet.of(SYNC)
 
     def reprint_done(self, sync_id: str) -> None:
         """The receipt with the server-assigned code has been reprinted."""
@@ -457,11 +467,15 @@ class SyncService:
         with reading(self._uow) as uow:
             return uow.sequences.gaps(self._settings.current.agency_id, first_day, last_day)
 
-    def reapply_conflict(self, cursor: int) -> bool:
+    def reapply_conflict(self, cursor: int) -> Changed[bool]:
         """Try a pulled change again (the day was reopened, the local events went out).
 
         Returns whether it applied; if not, the conflict stays with its new reason.
         """
+        applied = self._reapply(cursor)
+        return Changed(applied, ChangeSet.of(SYNC, *((DOSSIER,) if applied else ())))
+
+    def _reapply(self, cursor: int) -> bool:
         with self._uow() as uow:
             items = _load_list(uow.sync_state.get(CONFLICTS_KEY))
             found = next((c for c in items if c.get("cursor") == cursor), None)
@@ -476,7 +490,7 @@ class SyncService:
             uow.commit()
             return again is None
 
-    def resolve_conflict(self, cursor: int, actor: str) -> None:
+    def resolve_conflict(self, cursor: int, actor: str) -> ChangeSet:
         """A supervisor dealt with a pulled change that could not be applied; audited."""
         with self._uow() as uow:
             every = _load_list(uow.sync_state.get(CONFLICTS_KEY))
@@ -493,3 +507,4 @@ class SyncService:
                     at=self._clock(),
                 )
             uow.commit()
+        return ChangeSet.of(SYNC)  # the conflict is set aside; no dossier changed

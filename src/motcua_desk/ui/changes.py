@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from motcua_desk.services.changes import (
+    ACCOUNTS,
     DAY,
     DOSSIER,
     NOTHING,
@@ -15,6 +16,7 @@ from motcua_desk.services.changes import (
 )
 
 __all__ = [
+    "ACCOUNTS",
     "DAY",
     "DOSSIER",
     "NOTHING",

@@ -10,8 +10,9 @@ A screen never hands a callable to the :class:`~motcua_desk.ui.tasks.TaskRunner`
   :class:`~motcua_desk.services.changes.Changed`, a bare ``ChangeSet``, or a result with a
   ``changes`` property (lifecycle transitions, returns); the value goes to
   ``success`` and the change set is emitted on the runner's ``operation_did_execute``, which the
-  main window broadcasts to every page. A service that does not yet say what it changed is
-  given the change set with :meth:`CollectionOp.changes`.
+  main window broadcasts to every page. Screens never declare a change set: the service
+  says what it changed (``tests/services/test_service_changes.py`` holds every mutating
+  service method to it).
 
 Failures: an exception without an error code is a bug and is always logged with its traceback
 (the runner does it before any handler runs); without a ``failure`` handler the application
@@ -97,7 +98,6 @@ class CollectionOp(_Operation[T]):
         lane: Lane = Lane.DB,
     ) -> None:
         super().__init__(runner, fn, lane=lane)
-        self._changes: Callable[[T], ChangeSet] | None = None
 
     def success(self, callback: Callable[[T], None]) -> CollectionOp[T]:
         super().success(callback)
@@ -105,11 +105,6 @@ class CollectionOp(_Operation[T]):
 
     def failure(self, callback: Failure) -> CollectionOp[T]:
         super().failure(callback)
-        return self
-
-    def changes(self, changes: ChangeSet | Callable[[T], ChangeSet]) -> CollectionOp[T]:
-        """What the call changed, for a service that does not return it itself."""
-        self._changes = changes if callable(changes) else (lambda _value: changes)
         return self
 
     def _done(self, result: Any) -> None:
@@ -121,9 +116,6 @@ class CollectionOp(_Operation[T]):
             change = result
         elif isinstance(getattr(result, "changes", None), ChangeSet):
             change = result.changes  # a service result that says what it changed
-        if self._changes is not None:
-            extra = self._changes(value)
-            change = extra if change is None else change | extra
         try:
             super()._done(value)
         finally:

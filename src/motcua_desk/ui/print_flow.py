@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from motcua_desk.domain.dossier import Dossier
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import PRINT, ChangeSet
+from motcua_desk.ui.changes import PRINT, Changed, ChangeSet
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.ports import PrintContext
 from motcua_desk.ui.printer import PrinterBackend, PrintFailedError, PrintResult
@@ -108,7 +108,7 @@ class PrintFlow(QObject):
             lambda: documents.record_print(
                 doc, printer=printer, outcome=outcome, clerk=user, reprint_reason=reason
             ),
-        ).changes(ChangeSet.of(PRINT, codes=(doc.dossier_code,))).run_in_background()
+        ).run_in_background()
         self._sign_copy(doc)
 
     def _sign_copy(self, doc: Any) -> None:
@@ -120,5 +120,9 @@ class PrintFlow(QObject):
         user = self.user
         # Token trouble is no failure here (the copy waits); anything raised is a bug.
         CollectionOp[Any](
-            self.runner, lambda: signing.submit_rendered(doc, user), lane=Lane.IO
-        ).changes(ChangeSet.of(PRINT, codes=(doc.dossier_code,))).run_in_background()
+            self.runner,
+            lambda: Changed(
+                signing.submit_rendered(doc, user), ChangeSet.of(PRINT, codes=(doc.dossier_code,))
+            ),
+            lane=Lane.IO,
+        ).run_in_background()

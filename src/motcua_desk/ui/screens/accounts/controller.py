@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QDialog
 from motcua_desk.storage.repositories.users import Role
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp
 from motcua_desk.ui.tasks import TaskRunner
 
 from .view import AccountsView, CreateAccountDialog, ResetPasswordDialog
@@ -169,7 +170,7 @@ class AccountsController(QObject):
             self.changed.emit(getattr(result, "username", ""))
             self.refresh()
 
-        self.runner.db(work, on_done=done, on_error=self._failed)
+        CollectionOp[Any](self.runner, work).success(done).failure(self._failed).run_in_background()
 
     def _failed(self, exc: BaseException) -> None:
         if not isinstance(getattr(exc, "code", None), str):

@@ -15,7 +15,6 @@ from PySide6.QtCore import QDate, QObject, Signal
 from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
 from motcua_desk.ui import strings
-from motcua_desk.ui.changes import DAY, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, QueryOp
 from motcua_desk.ui.ports import DayCloseContext
@@ -316,9 +315,7 @@ class DayCloseController(QObject):
             dialog.show_error(message)
             self._error(exc)
 
-        CollectionOp[Any](self.runner, work).changes(ChangeSet.of(DAY)).success(done).failure(
-            failed
-        ).run_in_background()
+        CollectionOp[Any](self.runner, work).success(done).failure(failed).run_in_background()
 
     def on_data_changed(self, _change: Any) -> None:
         """Any saved change may move the figures: read them again."""

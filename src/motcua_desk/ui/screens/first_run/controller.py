@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import SETTINGS, ChangeSet
+from motcua_desk.ui.changes import SETTINGS, Changed, ChangeSet
 from motcua_desk.ui.operations import CollectionOp
 from motcua_desk.ui.ports import ContextPort
 from motcua_desk.ui.tasks import TaskRunner
@@ -92,12 +92,13 @@ class FirstRunController(QObject):
         self._set_saving(True)
         CollectionOp[Any](
             self.runner,
-            lambda: accounts.first_run(
-                unit, admin["admin_username"], admin["admin_full_name"], admin["password"]
+            lambda: Changed(
+                accounts.first_run(
+                    unit, admin["admin_username"], admin["admin_full_name"], admin["password"]
+                ),
+                ChangeSet.of(SETTINGS),
             ),
-        ).changes(lambda _: ChangeSet.of(SETTINGS)).success(self._saved).failure(
-            self._failed
-        ).run_in_background()
+        ).success(self._saved).failure(self._failed).run_in_background()
         return False
 
     def _set_saving(self, saving: bool) -> None:

@@ -16,7 +16,7 @@ from motcua_desk.domain.procedure import Procedure
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.reception import IntakeDraft, ReceptionService
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import DOSSIER, POSTAL, ChangeSet
+from motcua_desk.ui.changes import Changed
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp
 from motcua_desk.ui.ports import ContextPort
@@ -276,7 +276,7 @@ class IntakeController(QObject):
         return self.procedure is not None or form.has_input(self.view)
 
     # -- actions ------------------------------------------------------------------------
-    def _run(self, fn: Callable[[], Dossier], on_done: Callable[[Dossier], None]) -> None:
+    def _run(self, fn: Callable[[], Changed[Dossier]], on_done: Callable[[Dossier], None]) -> None:
         self.saving = True
         self._set_enabled(False)
 
@@ -285,10 +285,9 @@ class IntakeController(QObject):
             self._set_enabled(True)
             on_done(dossier)
 
-        kinds = (DOSSIER, POSTAL) if self.postal_item is not None else (DOSSIER,)
-        CollectionOp[Dossier](self.runner, fn).changes(
-            lambda dossier: ChangeSet.of(*kinds, codes=(dossier.code,))
-        ).success(done).failure(self._on_action_error).run_in_background()
+        CollectionOp[Dossier](self.runner, fn).success(done).failure(
+            self._on_action_error
+        ).run_in_background()
 
     def _set_enabled(self, enabled: bool) -> None:
         v = self.view

@@ -24,6 +24,7 @@ from motcua_desk.domain.text import normalize
 from motcua_desk.services.lookup import DossierFile, SearchCriteria
 from motcua_desk.services.slip_data import event_detail
 from motcua_desk.ui import errors, strings
+from motcua_desk.ui.changes import Changed
 from motcua_desk.ui.models.table import FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.ports import LookupContext
@@ -329,9 +330,10 @@ class LookupController(QObject):
         """Run transition ``fn`` on the db lane, reload, then print ``doc_type`` if any."""
         lookup = self.ctx.lookup
 
-        def job() -> tuple[Any, Loaded]:
-            result = fn()
-            return result, Loaded(lookup.open_by_id(result.dossier.id), self._people())
+        def job() -> Changed[tuple[Any, Loaded]]:
+            result = fn()  # a transition result: it says what it changed
+            loaded = Loaded(lookup.open_by_id(result.dossier.id), self._people())
+            return Changed((result, loaded), result.changes)
 
         def done(outcome: tuple[Any, Loaded]) -> None:
             result, loaded = outcome
@@ -362,9 +364,9 @@ class LookupController(QObject):
 
         self.busy = True
         self._enable_actions()
-        CollectionOp[tuple[Any, Loaded]](self.runner, job).changes(
-            lambda outcome: outcome[0].changes  # the transition says what it changed
-        ).success(done).failure(failed).run_in_background()
+        CollectionOp[tuple[Any, Loaded]](self.runner, job).success(done).failure(
+            failed
+        ).run_in_background()
 
     @Slot()
     def hand_over(self) -> None:

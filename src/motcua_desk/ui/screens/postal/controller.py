@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import OFFICE_TZ, to_local
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import DOSSIER, POSTAL, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.ports import PostalContext
@@ -157,9 +156,9 @@ class PostalController(QObject):
     # -- actions ------------------------------------------------------------------------
 
     def new_results_batch(self) -> None:
-        CollectionOp[Any](self.runner, lambda: self.service.start_results_batch(self.user)).changes(
-            ChangeSet.of(POSTAL)
-        ).success(lambda b: self.refresh_batches(b.id)).run_in_background()
+        CollectionOp[Any](self.runner, lambda: self.service.start_results_batch(self.user)).success(
+            lambda b: self.refresh_batches(b.id)
+        ).run_in_background()
 
     def show_office_time(self) -> None:
         """The signing-time field shows the office time now (not the PC's zone or start-up)."""
@@ -182,9 +181,7 @@ class PostalController(QObject):
             self.show_office_time()
         CollectionOp[Any](
             self.runner, lambda: self.service.start_incoming_batch(self.user, signed, staff)
-        ).changes(ChangeSet.of(POSTAL)).success(
-            lambda b: self.refresh_batches(b.id)
-        ).run_in_background()
+        ).success(lambda b: self.refresh_batches(b.id)).run_in_background()
 
     def scan(self, raw: str) -> None:
         """A scanner burst while this page is shown."""
@@ -208,15 +205,13 @@ class PostalController(QObject):
                     lambda: self.service.scan(
                         batch_id, raw, self.user, counter_pickup_confirmed=True
                     ),
-                ).changes(ChangeSet.of(POSTAL)).success(done).failure(
-                    lambda e: failed(e, True)
-                ).run_in_background()
+                ).success(done).failure(lambda e: failed(e, True)).run_in_background()
                 return
             self._error(reason_text(exc))
 
-        CollectionOp[Any](self.runner, lambda: self.service.scan(batch_id, raw, self.user)).changes(
-            ChangeSet.of(POSTAL)
-        ).success(done).failure(failed).run_in_background()
+        CollectionOp[Any](self.runner, lambda: self.service.scan(batch_id, raw, self.user)).success(
+            done
+        ).failure(failed).run_in_background()
 
     def attempt(self) -> None:
         """The post reports a failed delivery of the selected result (issue 13)."""
@@ -232,8 +227,6 @@ class PostalController(QObject):
 
         CollectionOp[Any](
             self.runner, lambda: self.service.record_attempt(item.id, self.user)
-        ).changes(
-            ChangeSet.of(POSTAL, DOSSIER, codes=[item.dossier_code] if item.dossier_code else [])
         ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
     def check(self) -> None:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QLineEdit
 from motcua_desk.domain.calendar import CalendarDay, DayKind
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import strings
-from motcua_desk.ui.changes import DOSSIER, SETTINGS, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, QueryOp
 from motcua_desk.ui.ports import SettingsContext
@@ -148,9 +147,9 @@ class SettingsController(QObject):
             else:
                 self.view.message.setText(strings.exception_message(exc))
 
-        CollectionOp[Any](self.runner, lambda: self.service.update(self.user, **changes)).changes(
-            ChangeSet.of(SETTINGS)
-        ).success(done).failure(failed).run_in_background()
+        CollectionOp[Any](self.runner, lambda: self.service.update(self.user, **changes)).success(
+            done
+        ).failure(failed).run_in_background()
 
     def check_audit(self) -> None:
         """Verify the audit chain on the db lane; a broken chain is shown in red."""
@@ -183,11 +182,11 @@ class SettingsController(QObject):
         if not name:
             return
         msg = self.view.message
-        self.runner.db(
-            lambda: self.ctx.accounts.unlock_user(self.user, name),
-            on_done=lambda user: msg.setText(f"Đã mở khóa tài khoản {user.username}."),
-            on_error=lambda exc: msg.setText(strings.exception_message(exc)),
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.ctx.accounts.unlock_user(self.user, name)
+        ).success(lambda user: msg.setText(f"Đã mở khóa tài khoản {user.username}.")).failure(
+            lambda exc: msg.setText(strings.exception_message(exc))
+        ).run_in_background()
 
     def refresh_days(self) -> None:
         QueryOp[Any](self.runner, self.service.calendar_days).success(
@@ -202,10 +201,9 @@ class SettingsController(QObject):
             DayKind(v.day_kind.currentData()),
             normalize(v.day_name.text()),
         )
-        # Due dates and the board's urgency follow the calendar: dossiers change too.
         CollectionOp[Any](
             self.runner, lambda: self.service.add_calendar_day(self.user, day)
-        ).changes(ChangeSet.of(SETTINGS, DOSSIER)).success(lambda _: self.refresh_days()).failure(
+        ).success(lambda _: self.refresh_days()).failure(
             lambda exc: v.message.setText(strings.exception_message(exc))
         ).run_in_background()
 
@@ -216,6 +214,4 @@ class SettingsController(QObject):
         row = self.days.row_value(self.days_proxy.mapToSource(index).row())
         CollectionOp[Any](
             self.runner, lambda: self.service.remove_calendar_day(self.user, row.day)
-        ).changes(ChangeSet.of(SETTINGS, DOSSIER)).success(
-            lambda _: self.refresh_days()
-        ).run_in_background()
+        ).success(lambda _: self.refresh_days()).run_in_background()

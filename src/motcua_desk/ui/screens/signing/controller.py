@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from motcua_desk.domain.text import normalize
 from motcua_desk.signing.drivers import available_modules
 from motcua_desk.ui import strings
-from motcua_desk.ui.changes import PRINT, SETTINGS, ChangeSet
+from motcua_desk.ui.changes import PRINT, SETTINGS, Changed, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.ports import SigningContext
@@ -203,9 +203,12 @@ class SigningController(QObject):
 
         CollectionOp[Any](
             self.runner,
-            lambda: self.service.choose_token(self.user, module, str(token), str(cert_id)),
+            lambda: Changed(
+                self.service.choose_token(self.user, module, str(token), str(cert_id)),
+                ChangeSet.of(SETTINGS),
+            ),
             lane=Lane.IO,
-        ).changes(ChangeSet.of(SETTINGS)).success(chosen).failure(self._fail).run_in_background()
+        ).success(chosen).failure(self._fail).run_in_background()
 
     # -- PIN ------------------------------------------------------------------------------
 
@@ -280,8 +283,10 @@ class SigningController(QObject):
             self.refresh()
 
         CollectionOp[Any](
-            self.runner, lambda: self.service.sign(doc.id, self.user), lane=Lane.IO
-        ).changes(ChangeSet.of(PRINT)).success(signed).failure(self._fail).run_in_background()
+            self.runner,
+            lambda: Changed(self.service.sign(doc.id, self.user), ChangeSet.of(PRINT)),
+            lane=Lane.IO,
+        ).success(signed).failure(self._fail).run_in_background()
 
     def sign_all(self) -> None:
         if self.service.certificate is None:
@@ -299,8 +304,10 @@ class SigningController(QObject):
             self.refresh()
 
         CollectionOp[Any](
-            self.runner, lambda: self.service.sign_all_pending(self.user), lane=Lane.IO
-        ).changes(ChangeSet.of(PRINT)).success(done).failure(self._fail).run_in_background()
+            self.runner,
+            lambda: Changed(self.service.sign_all_pending(self.user), ChangeSet.of(PRINT)),
+            lane=Lane.IO,
+        ).success(done).failure(self._fail).run_in_background()
 
     # -- unit settings ------------------------------------------------------------------------
 
@@ -316,8 +323,6 @@ class SigningController(QObject):
         if admin is None:
             return
 
-        CollectionOp[Any](self.runner, lambda: admin.update(self.user, **changes)).changes(
-            ChangeSet.of(SETTINGS)
-        ).success(lambda _s: self._say("Đã lưu cấu hình ký số.")).failure(
-            self._fail
-        ).run_in_background()
+        CollectionOp[Any](self.runner, lambda: admin.update(self.user, **changes)).success(
+            lambda _s: self._say("Đã lưu cấu hình ký số.")
+        ).failure(self._fail).run_in_background()

@@ -14,7 +14,6 @@ from PySide6.QtCore import QObject, Signal
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import strings
-from motcua_desk.ui.changes import DOSSIER, SETTINGS, SYNC, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.ports import SyncContext
@@ -171,10 +170,9 @@ class SyncHealthController(QObject):
             self.view.sync_now_button.setEnabled(True)
             self._on_error(exc)
 
-        # Pulled changes may touch dossiers: every page hears of it.
-        CollectionOp[Any](self.runner, self.sync.run_once, lane=Lane.IO).changes(
-            ChangeSet.of(SYNC, DOSSIER)
-        ).success(done).failure(failed).run_in_background()
+        CollectionOp[Any](self.runner, self.sync.run_once, lane=Lane.IO).success(done).failure(
+            failed
+        ).run_in_background()
 
     def selected_problem(self) -> ProblemRow | None:
         index = self.view.problems.currentIndex()
@@ -188,7 +186,7 @@ class SyncHealthController(QObject):
             return
         CollectionOp[Any](
             self.runner, lambda: self.sync.retry(row.event_id, self.user.username)
-        ).changes(ChangeSet.of(SYNC)).success(lambda _: self.refresh()).run_in_background()
+        ).success(lambda _: self.refresh()).run_in_background()
 
     def resolve_selected(self) -> None:
         row = self.view.conflicts.currentRow()
@@ -197,7 +195,7 @@ class SyncHealthController(QObject):
         cursor = self.health.conflicts[row].get("cursor")
         CollectionOp[Any](
             self.runner, lambda: self.sync.resolve_conflict(cursor, self.user.username)
-        ).changes(ChangeSet.of(SYNC, DOSSIER)).success(lambda _: self.refresh()).run_in_background()
+        ).success(lambda _: self.refresh()).run_in_background()
 
     def reapply_selected(self) -> None:
         """Try the selected pulled change again (the day reopened, local events sent)."""
@@ -205,9 +203,9 @@ class SyncHealthController(QObject):
         if self.health is None or row < 0 or role_of(self.user) not in PRIVILEGED:
             return
         cursor = self.health.conflicts[row].get("cursor")
-        CollectionOp[Any](self.runner, lambda: self.sync.reapply_conflict(cursor)).changes(
-            ChangeSet.of(SYNC, DOSSIER)
-        ).success(lambda _: self.refresh()).run_in_background()
+        CollectionOp[Any](self.runner, lambda: self.sync.reapply_conflict(cursor)).success(
+            lambda _: self.refresh()
+        ).run_in_background()
 
     def enrol(self) -> None:
         v = self.view
@@ -236,6 +234,6 @@ class SyncHealthController(QObject):
             code_ = getattr(exc, "code", "")
             v.enrol_message.setText(sync_error_text(code_) or strings.exception_message(exc))
 
-        CollectionOp[Any](self.runner, lambda: self.sync.enrol(code, name), lane=Lane.IO).changes(
-            ChangeSet.of(SYNC, SETTINGS)
-        ).success(done).failure(failed).run_in_background()
+        CollectionOp[Any](self.runner, lambda: self.sync.enrol(code, name), lane=Lane.IO).success(
+            done
+        ).failure(failed).run_in_background()
