@@ -169,4 +169,4 @@ def signing(ctx: AppContext) -> SigningService:
 
 @pytest.fixture
 def dossier(ctx, admin):  # type: ignore[no-untyped-def]
-    return ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+    return ctx.reception.receive(IntakeDraft("1.014137", HOA), admin).value
