@@ -49,6 +49,16 @@ class AppPaths:
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
 
+    @property
+    def attachments_dir(self) -> Path:
+        """Content-addressed digitised papers (one file per SHA-256)."""
+        return self.data_dir / "attachments"
+
+    @property
+    def backup_attachments_dir(self) -> Path:
+        """The backups' copy of the attachments: shared by every backup, each file once."""
+        return self.backup_dir / "attachments"
+
     @classmethod
     def resolve(cls, data_dir: Path | None = None, temp: bool = False) -> AppPaths:
         """Paths from ``--data-dir``, ``--temp-data-dir`` or the platform's user directories."""

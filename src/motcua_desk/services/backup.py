@@ -19,6 +19,7 @@ from motcua_desk.config import AppPaths
 from motcua_desk.domain.errors import DomainError
 from motcua_desk.services.clock import local_now, to_local
 from motcua_desk.services.context import SettingsStore
+from motcua_desk.storage.filestore import FileStore
 from motcua_desk.storage.migrate import (
     SQLITE_HEADER,
     backup_database,
@@ -137,8 +138,17 @@ class BackupService:
             tmp.unlink(missing_ok=True)
             raise BackupInvalidError(reason=report.reason, path=str(dest))
         tmp.replace(dest)
-        log.info("backup written: %s (%s dossiers)", dest.name, report.dossiers)
+        copied = self.backup_attachments()
+        log.info(
+            "backup written: %s (%s dossiers, %d new files)", dest.name, report.dossiers, copied
+        )
         return dest
+
+    def backup_attachments(self) -> int:
+        """Copy digitised papers not yet in the backups' file store; content addressing makes
+        this incremental and every backup database finds its files there."""
+        live = FileStore(self._paths.attachments_dir)
+        return live.mirror_to(FileStore(self._paths.backup_attachments_dir))
 
     def prune(self, now: datetime | None = None) -> list[Path]:
         """Delete daily backups older than ``Settings.backup_keep_days`` (manual ones stay)."""
@@ -189,5 +199,10 @@ class BackupService:
                 dst.close()
         finally:
             src.close()
-        log.warning("database restored from %s (safety copy %s)", backup, safety)
+        restored = FileStore(self._paths.backup_attachments_dir).mirror_to(
+            FileStore(self._paths.attachments_dir)
+        )
+        log.warning(
+            "database restored from %s (safety copy %s, %d files back)", backup, safety, restored
+        )
         return safety

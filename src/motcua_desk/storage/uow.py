@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .errors import KnownStorageError, translate_error
 from .passwords import Passwords
+from .repositories.attachments import AttachmentRepository
 from .repositories.audit import AuditRepository
 from .repositories.board import BoardRepository
 from .repositories.calendar import CalendarRepository
@@ -72,6 +73,7 @@ class UnitOfWork:
         self.board = BoardRepository(s)
         self.returns = ReturnRepository(s)
         self.day_closes = DayCloseRepository(s)
+        self.attachments = AttachmentRepository(s, self._clock)
         return self
 
     def commit(self) -> None:

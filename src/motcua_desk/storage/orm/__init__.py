@@ -1,5 +1,6 @@
 """ORM table definitions. Only the storage package sees these; repositories return domain values."""
 
+from .attachments import AttachmentRow, StoredFileRow
 from .base import Base, UTCDateTime
 from .catalogue import CalendarDayRow, ProcedureRow
 from .dossiers import ChecklistRow, DossierEventRow, DossierRow
@@ -16,6 +17,7 @@ from .postal import PostalBatchRow, PostalItemRow
 from .returns import DayCloseRow, RatingRow, ReturnRow
 
 __all__ = [
+    "AttachmentRow",
     "AuditRow",
     "Base",
     "CalendarDayRow",
@@ -32,6 +34,7 @@ __all__ = [
     "ProcedureRow",
     "RatingRow",
     "ReturnRow",
+    "StoredFileRow",
     "SyncStateRow",
     "UTCDateTime",
     "UserRow",
