@@ -13,6 +13,7 @@ APT_PACKAGES=(
   fonts-dejavu-core fonts-liberation2
   cups cups-client printer-driver-cups-pdf poppler-utils
   postgresql
+  sane-utils libsane1 tesseract-ocr tesseract-ocr-vie ghostscript
 )
 
 missing=()

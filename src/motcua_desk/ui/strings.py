@@ -159,6 +159,39 @@ ERRORS: dict[str, str] = {
     "already_running": "Phần mềm đang chạy với cùng cơ sở dữ liệu này.",
     "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
     "day_closed": "Ngày {day} đã chốt sổ. Muốn sửa, lãnh đạo phải mở lại ngày ở trang Chốt sổ.",
+    # Digitisation (số hóa): scanners, imported files, OCR, the file store.
+    "digitisation_error": "Không số hóa được giấy tờ này.",
+    "digitisation_invalid_metadata": "Thông tin giấy tờ chưa đúng ở mục “{field}”.",
+    "digitisation_page_operation": "Không thực hiện được thao tác trên trang này.",
+    "digitisation_no_pages": "Chưa có trang nào để lưu. Hãy quét hoặc chọn tệp trước.",
+    "digitisation_not_received": "Giấy tờ này chưa được nhận nên chưa số hóa được.",
+    "imaging_error": "Lỗi khi xử lý ảnh quét.",
+    "scanner_error": "Máy quét báo lỗi. Các trang đã quét vẫn được giữ lại.",
+    "scanner_not_found": "Không tìm thấy máy quét. Hãy kiểm tra cáp, nguồn điện của máy quét rồi thử lại.",
+    "scanner_jammed": (
+        "Máy quét bị kẹt giấy. Hãy gỡ tờ bị kẹt rồi quét tiếp; các trang đã quét vẫn được giữ lại."
+    ),
+    "scanner_feeder_empty": "Khay nạp giấy của máy quét đang trống. Hãy đặt giấy vào khay rồi quét lại.",
+    "scanner_cancelled": "Đã dừng quét. Các trang đã quét vẫn được giữ lại.",
+    "scanner_busy": "Máy quét đang bận. Hãy chờ một lát rồi thử lại.",
+    "scanner_cover_open": "Nắp máy quét đang mở. Hãy đóng nắp rồi quét lại.",
+    "scanner_unavailable": (
+        "Máy tính này chưa cài chương trình điều khiển máy quét. Hãy liên hệ cán bộ kỹ thuật."
+    ),
+    "file_refused": "Không nhận tệp này: {reason_text}.",
+    "ocr_failed": "Chưa nhận dạng được chữ trên bản quét; bản quét vẫn được lưu.",
+    "file_store_error": "Tệp giấy tờ đã lưu bị thiếu hoặc bị hỏng. Hãy quét lại giấy tờ này.",
+}
+
+FILE_REASONS: dict[str, str] = {
+    "empty": "tệp rỗng",
+    "too_large": "tệp quá lớn",
+    "not_supported": "chỉ nhận tệp PDF, JPG, PNG hoặc TIFF",
+    "corrupt": "tệp bị hỏng hoặc không đọc được",
+    "encrypted": "tệp PDF có mật khẩu",
+    "too_many_pixels": "ảnh quá lớn",
+    "too_many_pages": "tệp có quá nhiều trang",
+    "unreadable": "không mở được tệp",
 }
 
 GENERIC_ERROR = "Đã xảy ra lỗi không mong muốn (mã lỗi: {code})."
@@ -209,6 +242,8 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
     if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
         data["day"] = "/".join(reversed(str(data["day"]).split("-")))
+    if code == "file_refused":
+        data["reason_text"] = FILE_REASONS.get(str(data.get("reason", "")), "tệp không hợp lệ")
     if code == "malformed_id_card_qr":
         data["reason_text"] = QR_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     template = ERRORS.get(code)
