@@ -73,6 +73,7 @@ def build_context(
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.context import AppContext, SettingsStore
     from motcua_desk.services.day_close import DayCloseService
+    from motcua_desk.services.digitisation import DigitisationService
     from motcua_desk.services.documents import DocumentService
     from motcua_desk.services.ledger import LedgerService
     from motcua_desk.services.lifecycle import LifecycleService
@@ -84,6 +85,7 @@ def build_context(
     from motcua_desk.services.settings_admin import SettingsAdminService
     from motcua_desk.services.sync_service import SyncService
     from motcua_desk.storage.engine import make_engine
+    from motcua_desk.storage.filestore import FileStore
     from motcua_desk.storage.migrate import migrate
     from motcua_desk.storage.uow import make_uow_factory
 
@@ -122,6 +124,12 @@ def build_context(
         reports=ReportService(uow_factory, clock),
         returns=ReturnService(uow_factory, clock),
         day_close=DayCloseService(uow_factory, settings, accounts, clock),
+        digitisation=DigitisationService(
+            uow_factory,
+            FileStore(paths.attachments_dir),
+            FileStore(paths.data_dir / "drafts"),
+            clock,
+        ),
     )
     return ctx
 

@@ -105,10 +105,24 @@ class Settings:
     printers: dict[str, str] = field(default_factory=dict)  # document type -> printer name
     paper_sizes: dict[str, str] = field(default_factory=dict)  # document type -> "A5"/"A4"/"80mm"
     backup_keep_days: int = 30
+    # Digitisation at intake (issue 15): default 200 dpi greyscale, feeder when present.
+    scanner_adapter: str = "sane"  # sane | wia | twain | none
+    scanner_device: str = ""  # empty: the first device found
+    scan_resolution: int = 200
+    scan_mode: str = "gray"  # gray | color | lineart
+    scan_source: str = "auto"  # auto | feeder | flatbed
+    ocr_enabled: bool = True
+    ocr_language: str = "vie"
 
 
 _TIME_KEYS = {"cutoff", "morning_open", "morning_close", "afternoon_open", "afternoon_close"}
-_CHOICES = {"supplement_clock": {"restart", "pause"}, "due_time_rounding": {"hour", "minute"}}
+_CHOICES = {
+    "supplement_clock": {"restart", "pause"},
+    "due_time_rounding": {"hour", "minute"},
+    "scanner_adapter": {"sane", "wia", "twain", "none"},
+    "scan_mode": {"gray", "color", "lineart"},
+    "scan_source": {"auto", "feeder", "flatbed"},
+}
 
 
 def _coerce(key: str, value: Any, default: Any) -> Any:

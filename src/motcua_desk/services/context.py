@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.day_close import DayCloseService
+    from motcua_desk.services.digitisation import DigitisationService
     from motcua_desk.services.documents import DocumentService
     from motcua_desk.services.ledger import LedgerService
     from motcua_desk.services.lifecycle import LifecycleService
@@ -75,6 +76,7 @@ class AppContext:
     reports: ReportService | None = None
     day_close: DayCloseService | None = None
     returns: ReturnService | None = None
+    digitisation: DigitisationService | None = None
 
     @property
     def settings(self) -> Settings:

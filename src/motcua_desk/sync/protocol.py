@@ -69,6 +69,9 @@ EVENT_KINDS = frozenset(
         "rating.recorded",
         "day.closed",
         "day.reopened",
+        # Digitised papers (issue 15): metadata and file hash; the bytes travel by /v1/blobs.
+        "attachment.put",
+        "attachment.removed",
     }
 )
 DOSSIER_KINDS = frozenset({KIND_RECEIVED, KIND_STATUS, KIND_UPDATED})
