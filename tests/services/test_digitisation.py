@@ -18,6 +18,7 @@ from motcua_desk.domain.dossier import Dossier
 from motcua_desk.imaging.errors import FileRefusedError, ScannerJammedError
 from motcua_desk.imaging.port import ScanControl, ScanSettings
 from motcua_desk.imaging.sane import ScanimageScanner
+from motcua_desk.services.clock import OFFICE_TZ
 from motcua_desk.services.context import AppContext
 from motcua_desk.services.digitisation import DigitisationService
 from motcua_desk.services.reception import IntakeDraft
@@ -109,6 +110,9 @@ def test_imported_file_metadata_completeness_and_share(
     d2 = receive(ctx, admin)
     assert d2.id is not None
     assert service.share_fully_digitised([d.id, d2.id]) == (1, 2)
+    day = d.received_at.astimezone(OFFICE_TZ).date()
+    assert service.period_share(day, day) == (1, 2)
+    assert service.period_share(date(2020, 1, 1), date(2020, 1, 2)) == (0, 0)
     # A bad file is refused and the dossier keeps what it had.
     bad = tmp_path / "x.pdf"
     bad.write_bytes(b"%PDF-1.7 broken")

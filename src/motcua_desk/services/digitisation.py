@@ -309,6 +309,18 @@ class DigitisationService:
             ]
         return share_fully_digitised(values)
 
+    def period_share(self, date_from: date, date_to: date) -> tuple[int, int]:
+        """(fully digitised, received) for dossiers received on office dates in the range; a
+        dossier refused at intake (Mẫu 03) is not counted. QĐ 766 indicator 4.2."""
+        from motcua_desk.domain.dossier import Status
+        from motcua_desk.services.ledger import check_range, utc_bounds
+
+        check_range(date_from, date_to)
+        start, end = utc_bounds(date_from, date_to)
+        with self._uow_factory() as uow:
+            ids = uow.attachments.dossiers_received(start, end, int(Status.REFUSED))
+        return self.share_fully_digitised(ids)
+
     # --- OCR (background) -------------------------------------------------------------------
 
     def run_ocr(self, sync_id: str, language: str = "vie") -> Attachment:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from motcua_desk.domain.digitisation import Attachment, OcrState, PaperMeta, Source
 
 from ..errors import NotFoundError
-from ..orm import AttachmentRow, StoredFileRow
+from ..orm import AttachmentRow, DossierRow, StoredFileRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +216,20 @@ class AttachmentRepository:
             row.ocr_sha256 = ocr_sha256
         self._s.flush()
         return self._files([row])[0]
+
+    def dossiers_received(self, start: datetime, end: datetime, exclude_status: int) -> list[int]:
+        """Ids of dossiers received in ``[start, end)`` except those in ``exclude_status``."""
+        return list(
+            self._s.scalars(
+                select(DossierRow.id)
+                .where(
+                    DossierRow.received_at >= start,
+                    DossierRow.received_at < end,
+                    DossierRow.status != exclude_status,
+                )
+                .order_by(DossierRow.id)
+            )
+        )
 
     def with_file(self, att: Attachment) -> Attachment:
         f = self.file(att.file_sha256) if att.file_sha256 else None
