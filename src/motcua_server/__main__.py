@@ -23,6 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--max-body-bytes", type=int, default=2 * 1024 * 1024)
     serve.add_argument("--enrol-rate-limit", type=int, default=5, help="attempts/minute/address")
+    serve.add_argument(
+        "--blob-dir", default="motcua_blobs", help="folder of attachment files (filesystem storage)"
+    )
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     sub.add_parser("init-db", help="create or upgrade the schema")
@@ -76,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 db_url=args.db_url,
                 max_body_bytes=args.max_body_bytes,
                 enrol_rate_limit=args.enrol_rate_limit,
+                blob_dir=args.blob_dir,
             )
             uvicorn.run(
                 create_app(settings, engine),

@@ -190,5 +190,10 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         res = await run_in_threadpool(ingest.lease, eng, device, req)
         return JSONResponse(res.to_dict())
 
+    from pathlib import Path
+
+    from motcua_server.blobs import FilesystemBlobStorage, blob_router
+
+    app.include_router(blob_router(eng, FilesystemBlobStorage(Path(settings.blob_dir)), device_of))
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app

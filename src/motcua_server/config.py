@@ -17,3 +17,4 @@ class ServerSettings:
     enrol_rate_window_s: float = 60.0
     enrol_code_ttl_hours: int = 72
     pull_default_limit: int = 500
+    blob_dir: str = "motcua_blobs"  # attachment files (issue 15), filesystem storage

@@ -191,7 +191,9 @@ def test_unknown_route_uses_the_error_envelope(raw: httpx.Client) -> None:
 
 def _documented_endpoints() -> set[tuple[str, str]]:
     doc = Path(__file__).parents[2] / "docs" / "sync-protocol.md"
-    rows = re.findall(r"^\|\s*(GET|POST)\s*\|\s*`([^`]+)`", doc.read_text(encoding="utf-8"), re.M)
+    rows = re.findall(
+        r"^\|\s*(GET|POST|PUT)\s*\|\s*`([^`]+)`", doc.read_text(encoding="utf-8"), re.M
+    )
     return {(m, path) for m, path in rows}
 
 

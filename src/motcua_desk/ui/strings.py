@@ -180,6 +180,7 @@ ERRORS: dict[str, str] = {
     ),
     "file_refused": "Không nhận tệp này: {reason_text}.",
     "ocr_failed": "Chưa nhận dạng được chữ trên bản quét; bản quét vẫn được lưu.",
+    "blob_transfer_failed": "Máy chủ chưa nhận tệp giấy tờ số hóa; phần mềm sẽ gửi lại sau.",
     "file_store_error": "Tệp giấy tờ đã lưu bị thiếu hoặc bị hỏng. Hãy quét lại giấy tờ này.",
 }
 
