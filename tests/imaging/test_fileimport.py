@@ -122,3 +122,54 @@ def test_fuzzed_files_are_accepted_or_refused_never_crash(
         assert info.pages >= 1
     finally:
         os.unlink(path)
+
+
+def _seeds() -> list[bytes]:
+    import io
+
+    out = []
+    for fmt, mode, kw in (
+        ("PNG", "L", {}),
+        ("JPEG", "RGB", {}),
+        ("TIFF", "1", {"compression": "group4"}),
+    ):
+        buf = io.BytesIO()
+        Image.new(mode, (48, 48), 1).save(buf, format=fmt, **kw)
+        out.append(buf.getvalue())
+    buf = io.BytesIO()
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.save(buf)
+    out.append(buf.getvalue())
+    return out
+
+
+SEEDS = _seeds()
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    seed=st.sampled_from(SEEDS),
+    flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), min_size=1, max_size=6),
+)
+def test_damaged_files_are_refused_or_assemble(
+    tmp_path: Path, seed: bytes, flips: list[tuple[int, int]]
+) -> None:
+    """A valid file with a few bytes changed: refused at inspection or at the trial assembly
+    with FileRefusedError, never any other exception (what the import path runs)."""
+    from motcua_desk.imaging.assemble import PageSource, assemble
+
+    data = bytearray(seed)
+    for pos, value in flips:
+        data[pos % len(data)] = value
+    path = tmp_path / "tệp hỏng"
+    path.write_bytes(bytes(data))
+    try:
+        info = inspect_file(path)
+        assemble(
+            [PageSource(path, info.media_type, i) for i in range(info.pages)], tmp_path / "o.pdf"
+        )
+    except FileRefusedError as err:
+        assert err.data["reason"] in {"corrupt", "not_supported", "too_many_pixels", "encrypted"}

@@ -49,16 +49,11 @@ def assemble(pages: Sequence[PageSource], out: Path) -> int:
     result = pikepdf.new()
     opened: dict[Path, pikepdf.Pdf] = {}
     try:
-        for src in pages:
-            if src.media_type == PDF:
-                doc = opened.get(src.path)
-                if doc is None:
-                    doc = opened[src.path] = pikepdf.open(src.path)
-                page = doc.pages[src.index]
-            else:
-                doc = _image_pdf(src)
-                opened[Path(f"{src.path}#{len(opened)}")] = doc
-                page = doc.pages[0]
+        for number, src in enumerate(pages):
+            try:
+                page = _page(src, opened)
+            except Exception as exc:  # img2pdf and qpdf refuse damaged data in many ways
+                raise FileRefusedError(reason="corrupt", page=number + 1) from exc
             result.pages.append(page)
             added = result.pages[-1]
             turn = (int(added.obj.get("/Rotate", 0)) + src.rotation) % 360
@@ -74,6 +69,17 @@ def assemble(pages: Sequence[PageSource], out: Path) -> int:
         result.close()
         for doc in opened.values():
             doc.close()
+
+
+def _page(src: PageSource, opened: dict[Path, pikepdf.Pdf]) -> pikepdf.Page:
+    if src.media_type == PDF:
+        doc = opened.get(src.path)
+        if doc is None:
+            doc = opened[src.path] = pikepdf.open(src.path)
+        return doc.pages[src.index]
+    doc = _image_pdf(src)
+    opened[Path(f"{src.path}#{len(opened)}")] = doc
+    return doc.pages[0]
 
 
 def thumbnail_png(pdf: Path, page: int = 0, width: int = 160) -> bytes:

@@ -8,6 +8,7 @@ because they cannot be archived or sent on.
 
 from __future__ import annotations
 
+import logging
 import struct
 import warnings
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ import pikepdf
 from PIL import Image, UnidentifiedImageError
 
 from .errors import FileRefusedError
+
+log = logging.getLogger(__name__)
 
 PDF, JPEG, PNG, TIFF = "application/pdf", "image/jpeg", "image/png", "image/tiff"
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -92,6 +95,11 @@ def _pdf_pages(path: Path, limits: ImportLimits) -> int:
         RecursionError,
     ) as exc:
         raise FileRefusedError(reason="corrupt") from exc
+    except FileRefusedError:
+        raise
+    except Exception as exc:  # qpdf raises many types on a damaged file
+        log.debug("pdf reader failed: %r", exc)
+        raise FileRefusedError(reason="corrupt") from exc
     if n == 0:
         raise FileRefusedError(reason="corrupt", pages=0)
     if n > limits.max_pages:
@@ -120,5 +128,8 @@ def _image_pages(path: Path, kind: str, limits: ImportLimits) -> int:
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
         raise FileRefusedError(reason="corrupt") from exc
     except (MemoryError, struct.error) as exc:
+        raise FileRefusedError(reason="corrupt") from exc
+    except Exception as exc:  # Pillow's decoders raise many types on garbage (TypeError, ...)
+        log.debug("image reader failed: %r", exc)
         raise FileRefusedError(reason="corrupt") from exc
     return int(n)

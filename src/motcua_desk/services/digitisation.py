@@ -122,7 +122,13 @@ class DigitisationService:
         """Check a chosen file by its content and add its pages to the draft store."""
         from motcua_desk.imaging.fileimport import ImportLimits, inspect_file
 
+        from motcua_desk.imaging.assemble import PageSource, assemble
+
         info = inspect_file(path, self._limits or ImportLimits())
+        with tempfile.TemporaryDirectory(dir=self._work_dir()) as tmp:
+            # A trial assembly: what img2pdf or qpdf cannot take is refused now, not at save.
+            trial = [PageSource(path, info.media_type, i) for i in range(info.pages)]
+            assemble(trial, Path(tmp) / "trial.pdf")
         sha = self.drafts.put_file(path).sha256
         return tuple(DraftPage(sha, i, 0, info.media_type) for i in range(info.pages))
 
