@@ -120,9 +120,8 @@ class DigitisationService:
 
     def import_file(self, path: Path) -> tuple[DraftPage, ...]:
         """Check a chosen file by its content and add its pages to the draft store."""
-        from motcua_desk.imaging.fileimport import ImportLimits, inspect_file
-
         from motcua_desk.imaging.assemble import PageSource, assemble
+        from motcua_desk.imaging.fileimport import ImportLimits, inspect_file
 
         info = inspect_file(path, self._limits or ImportLimits())
         with tempfile.TemporaryDirectory(dir=self._work_dir()) as tmp:
