@@ -168,3 +168,44 @@ def test_ocr_makes_the_paper_searchable(ctx: AppContext, admin: object, tmp_path
         ["pdftotext", service.store.path_of(done.ocr_sha256), "-"], capture_output=True, text=True
     ).stdout
     assert "CHUNG SINH" in text
+
+
+def test_drafts_prepared_at_intake_are_saved_after_the_dossier(
+    ctx: AppContext, admin: object, tmp_path: Path
+) -> None:
+    from motcua_desk.config import Settings
+    from motcua_desk.imaging.errors import ScannerUnavailableError
+    from motcua_desk.services.digitisation import PaperDraft, scanner_from_settings
+
+    old, d = receive(ctx, admin), receive(ctx, admin)
+    assert old.id is not None and d.id is not None
+    service = svc(ctx)
+    png = tmp_path / "p.png"
+    Image.new("L", (100, 100), 0).save(png)
+    earlier = service.save(old.id, 0, service.import_file(png), PaperMeta(), "admin")
+    scanner, device, settings = scanner_from_settings(Settings(scan_resolution=300))
+    assert device == "" and settings.resolution == 300
+    env_scanner = sane(tmp_path)
+    scanned = service.scan(
+        env_scanner, "", ScanSettings(max_pages=2), ScanControl()
+    )  # first device
+    assert scanned.error is None and len(scanned.pages) == 2
+    saved = service.save_drafts(
+        d.id,
+        {
+            1: PaperDraft(scanned.pages, PaperMeta("giay_chung_sinh")),
+            0: PaperDraft(reuse_sync_id=earlier.sync_id),
+        },
+        "admin",
+    )
+    assert [(a.position, a.source) for a in saved] == [(0, Source.REUSED), (1, Source.SCANNED)]
+    assert service.completeness(d.id).complete
+    none_scanner, _, _ = scanner_from_settings(Settings(scanner_adapter="none"))
+    outcome = service.scan(none_scanner, "", ScanSettings(), ScanControl())
+    assert isinstance(outcome.error, ScannerUnavailableError)
+    # One bad row: the others are saved, then the error is raised.
+    d3 = receive(ctx, admin)
+    assert d3.id is not None
+    with pytest.raises(DigitisationError):
+        service.save_drafts(d3.id, {0: PaperDraft(()), 1: PaperDraft(scanned.pages)}, "admin")
+    assert [a.position for a in service.attachments(d3.id)] == [1]

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from motcua_desk.config import Settings
 from motcua_desk.domain.digitisation import (
     Attachment,
     Completeness,
@@ -30,7 +31,12 @@ from motcua_desk.domain.digitisation import (
     completeness,
     share_fully_digitised,
 )
-from motcua_desk.imaging.errors import OcrFailedError, ScannerError
+from motcua_desk.imaging.errors import (
+    OcrFailedError,
+    ScannerError,
+    ScannerNotFoundError,
+    ScannerUnavailableError,
+)
 from motcua_desk.imaging.port import ScanControl, Scanner, ScanSettings
 from motcua_desk.storage.errors import NotFoundError
 from motcua_desk.storage.filestore import FileStore
@@ -48,6 +54,44 @@ PDF = "application/pdf"
 
 KIND_ATTACHMENT_PUT = "attachment.put"
 KIND_ATTACHMENT_REMOVED = "attachment.removed"
+
+
+@dataclass(frozen=True, slots=True)
+class PaperDraft:
+    """What the clerk prepared for one checklist row before the dossier is saved: pages and
+    metadata, or the sync id of a paper digitised before (reuse)."""
+
+    pages: tuple[DraftPage, ...] = ()
+    meta: PaperMeta = PaperMeta()
+    source: Source = Source.SCANNED
+    reuse_sync_id: str | None = None
+
+
+def scanner_from_settings(settings: Settings) -> tuple[Scanner | None, str, ScanSettings]:
+    """The configured scanner adapter, device name and scan settings (no device opened)."""
+    from motcua_desk.imaging.port import ColourMode, PaperSource
+
+    scan = ScanSettings(
+        resolution=settings.scan_resolution,
+        mode=ColourMode(settings.scan_mode),
+        source=PaperSource(settings.scan_source),
+    )
+    scanner: Scanner | None
+    if settings.scanner_adapter == "sane":
+        from motcua_desk.imaging.sane import ScanimageScanner
+
+        scanner = ScanimageScanner()
+    elif settings.scanner_adapter == "wia":
+        from motcua_desk.imaging.windows import WiaScanner
+
+        scanner = WiaScanner()
+    elif settings.scanner_adapter == "twain":
+        from motcua_desk.imaging.windows import TwainScanner
+
+        scanner = TwainScanner()
+    else:
+        scanner = None
+    return scanner, settings.scanner_device, scan
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +146,20 @@ class DigitisationService:
     # --- building a draft ------------------------------------------------------------------
 
     def scan(
-        self, scanner: Scanner, device: str, settings: ScanSettings, control: ScanControl
+        self, scanner: Scanner | None, device: str, settings: ScanSettings, control: ScanControl
     ) -> ScanOutcome:
-        """Scan into the draft store; a fault returns the pages scanned before it."""
+        """Scan into the draft store; a fault returns the pages scanned before it. An empty
+        ``device`` takes the first scanner found."""
+        if scanner is None:
+            return ScanOutcome((), ScannerUnavailableError(adapter="none"))
+        if not device:
+            try:
+                found = scanner.devices()
+            except ScannerError as exc:
+                return ScanOutcome((), exc)
+            if not found:
+                return ScanOutcome((), ScannerNotFoundError(device=""))
+            device = found[0].name
         work = Path(tempfile.mkdtemp(prefix="scan-", dir=self._work_dir()))
         try:
             try:
@@ -203,6 +258,32 @@ class DigitisationService:
             uow.commit()
         log.info("paper digitised: dossier %s row %s, %d pages", dossier_id, position, count)
         return att
+
+    def save_drafts(
+        self, dossier_id: int, drafts: dict[int, PaperDraft], clerk: str
+    ) -> list[Attachment]:
+        """Save what was prepared at intake once the dossier exists; each row on its own, so
+        one bad row does not lose the others (its error is raised after the rest are saved)."""
+        saved: list[Attachment] = []
+        first_error: Exception | None = None
+        for position, draft in sorted(drafts.items()):
+            try:
+                if draft.reuse_sync_id:
+                    saved.append(self.reuse(dossier_id, position, draft.reuse_sync_id, clerk))
+                elif draft.source is Source.SHOWN_ONLY:
+                    saved.append(self.mark_shown_only(dossier_id, position, clerk))
+                else:
+                    saved.append(
+                        self.save(
+                            dossier_id, position, draft.pages, draft.meta, clerk, draft.source
+                        )
+                    )
+            except Exception as exc:  # noqa: BLE001 - kept and re-raised after the other rows
+                log.warning("paper %s of dossier %s not saved: %r", position, dossier_id, exc)
+                first_error = first_error or exc
+        if first_error is not None:
+            raise first_error
+        return saved
 
     def mark_shown_only(self, dossier_id: int, position: int, clerk: str) -> Attachment:
         """The paper was only shown (xuất trình): recorded, not digitised."""
