@@ -69,6 +69,7 @@ def build_context(
 ) -> AppContext:
     """Open (and migrate) the database and wire every service; seeds the sample catalogue."""
     from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.attachment_sync import AttachmentSync
     from motcua_desk.services.calendar_service import CalendarService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.context import AppContext, SettingsStore
@@ -106,6 +107,10 @@ def build_context(
     if seed:
         _seed(uow_factory, calendar, clock)
     accounts = AccountService(uow_factory, settings, clock)
+    attachments = FileStore(paths.attachments_dir)
+    sync = SyncService(uow_factory, settings)
+    attachment_sync = AttachmentSync(uow_factory, attachments, settings, clock)
+    sync.after_run.append(attachment_sync.upload_pending)
     ctx = AppContext(
         paths=paths,
         settings_store=settings,
@@ -114,7 +119,7 @@ def build_context(
         reception=ReceptionService(uow_factory, settings, catalogue, calendar, clock),
         documents=DocumentService(uow_factory, settings, paths, clock),
         clock=clock,
-        sync=SyncService(uow_factory, settings),
+        sync=sync,
         settings_admin=SettingsAdminService(uow_factory, settings, calendar),
         db_revision=result.to_rev,
         postal=PostalService(uow_factory, settings, paths, clock),
@@ -125,11 +130,9 @@ def build_context(
         returns=ReturnService(uow_factory, clock),
         day_close=DayCloseService(uow_factory, settings, accounts, clock),
         digitisation=DigitisationService(
-            uow_factory,
-            FileStore(paths.attachments_dir),
-            FileStore(paths.data_dir / "drafts"),
-            clock,
+            uow_factory, attachments, FileStore(paths.data_dir / "drafts"), clock
         ),
+        attachment_sync=attachment_sync,
     )
     return ctx
 

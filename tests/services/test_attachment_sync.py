@@ -14,7 +14,6 @@ from motcua_desk.config import AppPaths, Settings
 from motcua_desk.domain.digitisation import PaperMeta, Source
 from motcua_desk.services.attachment_sync import AttachmentSync
 from motcua_desk.services.context import AppContext
-from motcua_desk.storage.filestore import FileStore
 from motcua_desk.sync.blobs import BlobClient
 from motcua_desk.sync.transport import HttpTransport
 
@@ -42,13 +41,9 @@ def connect(ctx: AppContext, server: Server, name: str) -> AttachmentSync:
     def blobs(s: Settings, token: str) -> BlobClient:
         return BlobClient(s.server_url, token, transport=server.transport(), chunk_size=64 * 1024)
 
-    return AttachmentSync(
-        ctx.reception._uow_factory,  # noqa: SLF001
-        FileStore(ctx.paths.attachments_dir),
-        ctx.settings_store,
-        ctx.clock,
-        blobs,
-    )
+    assert ctx.attachment_sync is not None
+    ctx.attachment_sync._client_factory = blobs  # noqa: SLF001 - the in-process server
+    return ctx.attachment_sync
 
 
 def test_paper_is_uploaded_once_and_reused_at_another_counter(
@@ -68,11 +63,15 @@ def test_paper_is_uploaded_once_and_reused_at_another_counter(
     meta = PaperMeta("giay_chung_sinh", "12/GCS", "Bệnh viện Đa khoa tỉnh")
     att = ctx.digitisation.save(d.id, 1, pages, meta, "admin", Source.IMPORTED)
     assert ctx.sync is not None
-    assert ctx.sync.run_once().ok  # the attachment.put event is accepted by the server
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        assert [f.sha256 for f in uow.attachments.files_to_upload()] == [att.file_sha256]
+    # One sync run: the attachment.put event is accepted, then the file goes up after it.
+    assert ctx.sync.run_once().ok
     assert ctx.sync.health().rejected == []
-    first = sync1.upload_pending()
-    assert (first.uploaded, first.remaining, first.error_code) == (1, 0, None)
-    assert sync1.upload_pending().uploaded == 0  # exactly once
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        assert uow.attachments.files_to_upload() == []
+    again = sync1.upload_pending()
+    assert (again.uploaded, again.remaining, again.error_code) == (0, 0, None)  # exactly once
 
     # A second counter of the same unit, with its own database, is offered the paper.
     other = build_context(AppPaths(tmp_path / "d2", tmp_path / "l2"), clock)

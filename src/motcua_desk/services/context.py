@@ -12,6 +12,7 @@ from motcua_desk.config import AppPaths, Settings, save_settings
 
 if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.attachment_sync import AttachmentSync
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.day_close import DayCloseService
     from motcua_desk.services.digitisation import DigitisationService
@@ -77,6 +78,7 @@ class AppContext:
     day_close: DayCloseService | None = None
     returns: ReturnService | None = None
     digitisation: DigitisationService | None = None
+    attachment_sync: AttachmentSync | None = None
 
     @property
     def settings(self) -> Settings:
