@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from motcua_desk.config import Settings
 from motcua_desk.domain.digitisation import Attachment, DigitisationError, PaperMeta, Source
@@ -24,12 +24,14 @@ from motcua_desk.services.digitisation import KIND_ATTACHMENT_PUT, PDF, attachme
 from motcua_desk.services.sync_service import TOKEN_KEY, SyncNotConfiguredError
 from motcua_desk.storage.filestore import FileStore
 from motcua_desk.storage.uow import UnitOfWork
-from motcua_desk.sync.blobs import BlobClient
 from motcua_desk.sync.errors import SyncError
+
+if TYPE_CHECKING:
+    from motcua_desk.sync.blobs import BlobClient  # httpx: imported when first needed
 
 log = logging.getLogger(__name__)
 
-ClientFactory = Callable[[Settings, str], BlobClient]
+ClientFactory = Callable[[Settings, str], "BlobClient"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,8 @@ class AttachmentSync:
 
     @staticmethod
     def _http(settings: Settings, token: str) -> BlobClient:
+        from motcua_desk.sync.blobs import BlobClient
+
         return BlobClient(settings.server_url, token, ca_bundle=settings.ca_bundle or None)
 
     def _client(self) -> BlobClient | None:
