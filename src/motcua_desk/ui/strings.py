@@ -53,6 +53,11 @@ FIELD_LABELS: dict[str, str] = {
     "results": "Kết quả trao",
     "originals_returned": "Bản chính trả lại",
     "rating": "Đánh giá",
+    "paper_type": "Loại giấy tờ",
+    "number": "Số, ký hiệu",
+    "issuer": "Cơ quan cấp",
+    "issued_on": "Ngày cấp",
+    "valid_until": "Có hiệu lực đến",
 }
 
 ID_NUMBER_REASONS: dict[str, str] = {
@@ -243,6 +248,8 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
     if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
         data["day"] = "/".join(reversed(str(data["day"]).split("-")))
+    if code == "digitisation_invalid_metadata":
+        data["field"] = field_label(str(data.get("field", "")))
     if code == "file_refused":
         data["reason_text"] = FILE_REASONS.get(str(data.get("reason", "")), "tệp không hợp lệ")
     if code == "malformed_id_card_qr":
