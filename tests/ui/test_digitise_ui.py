@@ -156,6 +156,8 @@ def test_intake_saves_the_drafts_with_the_dossier(
     dossier = real_ctx.reception.get_by_code(code)
     assert real_ctx.digitisation.completeness(dossier.id).complete
     assert papers.drafts == {}  # the next intake starts clean
+    win.lookup.open_code(code)
+    qtbot.waitUntil(lambda: "Số hóa: đầy đủ (1/1" in win.lookup.view.header.text(), timeout=10000)
 
     # The same applicant again: the paper digitised before is offered for reuse.
     assert win.intake.select_procedure_code(BIRTH)

@@ -189,6 +189,28 @@ class LookupController(QObject):
         if not codes or self.file.dossier.code in codes:
             self.reload()
 
+    def _show_digitisation(self, file: DossierFile) -> None:
+        """Add how far the dossier's papers are digitised to the heading (issue 15)."""
+        service = getattr(self.ctx, "digitisation", None)
+        dossier_id = file.dossier.id
+        if service is None or dossier_id is None:
+            return
+
+        def done(c: Any) -> None:
+            if self.file is not file:
+                return
+            if c.to_digitise == 0:
+                line = "Số hóa: không có giấy tờ phải số hóa."
+            elif c.complete:
+                line = f"Số hóa: đầy đủ ({c.digitised}/{c.to_digitise} giấy tờ)."
+            else:
+                line = (
+                    f"Số hóa: {c.digitised}/{c.to_digitise} giấy tờ đã nhận, còn thiếu bản số hóa."
+                )
+            self.view.header.setText(f"{header_html(file, self._name)}<br>{line}")
+
+        self.runner.db(lambda: service.completeness(dossier_id), on_done=done)
+
     def _on_load_error(self, exc: BaseException) -> None:
         self.view.set_message(error_text(exc), error=True)
         if not isinstance(getattr(exc, "code", None), str):
@@ -205,6 +227,7 @@ class LookupController(QObject):
         self.people = people
         d = file.dossier
         self.view.header.setText(header_html(file, self._name))
+        self._show_digitisation(file)
         self.timeline.set_rows(entries(file.timeline, file.print_jobs, people))
         self.view.timeline.resizeColumnsToContents()
         self.view.timeline.scrollToBottom()
