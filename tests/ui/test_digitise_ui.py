@@ -137,6 +137,7 @@ def test_intake_saves_the_drafts_with_the_dossier(
     papers.eventFilter(v.checklist.viewport(), drop)
     assert 1 in papers.drafts and "đã số hóa (1 trang)" in v.checklist.item(1).text()
     assert v.checklist.item(1).checkState() == Qt.CheckState.Checked
+    qtbot.waitUntil(lambda: not v.checklist.item(1).icon().isNull(), timeout=10000)  # thumbnail
     v.checklist.setCurrentRow(0)
     papers.toggle_shown_only()
     assert "chỉ xuất trình" in v.checklist.item(0).text()

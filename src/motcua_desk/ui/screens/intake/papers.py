@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from motcua_desk.domain.digitisation import Attachment, Source
@@ -116,6 +116,9 @@ class PapersPanel(QObject):
                 entry = checklist.item(i)
                 item = entry.data(form.ITEM_ROLE)
                 entry.setText(form.checklist_label(item) + self._suffix(i, item))
+                draft = self.drafts.get(i)
+                if draft is None or not draft.pages:
+                    entry.setIcon(QIcon())
         finally:
             checklist.blockSignals(blocker)
         self._update_count()
@@ -172,6 +175,19 @@ class PapersPanel(QObject):
             self.drafts[i] = draft
             self._tick(i)
             self.refresh()
+            self._thumbnail(i, draft)
+
+    def _thumbnail(self, i: int, draft: PaperDraft) -> None:
+        """The first page as the row's icon: what is attached, at a glance."""
+        service, page = self.service, draft.pages[0]
+
+        def done(png: bytes) -> None:
+            entry = self.view.checklist.item(i)
+            pixmap = QPixmap()
+            if entry is not None and self.drafts.get(i) is draft and pixmap.loadFromData(png):
+                entry.setIcon(QIcon(pixmap))
+
+        self.runner.io(lambda: service.page_thumbnail(page, 48), done, self._ocr_failed)
 
     def _run_dialog(
         self, name: str, draft: PaperDraft | None, scan: bool, files: bool, paths: Any
@@ -275,7 +291,7 @@ class PapersPanel(QObject):
 
     @staticmethod
     def _ocr_failed(exc: BaseException) -> None:
-        log.info("OCR not done: %s", getattr(exc, "code", type(exc).__name__))
+        log.info("background image work not done: %s", getattr(exc, "code", type(exc).__name__))
 
     # -- after the dossier is saved ---------------------------------------------------------
     def save_for(self, dossier: Dossier) -> None:
