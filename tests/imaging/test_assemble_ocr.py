@@ -125,3 +125,14 @@ def test_ocr_of_a_broken_pdf_fails_typed(tmp_path: Path) -> None:
     with pytest.raises(OcrFailedError):
         ocr_pdf(bad, tmp_path / "out.pdf")
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_ocr_without_tesseract_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from motcua_desk.imaging import ocr
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract, no ocrmypdf program
+    with pytest.raises(OcrFailedError) as err:
+        ocr_pdf(tmp_path / "in.pdf", tmp_path / "out.pdf")
+    assert err.value.data["reason"] == "unavailable"
+    monkeypatch.setattr(ocr.sys, "frozen", True, raising=False)
+    assert not ocr.ocr_available()

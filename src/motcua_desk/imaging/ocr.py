@@ -16,14 +16,21 @@ from .errors import OcrFailedError
 _OK, _PRIOR_OCR = 0, 6
 
 
-def ocr_available() -> bool:
-    if shutil.which("tesseract") is None:
-        return False
+def _command() -> list[str] | None:
+    """How to start ocrmypdf: this interpreter's module, or (frozen app, where
+    ``sys.executable`` is the app itself) the ``ocrmypdf`` program on PATH."""
+    if getattr(sys, "frozen", False):
+        exe = shutil.which("ocrmypdf")
+        return [exe] if exe else None
     try:
         import ocrmypdf  # noqa: F401
     except ImportError:
-        return False
-    return True
+        return None
+    return [sys.executable, "-m", "ocrmypdf"]
+
+
+def ocr_available() -> bool:
+    return shutil.which("tesseract") is not None and _command() is not None
 
 
 def ocr_pdf(
@@ -42,12 +49,11 @@ def ocr_pdf(
     ``--skip-text`` is not used: with Ghostscript 10.0.0 (Debian 12) ocrmypdf refuses it,
     because that Ghostscript corrupts PDFs with existing text.
     """
-    if not ocr_available():
+    base = _command()
+    if base is None or shutil.which("tesseract") is None:
         raise OcrFailedError(reason="unavailable")
     cmd = [
-        sys.executable,
-        "-m",
-        "ocrmypdf",
+        *base,
         "-l",
         language,
         "--output-type",
