@@ -159,6 +159,11 @@ def test_intake_saves_the_drafts_with_the_dossier(
     assert papers.drafts == {}  # the next intake starts clean
     win.lookup.open_code(code)
     qtbot.waitUntil(lambda: "Số hóa: đầy đủ (1/1" in win.lookup.view.header.text(), timeout=10000)
+    qtbot.waitUntil(win.lookup.view.papers_button.isEnabled, timeout=10000)
+    preview = win.lookup.show_paper(win.lookup.papers[0])
+    assert preview is not None and preview.page_count == 1
+    assert "Bản số hóa giấy tờ" in preview.windowTitle() and not preview.print_button.isVisible()
+    preview.close()
 
     # The same applicant again: the paper digitised before is offered for reuse.
     assert win.intake.select_procedure_code(BIRTH)

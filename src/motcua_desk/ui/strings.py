@@ -339,6 +339,7 @@ DOC_TYPES = {
     "stop_notice": "Thông báo dừng giải quyết hồ sơ (Mẫu 05)",
     "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
     "return": "Phiếu xác nhận trả kết quả",
+    "digitised": "Bản số hóa giấy tờ",
 }
 
 

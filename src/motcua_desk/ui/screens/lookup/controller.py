@@ -128,6 +128,8 @@ class LookupController(QObject):
         v.stop_button.clicked.connect(self.stop)
         v.return_button.clicked.connect(self.request_return)
         v.preview_button.clicked.connect(self.preview_selected)
+        v.papers_button.clicked.connect(self.show_papers_menu)
+        self.papers: list[Any] = []
         v.prints.doubleClicked.connect(self.preview_selected)
         self.print_flow.printed.connect(self._on_printed)
         self.print_flow.print_failed.connect(self._on_print_failed)
@@ -209,7 +211,42 @@ class LookupController(QObject):
                 )
             self.view.header.setText(f"{header_html(file, self._name)}<br>{line}")
 
+        def listed(found: list[Any]) -> None:
+            if self.file is file:
+                self.papers = [a for a in found if a.is_digitised]
+                self.view.papers_button.setEnabled(bool(self.papers))
+
+        self.view.papers_button.setEnabled(False)
         self.runner.db(lambda: service.completeness(dossier_id), on_done=done)
+        self.runner.db(lambda: service.attachments(dossier_id), on_done=listed)
+
+    def show_papers_menu(self) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self.view)
+        items = self.file.dossier.checklist if self.file is not None else ()
+        for a in self.papers:
+            name = items[a.position].name if a.position < len(items) else a.meta.paper_type
+            action = menu.addAction(f"{name} ({a.pages} trang)")
+            action.triggered.connect(lambda _c=False, att=a: self.show_paper(att))
+        menu.exec(self.view.papers_button.mapToGlobal(self.view.papers_button.rect().bottomLeft()))
+
+    def show_paper(self, attachment: Any) -> PreviewDialog | None:
+        """The digitised paper in the preview window (its searchable copy when OCR is done)."""
+        from types import SimpleNamespace
+
+        service = getattr(self.ctx, "digitisation", None)
+        if service is None or self.file is None or attachment.best_sha256 is None:
+            return None
+        pdf = service.store.read(attachment.best_sha256)
+        doc = SimpleNamespace(doc_type="digitised", dossier_code=self.file.dossier.code, pdf=pdf)
+        dialog = PreviewDialog(doc, self.view)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.print_button.hide()  # a citizen's paper is not a slip to reprint
+        self.previews.append(dialog)
+        dialog.destroyed.connect(lambda: self.previews.remove(dialog))
+        dialog.open()
+        return dialog
 
     def _on_load_error(self, exc: BaseException) -> None:
         self.view.set_message(error_text(exc), error=True)
