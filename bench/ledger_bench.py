@@ -7,8 +7,11 @@ The database is migrated, the sample catalogue imported, and N dossiers spread o
 2030 (office time) are bulk-inserted with Core, a third handed over (timeline row with the
 department), half of them returned. Then the Mẫu 07 export of the whole month is timed as PDF and
 as XLSX through ``LedgerService.export`` (query + render + atomic write), plus the row query
-alone and the monthly report. Prints the median and the slowest of the runs; figures go in
-reports, never into test asserts.
+alone, the PDF render alone, and the monthly report. The floor, measured in the same run, is
+the least any PDF of the month costs: every cell's text drawn with a bare reportlab canvas in
+the same embedded font, 15 rows a page, no layout at all. Prints the median and the slowest of
+the runs, and the PDF medians as a multiple of the floor; figures go in reports, never into
+test asserts.
 """
 
 from __future__ import annotations
@@ -32,9 +35,9 @@ from motcua_desk.config import Settings  # noqa: E402
 from motcua_desk.domain.dossier import Person, Status  # noqa: E402
 from motcua_desk.resources import seed_dir  # noqa: E402
 from motcua_desk.services.clock import OFFICE_TZ  # noqa: E402
-from motcua_desk.services.context import SettingsStore  # noqa: E402
-from motcua_desk.services.ledger import LedgerService  # noqa: E402
+from motcua_desk.services.ledger import LedgerService, render_pdf  # noqa: E402
 from motcua_desk.services.reports import ReportService  # noqa: E402
+from motcua_desk.services.settings_store import SettingsStore  # noqa: E402
 from motcua_desk.storage import make_engine, make_uow_factory, migrate  # noqa: E402
 from motcua_desk.storage.catalogue_import import import_catalogue  # noqa: E402
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow  # noqa: E402
@@ -104,6 +107,37 @@ def load(factory: Callable[[], object], n: int) -> None:
         uow.commit()
 
 
+def floor_pdf(rows: tuple[object, ...]) -> bytes:
+    """Every ledger cell drawn as one line of text, 15 rows a page, A4 landscape: the cost of
+    writing the month's text into a PDF with the embedded font and nothing else."""
+    import io
+
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen.canvas import Canvas
+
+    from motcua_desk.printing.fonts import register_fonts
+    from motcua_desk.printing.slips.ledger import _cells
+
+    fonts = register_fonts()
+    buf = io.BytesIO()
+    canv = Canvas(buf, pagesize=landscape(A4), invariant=1, initialFontName=fonts.serif)
+    y = 0.0
+    for i, row in enumerate(rows):
+        if i % 15 == 0:
+            if i:
+                canv.showPage()
+            canv.setFont(fonts.serif, 7.5)
+            y = 560.0
+        x = 30.0
+        for cell in _cells(row):  # type: ignore[arg-type]
+            canv.drawString(x, y, cell.replace("\n", " ")[:60])
+            x += 70
+        y -= 34
+    canv.showPage()
+    canv.save()
+    return buf.getvalue()
+
+
 def timed(fn: Callable[[], object], runs: int) -> tuple[list[float], object]:
     times, result = [], None
     for _ in range(runs):
@@ -151,6 +185,16 @@ def main() -> None:
         first, last = date(2030, 10, 1), date(2030, 10, 31)
         times, rows = timed(lambda: ledger.rows(first, last), args.runs)
         show("ledger rows (query only)", times, f"{len(rows):,} rows")  # type: ignore[arg-type]
+        times, pdf = timed(lambda: floor_pdf(rows), args.runs)  # type: ignore[arg-type]
+        floor = statistics.median(times)
+        show("floor: bare canvas text", times, f"{len(pdf) / 1e6:.2f} MB")  # type: ignore[arg-type]
+        data = ledger.data(first, last)
+        times, pdf = timed(lambda: render_pdf(data), args.runs)
+        show(
+            "render PDF only",
+            times,
+            f"{statistics.median(times) / floor:.1f}x floor, {len(pdf) / 1e6:.2f} MB",  # type: ignore[arg-type]
+        )
         for kind in ("pdf", "xlsx"):
             out = Path(tmp) / f"ledger.{kind}"
             times, _ = timed(
@@ -159,7 +203,7 @@ def main() -> None:
             show(
                 f"export {kind.upper()} (query+render+write)",
                 times,
-                f"{out.stat().st_size / 1e6:.2f} MB",
+                f"{statistics.median(times) / floor:.1f}x floor, {out.stat().st_size / 1e6:.2f} MB",
             )
         times, report = timed(lambda: reports.month_report(2030, 10), args.runs)
         total = report.total  # type: ignore[attr-defined]

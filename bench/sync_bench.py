@@ -36,8 +36,8 @@ from sync_support import (  # noqa: E402
 
 from motcua_desk.config import Settings  # noqa: E402
 from motcua_desk.domain.codes import format_provisional  # noqa: E402
-from motcua_desk.services.context import SettingsStore  # noqa: E402
 from motcua_desk.services.payloads import dossier_payload  # noqa: E402
+from motcua_desk.services.settings_store import SettingsStore  # noqa: E402
 from motcua_desk.services.sync_service import SyncService  # noqa: E402
 from motcua_desk.storage.engine import make_engine as desk_engine  # noqa: E402
 from motcua_desk.storage.migrate import migrate  # noqa: E402

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING
 
 from motcua_desk import __version__
 from motcua_desk.config import AppPaths, ConfigError, load_settings
+from motcua_desk.domain.errors import DomainError
+from motcua_desk.instance_lock import InstanceLock, InstanceLockedError
 from motcua_desk.services.clock import local_now
 
 if TYPE_CHECKING:
@@ -70,6 +72,7 @@ def build_context(
     """Open (and migrate) the database and wire every service; seeds the sample catalogue."""
     from motcua_desk.services.accounts import AccountService
     from motcua_desk.services.attachment_sync import AttachmentSync
+    from motcua_desk.services.audit_check import AuditService
     from motcua_desk.services.calendar_service import CalendarService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.context import AppContext, SettingsStore
@@ -108,7 +111,7 @@ def build_context(
         _seed(uow_factory, calendar, clock)
     accounts = AccountService(uow_factory, settings, clock)
     attachments = FileStore(paths.attachments_dir)
-    sync = SyncService(uow_factory, settings)
+    sync = SyncService(uow_factory, settings, clock=clock)
     attachment_sync = AttachmentSync(uow_factory, attachments, settings, clock)
     sync.after_run.append(attachment_sync.upload_pending)
     ctx = AppContext(
@@ -122,8 +125,8 @@ def build_context(
         sync=sync,
         settings_admin=SettingsAdminService(uow_factory, settings, calendar),
         db_revision=result.to_rev,
-        postal=PostalService(uow_factory, settings, paths, clock),
-        lifecycle=LifecycleService(uow_factory, settings, calendar, clock),
+        postal=PostalService(uow_factory, settings, paths, clock, calendar),
+        lifecycle=LifecycleService(uow_factory, settings, calendar, clock, catalogue),
         lookup=LookupService(uow_factory, settings, calendar, clock),
         ledger=LedgerService(uow_factory, settings, clock),
         reports=ReportService(uow_factory, clock),
@@ -133,6 +136,7 @@ def build_context(
             uow_factory, attachments, FileStore(paths.data_dir / "drafts"), clock
         ),
         attachment_sync=attachment_sync,
+        audit=AuditService(uow_factory),
     )
     return ctx
 
@@ -151,23 +155,65 @@ def _seed(uow_factory, calendar: CalendarService, clock) -> None:  # type: ignor
     calendar.ensure_seeded([year - 1, year, year + 1])
 
 
+EXIT_START_FAILED = 2
+EXIT_ALREADY_RUNNING = 3
+
+
+def report_start_error(exc: DomainError, *, gui: bool) -> None:
+    """A start-up refusal in Vietnamese on the console and, for the app, in a dialog.
+
+    A newer-schema, foreign or damaged database, or a second instance, must not end in a
+    traceback (issue 14 §3); the database file is left untouched.
+    """
+    from motcua_desk.ui import strings  # plain data, no Qt
+
+    message = strings.exception_message(exc)
+    log.error("start refused: %s", exc.code)
+    sys.stderr.write(message + "\n")
+    if gui:
+        try:
+            from motcua_desk.ui.app import show_start_error
+
+            show_start_error(message)
+        except Exception:  # no display: the console text above is what remains
+            log.warning("could not show the start-up error dialog", exc_info=True)
+
+
 def run(*, data_dir: Path | None, temp: bool, self_test: bool, qt_argv: list[str]) -> int:
     """The app: the login window at once, the database opened behind it (see module doc)."""
     paths = AppPaths.resolve(data_dir, temp=temp or self_test and data_dir is None)
     setup_logging(paths.log_dir)
     log.info("starting motcua_desk %s, data in %s", __version__, paths.data_dir)
+    # One process writes a database: taken before anything is migrated or backed up.
+    instance = InstanceLock(paths.db_file)
+    try:
+        instance.acquire()
+    except InstanceLockedError as exc:
+        if self_test:
+            report_start_error(exc, gui=False)
+            return EXIT_ALREADY_RUNNING
+        from motcua_desk.ui.app import already_running
+
+        return already_running(paths.db_file)  # brings the running window to the front
+    try:
+        return _run_locked(paths, self_test=self_test, qt_argv=qt_argv)
+    finally:
+        instance.release()
+
+
+def _run_locked(paths: AppPaths, *, self_test: bool, qt_argv: list[str]) -> int:
     try:
         paths.ensure()
         load_settings(paths.settings_file)  # a bad file is told on stderr, before any window
     except ConfigError as exc:
         sys.stderr.write(f"Tệp cấu hình không hợp lệ ({paths.settings_file}): {exc.data}" + "\n")
-        return 2
+        return EXIT_START_FAILED
     if self_test:
         try:
             ctx = build_context(paths)
-        except ConfigError as exc:
-            sys.stderr.write(f"Tệp cấu hình không hợp lệ ({paths.settings_file}): {exc.data}\n")
-            return 2
+        except DomainError as exc:  # a newer, foreign or damaged database
+            report_start_error(exc, gui=False)
+            return EXIT_START_FAILED
         from motcua_desk.selftest import run_self_test
 
         return run_self_test(ctx)
@@ -191,9 +237,9 @@ def _open_for_gui(paths: AppPaths) -> AppContext:
 
 def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> int:
     """``backup`` / ``restore FILE`` / ``list-backups`` from the command line."""
-    from motcua_desk.domain.errors import DomainError
     from motcua_desk.services.backup import BackupInvalidError, BackupService
     from motcua_desk.services.context import SettingsStore
+    from motcua_desk.storage.errors import StorageError
 
     paths = AppPaths.resolve(data_dir)
     paths.ensure()
@@ -210,16 +256,26 @@ def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> in
         return 0
     assert file is not None
     if command == "export-unsent":
-        ctx = build_context(paths, seed=False)
+        instance = InstanceLock(paths.db_file)  # held (referenced) until the export is done
+        try:
+            instance.acquire()
+            ctx = build_context(paths, seed=False)
+        except (StorageError, InstanceLockedError) as exc:
+            report_start_error(exc, gui=False)
+            return 1
         assert ctx.sync is not None
         try:
             n = ctx.sync.export_unsent(file)
         except DomainError as exc:
-            sys.stderr.write(
-                f"Không xuất được: máy trạm chưa đăng ký với máy chủ ({exc.code})." + "\n"
-            )
+            if exc.data.get("missing") == "offline_key":
+                # The server has not yet received the key that checks this counter's files.
+                reason = "máy trạm cần đồng bộ với máy chủ một lần trước khi xuất tệp"
+            else:
+                reason = "máy trạm chưa đăng ký với máy chủ"
+            sys.stderr.write(f"Không xuất được: {reason} ({exc.code})." + "\n")
             return 1
         sys.stdout.write(f"Đã xuất {n} sự kiện chưa gửi vào {file}" + "\n")
+        instance.release()
         return 0
     try:
         safety = service.restore(file)
@@ -227,6 +283,9 @@ def maintenance(command: str, file: Path | None, *, data_dir: Path | None) -> in
         sys.stderr.write(
             f"Không khôi phục: tệp sao lưu không dùng được ({exc.data.get('reason')})." + "\n"
         )
+        return 1
+    except (StorageError, InstanceLockedError) as exc:  # the app runs, or the file stayed locked
+        report_start_error(exc, gui=False)
         return 1
     sys.stdout.write(f"Đã khôi phục từ {file}. Bản an toàn của dữ liệu cũ: {safety}" + "\n")
     return 0

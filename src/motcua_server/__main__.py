@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from motcua_desk.domain.errors import DomainError
@@ -22,7 +24,17 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--max-body-bytes", type=int, default=2 * 1024 * 1024)
-    serve.add_argument("--enrol-rate-limit", type=int, default=5, help="attempts/minute/address")
+    serve.add_argument(
+        "--enrol-rate-limit", type=int, default=5, help="failed attempts/minute/address"
+    )
+    serve.add_argument(
+        "--trusted-proxy",
+        action="append",
+        default=[],
+        metavar="ADDRESS[/BITS]",
+        help="reverse proxy whose X-Forwarded-For is believed (repeatable); none by default",
+    )
+    serve.add_argument("--token-max-age-days", type=int, default=90)
     serve.add_argument(
         "--blob-dir", default="motcua_blobs", help="folder of attachment files (filesystem storage)"
     )
@@ -38,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--ttl-hours", type=int, default=72)
     rev = sub.add_parser("revoke-device", help="refuse a device's token from now on")
     rev.add_argument("device_id")
+    rot = sub.add_parser("rotate-token", help="make a device replace its token at its next sync")
+    rot.add_argument("device_id")
     cat = sub.add_parser("load-catalogue")
     cat.add_argument("file", type=Path)
     cal = sub.add_parser("load-calendar")
@@ -46,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("agency_id")
     user.add_argument("username")
     user.add_argument("full_name")
-    user.add_argument("--password", required=True)
+    # Never on the command line: argv is visible to every user (ps) and kept in shell history.
+    user.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin",
+    )
     user.add_argument("--role", default="clerk", choices=sorted(admin.ROLES))
     imp = sub.add_parser("import-events", help="apply a counter's signed offline events file")
     imp.add_argument("file", type=Path)
@@ -55,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("code")
     st.add_argument("status", type=int)
     st.add_argument("--actor", default="processing")
+    gaps = sub.add_parser("code-gaps", help="leased dossier numbers a day's counters left unused")
+    gaps.add_argument("agency_id")
+    gaps.add_argument("day", type=date.fromisoformat)
     return ap
 
 
@@ -65,6 +87,16 @@ def _load_json(path: Path) -> object:
         raise admin.AdminError(reason="unreadable_file", file=str(path)) from exc
 
 
+def _read_password(from_stdin: bool) -> str:
+    """The new user's password from stdin (``--password-stdin``) or a prompt asked twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != first:
+        raise admin.AdminError(reason="passwords_differ")
+    return first
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     engine = make_engine(args.db_url)
@@ -73,22 +105,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "serve":
             import uvicorn
 
-            from motcua_server.app import create_app
+            from motcua_server.app import create_app, uvicorn_config
+            from motcua_server.security import parse_networks
 
+            try:
+                parse_networks(args.trusted_proxy)
+            except ValueError as exc:
+                raise admin.AdminError(reason="bad_trusted_proxy") from exc
             settings = ServerSettings(
                 db_url=args.db_url,
                 max_body_bytes=args.max_body_bytes,
                 enrol_rate_limit=args.enrol_rate_limit,
+                trusted_proxies=tuple(args.trusted_proxy),
+                token_max_age_days=args.token_max_age_days,
                 blob_dir=args.blob_dir,
             )
-            uvicorn.run(
+            config = uvicorn_config(
                 create_app(settings, engine),
-                host=args.host,
-                port=args.port,
-                log_level="warning",
+                args.host,
+                args.port,
                 ssl_certfile=args.ssl_certfile,
                 ssl_keyfile=args.ssl_keyfile,
             )
+            uvicorn.Server(config).run()
         elif args.cmd == "create-unit":
             admin.create_unit(engine, args.agency_id, args.name)
         elif args.cmd == "enrol-device":
@@ -96,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(f"device_id={device_id}\nenrolment_code={code}\n")
         elif args.cmd == "revoke-device":
             admin.revoke_device(engine, args.device_id)
+        elif args.cmd == "rotate-token":
+            admin.request_token_rotation(engine, args.device_id)
         elif args.cmd == "load-catalogue":
             n = admin.load_catalogue(engine, _load_json(args.file))
             sys.stdout.write(f"procedures={n}\n")
@@ -103,8 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             n = admin.load_calendar(engine, _load_json(args.file))
             sys.stdout.write(f"days={n}\n")
         elif args.cmd == "create-user":
+            password = _read_password(args.password_stdin)
             admin.create_user(
-                engine, args.agency_id, args.username, args.full_name, args.password, args.role
+                engine, args.agency_id, args.username, args.full_name, password, args.role
             )
         elif args.cmd == "import-events":
             from motcua_server.offline_import import import_events
@@ -118,6 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"device={r.device_id} accepted={r.accepted} duplicates={r.duplicates} "
                 f"rejected={r.rejected}\n"
             )
+        elif args.cmd == "code-gaps":
+            from motcua_server.codes import code_gaps
+
+            for first, last, device_id in code_gaps(engine, args.agency_id, args.day):
+                sys.stdout.write(f"{first}-{last} device={device_id}\n")
         elif args.cmd == "set-status":
             admin.set_status(engine, args.agency_id, args.code, args.status, args.actor)
     except DomainError as exc:

@@ -7,24 +7,19 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, delete, select, text
 from sqlalchemy.orm import Session
 
 from motcua_desk.domain.dossier import Status, check_transition
-from motcua_desk.domain.errors import DomainError
 from motcua_desk.domain.text import normalize
+from motcua_server.catalogue import AdminError as AdminError
+from motcua_server.catalogue import check_procedure, check_text
 from motcua_server.db import transaction
 from motcua_server.models import ChangeRow, Device, DossierRow, Holiday, Procedure, Unit, User
 from motcua_server.security import digest, new_enrolment_code
 
 HOLIDAY_KINDS = frozenset({"holiday", "substitute_day_off", "makeup_workday"})
 ROLES = frozenset({"clerk", "supervisor", "admin"})
-
-
-class AdminError(DomainError):
-    """An admin command got bad input; ``data`` says which."""
-
-    code = "admin_error"
 
 
 def _now() -> datetime:
@@ -94,6 +89,15 @@ def revoke_device(engine: Engine, device_id: str) -> None:
         device.enrol_code_hash = None
 
 
+def request_token_rotation(engine: Engine, device_id: str) -> None:
+    """Make the device rotate its token at its next sync (the old one works until then)."""
+    with transaction(engine) as s:
+        device = s.get(Device, device_id)
+        if device is None or device.revoked:
+            raise AdminError(reason="unknown_device", device_id=device_id)
+        device.rotate_requested = True
+
+
 def create_user(
     engine: Engine, agency_id: str, username: str, full_name: str, password: str, role: str
 ) -> None:
@@ -116,6 +120,13 @@ def create_user(
         user.password_hash = pw_hash
         user.active = True
         data = {"username": username, "full_name": user.full_name, "role": role}
+        # Earlier entries of this account carry its old password hashes: a counter enrolled
+        # later must not receive them (docs/sync-protocol.md, "Accounts on the counters").
+        s.execute(
+            delete(ChangeRow).where(
+                ChangeRow.unit_id == unit.id, ChangeRow.entity == "user", ChangeRow.key == username
+            )
+        )
         add_change(s, unit.id, "user", username, {**data, "active": True, "password_hash": pw_hash})
 
 
@@ -123,22 +134,13 @@ def load_catalogue(engine: Engine, items: object) -> int:
     """Upsert procedures from the ``resources/seed/procedures.json`` format."""
     if not isinstance(items, list):
         raise AdminError(reason="not_list")
-    rows: list[dict[str, Any]] = []
-    for i, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
-            raise AdminError(reason="bad_item", index=i)
-        code = item.get("code")
-        if not (code is None or (isinstance(code, str) and 0 < len(code) <= 60)):
-            raise AdminError(reason="bad_item", index=i)
-        name = normalize(item["name"])
-        if not name:
-            raise AdminError(reason="bad_item", index=i)
-        rows.append({**item, "name": name})
+    # Every entry is checked before any is stored: a desk must be able to apply what it pulls.
+    rows: list[dict[str, Any]] = [check_procedure(item, i) for i, item in enumerate(items)]
     with transaction(engine) as s:
         lock_changes(s)
         for row in rows:
             # Seed entries without a known national code still sync, keyed by their name.
-            key = row["code"] or "nocode:" + digest(row["name"])[:16]
+            key = row.get("code") or "nocode:" + digest(row["name"])[:16]
             s.merge(Procedure(code=key, data=row))
             add_change(s, None, "procedure", key, row)
     return len(rows)
@@ -152,11 +154,14 @@ def load_calendar(engine: Engine, items: object) -> int:
     for i, item in enumerate(items):
         try:
             day = date.fromisoformat(item["date"])
-            kind, name = item["kind"], normalize(item.get("name", ""))
+            kind = item["kind"]
         except (TypeError, KeyError, ValueError) as exc:
             raise AdminError(reason="bad_item", index=i) from exc
+        if not 1970 <= day.year <= 2199:
+            raise AdminError(reason="bad_item", index=i, field="date")
         if kind not in HOLIDAY_KINDS:
             raise AdminError(reason="bad_kind", index=i)
+        name = check_text(item.get("name", ""), i, "name", max_len=200)
         parsed.append((day, kind, name))
     with transaction(engine) as s:
         lock_changes(s)

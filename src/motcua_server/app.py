@@ -4,24 +4,35 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+import traceback
+from datetime import timedelta
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from motcua_desk.sync import protocol as p
-from motcua_server import ingest
+from motcua_server import devices, ingest
 from motcua_server.config import ServerSettings
 from motcua_server.db import make_engine
-from motcua_server.models import Device, Unit
-from motcua_server.schema import body, reply
-from motcua_server.security import AuthFailedError, RateLimitedError, RateLimiter
+from motcua_server.devices import ROTATE_HEADER, Authenticated
+from motcua_server.schema import BEARER, operation, reply
+from motcua_server.security import (
+    AuthFailedError,
+    RateLimitedError,
+    RateLimiter,
+    client_address,
+    parse_networks,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +64,8 @@ class BodyLimit:
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, receive, send)  # disconnect: let the app see it
+                # The client went away mid-request: nothing to answer, nothing went wrong here.
+                log.info("client disconnected before its request was read")
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
@@ -72,12 +84,47 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
 
+def log_fault(exc: BaseException) -> None:
+    """Log a server fault by its type and code locations only.
+
+    Exception messages are left out: they can quote data (a database error carries the SQL
+    parameters, i.e. a citizen's name). The full exception goes to DEBUG.
+    """
+    stack = traceback.extract_tb(exc.__traceback__)
+    where = "; ".join(f"{f.filename.rsplit('/', 1)[-1]}:{f.lineno} {f.name}" for f in stack[-8:])
+    log.error("server fault %s, request rolled back (at %s)", type(exc).__name__, where)
+    log.debug("server fault detail", exc_info=exc)
+
+
+class SyncServerApp(FastAPI):
+    """FastAPI that logs a crash itself, safely, instead of handing it to the ASGI server.
+
+    Starlette answers a crash with the 500 handler and then re-raises it so the server can log
+    it; uvicorn would log the message and the full traceback. It stops here.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except ClientDisconnect:
+            log.info("client disconnected before the reply was sent")
+        except Exception as exc:  # already answered with 500 by the handler
+            log_fault(exc)
+
+
 def _parse_json(raw: bytes) -> object:
     def refuse(const: str) -> None:
         raise ValueError(const)
 
+    def number(text: str) -> float | int:
+        # JSON has one number type: ``5.0`` is the integer 5 (as JSON Schema's "integer" says).
+        value = float(text)
+        if not math.isfinite(value):  # 1e400
+            raise ValueError(text)
+        return int(value) if value.is_integer() and abs(value) <= 2**53 else value
+
     try:
-        return json.loads(raw.decode("utf-8"), parse_constant=refuse)
+        return json.loads(raw.decode("utf-8"), parse_constant=refuse, parse_float=number)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise p.ProtocolError(path="$", reason="invalid_json") from exc
 
@@ -85,8 +132,10 @@ def _parse_json(raw: bytes) -> object:
 def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAPI:
     """Build the app; the engine comes from ``settings.db_url`` unless given."""
     eng = engine if engine is not None else make_engine(settings.db_url)
-    limiter = RateLimiter(settings.enrol_rate_limit, settings.enrol_rate_window_s)
-    app = FastAPI(title="motcua sync server", version=str(p.PROTOCOL_VERSION))
+    limiter = RateLimiter(eng, settings.enrol_rate_limit, settings.enrol_rate_window_s)
+    proxies = parse_networks(settings.trusted_proxies)
+    max_age = timedelta(days=settings.token_max_age_days)
+    app = SyncServerApp(title="motcua sync server", version=str(p.PROTOCOL_VERSION))
     app.state.engine = eng
 
     @app.exception_handler(p.VersionError)
@@ -133,17 +182,20 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
 
     @app.exception_handler(Exception)
     async def _crash(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("server fault, batch rolled back")
-        return error(500, "server_error")
+        return error(500, "server_error")  # logged by SyncServerApp (log_fault)
 
     def version(request: Request) -> None:
         p.check_version(request.headers.get(p.HEADER))
 
-    async def device_of(request: Request) -> tuple[Device, Unit]:
+    async def device_of(request: Request) -> Authenticated:
         version(request)
         auth = request.headers.get("authorization", "")
         token = auth[7:] if auth.lower().startswith("bearer ") else None
-        return await run_in_threadpool(ingest.authenticate, eng, token)
+        return await run_in_threadpool(devices.authenticate, eng, token, max_age)
+
+    def answer(who: Authenticated, content: dict[str, Any]) -> JSONResponse:
+        headers = {ROTATE_HEADER: "due"} if who.rotation_due else None
+        return JSONResponse(content, headers=headers)
 
     async def json_body(request: Request) -> object:
         return _parse_json(await request.body())
@@ -152,43 +204,82 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     def health() -> dict[str, Any]:
         return {"status": "ok", "protocol": p.PROTOCOL_VERSION, "min_supported": p.MIN_SUPPORTED}
 
-    @app.post("/api/v1/enrol", openapi_extra=body(p.EnrolRequest), responses=reply(p.EnrolResponse))
+    @app.post(
+        "/api/v1/enrol",
+        openapi_extra=operation(auth=False, request=p.EnrolRequest),
+        responses=reply(p.EnrolResponse, 401, 413, 422, 429),
+    )
     async def enrol(request: Request) -> JSONResponse:
         version(request)
-        limiter.hit(request.client.host if request.client else "?")
+        peer = request.client.host if request.client else None
+        key = "enrol:" + client_address(peer, request.headers.get("x-forwarded-for"), proxies)
+        await run_in_threadpool(limiter.check, key)
         req = p.EnrolRequest.from_dict(await json_body(request))
-        res = await run_in_threadpool(ingest.enrol, eng, req)
+        try:
+            res = await run_in_threadpool(ingest.enrol, eng, req)
+        except AuthFailedError:
+            await run_in_threadpool(limiter.fail, key)  # only failures count
+            raise
         return JSONResponse(res.to_dict())
 
     @app.post(
-        "/api/v1/sync/push", openapi_extra=body(p.PushRequest), responses=reply(p.PushResponse)
+        "/api/v1/sync/push",
+        openapi_extra=operation(auth=True, request=p.PushRequest),
+        responses=reply(p.PushResponse, 401, 403, 409, 413, 422, rotate=True),
     )
     async def push(request: Request) -> JSONResponse:
-        device, unit = await device_of(request)
+        who = await device_of(request)
         req = p.PushRequest.from_dict(await json_body(request))
-        if req.device_id != device.id:
+        if req.device_id != who.device.id:
             return error(403, "device_mismatch")
-        res = await run_in_threadpool(ingest.push, eng, device, unit, req)
-        return JSONResponse(res.to_dict())
+        res = await run_in_threadpool(ingest.push, eng, who.device, who.unit, req)
+        return answer(who, res.to_dict())
 
-    @app.get("/api/v1/sync/pull", responses=reply(p.PullResponse))
+    @app.get(
+        "/api/v1/sync/pull",
+        openapi_extra=operation(auth=True),
+        responses=reply(p.PullResponse, 401, 422, rotate=True),
+    )
     async def pull(
         request: Request,
-        cursor: int = Query(0, ge=0, le=2**53),
+        cursor: int = Query(0, ge=0, le=p.MAX_SEQ),  # the change log's 32-bit ids
         limit: int = Query(settings.pull_default_limit, ge=1, le=p.MAX_PULL),
     ) -> JSONResponse:
-        _, unit = await device_of(request)
-        res = await run_in_threadpool(ingest.pull, eng, unit, cursor, limit)
-        return JSONResponse(res.to_dict())
+        who = await device_of(request)
+        res = await run_in_threadpool(ingest.pull, eng, who.unit, cursor, limit)
+        return answer(who, res.to_dict())
 
     @app.post(
-        "/api/v1/codes/lease", openapi_extra=body(p.LeaseRequest), responses=reply(p.LeaseResponse)
+        "/api/v1/codes/lease",
+        openapi_extra=operation(auth=True, request=p.LeaseRequest),
+        responses=reply(p.LeaseResponse, 401, 413, 422, rotate=True),
     )
     async def lease(request: Request) -> JSONResponse:
-        device, _ = await device_of(request)
+        who = await device_of(request)
         req = p.LeaseRequest.from_dict(await json_body(request))
-        res = await run_in_threadpool(ingest.lease, eng, device, req)
+        res = await run_in_threadpool(ingest.lease, eng, who.device, req)
+        return answer(who, res.to_dict())
+
+    @app.post(
+        "/api/v1/device/token",
+        openapi_extra=operation(auth=True),
+        responses=reply(p.TokenResponse, 401, 413),
+    )
+    async def rotate_token(request: Request) -> JSONResponse:
+        who = await device_of(request)
+        res = await run_in_threadpool(devices.rotate, eng, who.device.id, who.token_hash)
         return JSONResponse(res.to_dict())
+
+    @app.put(
+        "/api/v1/device/offline-key",
+        openapi_extra=operation(auth=True, request=p.OfflineKeyRequest),
+        responses=reply(p.OfflineKeyRequest, 401, 413, 422, rotate=True),
+    )
+    async def offline_key(request: Request) -> JSONResponse:
+        who = await device_of(request)
+        req = p.OfflineKeyRequest.from_dict(await json_body(request))
+        await run_in_threadpool(devices.register_offline_key, eng, who.device.id, req)
+        return answer(who, req.to_dict())
 
     from pathlib import Path
 
@@ -196,4 +287,21 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
 
     app.include_router(blob_router(eng, FilesystemBlobStorage(Path(settings.blob_dir)), device_of))
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+            schema.setdefault("components", {})["securitySchemes"] = BEARER
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def uvicorn_config(app: ASGIApp, host: str, port: int, **kw: Any) -> Any:
+    """How ``serve`` runs the app. uvicorn's own X-Forwarded-For handling is off (it trusts
+    127.0.0.1 by default): the app decides whose header to believe (``trusted_proxies``)."""
+    import uvicorn
+
+    return uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_level="warning", **kw)

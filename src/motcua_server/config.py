@@ -13,8 +13,11 @@ class ServerSettings:
 
     db_url: str = DEFAULT_DB_URL
     max_body_bytes: int = 2 * 1024 * 1024
-    enrol_rate_limit: int = 5  # attempts per client address per window
+    enrol_rate_limit: int = 5  # failed attempts per client address per window
     enrol_rate_window_s: float = 60.0
+    # Proxies (addresses or networks) whose X-Forwarded-For is believed; nobody else's is.
+    trusted_proxies: tuple[str, ...] = ()
+    token_max_age_days: int = 90  # a device is asked to rotate an older token
     enrol_code_ttl_hours: int = 72
     pull_default_limit: int = 500
     blob_dir: str = "motcua_blobs"  # attachment files (issue 15), filesystem storage

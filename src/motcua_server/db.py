@@ -18,9 +18,17 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, FULL sync and write-locking BEGIN IMMEDIATE."""
+    """An engine for ``url``; SQLite gets WAL, FULL sync and write-locking BEGIN IMMEDIATE.
+
+    ``hide_parameters``: a database error's text never carries the statement's values (they
+    hold citizens' data), so logging the error cannot leak them.
+    """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            hide_parameters=True,
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -39,7 +47,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 @contextmanager

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from motcua_desk.domain.dossier import Status, check_transition
 from motcua_desk.domain.errors import DomainError, IllegalTransitionError
 from motcua_desk.sync import protocol as p
-from motcua_server.db import transaction
-from motcua_server.models import (
-    ChangeRow,
-    Device,
-    DossierRow,
-    EventRow,
-    LeaseRow,
-    SequenceRow,
-    Unit,
+from motcua_server.codes import (
+    CODE_CONFLICT,
+    MAX_ADOPT_GAP,
+    DayCodes,
+    allocate,
+    lease,
 )
+from motcua_server.db import transaction
+from motcua_server.models import ChangeRow, Device, DossierRow, EventRow, Unit
+from motcua_server.sanity import MAX_SEQ, event_defect, safe_reason
 from motcua_server.security import AuthFailedError, digest, new_token, normalize_enrolment_code
+
+__all__ = ["MAX_ADOPT_GAP", "EventIdReusedError", "allocate", "enrol", "lease", "pull", "push"]
+
+log = logging.getLogger(__name__)
 
 
 class EventIdReusedError(DomainError):
@@ -34,12 +39,11 @@ class EventIdReusedError(DomainError):
     code = "event_id_reused"
 
 
-#: How far ahead of the day's sequence an un-leased final code may be adopted (see ``adopt``).
-MAX_ADOPT_GAP = 2000
-
-
 class _Rejected(Exception):  # noqa: N818 - internal control flow, never leaves this module
     def __init__(self, reason: str) -> None:
+        # A reason can quote a client's payload key: cut it to what the protocol (and a text
+        # column) takes, so the reply stays parseable and storable.
+        reason = reason.replace("\x00", "\ufffd")[: p.MAX_TEXT]
         super().__init__(reason)
         self.reason = reason
 
@@ -63,25 +67,24 @@ def payload_hash(event: p.OutboxEvent) -> str:
         "payload": event.payload,
     }
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate must hash (to answer replays), not crash the batch.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 # --------------------------------------------------------------------------- auth
 
-
-def authenticate(engine: Engine, token: str | None) -> tuple[Device, Unit]:
-    if not token or len(token) > 200:
-        raise AuthFailedError(reason="missing_token")
-    with transaction(engine) as s:
-        device = s.scalars(select(Device).where(Device.token_hash == digest(token))).one_or_none()
-        if device is None or device.revoked:
-            raise AuthFailedError(reason="bad_token")
-        unit = s.get(Unit, device.unit_id)
-        assert unit is not None
-        return device, unit
+#: An enrolment code stays valid for a retry of the same enrolment (the reply was lost) until
+#: the device first uses its token, or this long after enrolling.
+ENROL_RETRY_WINDOW = timedelta(hours=24)
 
 
 def enrol(engine: Engine, req: p.EnrolRequest) -> p.EnrolResponse:
+    """Trade a one-time code for a token; idempotent while the token was never used.
+
+    If the reply is lost after the commit, the counter retries with the same code and gets the
+    same device (with a fresh token: only the hash is stored, and the lost one was never seen).
+    The code is erased when the device first authenticates, or ``ENROL_RETRY_WINDOW`` later.
+    """
     code_hash = digest(normalize_enrolment_code(req.enrolment_code))
     token = new_token()
     with transaction(engine) as s:
@@ -91,63 +94,42 @@ def enrol(engine: Engine, req: p.EnrolRequest) -> p.EnrolResponse:
             raise AuthFailedError(reason="bad_enrolment_code")
         unit = s.get(Unit, device.unit_id)
         assert unit is not None
-        device.enrol_code_hash = None  # one-time
-        device.enrol_expires_at = None
+        now = _now()
+        if device.enrolled_at is None:
+            device.enrolled_at = now
+            device.enrol_expires_at = now + ENROL_RETRY_WINDOW
         device.token_hash = digest(token)
-        device.enrolled_at = _now()
         device.name = req.device_name
         return p.EnrolResponse(device.id, token, unit.agency_id, unit.name)
-
-
-# --------------------------------------------------------------------------- sequences
-
-
-def allocate(session: Session, unit_id: int, day: date, count: int) -> int:
-    """Take ``count`` numbers of the unit's daily sequence; return the first.
-
-    The row is locked (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's transaction already
-    holds the write lock from ``BEGIN IMMEDIATE``), so blocks never overlap.
-    """
-    query = (
-        select(SequenceRow)
-        .where(SequenceRow.unit_id == unit_id, SequenceRow.day == day)
-        .with_for_update()
-    )
-    row = session.scalars(query).one_or_none()
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(SequenceRow(unit_id=unit_id, day=day, next_seq=1))
-        except IntegrityError:
-            pass  # a concurrent transaction created it; lock theirs below
-        row = session.scalars(query).one()
-    first = row.next_seq
-    row.next_seq = first + count
-    return first
-
-
-def lease(engine: Engine, device: Device, req: p.LeaseRequest) -> p.LeaseResponse:
-    with transaction(engine) as s:
-        first = allocate(s, device.unit_id, req.day, req.count)
-        last = first + req.count - 1
-        s.add(
-            LeaseRow(
-                unit_id=device.unit_id,
-                device_id=device.id,
-                day=req.day,
-                first=first,
-                last=last,
-                created_at=_now(),
-            )
-        )
-    return p.LeaseResponse(req.day, first, last)
 
 
 # --------------------------------------------------------------------------- push
 
 
+#: What a value the database cannot hold raises (beyond what ``event_defect`` foresees).
+_STORAGE_ERRORS = (DataError, ArithmeticError, ValueError, UnicodeError)
+
+
 def push(engine: Engine, device: Device, unit: Unit, req: p.PushRequest) -> p.PushResponse:
-    """Apply a batch in one transaction; each event exactly once (stored outcome by id)."""
+    """Apply a batch in one transaction; each event exactly once (stored outcome by id).
+
+    The batch is applied in one go; if the database refuses a value, it is rolled back and
+    applied again with each event in its own savepoint, so the refused event becomes a
+    rejected outcome and the rest of the batch goes on (issue 14). Savepoints only then: they
+    cost a third of the ingest rate.
+    """
+    try:
+        return _push(engine, device, unit, req, safe=False)
+    except _STORAGE_ERRORS as exc:
+        log.warning(
+            "batch refused by the database (%s); applying event by event", type(exc).__name__
+        )
+        return _push(engine, device, unit, req, safe=True)
+
+
+def _push(
+    engine: Engine, device: Device, unit: Unit, req: p.PushRequest, *, safe: bool
+) -> p.PushResponse:
     outcomes: list[p.EventOutcome] = []
     ids = [e.event_id for e in req.events]
     with transaction(engine) as s:
@@ -164,7 +146,9 @@ def push(engine: Engine, device: Device, unit: Unit, req: p.PushRequest) -> p.Pu
                 ).where(EventRow.event_id.in_(ids))
             )
         }
-        batch = _Batch(s, unit, [e for e in req.events if e.event_id not in stored])
+        fresh = [e for e in req.events if e.event_id not in stored]
+        defects = {e.event_id: d for e in fresh if (d := event_defect(e)) is not None}
+        batch = _Batch(s, unit, device, [e for e in fresh if e.event_id not in defects], safe)
         now = _now()
         for event in req.events:
             h = payload_hash(event)
@@ -177,20 +161,22 @@ def push(engine: Engine, device: Device, unit: Unit, req: p.PushRequest) -> p.Pu
                     p.EventOutcome(event.event_id, status, old.reason, old.assigned_code)
                 )
                 continue
-            try:
-                assigned = batch.apply(event)
-                outcome = p.EventOutcome(event.event_id, p.ACCEPTED, None, assigned)
-            except _Rejected as rej:
-                outcome = p.EventOutcome(event.event_id, p.REJECTED, rej.reason, None)
+            defect = defects.get(event.event_id)
+            outcome = (
+                p.EventOutcome(event.event_id, p.REJECTED, defect)
+                if defect is not None
+                else batch.apply_safely(event)
+            )
             s.add(
                 EventRow(
                     event_id=event.event_id,
                     unit_id=unit.id,
                     device_id=device.id,
-                    seq=event.seq,
+                    seq=min(event.seq, MAX_SEQ),
                     kind=event.kind,
                     aggregate_id=event.aggregate_id,
-                    payload=event.payload,
+                    # A defective payload cannot be stored; its hash still answers replays.
+                    payload={} if defect is not None else event.payload,
                     payload_hash=h,
                     status=outcome.status,
                     reason=outcome.reason,
@@ -209,9 +195,13 @@ class _Batch:
     and moved on in the same batch).
     """
 
-    def __init__(self, s: Session, unit: Unit, events: list[p.OutboxEvent]) -> None:
+    def __init__(
+        self, s: Session, unit: Unit, device: Device, events: list[p.OutboxEvent], safe: bool
+    ) -> None:
         self.s = s
         self.unit = unit
+        self.safe = safe
+        self.codes = DayCodes(s, unit, device.id)
         aggs = {e.aggregate_id for e in events}
         self.dossiers: dict[str, DossierRow] = {
             r.sync_id: r for r in s.scalars(select(DossierRow).where(DossierRow.sync_id.in_(aggs)))
@@ -228,58 +218,33 @@ class _Batch:
                 )
             )
         )
-        self._leased: dict[date, int] = {}
-        self._seq_rows: dict[date, SequenceRow] = {}
 
-    def leased_up_to(self, day: date) -> int:
-        """Numbers below this were handed out by the unit's sequence for ``day``."""
-        if day not in self._leased:
-            value = self.s.scalars(
-                select(SequenceRow.next_seq).where(
-                    SequenceRow.unit_id == self.unit.id, SequenceRow.day == day
-                )
-            ).one_or_none()
-            self._leased[day] = value or 1
-        return self._leased[day]
+    def apply_safely(self, event: p.OutboxEvent) -> p.EventOutcome:
+        """Apply one event (in safe mode in a savepoint: a database error is its rejection)."""
+        try:
+            if self.safe:
+                with self.s.begin_nested():
+                    assigned, note = self.apply(event)
+                    self.s.flush()
+            else:
+                assigned, note = self.apply(event)
+        except _Rejected as rej:
+            return p.EventOutcome(event.event_id, p.REJECTED, safe_reason(rej.reason))
+        except _STORAGE_ERRORS as exc:
+            if not self.safe:
+                raise
+            # Not a rule of ours but a value the database or Python cannot hold.
+            log.warning("event refused by the database: %s", type(exc).__name__)
+            self.forget(event.aggregate_id)
+            return p.EventOutcome(
+                event.event_id, p.REJECTED, f"storage_refused:{type(exc).__name__}"
+            )
+        return p.EventOutcome(event.event_id, p.ACCEPTED, note, assigned)
 
-    def _seq_row(self, day: date) -> SequenceRow:
-        """The day's sequence row, locked once per batch (``allocate``) and then cached."""
-        row = self._seq_rows.get(day)
-        if row is None:
-            allocate(self.s, self.unit.id, day, 0)
-            row = self.s.scalars(
-                select(SequenceRow).where(
-                    SequenceRow.unit_id == self.unit.id, SequenceRow.day == day
-                )
-            ).one()
-            self._seq_rows[day] = row
-        return row
-
-    def take(self, day: date) -> int:
-        """Next number of the day's sequence for a provisional code.
-
-        The sequence row is locked once per batch and day (``allocate``), then counted on in
-        memory: the lock is held until the batch commits, so no other lease can interleave.
-        """
-        row = self._seq_row(day)
-        seq = row.next_seq
-        row.next_seq = seq + 1
-        self._leased[day] = seq + 1
-        return seq
-
-    def adopt(self, day: date, seq: int) -> None:
-        """Accept a final code the sequence never handed out, and move the sequence past it.
-
-        A counter used before it was enrolled numbers dossiers from its own local sequence, and
-        the citizen already holds a slip with that code. The number is adopted when it is not
-        too far ahead (``MAX_ADOPT_GAP``): moving the day's sequence past it means no later lease
-        can hand it out again. The skipped numbers are simply never used.
-        """
-        row = self._seq_row(day)
-        if seq - row.next_seq > MAX_ADOPT_GAP:
-            raise _Rejected("code_not_leased")
-        row.next_seq = seq + 1
-        self._leased[day] = seq + 1
+    def forget(self, sync_id: str) -> None:
+        row = self.dossiers.pop(sync_id, None)
+        if row is not None:
+            self.used_codes.discard(row.code)
 
     def dossier(self, sync_id: str) -> DossierRow:
         row = self.dossiers.get(sync_id)
@@ -289,8 +254,8 @@ class _Batch:
             raise _Rejected("wrong_unit")
         return row
 
-    def apply(self, event: p.OutboxEvent) -> str | None:
-        """Apply one event; return an assigned code, or raise :class:`_Rejected`."""
+    def apply(self, event: p.OutboxEvent) -> tuple[str | None, str | None]:
+        """Apply one event; return ``(assigned code, note)``, or raise :class:`_Rejected`."""
         try:
             body = p.validate_payload(event.kind, event.payload)
         except p.ProtocolError as exc:
@@ -306,19 +271,29 @@ class _Batch:
                 raise _Rejected(f"illegal_transition:{row.status}->{int(body.status_to)}") from exc
             row.status = int(body.status_to)
             row.updated_at = _now()
-            return None
+            return None, None
         if isinstance(body, p.DossierUpdated):
             row = self.dossier(event.aggregate_id)
             row.data = {**row.data, **body.fields}
             row.updated_at = _now()
-            return None
+            return None, None
+        if isinstance(body, p.CodesReleased):
+            refused = self.codes.release(body.day, body.ranges)
+            if refused is not None:
+                raise _Rejected(refused)
+            return None, None
         # print.recorded, audit.appended …: history only, but never about another unit's dossier.
         other = self.dossiers.get(event.aggregate_id)
         if other is not None and other.unit_id != self.unit.id:
             raise _Rejected("wrong_unit")
-        return None
+        return None, None
 
-    def received(self, event: p.OutboxEvent, body: p.DossierReceived) -> str | None:
+    def received(
+        self, event: p.OutboxEvent, body: p.DossierReceived
+    ) -> tuple[str | None, str | None]:
+        """Store a new dossier. Its code stands only if the device owns it (``DayCodes``);
+        otherwise the server numbers it and answers the new code with the reason: the dossier
+        is never lost to a code clash, and the counter keeps the printed code as an alias."""
         unit = self.unit
         if body.sync_id != event.aggregate_id:
             raise _Rejected("invalid_payload:$.payload.sync_id:aggregate_mismatch")
@@ -328,32 +303,40 @@ class _Batch:
         if existing is not None:
             raise _Rejected("wrong_unit" if existing.unit_id != unit.id else "dossier_exists")
         day = p.office_date(body.received_at)
-        assigned: str | None = None
-        if body.provisional:
-            seq = self.take(day)
-            code = assigned = p.format_code(unit.agency_id, day, seq)
-        else:
-            code = body.code
+        code = body.code
+        note: str | None = None
+        if not body.provisional:
             _, _, seq = p.parse_code(code)
-            if seq >= self.leased_up_to(day):
-                self.adopt(day, seq)
-            if code in self.used_codes:
-                raise _Rejected("code_conflict")
-        self.used_codes.add(code)
+            note = CODE_CONFLICT if code in self.used_codes else self.codes.settle_final(day, seq)
+        assigned: str | None = None
+        if body.provisional or note is not None:
+            code = assigned = p.format_code(unit.agency_id, day, self.codes.take(day))
+            while code in self.used_codes or self._code_taken(code):
+                code = assigned = p.format_code(unit.agency_id, day, self.codes.take(day))
         now = _now()
         row = DossierRow(
             unit_id=unit.id,
             sync_id=event.aggregate_id,
             code=code,
-            provisional_code=body.code if body.provisional else None,
+            provisional_code=body.code if assigned else None,
             status=int(body.status),
             received_at=body.received_at,
             data=body.to_dict(),
             updated_at=now,
         )
         self.s.add(row)
+        if self.safe:
+            self.s.flush()
+        self.used_codes.add(code)
         self.dossiers[event.aggregate_id] = row
-        return assigned
+        return assigned, note
+
+    def _code_taken(self, code: str) -> bool:
+        """An adopted code ahead of the sequence may sit where the sequence now arrives."""
+        found = self.s.scalar(
+            select(DossierRow.id).where(DossierRow.unit_id == self.unit.id, DossierRow.code == code)
+        )
+        return found is not None
 
 
 # --------------------------------------------------------------------------- pull

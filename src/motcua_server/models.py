@@ -53,6 +53,13 @@ class Device(Base):
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked: Mapped[bool] = mapped_column(default=False)
+    # Token rotation: the token the device had before its last rotation stays valid until the
+    # new one is first used, so a reply lost on the way cannot lock the counter out.
+    prev_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    token_issued_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rotate_requested: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Ed25519 public key (base64) that verifies the device's offline events files.
+    offline_public_key: Mapped[str | None] = mapped_column(String(64))
 
 
 class User(Base):
@@ -135,9 +142,10 @@ class SequenceRow(Base):
 
 
 class LeaseRow(Base):
-    """A block of numbers handed to a device (audit trail of the sequence)."""
+    """A block of numbers handed to a device: who owns which final codes of a day."""
 
     __tablename__ = "code_leases"
+    __table_args__ = (Index("ix_code_leases_unit_day", "unit_id", "day"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
@@ -145,6 +153,30 @@ class LeaseRow(Base):
     first: Mapped[int] = mapped_column(Integer)
     last: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RateLimitHit(Base):
+    """One failed attempt counted against a key (``enrol:<address>``); shared by all workers."""
+
+    __tablename__ = "rate_limit_hits"
+    __table_args__ = (Index("ix_rate_limit_hits_key_at", "key", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CodeGapRow(Base):
+    """Leased numbers a device reported it will never use: the day's gaps for the ledger."""
+
+    __tablename__ = "code_gaps"
+    __table_args__ = (UniqueConstraint("unit_id", "day", "first", name="uq_code_gaps_unit_day"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    day: Mapped[date] = mapped_column(Date)
+    first: Mapped[int] = mapped_column(Integer)
+    last: Mapped[int] = mapped_column(Integer)
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class BlobOwner(Base):

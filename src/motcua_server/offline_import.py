@@ -29,21 +29,21 @@ class ImportReport:
 
 
 def import_events(engine: Engine, data: bytes) -> ImportReport:
-    """Verify the file's signature against the device's stored token digest, then apply it."""
+    """Verify the file's signature with the device's registered public key, then apply it."""
     found: dict[str, tuple[Device, Unit]] = {}
 
-    def digest_of(device_id: str) -> str | None:
+    def key_of(device_id: str) -> str | None:
         with Session(engine) as s:
             device = s.get(Device, device_id)
-            if device is None or device.revoked or device.token_hash is None:
+            if device is None or device.revoked or device.offline_public_key is None:
                 return None
             unit = s.get(Unit, device.unit_id)
             assert unit is not None
             s.expunge_all()
             found[device_id] = (device, unit)
-            return device.token_hash
+            return device.offline_public_key
 
-    bundle = load_bundle(data, digest_of)
+    bundle = load_bundle(data, key_of)
     device, unit = found[bundle.device_id]
     if bundle.agency_id != unit.agency_id:
         raise OfflineFileError(path="$.body.agency_id", reason="wrong_unit")

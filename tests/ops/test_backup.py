@@ -17,7 +17,7 @@ from motcua_desk.config import AppPaths, Settings
 from motcua_desk.domain.dossier import Dossier, Person, Status
 from motcua_desk.services.backup import BackupInvalidError, BackupService, verify_backup
 from motcua_desk.services.clock import OFFICE_TZ
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.engine import make_engine
 from motcua_desk.storage.orm import DossierRow
 from motcua_desk.storage.repositories.dossiers import dossier_columns

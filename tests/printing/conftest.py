@@ -15,11 +15,11 @@ from motcua_desk.printing.fonts import FontSet, register_fonts
 from motcua_desk.printing.slips.common import UnitHeader
 
 
-def _load_decode() -> ModuleType:
-    name = "motcua_tests_printing_decode"
+def _load_decode(file: str = "decode.py") -> ModuleType:
+    name = f"motcua_tests_printing_{Path(file).stem}"
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name("decode.py"))
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(file))
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -33,6 +33,12 @@ def dec() -> ModuleType:
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     return _load_decode()
+
+
+@pytest.fixture(scope="session")
+def cases() -> ModuleType:
+    """Mẫu 01 data across name, address, proxy and checklist lengths (receipt_cases.py)."""
+    return _load_decode("receipt_cases.py")
 
 
 @pytest.fixture(scope="session")

@@ -139,6 +139,9 @@ def test_refusal_regime_2018_and_determinism(dec, ref, fonts) -> None:  # type: 
 
 def test_layouts_rejected(sup, ref, fonts) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(InvalidLayoutError):
-        supplement.render(sup, layout="A4", fonts=fonts)
+        supplement.render(sup, layout="Letter", fonts=fonts)
+    # A4 is offered in the settings for Mẫu 02 and 03: it renders.
+    assert supplement.render(sup, layout="A4", fonts=fonts).startswith(b"%PDF-")
+    assert refusal.render(ref, layout="A4", fonts=fonts).startswith(b"%PDF-")
     with pytest.raises(InvalidLayoutError):
         refusal.render(ref, layout="", fonts=fonts)

@@ -10,24 +10,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "sync"))
+sys.path.insert(0, str(Path(__file__).parent))
 
+from live_support import PG_ENV, LiveServer, reset_pg  # noqa: E402
 from sync_support import Server  # noqa: E402
 
 from motcua_server.config import ServerSettings  # noqa: E402
-from motcua_server.db import make_engine  # noqa: E402
-from motcua_server.models import Base  # noqa: E402
-
-PG_ENV = "MOTCUA_TEST_PG_URL"
-
-
-def _reset_pg(url: str) -> None:
-    from sqlalchemy import text
-
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        Base.metadata.drop_all(conn)
-        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    engine.dispose()
 
 
 @pytest.fixture(
@@ -41,7 +29,7 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
             if os.environ.get("CI") == "true":
                 pytest.fail(f"{PG_ENV} is required in CI")
             pytest.skip(f"{PG_ENV} not set (run scripts/start_postgres.sh)")
-        _reset_pg(url)
+        reset_pg(url)
         srv = Server(tmp_path, ServerSettings(db_url=url))
     else:
         srv = Server(tmp_path)
@@ -54,3 +42,10 @@ def sqlite_server(tmp_path: Path) -> Iterator[Server]:
     srv = Server(tmp_path)
     yield srv
     srv.engine.dispose()
+
+
+@pytest.fixture
+def live(sqlite_server: Server) -> Iterator[LiveServer]:
+    srv = LiveServer(sqlite_server.app)
+    yield srv
+    srv.stop()

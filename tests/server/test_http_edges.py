@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +45,30 @@ def test_enrolment_code_is_one_time(sqlite_server: Server, raw: httpx.Client) ->
     assert res.status_code == 200
     enrolled = p.EnrolResponse.from_dict(res.json())
     assert enrolled.agency_id == AGENCY_A
-    again = raw.post("/api/v1/enrol", json=body, headers=V)
-    assert (again.status_code, error_of(again).code) == (401, "unauthorized")
     ok = raw.get("/api/v1/sync/pull", headers=auth(enrolled.token))
     assert ok.status_code == 200
+    # Once the token has been used, the reply clearly arrived: the code is spent.
+    again = raw.post("/api/v1/enrol", json=body, headers=V)
+    assert (again.status_code, error_of(again).code) == (401, "unauthorized")
+
+
+def test_enrolment_retry_after_a_lost_reply_gets_the_same_device(
+    sqlite_server: Server, raw: httpx.Client
+) -> None:
+    admin.create_unit(sqlite_server.engine, AGENCY_A, "Phường Điện Biên")
+    device_id, code = admin.enrol_device(sqlite_server.engine, AGENCY_A, "Quầy 1")
+    body = {"enrolment_code": code, "device_name": "Quầy 1"}
+    lost = raw.post("/api/v1/enrol", json=body, headers=V)  # committed; the reply never arrives
+    assert lost.status_code == 200
+    retry = raw.post("/api/v1/enrol", json=body, headers=V)
+    assert retry.status_code == 200, retry.text
+    got = p.EnrolResponse.from_dict(retry.json())
+    assert got.device_id == device_id == lost.json()["device_id"]
+    # The lost token is replaced: only the one the counter received works.
+    assert raw.get("/api/v1/sync/pull", headers=auth(lost.json()["token"])).status_code == 401
+    assert raw.get("/api/v1/sync/pull", headers=auth(got.token)).status_code == 200
+    spent = raw.post("/api/v1/enrol", json=body, headers=V)
+    assert spent.status_code == 401
 
 
 def test_revoked_device_is_refused(sqlite_server: Server, raw: httpx.Client) -> None:
@@ -76,16 +98,18 @@ def test_enrolment_is_rate_limited(sqlite_server: Server, raw: httpx.Client) -> 
     assert int(res.headers["Retry-After"]) >= 1
 
 
-def test_rate_limiter_window_slides() -> None:
-    now = [0.0]
-    rl = RateLimiter(2, 10.0, clock=lambda: now[0])
-    rl.hit("a")
-    rl.hit("a")
-    rl.hit("b")
+def test_rate_limiter_window_slides(sqlite_server: Server) -> None:
+    t0 = datetime(2026, 3, 10, tzinfo=UTC)
+    now = [t0]
+    rl = RateLimiter(sqlite_server.engine, 2, 10.0, clock=lambda: now[0])
+    rl.fail("a")
+    rl.fail("a")
+    rl.fail("b")
+    rl.check("b")
     with pytest.raises(RateLimitedError):
-        rl.hit("a")
-    now[0] = 10.5
-    rl.hit("a")
+        rl.check("a")
+    now[0] = t0 + timedelta(seconds=10.5)
+    rl.check("a")
 
 
 @pytest.mark.parametrize(
@@ -217,7 +241,9 @@ def test_openapi_matches_the_protocol_document(sqlite_server: Server, raw: httpx
     }
 
 
-def test_cli_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_admin_commands(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from motcua_server.__main__ import main
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
@@ -231,21 +257,21 @@ def test_cli_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["--db-url", url, "load-catalogue", str(seed)]) == 0
     assert "procedures=32" in capsys.readouterr().out
     assert main(["--db-url", url, "load-calendar", str(cal)]) == 0
+    # The password never goes on the command line (issue 14 §5): stdin or a prompt.
+    with pytest.raises(SystemExit):
+        main(["--db-url", url, "create-user", AGENCY_A, "hoa", "Hoa", "--password", "x" * 9])
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-dai\n"))
     assert (
-        main(
-            [
-                "--db-url",
-                url,
-                "create-user",
-                AGENCY_A,
-                "hoa",
-                "Lê Thị Hoa",
-                "--password",
-                "mat-khau-dai",
-            ]
-        )
+        main(["--db-url", url, "create-user", AGENCY_A, "hoa", "Lê Thị Hoa", "--password-stdin"])
         == 0
     )
+    answers = iter(["mat-khau-dai-2", "mat-khau-khac"])
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(answers))
+    assert main(["--db-url", url, "create-user", AGENCY_A, "lan", "Lan"]) == 2
+    assert "passwords_differ" in capsys.readouterr().err
+    answers = iter(["mat-khau-dai-2", "mat-khau-dai-2"])
+    assert main(["--db-url", url, "create-user", AGENCY_A, "lan", "Lan"]) == 0
     # Errors: typed, exit code 2, no traceback.
     assert main(["--db-url", url, "create-unit", AGENCY_A, "again"]) == 2
     assert main(["--db-url", url, "enrol-device", "NOPE", "x"]) == 2
@@ -260,3 +286,45 @@ def test_cli_admin_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert main(["--db-url", url, "load-catalogue", str(bad)]) == 2
     assert main(["--db-url", url, "set-status", AGENCY_A, "nope", "4"]) == 2
     assert "unknown_dossier" in capsys.readouterr().err
+
+
+def test_a_rejection_reason_stays_within_the_protocol_limit(
+    sqlite_server: Server, raw: httpx.Client
+) -> None:
+    """A payload key of any length or content is quoted in the reason, cut to what a client
+    accepts (else the reply could not be parsed and the counter's queue would be stuck)."""
+    import uuid
+
+    dev = sqlite_server.enrol(AGENCY_A)
+    ev = p.OutboxEvent(
+        str(uuid.uuid4()),
+        1,
+        p.KIND_UPDATED,
+        str(uuid.uuid4()),
+        datetime(2026, 3, 10, tzinfo=UTC),
+        {"fields": {}, "Đ\x00" * 3000: 1},
+    )
+    res = raw.post(
+        "/api/v1/sync/push",
+        json=p.PushRequest(dev.device_id, (ev,)).to_dict(),
+        headers=auth(dev.token),
+    )
+    assert res.status_code == 200
+    (outcome,) = p.PushResponse.from_dict(res.json()).outcomes
+    assert outcome.status == p.REJECTED
+    assert outcome.reason is not None and "\x00" not in outcome.reason
+
+
+@pytest.mark.parametrize("name", ["Quầy\x001", "Quầy\n1", "\x7f"])
+def test_a_device_name_with_control_characters_is_refused(
+    sqlite_server: Server, raw: httpx.Client, name: str
+) -> None:
+    admin.create_unit(sqlite_server.engine, AGENCY_A, "Phường Điện Biên")
+    _, code = admin.enrol_device(sqlite_server.engine, AGENCY_A, "Quầy 1")
+    res = raw.post("/api/v1/enrol", json={"enrolment_code": code, "device_name": name}, headers=V)
+    assert res.status_code == 422
+    assert error_of(res).detail == {"path": "$.device_name", "reason": "control_character"}
+    ok = raw.post(
+        "/api/v1/enrol", json={"enrolment_code": code, "device_name": "Quầy 1"}, headers=V
+    )
+    assert ok.status_code == 200  # the code was not used up by the refused request

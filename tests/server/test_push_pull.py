@@ -81,12 +81,14 @@ def test_a_code_numbered_before_enrolment_is_adopted(server: Server) -> None:
     dev = server.enrol(AGENCY_A)
     local = received_event(AGENCY_A, p.format_code(AGENCY_A, DAY, 3))  # never leased
     (out,) = push(server, dev, local)
-    assert (out.status, out.assigned_code) == (p.ACCEPTED, None)
+    assert (out.status, out.assigned_code, out.reason) == (p.ACCEPTED, None, None)
     block = lease(server, dev, 5)
     assert (block.first, block.last) == (4, 8)  # the sequence moved past the adopted number
     again = received_event(AGENCY_A, p.format_code(AGENCY_A, DAY, 3))
     (dup,) = push(server, dev, again)
-    assert (dup.status, dup.reason) == (p.REJECTED, "code_conflict")
+    # The clash does not lose the dossier: the server numbers it and says why.
+    assert (dup.status, dup.reason) == (p.ACCEPTED, "code_conflict")
+    assert dup.assigned_code == p.format_code(AGENCY_A, DAY, 9)
 
 
 def test_business_rejections_are_outcomes(server: Server) -> None:
@@ -104,12 +106,20 @@ def test_business_rejections_are_outcomes(server: Server) -> None:
         status_event(ok.aggregate_id, Status.PROCESSING),
     ]
     out = push(server, dev, *events)
-    reasons = [o.reason if o.status == p.REJECTED else o.status for o in out]
+    reasons = [o.status if o.status == p.ACCEPTED else o.reason for o in out]
     assert reasons[0] == p.ACCEPTED
     assert reasons[1] == "illegal_transition:2->10"
     assert reasons[2] == "unknown_dossier"
-    assert reasons[3] == "code_not_leased"
-    assert reasons[4] == "code_conflict"
+    # Final codes the device does not own are not taken as they are, but the dossiers are kept
+    # under a code the server assigns (the reason says why).
+    assert [(o.status, o.reason) for o in out[3:5]] == [
+        (p.ACCEPTED, "code_not_leased"),
+        (p.ACCEPTED, "code_conflict"),
+    ]
+    assert [o.assigned_code for o in out[3:5]] == [
+        p.format_code(AGENCY_A, DAY, 6),
+        p.format_code(AGENCY_A, DAY, 7),
+    ]
     assert reasons[5] == "wrong_unit"
     assert reasons[6].startswith("invalid_payload:$.payload.")
     assert reasons[7] == p.ACCEPTED

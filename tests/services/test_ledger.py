@@ -11,11 +11,12 @@ from typing import Any
 
 import openpyxl
 import pytest
+from pypdf import PdfReader
 
 from motcua_desk.domain.dossier import Dossier, Status
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.services.clock import OFFICE_TZ
-from motcua_desk.services.ledger import HEADERS, XLSX_DATETIME_FORMAT, LedgerService
+from motcua_desk.services.ledger import HEADERS, XLSX_DATETIME_FORMAT, LedgerService, render_pdf
 from motcua_desk.services.reception import IntakeDraft
 
 from .conftest import HOA, FakeClock
@@ -95,7 +96,7 @@ def test_rows_in_office_dates_in_order_and_numbered_for_the_year(october: Octobe
     assert first.lead_agency == ""
     assert handed.lead_agency == "Phòng Tư pháp"
     assert handed.returned_at == at(2023, 10, 4, 14)
-    assert handed.return_method_label.startswith("Tại ")
+    assert handed.return_method_label == "Trực tiếp"  # short words: the unit is the book's own
     # The day the dossier of 00:10 belongs to is the office date, not the UTC one.
     assert [r.dossier_code for r in o.ledger.rows(date(2023, 10, 1), date(2023, 10, 1))] == [
         o.first.code
@@ -204,3 +205,18 @@ def test_malformed_ranges_are_refused(ledger, date_from: date, date_to: date, pr
 
 def test_a_leap_year_is_the_longest_range(ledger) -> None:  # type: ignore[no-untyped-def]
     assert ledger.rows(date(2024, 1, 1), date(2024, 12, 31)) == ()
+
+
+def test_refused_at_intake_is_marked_and_book_number_printed(october: October) -> None:
+    o = october
+    o.clock.now = at(2023, 10, 20, 9, 0)
+    refused = o.ctx.reception.refuse(IntakeDraft(CONTRACT, HOA), o.admin, "Không thuộc thẩm quyền")
+    o.ctx.settings_store.update(ledger_book_no="02")
+    rows = o.ledger.rows(date(2023, 10, 1), date(2023, 10, 31))
+    row = next(r for r in rows if r.dossier_code == refused.code)
+    assert row.due_at is None and row.returned_at is None
+    assert row.return_method_label == "Từ chối tiếp nhận (Mẫu 03): Không thuộc thẩm quyền"
+    data = o.ledger.data(date(2023, 10, 1), date(2023, 10, 31))
+    assert data.book_no == "02/2023"
+    text = " ".join(PdfReader(io.BytesIO(render_pdf(data))).pages[0].extract_text().split())
+    assert "Quyển số: 02/2023" in text and "Số: 2023" not in text

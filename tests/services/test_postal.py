@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from motcua_desk.domain.dossier import Channel, Status
+from motcua_desk.domain.dossier import Channel, ReturnMethod, Status
 from motcua_desk.domain.errors import RuleViolationError
 from motcua_desk.domain.postal import make_item_code
 from motcua_desk.services.clock import OFFICE_TZ
@@ -17,6 +18,10 @@ from motcua_desk.services.reception import IntakeDraft
 
 from .conftest import HOA
 
+#: A dossier whose result the citizen asked to receive by post.
+BY_POST = IntakeDraft(
+    "1.014137", HOA, return_method=ReturnMethod.POST, return_address="Số 12 Lê Lợi, Thanh Hóa"
+)
 S10 = [make_item_code("RR", f"{n:08d}") for n in (12345678, 15826780, 76397250, 11111111, 22222222)]
 
 
@@ -33,7 +38,7 @@ def processed(ctx, admin, n: int) -> list[str]:  # type: ignore[no-untyped-def]
     """n dossiers whose results are ready to go out by post."""
     codes = []
     for _ in range(n):
-        d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
+        d = ctx.reception.receive(BY_POST, admin)
         with ctx.reception._uow_factory() as uow:  # noqa: SLF001
             uow.dossiers.set_status(d.id, Status.PROCESSING, actor="x", at=ctx.clock())
             uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
@@ -69,9 +74,11 @@ def test_results_batch_scanned_checked_printed_and_delivered(ctx, admin) -> None
     ]
     assert ctx.postal.discrepancies(batch.id) == []
 
-    record = ctx.postal.close_batch(
+    closed = ctx.postal.close_batch(
         batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
     )
+    record = closed.value
+    assert closed.changes.dossier_codes == {codes[0], codes[1]}  # their timelines changed
     assert record.path.read_bytes() == record.pdf
     text = "\n".join(_decode().pdf_lines(record.pdf))
     for needle in (codes[0], codes[1], S10[0], S10[1], "Phạm Văn Bưu", "Lê Thị Hoa"):
@@ -83,9 +90,14 @@ def test_results_batch_scanned_checked_printed_and_delivered(ctx, admin) -> None
         assert "handed_to_post" in [e.kind for e in uow.dossiers.timeline(d0.id)]
 
     delivered = ctx.postal.record_outcome(items[0].id, "delivered", admin)
-    assert delivered.outcome == "delivered"
-    back = ctx.postal.record_outcome(items[1].id, "returned_to_counter", admin)
-    assert back.outcome == "returned_to_counter"
+    assert delivered.value.outcome == "delivered"
+    # The dossier became RETURNED: the change set says so, for lookup, home and board.
+    assert "dossier" in delivered.changes.kinds
+    assert delivered.changes.dossier_codes == {codes[0]}
+    back = ctx.postal.record_outcome(
+        items[1].id, "returned_to_counter", admin, note="Người nhận từ chối nhận"
+    )
+    assert back.value.outcome == "returned_to_counter"
     assert ctx.reception.get_by_code(codes[0]).status is Status.RETURNED
     assert ctx.reception.get_by_code(codes[0]).returned_at is not None
     assert ctx.reception.get_by_code(codes[1]).status is Status.PROCESSED  # back at the counter
@@ -130,7 +142,7 @@ def test_incoming_batch_uses_the_signing_time(ctx, admin) -> None:
     # domain.md example 1 pattern: 5 working days after Fri 27/10/2023 -> Fri 03/11, 14 o'clock.
     assert d1.due_at == datetime(2023, 11, 3, 14, 0, tzinfo=OFFICE_TZ)
     ctx.postal.register_incoming(second.id, IntakeDraft("1.014137", HOA), admin, ctx.reception)
-    record = ctx.postal.close_batch(batch.id, admin)
+    record = ctx.postal.close_batch(batch.id, admin).value
     text = "\n".join(_decode().pdf_lines(record.pdf))
     assert "BIÊN BẢN GIAO NHẬN HỒ SƠ" in text.upper() and S10[3] in text and d1.code in text
 
@@ -217,3 +229,30 @@ def test_a_batch_is_not_closed_without_the_post_office_unit_and_employee(ctx, ad
 def test_an_incoming_batch_signed_now_takes_the_office_clock(ctx, admin, clock) -> None:  # type: ignore[no-untyped-def]
     batch = ctx.postal.start_incoming_batch(admin, None, "Phạm Văn Bưu", "Bưu điện Hạc Thành")
     assert batch.signed_at == clock()
+
+
+def test_record_counts_originals_and_copies_from_the_checklists(ctx, admin) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.domain.dossier import ChecklistItem, PaperForm
+
+    papers = (
+        ChecklistItem("Tờ khai", PaperForm.ORIGINAL, 2, received=True),
+        ChecklistItem("Giấy chứng sinh", PaperForm.CERTIFIED_COPY, 1, received=True),
+        ChecklistItem("Căn cước", PaperForm.SHOWN, 1, received=True),
+    )
+    codes = []
+    for _ in range(2):
+        d = ctx.reception.receive(replace(BY_POST, checklist=papers), admin)
+        with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+            uow.dossiers.set_status(d.id, Status.PROCESSING, actor="x", at=ctx.clock())
+            uow.dossiers.set_status(d.id, Status.PROCESSED, actor="x", at=ctx.clock())
+            uow.commit()
+        codes.append(d.code)
+    batch = ctx.postal.start_results_batch(admin)
+    for code, item in zip(codes, S10, strict=False):
+        ctx.postal.scan(batch.id, code, admin)
+        ctx.postal.scan(batch.id, item, admin)
+    record = ctx.postal.close_batch(
+        batch.id, admin, postal_unit="Bưu điện Hạc Thành", postal_staff="Phạm Văn Bưu"
+    )
+    text = " ".join(" ".join(_decode().pdf_lines(record.pdf)).split())
+    assert "Tổng số hồ sơ: 2 hồ sơ (4 bản chính, 2 bản sao)" in text

@@ -143,22 +143,25 @@ def test_catalogue_search_ranks_the_best_name_first(ctx) -> None:
 
 
 def test_codes_while_not_enrolled_leased_and_provisional(ctx, admin) -> None:
-    """Server configured but counter not enrolled: local numbers; enrolled: leased blocks,
-    then a clearly provisional code when the blocks run out offline."""
+    """Server configured but counter not enrolled: provisional codes (two counters numbering
+    alone issued the same final codes, issue 14); enrolled: leased blocks, then a clearly
+    provisional code when the blocks run out offline."""
     from datetime import date
 
-    ctx.settings_store.update(server_url="https://motcua.example.vn")
-    assert ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin).code.endswith("-0001")
+    ctx.settings_store.update(server_url="https://motcua.example.vn", counter_name="Quầy 4")
+    first = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
+    assert first.provisional_code
+    assert first.code == "000.00.06.H56-231027-T04-0001"  # the counter's number, from its name
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        assert uow.sync_state.get("device_no") == "4"
         uow.sync_state.set("device_id", "7b0e4c1a-5a57-4d7e-9a55-0c1f2d3e4f50")
-        uow.sync_state.set("device_no", "4")
         uow.sequences.add_block(UNIT.agency_id, date(2023, 10, 27), 101, 101)
         uow.commit()
     leased = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
     assert leased.code.endswith("-231027-0101") and not leased.provisional_code
     provisional = ctx.reception.receive(IntakeDraft(HEALTH_CARD, HOA), admin)
     assert provisional.provisional_code
-    assert provisional.code == "000.00.06.H56-231027-T04-0001"
+    assert provisional.code == "000.00.06.H56-231027-T04-0002"
 
 
 def test_names_with_emoji_or_too_long_are_refused(ctx, admin) -> None:

@@ -36,7 +36,10 @@ def test_admin_changes_settings_with_audit_and_file(ctx, admin, tmp_path) -> Non
         (entry,) = [e for e in uow.audit.entries() if e.action == "settings.update"]
         assert entry.detail["changes"]["cutoff"] == ["15:00", "16:00"]
         assert uow.audit.verify().ok
-    # The new pattern gives codes with five digits.
+    # The new pattern gives codes with five digits (a counter that syncs numbers from a lease).
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        uow.sequences.add_block("000.00.06.H56", date(2023, 10, 27), 1, 10)
+        uow.commit()
     d = ctx.reception.receive(IntakeDraft("1.014137", HOA), admin)
     assert d.code.endswith("-231027-00001")
 
@@ -65,7 +68,7 @@ def test_every_bad_value_is_reported_and_nothing_saved(ctx, admin) -> None:
         "server_url": "invalid_url",
         "ca_bundle": "file_not_found",
         "paper_sizes": "invalid_paper",
-        "near_due_days": "invalid_value",
+        "near_due_days": "out_of_range",
         "supplement_clock": "invalid_value",
         "colour": "unknown_setting",
     }

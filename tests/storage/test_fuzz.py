@@ -6,22 +6,27 @@ import contextlib
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from motcua_desk.storage import CatalogueImportError, parse_catalogue
 
+#: Any Unicode (Vietnamese, other scripts, digits of every script, controls), not ASCII only.
+UNICODE = st.characters(codec="utf-8")
 scalars = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-5, 10**6),
+    st.integers(-5, 2**64),
     st.floats(allow_nan=False),
-    st.text(max_size=8),
+    st.text(UNICODE, max_size=8),
+    st.text(UNICODE, min_size=65, max_size=400),
 )
 json_values = st.recursive(
     scalars,
     lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.text(UNICODE, max_size=6), children, max_size=4)
     ),
     max_leaves=12,
 )
@@ -57,11 +62,35 @@ def test_entries_of_known_keys(doc: list[dict[str, Any]]) -> None:
     assert len(parsed.procedures) + len(parsed.skipped) == len(doc)
     for p in parsed.procedures:
         assert p.code and p.name
-        assert p.processing_days is None or p.processing_days >= 0
+        assert p.processing_days is None or 0 <= p.processing_days <= 3650
+        assert p.fee_vnd is None or 0 <= p.fee_vnd < 2**63
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.one_of(st.binary(max_size=64), st.text(max_size=64)))
+@given(
+    st.one_of(
+        st.binary(max_size=2000),
+        st.text(UNICODE, max_size=2000),
+        st.integers(1, 3000).map(lambda n: "[" * n + "]" * n),
+        st.integers(1, 3000).map(lambda n: '[{"code": ' * n),
+    )
+)
 def test_arbitrary_bytes_and_text(data: bytes | str) -> None:
     with contextlib.suppress(CatalogueImportError):
         parse_catalogue(data)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("processing_days", 10**6), ("fee_vnd", 2**63), ("fee_vnd", 10**13)]
+)
+def test_absurd_catalogue_numbers_are_refused(field: str, value: int) -> None:
+    entry = {"code": "1.000001", "name": "Thủ tục thử", "processing_days": 5, field: value}
+    with pytest.raises(CatalogueImportError) as info:
+        parse_catalogue(json.dumps([entry]))
+    assert (info.value.reason, info.value.field) == ("too_large", field)
+
+
+def test_a_deep_catalogue_is_a_typed_error() -> None:
+    with pytest.raises(CatalogueImportError) as info:
+        parse_catalogue("[" * 100_000 + "]" * 100_000)
+    assert info.value.reason == "nesting_too_deep"

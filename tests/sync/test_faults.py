@@ -44,7 +44,7 @@ from sync_support import (
 
 from motcua_desk.config import Settings
 from motcua_desk.domain.dossier import Status
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_service import SyncService
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine

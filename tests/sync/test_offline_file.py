@@ -16,8 +16,8 @@ from sync_support import AGENCY_A, DAY, VN, Server, make_dossier
 
 from motcua_desk.config import Settings
 from motcua_desk.domain.codes import format_provisional
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.payloads import dossier_payload
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_service import SyncNotConfiguredError, SyncService
 from motcua_desk.storage.engine import make_engine
 from motcua_desk.storage.migrate import migrate
@@ -116,14 +116,10 @@ def test_tampered_foreign_revoked_and_malformed_files_are_refused(
 
     tampered = dict(good, body=good["body"].replace("Lê Thị Hoa", "Người Khác"))
     assert refused(json.dumps(tampered).encode()) == "bad_signature"
-    # The same body signed with another device's token.
-    other = server.enrol(AGENCY_A, "Quầy 2")
-    forged = dict(
-        good,
-        signature=offline_file._sign(  # noqa: SLF001
-            good["body"], offline_file.token_digest(other.token)
-        ),
-    )
+    # The same body signed with another key (another counter's, or anyone's).
+    other = offline_file.OfflineBundle(NOW.isoformat(), AGENCY_A, NOW, ())
+    signed_elsewhere = json.loads(offline_file.dump_bundle(other, offline_file.new_private_key()))
+    forged = dict(good, signature=signed_elsewhere["signature"])
     assert refused(json.dumps(forged).encode()) == "bad_signature"
     assert refused(b"\x00garbage") == "not_json"
     assert refused(b'{"body": "{}", "signature": "00"}') == "missing"
@@ -168,3 +164,46 @@ def test_server_cli_imports_a_file(
     assert "accepted=3 duplicates=0 rejected=0" in run()
     assert "accepted=0 duplicates=3 rejected=0" in run()
     assert NOW - timedelta(days=1) < NOW  # clock sanity for the fixture
+
+
+def test_a_stolen_server_database_cannot_forge_a_file(
+    server: Server, service: SyncService, uow_factory: Callable[[], UnitOfWork], tmp_path: Path
+) -> None:
+    """Whoever holds a copy of the server database must not be able to sign a file: every value
+    stored for the device is tried as the key of the signature (the old scheme keyed an HMAC
+    with the token's SHA-256, which is what the server stores)."""
+    import base64
+    import hashlib
+    import hmac
+
+    receive_offline(uow_factory, 1)
+    path = tmp_path / "su-kien.motcua"
+    service.export_unsent(path)
+    body = json.loads(path.read_text(encoding="utf-8"))["body"]
+    forged_body = body.replace("Lê Thị Hoa", "Người Giả Mạo")
+    with server.engine.connect() as c:
+        row = c.exec_driver_sql("SELECT * FROM devices").mappings().one()
+    stolen = [str(v) for v in row.values() if isinstance(v, str)]
+    assert stolen
+    for key in stolen:
+        mac = hmac.new(key.encode(), forged_body.encode(), hashlib.sha256)
+        for signature in (mac.hexdigest(), base64.b64encode(mac.digest()).decode()):
+            doc = {"body": forged_body, "signature": signature}
+            with pytest.raises(offline_file.OfflineFileError) as info:
+                import_events(server.engine, json.dumps(doc).encode())
+            assert info.value.data["reason"] == "bad_signature"
+    assert server_dossiers(server) == 0
+    # The counter's own file still goes in.
+    assert import_events(server.engine, path.read_bytes()).accepted == 1
+
+
+def test_the_offline_key_is_registered_at_enrolment_and_never_leaves_the_counter(
+    server: Server, service: SyncService, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    with uow_factory() as uow:
+        private = uow.sync_state.get("offline_private_key")
+    assert private
+    with server.engine.connect() as c:
+        dump = "\n".join(str(r) for r in c.exec_driver_sql("SELECT * FROM devices"))
+    assert offline_file.public_key_of(private) in dump
+    assert private not in dump

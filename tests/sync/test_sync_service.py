@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,8 @@ from sync_support import AGENCY_A, DAY, VN, Server, make_dossier
 from motcua_desk.config import Settings
 from motcua_desk.domain.codes import format_provisional
 from motcua_desk.domain.dossier import Status
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.payloads import dossier_payload
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_service import SyncService, next_days
 from motcua_desk.storage.engine import make_engine
 from motcua_desk.storage.migrate import migrate
@@ -150,8 +150,11 @@ def test_pull_updates_catalogue_calendar_users_and_status(
         assert uow.dossiers.by_sync_id(SID[1]).status is Status.RECEIVED  # type: ignore[union-attr]
     conflicts = service.health().conflicts
     assert [(c["key"], c["reason"]) for c in conflicts] == [(SID[1], "local_changes_pending")]
-    service.resolve_conflict(conflicts[0]["cursor"])
+    service.resolve_conflict(conflicts[0]["cursor"], "lanhdao")
     assert service.health().conflicts == []
+    with uow_factory() as uow:  # who resolved it is in the audit log (issue 14 §5)
+        (entry,) = [e for e in uow.audit.entries() if e.action == "sync.resolve_conflict"]
+        assert (entry.actor, entry.entity_id) == ("lanhdao", SID[1])
     assert service.store.get_cursor() == 99
 
 
@@ -184,8 +187,12 @@ def test_rejected_events_are_listed_and_can_be_retried(
         local_bad.event_id: "local_invalid:$.kind:unknown_kind",
     }
     assert health.pending == 0
-    service.retry(bad.event_id)
+    service.retry(bad.event_id, "lanhdao")
     assert service.health().pending == 1
+    with uow_factory() as uow:  # who retried it is in the audit log (issue 14 §5)
+        (entry,) = [e for e in uow.audit.entries() if e.action == "sync.retry"]
+        assert (entry.actor, entry.entity_id) == ("lanhdao", bad.event_id)
+        assert uow.audit.verify().ok
     again = service.run_once()
     assert (again.rejected, again.duplicates) == (1, 0)  # the server answers the same way
     assert len(service.health().rejected) == 2
@@ -253,13 +260,83 @@ def test_acknowledged_events_are_pruned_after_30_days(
     receive(uow_factory, SID[0])
     assert svc.run_once().ok
     with uow_factory() as uow:
-        assert uow.outbox.count() == 1
+        assert len(uow.outbox.for_aggregate(SID[0])) == 1
     now[0] = NOW + timedelta(days=29)
     assert svc.run_once().ok
     with uow_factory() as uow:
-        assert uow.outbox.count() == 1
+        assert len(uow.outbox.for_aggregate(SID[0])) == 1
     now[0] = NOW + timedelta(days=31)
     assert svc.run_once().ok
     with uow_factory() as uow:
-        assert uow.outbox.count() == 0
+        assert uow.outbox.for_aggregate(SID[0]) == []
+        # The past days' unused numbers were reported in between (codes.released).
+        assert {e.kind for e in uow.outbox.pending(10)} <= {p.KIND_RELEASED}
     engine.dispose()
+
+
+def test_a_change_the_desk_cannot_apply_is_a_conflict_and_the_cursor_moves_on(
+    service: SyncService, server: Server, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    """One bad catalogue value (fee 2^63) jammed every pull; later holidays never arrived."""
+    from motcua_server.db import transaction
+
+    with transaction(server.engine) as s:  # what an older server let an admin load
+        admin.add_change(
+            s,
+            None,
+            "procedure",
+            "1.000001",
+            {"code": "1.000001", "name": "Thủ tục", "fee_vnd": 2**63},
+        )
+        admin.add_change(s, None, "holiday", "2026-13-40", {"date": "2026-13-40", "kind": "x"})
+    admin.load_calendar(server.engine, [{"date": "2027-02-08", "kind": "holiday", "name": "Tết"}])
+    report = service.run_once()
+    assert report.ok, report
+    assert report.pulled == 3
+    with uow_factory() as uow:
+        assert uow.procedures.get("1.000001") is None
+        assert [d.day.isoformat() for d in uow.calendar.all()] == ["2027-02-08"]
+    conflicts = service.health().conflicts
+    assert [(c["entity"], c["reason"]) for c in conflicts] == [
+        ("procedure", "invalid_change"),
+        ("holiday", "invalid_change"),
+    ]
+    assert service.store.get_cursor() == 3
+    assert service.run_once().pulled == 0  # the cursor moved past them
+
+
+def test_pulled_changes_respect_closed_days(
+    service: SyncService, server: Server, uow_factory: Callable[[], UnitOfWork]
+) -> None:
+    from motcua_desk.services.clock import local_date
+
+    receive(uow_factory, SID[0])
+    assert service.run_once().ok
+    today = local_date(datetime.now(UTC))  # set_status stamps the server's own time
+    with uow_factory() as uow:
+        code = uow.dossiers.by_sync_id(SID[0]).code  # type: ignore[union-attr]
+        uow.day_closes.close(today, at=NOW, by="lanhdao", summary={})
+        uow.day_closes.close(date(2026, 4, 30), at=NOW, by="lanhdao", summary={})
+        uow.commit()
+    admin.set_status(server.engine, AGENCY_A, code, 4, "phong-tu-phap")
+    admin.load_calendar(server.engine, [{"date": "2026-04-30", "kind": "holiday", "name": "30/4"}])
+    assert service.run_once().ok
+    with uow_factory() as uow:
+        d = uow.dossiers.by_sync_id(SID[0])
+        assert d is not None and d.id is not None and d.status is Status.RECEIVED
+        assert [e.kind for e in uow.dossiers.timeline(d.id)] == ["code_assigned"]
+        assert uow.calendar.all() == []
+    conflicts = service.health().conflicts
+    assert [(c["entity"], c["reason"]) for c in conflicts] == [
+        ("dossier_status", "day_closed"),
+        ("holiday", "day_closed"),
+    ]
+    # Still closed: trying again changes nothing.
+    assert service.reapply_conflict(conflicts[0]["cursor"]) is False
+    with uow_factory() as uow:
+        uow.day_closes.reopen(today, at=NOW, by="lanhdao", reason="nhận trạng thái từ tỉnh")
+        uow.commit()
+    assert service.reapply_conflict(conflicts[0]["cursor"]) is True
+    with uow_factory() as uow:
+        assert uow.dossiers.by_sync_id(SID[0]).status is Status.PROCESSING  # type: ignore[union-attr]
+    assert [c["entity"] for c in service.health().conflicts] == ["holiday"]

@@ -58,6 +58,14 @@ def decode_pdf(pdf: bytes, dpi: int = 300) -> list[tuple[str, str]]:
     return found
 
 
+@pytest.fixture(autouse=True)
+def _vietnamese_qt(qapp: QApplication) -> None:
+    """Qt's own strings in Vietnamese, as ``app.ensure_app`` installs them in the product."""
+    from motcua_desk.ui import translation
+
+    assert translation.install(qapp)
+
+
 @pytest.fixture
 def ctx(tmp_path: Path) -> fakes.FakeContext:
     return fakes.make_context(tmp_path)
@@ -100,6 +108,45 @@ def window(
     win.intake.confirm = lambda _text: True
     qtbot.addWidget(win)
     win.resize(1280, 800)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.shutdown()
+
+
+@pytest.fixture
+def real_ctx(tmp_path: Path) -> Any:
+    """The bootstrap's context on a temporary database, with the unit set up."""
+    from motcua_desk.bootstrap import build_context
+    from motcua_desk.config import AppPaths
+    from motcua_desk.services.accounts import UnitSetup
+
+    ctx = build_context(AppPaths(tmp_path / "data", tmp_path / "logs"))
+    unit = UnitSetup(
+        "000.00.06.H56", "Bộ phận Một cửa", "UBND phường Hạc Thành", "Quầy 1", "Thanh Hóa"
+    )
+    ctx.accounts.first_run(unit, "admin", "Nguyễn Văn An", "mat-khau-2026")
+    return ctx
+
+
+@pytest.fixture
+def real_window(
+    qtbot: Any,
+    real_ctx: Any,
+    backend: fakes.FakePrinterBackend,
+    scan_clock: fakes.StepClock,
+    reported: list[tuple[str, BaseException]],
+) -> Iterator[Any]:
+    """The main window on the real services (only the printer and the scan clock are fakes)."""
+    from motcua_desk.ui.app import create_main_window
+    from motcua_desk.ui.scanner import ScannerFilter
+
+    admin = real_ctx.accounts.login("admin", "mat-khau-2026")
+    scanner = ScannerFilter(None, clock=scan_clock)
+    win = create_main_window(real_ctx, admin, backend=backend, scanner=scanner)
+    win.intake.confirm = lambda _text: True
+    qtbot.addWidget(win)
+    win.resize(1280, 720)
     win.show()
     qtbot.waitExposed(win)
     yield win

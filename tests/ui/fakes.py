@@ -7,7 +7,6 @@ save, print records) so the UI can be tested before and independently of the dat
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,12 +16,12 @@ from motcua_desk.config import AppPaths, Settings
 from motcua_desk.domain.dossier import (
     ChecklistItem,
     Dossier,
-    ReturnMethod,
     Status,
 )
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.procedure import Procedure, RequiredDocument
 from motcua_desk.domain.text import search_key
+from motcua_desk.services.intake_rules import validate_draft
 
 
 class AuthFailedError(DomainError):
@@ -147,10 +146,6 @@ class Store:
     seq: int = 0
 
 
-_PHONE = re.compile(r"^0\d{9}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
 class FakeReception:
     def __init__(
         self, catalogue: FakeCatalogue, store: Store, settings: Settings, clock: Any
@@ -172,36 +167,10 @@ class FakeReception:
         days = proc.processing_days if proc and proc.processing_days else 0
         return (received_at or self.clock()) + timedelta(days=days)
 
-    def _basic(self, draft: Any) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if not draft.procedure_code or self.catalogue.get(draft.procedure_code) is None:
-            errors["procedure"] = "required"
-        a = draft.applicant
-        if not a.full_name:
-            errors["applicant.full_name"] = "required"
-        if not a.id_number:
-            errors["applicant.id_number"] = "required"
-        elif not a.id_number.isdigit():
-            errors["applicant.id_number"] = "invalid_id_number:not_digits"
-        elif len(a.id_number) not in (9, 12):
-            errors["applicant.id_number"] = "invalid_id_number:length"
-        if a.phone and not _PHONE.match(a.phone):
-            errors["applicant.phone"] = "invalid_phone"
-        if a.email and not _EMAIL.match(a.email):
-            errors["applicant.email"] = "invalid_email"
-        if not a.address:
-            errors["applicant.address"] = "required"
-        if draft.submitter is not None and not draft.submitter.full_name:
-            errors["submitter.full_name"] = "required"
-        if draft.return_method is ReturnMethod.POST and not draft.return_address:
-            errors["return_address"] = "required"
-        return errors
-
     def validate(self, draft: Any) -> dict[str, str]:
-        errors = self._basic(draft)
-        if any(i.required and not i.received for i in draft.checklist):
-            errors["checklist"] = "incomplete_checklist"
-        return errors
+        """The real rules (services.intake_rules), not a copy of them."""
+        procedure = self.catalogue.get(draft.procedure_code)
+        return validate_draft(draft, procedure, today_year=self.clock().year)
 
     def _store(self, draft: Any, clerk: Any, status: Status) -> Dossier:
         self.store.seq += 1
@@ -243,14 +212,25 @@ class FakeReception:
         self, draft: Any, clerk: Any, missing: tuple[str, ...], reason: str
     ) -> Dossier:
         self.calls.append(f"supplement:{'|'.join(missing)}:{reason}")
-        errors = self._basic(draft)
+        errors = self.validate(draft)  # as ReceptionService.request_supplement
+        errors.pop("checklist", None)
+        if errors.get("procedure") == "unknown_processing_time":
+            del errors["procedure"]
+        if not [m for m in missing if m.strip()]:
+            errors["missing"] = "required"
         if errors:
             raise ValidationFailedError(errors)
         return self._store(draft, clerk, Status.SUPPLEMENT)
 
     def refuse(self, draft: Any, clerk: Any, reason: str) -> Dossier:
         self.calls.append(f"refuse:{reason}")
-        errors = self._basic(draft)
+        errors: dict[str, str] = {}  # as ReceptionService.refuse
+        if self.catalogue.get(draft.procedure_code) is None:
+            errors["procedure"] = "required"
+        if not draft.applicant.full_name.strip():
+            errors["applicant.full_name"] = "required"
+        if not reason.strip():
+            errors["reason"] = "required"
         if errors:
             raise ValidationFailedError(errors)
         return self._store(draft, clerk, Status.REFUSED)
@@ -353,6 +333,9 @@ class FakeAccounts:
         self._first_run = False
         return user
 
+    def list_users(self) -> list[User]:
+        return [CLERK]
+
     def login(self, username: str, password: str) -> User:
         entry = self.users.get(username)
         if entry is None or entry[0] != password:
@@ -370,6 +353,18 @@ class FakeContext:
     documents: FakeDocuments
     clock: Any
     store: Store
+    db_revision: str = "fake"
+    # The counter pages run on the real services (tests with a temporary database); a fake
+    # context leaves them out, as the page list does for a context without them.
+    postal: Any = None
+    lookup: Any = None
+    lifecycle: Any = None
+    returns: Any = None
+    reports: Any = None
+    ledger: Any = None
+    day_close: Any = None
+    settings_admin: Any = None
+    sync: Any = None
 
 
 def make_context(tmp: Path, *, first_run: bool = False, procedures: int = 0) -> FakeContext:
@@ -415,7 +410,7 @@ class FakePrinterBackend:
         from motcua_desk.ui.printer import PrintFailedError, PrintResult
 
         if self.fail:
-            raise PrintFailedError(detail="printer offline")
+            raise PrintFailedError("printer_stopped", detail="printer offline")
         self.jobs.append((pdf, printer, paper, title))
         return PrintResult(printer=printer, job_id=f"fake-{len(self.jobs)}", backend="fake")
 

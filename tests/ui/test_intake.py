@@ -213,6 +213,7 @@ def test_submitter_is_saved(qtbot: Any, window: Any, scan_clock: Any) -> None:
     v = window.intake.view
     v.submitter_box.setChecked(True)
     type_into(qtbot, v.sub_full_name, "Phạm Văn Đức")
+    type_into(qtbot, v.sub_id_number, "001090012345")  # the real rule: a submitter's ID too
     with qtbot.waitSignal(window.intake.dossier_saved, timeout=5000) as saved:
         window.intake.save_and_print()
     assert saved.args[0].submitter.full_name == "Phạm Văn Đức"

@@ -37,6 +37,9 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
     page = window.postal
     assert page is not None
     window.tabs.setCurrentWidget(page.view)
+    # Both citizens chose the counter (issue 13): each scan asks before it goes by post.
+    questions: list[str] = []
+    page.confirm = lambda text: questions.append(text) or True
     page.view.new_results.click()
     qtbot.waitUntil(lambda: page.batch is not None)
     assert page.view.expecting.text() == "Tiếp theo: quét MÃ HỒ SƠ"
@@ -45,9 +48,14 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
     qtbot.waitUntil(lambda: "quét mã hồ sơ trước" in page.view.message.text())
     assert page.model.rowCount() == 0
     s10 = [make_item_code("RR", "12345678"), make_item_code("RR", "15826780")]
-    for raw in (codes[0], s10[0], codes[1], "RR158267801VN"):  # the last has a bad check digit
-        window.route_scan(raw)
-        qtbot.waitUntil(lambda: page.view.message.text() != "", timeout=3000)
+    # Each scan waits for the one before: a confirmed scan is retried on the db lane.
+    window.route_scan(codes[0])
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1)
+    window.route_scan(s10[0])
+    qtbot.waitUntil(lambda: page.model.row_value(0).item_code is not None)
+    window.route_scan(codes[1])
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2)
+    window.route_scan("RR158267801VN")  # a bad check digit
     qtbot.waitUntil(lambda: "số kiểm tra" in page.view.message.text())
     window.route_scan(s10[1])
     qtbot.waitUntil(
@@ -56,6 +64,7 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
     assert [(i.dossier_code, i.item_code) for i in page.model.rows()] == list(
         zip(codes, s10, strict=True)
     )
+    assert len(questions) == 2 and "nhận kết quả tại Bộ phận Một cửa" in questions[0]
 
     # Closing needs the post office's unit and employee, then a confirmation (issue 12 §3).
     asked: list[str] = []
@@ -81,8 +90,24 @@ def test_scanner_builds_a_batch_and_closes_it(qtbot: Any, tmp_path: Path) -> Non
     # The closed batch stays listed until each delivery outcome is recorded.
     qtbot.waitUntil(lambda: page.batch is not None and page.batch.state == "closed")
     page.view.items.selectRow(0)
+    # The delivery sets the dossier RETURNED: every page hears of it (issue 12 §4).
+    heard: list[Any] = []
+    window.data_changed.connect(heard.append)
     page.view.delivered_button.click()
-    qtbot.waitUntil(lambda: ctx.reception.get_by_code(codes[0]).status is Status.RETURNED)
+    qtbot.waitUntil(lambda: any(codes[0] in c.dossier_codes for c in heard))
+    assert ctx.reception.get_by_code(codes[0]).status is Status.RETURNED
+    assert "dossier" in heard[-1].kinds
+    page.view.items.selectRow(1)
+    page.view.attempt_button.click()  # the post could not deliver the second one
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2 and page.model.row_value(1).attempts == 1)
+    assert "lần phát không thành công thứ 1" in page.view.message.text()
+    # The envelope comes back: its item number, scanned anywhere else, opens the dossier.
+    assert window.lookup is not None
+    window.tabs.setCurrentWidget(window.home.view)
+    window.route_scan(s10[1])
+    qtbot.waitUntil(
+        lambda: window.lookup.file is not None and window.lookup.file.dossier.code == codes[1]
+    )
     window.shutdown()
 
 

@@ -106,3 +106,46 @@ def test_about_box_names_versions_and_schema(qtbot: Any, real: Any) -> None:
     assert "PySide6" in text and "SQLAlchemy" in text
     box.close()
     window.shutdown()
+
+
+def test_the_audit_chain_is_checked_when_the_admin_window_opens_and_on_demand(
+    qtbot: Any, real: Any
+) -> None:
+    import sqlite3
+
+    ctx, admin = real
+    window = create_main_window(ctx, admin, backend=FakePrinterBackend())
+    qtbot.addWidget(window)
+    page = window.settings_page
+    assert page is not None
+    status = page.view.audit_status
+    qtbot.waitUntil(lambda: "toàn vẹn" in status.text())  # checked at start, in the background
+    with sqlite3.connect(ctx.paths.db_file) as conn:  # someone edits the log behind our back
+        conn.execute("DROP TRIGGER audit_log_no_update")
+        conn.execute("UPDATE audit_log SET actor = 'ke_gian' WHERE id = 1")
+    page.view.audit_button.click()
+    qtbot.waitUntil(lambda: "bị sửa hoặc xóa" in status.text())
+    assert "từ dòng 1" in status.text()
+    window.shutdown()
+
+
+def test_an_admin_unlocks_a_locked_account_from_the_settings_page(qtbot: Any, real: Any) -> None:
+    from motcua_desk.services.accounts import AccountLockedError, AuthFailedError
+    from motcua_desk.storage.repositories.users import MAX_FAILED_LOGINS
+
+    ctx, admin = real
+    ctx.accounts.create_user(admin, "hoa", "Lê Thị Hoa", "mat-khau-hoa-1", Role.CLERK)
+    for _ in range(MAX_FAILED_LOGINS - 1):
+        with pytest.raises(AuthFailedError):
+            ctx.accounts.login("hoa", "sai")
+    with pytest.raises(AccountLockedError):
+        ctx.accounts.login("hoa", "sai")
+    window = create_main_window(ctx, admin, backend=FakePrinterBackend())
+    qtbot.addWidget(window)
+    page = window.settings_page
+    assert page is not None
+    page.view.unlock_name.setText("Hoa")
+    page.view.unlock_button.click()
+    qtbot.waitUntil(lambda: page.view.message.text() == "Đã mở khóa tài khoản hoa.")
+    assert ctx.accounts.login("hoa", "mat-khau-hoa-1").username == "hoa"
+    window.shutdown()

@@ -94,7 +94,8 @@ def test_malformed_qr_reasons(reason: str, fragment: str) -> None:
 def test_data_is_interpolated() -> None:
     assert "2" in strings.exception_message(IllegalTransitionError(current=2, target=10))
     assert "cutoff" in strings.exception_message(ConfigError(key="cutoff", value="x"))
-    assert "second_extension" in strings.exception_message(
+    # A rule is worded, never shown by its code.
+    assert "gia hạn một lần" in strings.exception_message(
         RuleViolationError(rule="second_extension")
     )
     assert "căn cước" in strings.exception_message(MalformedIdCardQRError(fields=3))
@@ -134,3 +135,36 @@ def test_levels_and_service_field_codes() -> None:
     assert strings.level_label("Cấp huyện") == "Cấp huyện"
     for code in ("sex_mismatch", "future_date", "unknown_processing_time", "weak_password"):
         assert "Giá trị không hợp lệ" not in strings.field_error("x", code)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "already_running",
+        "schema_too_new",
+        "unversioned_database",
+        "migration_integrity",
+        "backup_invalid",
+        "account_locked",
+        "nesting_too_deep",
+        "audit_chain_broken",
+        "catalogue_import",
+        "read_only_unit_of_work",
+    ],
+)
+def test_issue_14_codes_have_vietnamese_wording(code: str) -> None:
+    message = strings.error_message(code, {"reason": "incomplete", "first_bad_id": 3})
+    assert code not in message and message != strings.GENERIC_ERROR.format(code=code)
+
+
+@pytest.mark.parametrize(
+    "code", ["insecure_url", "hours_out_of_order", "control_chars", "too_long", "out_of_range"]
+)
+def test_issue_14_field_codes_have_vietnamese_wording(code: str) -> None:
+    assert "Giá trị không hợp lệ (" not in strings.field_error("server_url", code)
+
+
+def test_backup_reasons_are_spelled_out() -> None:
+    assert "không phải bản dữ liệu đầy đủ" in strings.error_message(
+        "backup_invalid", {"reason": "incomplete"}
+    )

@@ -40,13 +40,16 @@ def _health(**over: Any) -> SyncHealth:
 class FakeSync:
     snapshot: SyncHealth
     retried: list[str] = field(default_factory=list)
+    reapplied: list[int] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
     started: int = 0
 
     def health(self) -> SyncHealth:
         return self.snapshot
 
-    def retry(self, event_id: str) -> None:
+    def retry(self, event_id: str, actor: str) -> None:
         self.retried.append(event_id)
+        self.actors.append(actor)
 
     def start(self, on_report: Any = None) -> None:
         self.started += 1
@@ -57,8 +60,12 @@ class FakeSync:
     def run_once(self) -> None:
         return None
 
-    def resolve_conflict(self, cursor: int) -> None:
-        pass
+    def resolve_conflict(self, cursor: int, actor: str) -> None:
+        self.actors.append(actor)
+
+    def reapply_conflict(self, cursor: int) -> bool:
+        self.reapplied.append(cursor)
+        return True
 
 
 def _ctx(sync: FakeSync, server_url: str = "https://motcua.example.vn") -> Any:
@@ -125,6 +132,63 @@ def test_supervisor_retries_a_rejected_event(qtbot: Any, runner: Any) -> None:
     with qtbot.waitSignal(health.health_loaded):
         health.view.retry_button.click()
     assert sync.retried == ["e1"]
+
+
+def test_pull_conflicts_are_shown_in_vietnamese_and_can_be_applied_again(
+    qtbot: Any, runner: Any
+) -> None:
+    conflicts = [
+        {
+            "entity": "dossier_status",
+            "key": "s1",
+            "code": "000.00.06.H56-260310-0001",
+            "reason": "day_closed",
+            "day": "2026-03-10",
+            "cursor": 7,
+        },
+        {
+            "entity": "procedure",
+            "key": "1.000001",
+            "reason": "invalid_change",
+            "error": "OverflowError",
+            "cursor": 8,
+        },
+    ]
+    sync = FakeSync(_health(online=True, conflicts=conflicts))
+    user = SimpleNamespace(role="supervisor", username="ld", full_name="Lãnh Đạo")
+    health = SyncHealthController(_ctx(sync), runner, user)
+    qtbot.addWidget(health.view)
+    with qtbot.waitSignal(health.health_loaded):
+        health.refresh()
+    lines = [health.view.conflicts.item(i).text() for i in range(health.view.conflicts.count())]
+    assert lines == [
+        "Trạng thái hồ sơ 000.00.06.H56-260310-0001: ngày 10/03/2026 đã chốt sổ; "
+        "lãnh đạo mở lại ngày rồi bấm “Áp dụng lại”",
+        "Thủ tục 1.000001: dữ liệu từ máy chủ không hợp lệ, không áp dụng được (đã bỏ qua)",
+    ]
+    assert "Không có số thứ tự" in health.view.gaps.text()
+    health.view.conflicts.setCurrentRow(0)
+    with qtbot.waitSignal(health.health_loaded):
+        health.view.reapply_button.click()
+    assert sync.reapplied == [7]
+
+
+def test_unused_leased_numbers_are_shown(qtbot: Any, runner: Any) -> None:
+    from datetime import date
+
+    from motcua_desk.storage.repositories.sequences import CodeGap
+
+    gaps = [CodeGap(date(2026, 3, 9), 13, 500, True), CodeGap(date(2026, 3, 10), 7, 500, False)]
+    sync = FakeSync(_health(online=True, gaps=gaps))
+    user = SimpleNamespace(role="clerk", username="cb", full_name="Cán Bộ")
+    health = SyncHealthController(_ctx(sync), runner, user)
+    qtbot.addWidget(health.view)
+    with qtbot.waitSignal(health.health_loaded):
+        health.refresh()
+    assert health.view.gaps.text() == (
+        "Số thứ tự mã hồ sơ đã được cấp nhưng chưa dùng: 09/03: 13–500 (đã báo máy chủ); "
+        "10/03: 7–500 (còn dùng được)."
+    )
 
 
 def test_not_configured_is_said_plainly(qtbot: Any, runner: Any) -> None:

@@ -1,7 +1,7 @@
 """Digitised papers: content-addressed stored files and the attachment of each checklist row
 
 Revision ID: 0008
-Revises: 0004
+Revises: 0007
 Create Date: 2026-12-03 13:30:00
 
 A file is stored once however often it is attached (keyed by SHA-256); an attachment row says how
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0004"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

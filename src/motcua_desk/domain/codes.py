@@ -22,12 +22,12 @@ DEFAULT_PATTERN = "{agency_id}-{yymmdd}-{seq:04d}"
 #: Scanning accepts both the TT 01/2018 and TT 04/2025 styles (domain.md §5), plus the
 #: provisional marker ``T<device>-`` of issue 7.
 ANY_CODE_RE = re.compile(
-    r"^(?P<agency>[A-Z0-9.]+)-(?P<date>\d{6})-(?:T(?P<device>\d{2,})-)?(?P<seq>\d{4,})$"
+    r"^(?P<agency>[A-Z0-9.]+)-(?P<date>[0-9]{6})-(?:T(?P<device>[0-9]{2,})-)?(?P<seq>[0-9]{4,})$"
 )
 AGENCY_ID_RE = re.compile(r"^[A-Z0-9](?:[A-Z0-9.]*[A-Z0-9])?$")
 
 _PLACEHOLDER_RE = re.compile(r"\{([^{}]*)\}")
-_SEQ_SPEC_RE = re.compile(r"^seq(?::0?(\d{1,2})d)?$")
+_SEQ_SPEC_RE = re.compile(r"^seq(?::0?([0-9]{1,2})d)?$")
 _WS_RE = re.compile(r"\s+")
 
 
@@ -102,19 +102,19 @@ class DossierCodeFormat:
             if spec == "agency_id":
                 name, rx = "agency_id", r"(?P<agency>[A-Z0-9.]+)"
             elif spec == "yymmdd":
-                name, rx = "yymmdd", r"(?P<date>\d{6})"
+                name, rx = "yymmdd", r"(?P<date>[0-9]{6})"
             else:
                 seq_m = _SEQ_SPEC_RE.match(spec)
                 if seq_m is None:
                     raise InvalidCodePatternError(reason="placeholder", placeholder=spec)
                 name = "seq"
                 self.seq_width = max(1, int(seq_m.group(1) or 1))
-                rx = rf"(?P<seq>\d{{{self.seq_width},}})"
+                rx = rf"(?P<seq>[0-9]{{{self.seq_width},}})"
             if name in seen:
                 raise InvalidCodePatternError(reason="repeated", placeholder=name)
             seen.append(name)
             parts.append(rx)
-            provisional.append(r"T(?P<device>\d{2,})-" + rx if name == "seq" else rx)
+            provisional.append(r"T(?P<device>[0-9]{2,})-" + rx if name == "seq" else rx)
             pos = m.end()
         tail = pattern[pos:]
         if "{" in tail or "}" in tail:

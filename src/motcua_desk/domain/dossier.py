@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from .errors import IllegalTransitionError
+from .fees import FeeTiming
 
 
 class Status(enum.IntEnum):
@@ -185,6 +186,11 @@ class Dossier:
     extensions: int = 0
     supplement_requests: int = 0
     returned_at: datetime | None = None
+    #: When the fee is collected (None: recorded before fees were tracked); what was paid at
+    #: intake and the receipt number (domain.md §9).
+    fee_timing: FeeTiming | None = None
+    fee_paid_vnd: int = 0
+    fee_receipt_no: str = ""
 
     @property
     def missing_papers(self) -> tuple[ChecklistItem, ...]:

@@ -252,6 +252,13 @@ def _generic_layout(fields: list[str]) -> list[str]:
     return [ids[0], legacy, name, birth, sex, address, issue]
 
 
+def _plausible_name(name: str) -> bool:
+    """A name has letters and no control characters (digits of any script alone are not one)."""
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in name):
+        return False
+    return any(ch.isalpha() for ch in name)
+
+
 def parse_id_card_qr(payload: str, *, today: date | None = None) -> IdCardData:
     """Parse the QR of a chip ID card (2021 CCCD, tolerant of the 2024 card).
 
@@ -283,7 +290,7 @@ def parse_id_card_qr(payload: str, *, today: date | None = None) -> IdCardData:
         ) from exc
     if legacy and not _ID9_RE.match(legacy) and not _ID12_RE.match(legacy):
         raise MalformedIdCardQRError(reason="bad_legacy_id")
-    if not name or _DIGITS_RE.match(name):
+    if not _plausible_name(name):
         raise MalformedIdCardQRError(reason="missing_name")
     birth_date = _qr_date(birth) if birth else None
     issue_date = _qr_date(issue) if issue else None

@@ -11,7 +11,9 @@ from .errors import InvalidItemCodeError
 from .text import normalize
 from .workcalendar import WorkCalendar
 
-S10_RE = re.compile(r"^(?P<service>[A-Z]{2})(?P<serial>\d{8})(?P<check>\d)(?P<country>[A-Z]{2})$")
+S10_RE = re.compile(
+    r"^(?P<service>[A-Z]{2})(?P<serial>[0-9]{8})(?P<check>[0-9])(?P<country>[A-Z]{2})$"
+)
 S10_WEIGHTS = (8, 6, 4, 2, 3, 5, 9, 7)
 _SERIAL_RE = re.compile(r"^[0-9]{8}$")
 _LETTERS_RE = re.compile(r"^[A-Z]{2}$")

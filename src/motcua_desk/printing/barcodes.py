@@ -1,8 +1,11 @@
-"""Vector barcodes: Code 128 from python-barcode's encoder and QR from reportlab's encoder.
+"""Vector barcodes: Code 128 (python-barcode's symbol tables) and QR (reportlab's encoder).
 
-Code 128 uses 1/75-inch modules (0.3387 mm: whole dots at 300 and 600 dpi) and 10-module quiet
-zones (toolchain.md §5). The QR matrix is encoded once and drawn as rectangles, so the
-expensive encoder does not run twice (``getBounds`` would).
+Code 128 is encoded with the fewest codewords (subset C for every digit pair where that is
+shorter, :func:`code128_codewords`), drawn with 1/75-inch modules (0.3387 mm: whole dots at 300
+and 600 dpi) and 10-module quiet zones. A symbol too wide for its column is drawn with a
+narrower module, down to 1/100 inch (two dots of a 203-dpi thermal printer); beyond that the
+caller prints a QR code with the text (:func:`code128_fits`). The QR matrix is encoded once and
+drawn as rectangles, so the expensive encoder does not run twice (``getBounds`` would).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-import barcode
+from barcode.charsets import code128 as tables
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.units import inch, mm
 from reportlab.platypus.flowables import Flowable
@@ -21,6 +24,8 @@ from .errors import BarcodeValueError, QrTemplateError
 
 #: Width of one Code 128 module in points: 1/75 inch = 0.3387 mm.
 CODE128_MODULE = inch / 75
+#: Narrowest module drawn: 1/100 inch = 0.254 mm, two dots at 203 dpi (still decodes there).
+CODE128_MIN_MODULE = inch / 100
 #: Quiet zone on each side of a Code 128, in modules.
 CODE128_QUIET = 10
 #: QR error-correction level (M: 15 % recoverable).
@@ -29,15 +34,72 @@ QR_LEVEL = "M"
 QR_MIN_MODULE = 0.5 * mm
 
 
+_START_B, _START_C = tables.START_CODES["B"], tables.START_CODES["C"]
+_TO_B, _TO_C = tables.C["TO_B"], tables.B["TO_C"]
+
+
+def code128_codewords(value: str) -> list[int]:
+    """Shortest Code 128 codeword sequence of ``value`` (start and data; no check, no stop).
+
+    Printable ASCII only, so subset B holds every character; subset C packs two digits in one
+    codeword. A dynamic programme over (position, subset) picks where to switch, which the
+    greedy encoder of python-barcode does not (odd digit runs, runs of four digits).
+    """
+    if not value or any(not (32 <= ord(ch) <= 126) for ch in value):
+        raise BarcodeValueError(value=value, symbology="code128")
+    n = len(value)
+
+    def pair(i: int) -> bool:
+        return i + 1 < n and value[i].isdigit() and value[i + 1].isdigit()
+
+    # cost[i][s]: fewest codewords for value[i:] when subset s (0 = B, 1 = C) is active.
+    inf = n * 4 + 8
+    cost = [[inf, inf] for _ in range(n + 1)]
+    cost[n] = [0, 0]
+    for i in range(n - 1, -1, -1):
+        b_char = 1 + cost[i + 1][0]
+        c_pair = 1 + cost[i + 2][1] if pair(i) else inf
+        cost[i][0] = min(b_char, 1 + c_pair)  # stay in B, or CODE C then the pair
+        cost[i][1] = min(c_pair, 1 + b_char)  # a pair, or CODE B then the character
+    state = 1 if pair(0) and cost[0][1] < cost[0][0] else 0
+    out = [_START_C if state else _START_B]
+    i = 0
+    while i < n:
+        c_pair = 1 + cost[i + 2][1] if pair(i) else inf
+        b_char = 1 + cost[i + 1][0]
+        if state == 0 and c_pair + 1 < b_char:
+            out.append(_TO_C)
+            state = 1
+        elif state == 1 and not (c_pair <= 1 + b_char):
+            out.append(_TO_B)
+            state = 0
+        if state == 1:
+            out.append(int(value[i : i + 2]))
+            i += 2
+        else:
+            out.append(tables.B[value[i]])
+            i += 1
+    return out
+
+
 def code128_modules(value: str) -> str:
     """The module string ('1' = bar) of ``value`` in Code 128, quiet zones excluded.
 
     Only printable ASCII is accepted: dossier codes, S10 item numbers and batch codes are
     ASCII, and scanners type other characters unreliably.
     """
-    if not value or any(not (32 <= ord(ch) <= 126) for ch in value):
-        raise BarcodeValueError(value=value, symbology="code128")
-    return str(barcode.Code128(value).build()[0])
+    words = code128_codewords(value)
+    check = (words[0] + sum(i * w for i, w in enumerate(words[1:], start=1))) % 103
+    codes: list[str] = [tables.CODES[w] for w in [*words, check]]
+    return "".join(codes) + str(tables.STOP) + "11"
+
+
+def code128_module_for(value: str, avail_width: float, quiet: int = CODE128_QUIET) -> float | None:
+    """The widest module (≤ 1/75 in, ≥ 1/100 in) that fits ``value`` in ``avail_width`` points
+    with its quiet zones; None when even the narrowest does not fit (print a QR instead)."""
+    total = len(code128_modules(value)) + 2 * quiet
+    module = min(CODE128_MODULE, avail_width / total)
+    return module if module >= CODE128_MIN_MODULE - 1e-9 else None
 
 
 def bar_runs(modules: str) -> list[tuple[int, int]]:
@@ -75,9 +137,11 @@ class Code128Flowable(Flowable):  # type: ignore[misc]
         quiet: int = CODE128_QUIET,
         rotate: bool = False,
         show_text: bool = True,
+        caption: str = "",
     ) -> None:
         super().__init__()
         self.value = value
+        self.caption = caption or value
         self._modules = code128_modules(value)
         self._runs = bar_runs(self._modules)
         self.module = module
@@ -112,7 +176,7 @@ class Code128Flowable(Flowable):  # type: ignore[misc]
         canv.drawPath(path, stroke=0, fill=1)
         if self.show_text:
             canv.setFont(self.font_name, self.font_size)
-            canv.drawCentredString(self.symbol_width / 2, self.font_size * 0.3, self.value)
+            canv.drawCentredString(self.symbol_width / 2, self.font_size * 0.3, self.caption)
         canv.restoreState()
 
 

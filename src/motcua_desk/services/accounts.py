@@ -9,9 +9,9 @@ from datetime import datetime
 
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.text import name_problem, normalize
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 _AGENCY_ID = re.compile(r"^[A-Z0-9]+(\.[A-Z0-9]+)*$")
 _USERNAME = re.compile(r"^[a-z0-9._-]{3,32}$")
@@ -27,6 +27,33 @@ class PermissionDeniedError(DomainError):
     """The signed-in user's role does not allow the action."""
 
     code = "permission_denied"
+
+
+class AccountLockedError(DomainError):
+    """Too many wrong passwords: the account waits for a supervisor's unlock."""
+
+    code = "account_locked"
+
+
+def require_role(
+    uow_factory: Callable[[], UnitOfWork], user: User, roles: tuple[Role, ...], action: str
+) -> User:
+    """The caller as the database knows it now, if active, unlocked and in ``roles``.
+
+    The ``User`` a screen holds is only a claim: an account that does not exist, was
+    deactivated or demoted (by the server) since login has no rights (issue 14 §5).
+    """
+    with reading(uow_factory) as uow:
+        current = uow.users.get(user.username)
+    if (
+        current is None
+        or current.id != user.id
+        or not current.active
+        or current.locked
+        or current.role not in roles
+    ):
+        raise PermissionDeniedError(action=action)
+    return current
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +106,7 @@ class AccountService:
         """True until the unit is configured and an account exists."""
         if not self._settings.current.agency_id:
             return True
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.users.count() == 0
 
     def first_run(
@@ -115,26 +142,64 @@ class AccountService:
         return user
 
     def login(self, username: str, password: str) -> User:
+        """Check the password outside any transaction, then record the attempt briefly.
+
+        argon2 takes ~0.1 s by design; holding SQLite's write lock meanwhile made every save
+        of another process wait (issue 14 §4). Wrong passwords in a row lock the account.
+        """
+        name = username.strip().casefold()
+        with reading(self._uow_factory) as uow:
+            cred = uow.users.credentials(name)
+            passwords = uow.passwords
+        if cred is None:
+            passwords.burn(password)
+            ok = False
+        else:
+            ok = passwords.verify(cred.password_hash, password)
+        rehash = None
+        if ok and cred is not None and passwords.needs_rehash(cred.password_hash):
+            rehash = passwords.hash(password)
         with self._uow_factory() as uow:
-            user = uow.users.authenticate(username.strip().casefold(), password)
+            user, outcome = uow.users.record_login(name, ok, at=self._clock(), rehash=rehash)
             uow.audit.append(
-                actor=username.strip().casefold(),
-                action="login" if user else "login_failed",
+                actor=name,
+                action=outcome,
                 entity="user",
-                entity_id=username.strip().casefold(),
+                entity_id=name,
                 detail={},
                 at=self._clock(),
             )
             uow.commit()
+        if outcome in ("login_locked", "account_locked"):
+            raise AccountLockedError()
         if user is None:
             raise AuthFailedError()
         return user
 
+    def unlock_user(self, actor: User, username: str) -> User:
+        """A supervisor or administrator lifts a lockout (audited)."""
+        me = require_role(self._uow_factory, actor, (Role.SUPERVISOR, Role.ADMIN), "unlock_user")
+        with self._uow_factory() as uow:
+            user = uow.users.unlock(username)
+            uow.audit.append(
+                actor=me.username,
+                action="unlock_user",
+                entity="user",
+                entity_id=user.username,
+                detail={},
+                at=self._clock(),
+            )
+            uow.commit()
+        return user
+
+    def current(self, user: User) -> User:
+        """``user`` re-read from the database; PermissionDeniedError if gone or inactive."""
+        return require_role(self._uow_factory, user, tuple(Role), "session")
+
     def create_user(
         self, admin: User, username: str, full_name: str, password: str, role: Role
     ) -> User:
-        if admin.role is not Role.ADMIN:
-            raise PermissionDeniedError(action="create_user")
+        admin = require_role(self._uow_factory, admin, (Role.ADMIN,), "create_user")
         errors = validate_account(username, full_name, password)
         if errors:
             raise ValidationFailedError(errors)
@@ -161,7 +226,7 @@ class AccountService:
         return user
 
     def list_users(self) -> list[User]:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.users.list()
 
     def reset_password(self, admin: User, username: str, password: str) -> None:

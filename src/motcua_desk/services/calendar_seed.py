@@ -27,6 +27,7 @@ from motcua_desk.domain.calendar import (
     due_datetime,
 )
 from motcua_desk.domain.errors import DomainError
+from motcua_desk.domain.nesting import NestingTooDeepError, check_nesting
 from motcua_desk.domain.text import normalize
 from motcua_desk.resources import seed_dir
 
@@ -134,7 +135,10 @@ def load_overrides(path: Path | None = None) -> OverrideTable:
     except (OSError, UnicodeDecodeError) as exc:
         raise _fail("unreadable", path=str(file), error=type(exc).__name__) from exc
     try:
+        check_nesting(text)  # before the parser (issue 14 §6)
         raw = json.loads(text)
+    except NestingTooDeepError as exc:
+        raise _fail("nesting_too_deep", path=str(file)) from exc
     except json.JSONDecodeError as exc:
         raise _fail("json", path=str(file), line=exc.lineno, column=exc.colno) from exc
     return parse_overrides(raw)

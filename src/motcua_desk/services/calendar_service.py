@@ -9,7 +9,7 @@ from datetime import date
 from motcua_desk.config import Settings
 from motcua_desk.domain.calendar import WorkCalendar
 from motcua_desk.services.calendar_seed import build_calendar, load_overrides, seed_days
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.uow import UnitOfWork
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from motcua_desk.config import AppPaths, Settings, save_settings
+from motcua_desk.config import AppPaths, Settings
+from motcua_desk.services.settings_store import SettingsStore
 
 if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
     from motcua_desk.services.attachment_sync import AttachmentSync
+    from motcua_desk.services.audit_check import AuditService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.day_close import DayCloseService
     from motcua_desk.services.digitisation import DigitisationService
@@ -28,32 +29,8 @@ if TYPE_CHECKING:
     from motcua_desk.services.sync_service import SyncService
 
 
-class SettingsStore:
-    """Holds the current settings; saving writes settings.toml atomically first."""
-
-    def __init__(self, settings: Settings, path: AppPaths | None = None) -> None:
-        self._settings = settings
-        self._paths = path
-        self._lock = threading.Lock()
-        self._listeners: list[Callable[[Settings], None]] = []
-
-    @property
-    def current(self) -> Settings:
-        return self._settings
-
-    def update(self, **changes: Any) -> Settings:
-        with self._lock:
-            new = replace(self._settings, **changes)
-            if self._paths is not None:
-                save_settings(self._paths.settings_file, new)
-            self._settings = new
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(new)
-        return new
-
-    def subscribe(self, listener: Callable[[Settings], None]) -> None:
-        self._listeners.append(listener)
+#: SettingsStore lives in settings_store (no service imports this module); kept importable here.
+__all__ = ["AppContext", "SettingsStore"]
 
 
 @dataclass(frozen=True)
@@ -67,16 +44,17 @@ class AppContext:
     reception: ReceptionService
     documents: DocumentService
     clock: Callable[[], datetime]
-    sync: SyncService | None = None
-    settings_admin: SettingsAdminService | None = None
+    sync: SyncService
+    settings_admin: SettingsAdminService
+    postal: PostalService
+    lifecycle: LifecycleService
+    lookup: LookupService
+    ledger: LedgerService
+    reports: ReportService
+    day_close: DayCloseService
+    returns: ReturnService
+    audit: AuditService
     db_revision: str = ""
-    postal: PostalService | None = None
-    lifecycle: LifecycleService | None = None
-    lookup: LookupService | None = None
-    ledger: LedgerService | None = None
-    reports: ReportService | None = None
-    day_close: DayCloseService | None = None
-    returns: ReturnService | None = None
     digitisation: DigitisationService | None = None
     attachment_sync: AttachmentSync | None = None
 

@@ -34,7 +34,7 @@ from motcua_desk.domain.errors import DayClosedError, DomainError, ValidationFai
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.accounts import AccountService
 from motcua_desk.services.clock import OFFICE_TZ, office_days_utc, to_local, utc_now
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.orm import (
     DossierEventRow,
     DossierRow,

@@ -20,7 +20,7 @@ from motcua_desk.domain.dossier import Dossier
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import utc_now
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.print_jobs import PrintJob
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
@@ -62,6 +62,7 @@ class DocumentService:
     ) -> RenderedDocument:
         """Render ``doc_type`` for ``dossier`` and archive the PDF (idempotent per content)."""
         # Printing (ReportLab) loads with the first slip, not at start-up.
+        from motcua_desk.services.ledger import entry_number
         from motcua_desk.services.slip_data import DEFAULT_PAPER, SlipContext, build_slip
 
         if doc_type not in DEFAULT_PAPER:
@@ -72,12 +73,14 @@ class DocumentService:
         with self._uow_factory() as uow:
             people = {u.username: u.full_name for u in uow.users.list()}
             timeline = uow.dossiers.timeline(dossier.id)
+            entry = entry_number(uow, dossier.id, dossier.received_at)
         ctx = SlipContext(
             settings=s,
             clerk_name=people.get(dossier.clerk_username, dossier.clerk_username),
             timeline=tuple(timeline),
             now=self._clock(),
             people=people,
+            ledger_entry=entry,
         )
         pdf = build_slip(doc_type, dossier, ctx, paper)
         digest = hashlib.sha256(pdf).hexdigest()

@@ -15,6 +15,7 @@ from motcua_desk.domain.dossier import (
     Sex,
 )
 from motcua_desk.domain.errors import InvalidIdNumberError
+from motcua_desk.domain.fees import FeeTiming
 from motcua_desk.domain.identity import parse_personal_id
 from motcua_desk.domain.procedure import Procedure
 from motcua_desk.domain.text import name_problem, normalize
@@ -38,6 +39,12 @@ class IntakeDraft:
     note: str = ""
     received_at: datetime | None = None
     postage_vnd: int | None = None  # postal return: the postage the citizen pays (QĐ 45/2016)
+    #: When the fee is collected (None: the unit's default, or "no fee" when the catalogue
+    #: says 0); what is paid now at intake and the receipt number (set per procedure by its legal text).
+    fee_timing: FeeTiming | None = None
+    fee_paid_vnd: int = 0
+    fee_receipt_no: str = ""
+    authorisation: str = ""  # the proxy's authorisation paper, printed on Mẫu 01
 
 
 def clean_phone(phone: str) -> str:

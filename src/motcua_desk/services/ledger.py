@@ -20,13 +20,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, func, select
 
 from motcua_desk.config import Settings
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.domain.dossier import Status
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import office_days_utc, to_local
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 if TYPE_CHECKING:  # printing (ReportLab) loads when a ledger is first made: start-up time
     from motcua_desk.printing.slips.ledger import LedgerData, LedgerRow
@@ -54,7 +55,7 @@ def utc_bounds(date_from: date, date_to: date) -> tuple[datetime, datetime]:
 
 
 def fmt_date(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+    return fmt.format_date(d)
 
 
 def period_label(date_from: date, date_to: date) -> str:
@@ -64,12 +65,27 @@ def period_label(date_from: date, date_to: date) -> str:
 
 
 def method_label(method: str, address: str, s: Settings) -> str:
-    """How the result is received; the same wording as the receipt (slip_data)."""
+    """How the result is received, in the ledger's few words (the unit is the book's own)."""
     if method == "post":
-        return f"Qua dịch vụ bưu chính công ích, địa chỉ: {address}"
+        return f"Bưu chính: {address}" if address else "Bưu chính công ích"
     if method == "online":
-        return "Trực tuyến (Cổng Dịch vụ công)"
-    return f"Tại {s.agency_name}" if s.agency_name else "Tại Bộ phận Một cửa"
+        return "Trực tuyến"
+    return "Trực tiếp"
+
+
+#: Refused at intake (Mẫu 03 issued, no appointment): kept in the book, numbered like every
+#: dossier that came to the counter, with the refusal written where the result would go.
+REFUSED_LABEL = "Từ chối tiếp nhận (Mẫu 03)"
+
+
+def _reason(detail: str | None) -> str:
+    if not detail:
+        return ""
+    try:
+        value = json.loads(detail).get("reason", "")
+    except (ValueError, AttributeError):
+        return ""
+    return normalize(str(value))
 
 
 def _department(detail: str | None) -> str:
@@ -82,8 +98,34 @@ def _department(detail: str | None) -> str:
     return normalize(str(value))
 
 
+def intake_fee_note(timing: str | None, paid_vnd: int | None, receipt_no: str | None) -> str:
+    """The ledger's note for a fee paid at intake (issue 13): amount and receipt number."""
+    if timing != "at_intake" or not paid_vnd:
+        return ""
+    from motcua_desk.services.slip_data import collected_fee_label
+
+    return "Đã thu phí: " + collected_fee_label(paid_vnd, normalize(receipt_no or ""))
+
+
 def _local(value: datetime | None) -> datetime | None:
     return None if value is None else to_local(value)
+
+
+def entry_number(uow: UnitOfWork, dossier_id: int, received_at: datetime) -> int:
+    """The dossier's number in its year's ledger (from 01, in order of receipt), as printed
+    on Mẫu 07 and cited on Mẫu 01 ("số thứ tự")."""
+    year = to_local(received_at).year
+    start = utc_bounds(date(year, 1, 1), date(year, 1, 1))[0]
+    stmt = (
+        select(func.count())
+        .select_from(DossierRow)
+        .where(
+            DossierRow.received_at >= start,
+            (DossierRow.received_at < received_at)
+            | ((DossierRow.received_at == received_at) & (DossierRow.id <= dossier_id)),
+        )
+    )
+    return int(uow.session.execute(stmt).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -115,7 +157,7 @@ class LedgerService:
 
     def fields(self) -> list[str]:
         """Fields (lĩnh vực) of the catalogue, sorted, for the filter list."""
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             found = uow.session.execute(
                 select(ProcedureRow.field).where(ProcedureRow.field != "").distinct()
             ).scalars()
@@ -137,6 +179,17 @@ class LedgerService:
             .correlate(DossierRow)
             .scalar_subquery()
         )
+        refusal = (
+            select(DossierEventRow.detail)
+            .where(
+                DossierEventRow.dossier_id == DossierRow.id,
+                DossierEventRow.status_to == int(Status.REFUSED),
+            )
+            .order_by(DossierEventRow.at.desc(), DossierEventRow.id.desc())
+            .limit(1)
+            .correlate(DossierRow)
+            .scalar_subquery()
+        )
         stmt = (
             select(
                 DossierRow.code,
@@ -150,6 +203,11 @@ class LedgerService:
                 DossierRow.return_method,
                 DossierRow.return_address,
                 department.label("department"),
+                DossierRow.fee_timing,
+                DossierRow.fee_paid_vnd,
+                DossierRow.fee_receipt_no,
+                DossierRow.status,
+                refusal.label("refusal"),
             )
             .outerjoin(ProcedureRow, ProcedureRow.code == DossierRow.procedure_code)
             .where(DossierRow.received_at >= start, DossierRow.received_at < end)
@@ -180,7 +238,7 @@ class LedgerService:
         q = LedgerQuery(date_from, date_to, field)
         start, end = utc_bounds(q.date_from, q.date_to)
         s = self._settings.current
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             year_start = utc_bounds(date(q.date_from.year, 1, 1), q.date_from)[0]
             numbered = self._count_before(uow, year_start, start, q.field)
             result = uow.session.execute(self._select(start, end, q.field)).all()
@@ -193,6 +251,11 @@ class LedgerService:
             numbered += 1
             phone = normalize(r.applicant_phone or "")
             address = normalize(r.applicant_address or "")
+            method = normalize(method_label(r.return_method, r.return_address or "", s))
+            refused = r.status == int(Status.REFUSED) and r.due_at is None
+            if refused:
+                reason = _reason(r.refusal)
+                method = f"{REFUSED_LABEL}: {reason}" if reason else REFUSED_LABEL
             out.append(
                 LedgerRow(
                     no=numbered,
@@ -204,9 +267,8 @@ class LedgerService:
                     received_at=received,
                     due_at=_local(r.due_at),
                     returned_at=_local(r.returned_at),
-                    return_method_label=normalize(
-                        method_label(r.return_method, r.return_address or "", s)
-                    ),
+                    return_method_label=method,
+                    note=intake_fee_note(r.fee_timing, r.fee_paid_vnd, r.fee_receipt_no),
                 )
             )
         return tuple(out)
@@ -223,7 +285,7 @@ class LedgerService:
             period_label=period_label(date_from, date_to),
             printed_at=to_local(self._clock()),
             rows=rows,
-            book_no=str(date_from.year),
+            book_no=f"{self._settings.current.ledger_book_no}/{date_from.year}",
         )
 
     # -- rendering ----------------------------------------------------------------------

@@ -20,13 +20,16 @@ from motcua_desk.domain.calendar import (
 )
 from motcua_desk.domain.dossier import Dossier, DossierEvent, Status
 from motcua_desk.domain.errors import RuleViolationError, ValidationFailedError
+from motcua_desk.domain.fees import MAX_FEE_VND, MAX_RECEIPT_NO, FeeTiming
 from motcua_desk.domain.procedure import TimeUnit
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.calendar_seed import due_with_settings
 from motcua_desk.services.calendar_service import CalendarService
+from motcua_desk.services.catalogue import CatalogueService
+from motcua_desk.services.changes import DOSSIER, ChangeSet
 from motcua_desk.services.clock import OFFICE_TZ, local_naive, to_local, utc_now
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
 from motcua_desk.sync.protocol import status_changed_payload
@@ -36,6 +39,36 @@ from motcua_desk.sync.protocol import status_changed_payload
 class TransitionResult:
     dossier: Dossier
     warnings: tuple[str, ...] = ()  # e.g. "supplement_late", "second_supplement"
+
+    @property
+    def changes(self) -> ChangeSet:
+        """What the transition changed: this dossier (status, timeline, due date)."""
+        return ChangeSet.of(DOSSIER, codes=(self.dossier.code,))
+
+
+#: Timeline actions that carry the inputs of the running time limit (domain.md §3.6).
+_CLOCK_STARTS = ("received", "supplement_completed")
+
+
+def clock_inputs(timeline: list[DossierEvent]) -> dict[str, Any]:
+    """The inputs (processing days, unit) of the latest start of the time limit, or {}.
+
+    A dossier left incomplete at intake has no "received" entry; its first complete moment is
+    the "supplement_completed" entry, which records the same inputs.
+    """
+    for e in reversed(timeline):
+        action = e.kind if e.kind in _CLOCK_STARTS else e.detail.get("action")
+        if action in _CLOCK_STARTS and e.detail.get("processing_days") is not None:
+            return dict(e.detail)
+    return {}
+
+
+def _amount(value: object, field: str, *, positive: bool) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_FEE_VND:
+        raise ValidationFailedError({field: "out_of_range"})
+    if positive and value == 0:
+        raise ValidationFailedError({field: "required"})
+    return value
 
 
 def _required(**values: str) -> None:
@@ -51,11 +84,13 @@ class LifecycleService:
         settings: SettingsStore,
         calendar: CalendarService,
         clock: Callable[[], datetime],
+        catalogue: CatalogueService | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._settings = settings
         self._calendar = calendar
         self._clock = clock
+        self._catalogue = catalogue
 
     # -- the common step ----------------------------------------------------------------
 
@@ -68,6 +103,7 @@ class LifecycleService:
         detail: dict[str, Any],
         update: Callable[[Dossier], Dossier] | None = None,
         warnings: tuple[str, ...] = (),
+        fields: Callable[[Dossier], dict[str, Any]] | None = None,
     ) -> TransitionResult:
         now = to_local(self._clock())
         with self._uow_factory() as uow:
@@ -96,12 +132,12 @@ class LifecycleService:
             if update is not None:
                 changed = update(after)
                 after = uow.dossiers.update(changed)
+                moved: dict[str, Any] = {} if fields is None else fields(after)
                 if changed.due_at != before.due_at and changed.due_at is not None:
+                    moved["due_at"] = changed.due_at.isoformat()
+                if moved:
                     uow.outbox.append(
-                        "dossier.updated",
-                        after.sync_id,
-                        {"fields": {"due_at": changed.due_at.isoformat()}},
-                        at=utc_now(),
+                        "dossier.updated", after.sync_id, {"fields": moved}, at=utc_now()
                     )
             uow.audit.append(
                 actor=clerk.username,
@@ -184,26 +220,44 @@ class LifecycleService:
             ),
             None,
         )
-        received = next((e for e in timeline if e.kind == "received"), None)
-        inputs: dict[str, Any] = dict(received.detail) if received else {}
-        days = int(str(inputs.get("processing_days") or 0))
+        # Issue 13: a dossier left incomplete at intake never had a "received" entry, and its
+        # time limit was read as 0 days (due the same day at closing). The inputs come from the
+        # latest start of the clock, else from the catalogue.
+        inputs = clock_inputs(timeline)
+        if not inputs:
+            procedure = self._catalogue.get(d.procedure_code) if self._catalogue else None
+            if procedure is None or procedure.processing_days is None:
+                raise ValidationFailedError({"procedure": "unknown_processing_time"})
+            inputs = {
+                "processing_days": procedure.processing_days,
+                "time_unit": procedure.time_unit.value,
+            }
+        days = int(str(inputs["processing_days"]))
         unit = TimeUnit(str(inputs.get("time_unit", "working_days")))
         calendar = self._calendar.calendar()
         s = self._settings.current
+        detail: dict[str, Any] = {
+            "clock": s.supplement_clock,
+            "processing_days": days,
+            "time_unit": unit.value,
+        }
         if s.supplement_clock == "pause" and d.due_at is not None and requested is not None:
             new_due = pause_after_supplement(
                 local_naive(d.due_at), local_naive(requested.at), local_naive(now), calendar
             ).replace(tzinfo=OFFICE_TZ)
         else:
-            new_due = due_with_settings(
-                local_naive(now), days, calendar, s, unit=unit
-            ).due_at.replace(tzinfo=OFFICE_TZ)
+            due = due_with_settings(local_naive(now), days, calendar, s, unit=unit)
+            new_due = due.due_at.replace(tzinfo=OFFICE_TZ)
+            detail |= {
+                "effective_start": due.effective_start.replace(tzinfo=OFFICE_TZ).isoformat(),
+                "calendar_version": due.calendar_version,
+            }
         return self._change(
             dossier_id,
             Status.RECEIVED,
             clerk,
             "supplement_completed",
-            {"new_due_at": new_due.isoformat(), "clock": s.supplement_clock},
+            {"new_due_at": new_due.isoformat(), **detail},
             update=lambda x: replace(x, due_at=new_due),
         )
 
@@ -271,3 +325,86 @@ class LifecycleService:
         return self._change(
             dossier_id, Status.STOPPED, clerk, "stopped", {"reason": normalize(reason)}
         )
+
+    def refuse_after_appraisal(
+        self,
+        dossier_id: int,
+        clerk: User,
+        reason: str,
+        papers_returned: tuple[str, ...] = (),
+    ) -> TransitionResult:
+        """Mẫu 03 as the result (NĐ 61 Art. 19.8): the agency appraised the dossier and refuses
+        it, within the time limit; the reason and the papers handed back are recorded.
+
+        Only after the hand-over to the agency (an appraisal needs one); a dossier still at the
+        counter is refused at intake instead. Warns when the refusal comes after the due date.
+        """
+        _required(reason=reason)
+        with self._uow_factory() as uow:
+            d = uow.dossiers.get(dossier_id)
+            timeline = uow.dossiers.timeline(dossier_id)
+        if not any(e.detail.get("action") == "handed_over" for e in timeline):
+            raise RuleViolationError(rule="refusal_not_appraised")
+        received = {i.name for i in d.checklist if i.received}
+        handed = [p for p in dict.fromkeys(normalize(x) for x in papers_returned) if p]
+        if any(p not in received for p in handed):
+            raise ValidationFailedError({"papers_returned": "unknown_paper"})
+        now = to_local(self._clock())
+        late = d.due_at is not None and now > to_local(d.due_at)
+        detail = {
+            "reason": normalize(reason),
+            "after_appraisal": True,
+            "papers_returned": handed,
+            "papers_kept": sorted(received - set(handed)),
+        }
+        return self._change(
+            dossier_id,
+            Status.REFUSED,
+            clerk,
+            "refused",
+            detail,
+            warnings=("refusal_late",) if late else (),
+        )
+
+    # -- fees (domain.md §9; status 6) ----------------------------------------------------
+
+    def request_payment(
+        self, dossier_id: int, clerk: User, amount_vnd: int, note: str = ""
+    ) -> TransitionResult:
+        """The agency asks the citizen to pay (portal status 6) before it goes on."""
+        amount = _amount(amount_vnd, "amount_vnd", positive=True)
+        detail = {"amount_vnd": amount, "note": normalize(note)}
+        return self._change(dossier_id, Status.PAYMENT_DUE, clerk, "payment_requested", detail)
+
+    def payment_received(
+        self, dossier_id: int, clerk: User, amount_vnd: int, receipt_no: str
+    ) -> TransitionResult:
+        """The citizen paid what status 6 asked: the receipt is recorded, processing resumes."""
+        amount = _amount(amount_vnd, "amount_vnd", positive=True)
+        number = normalize(receipt_no)
+        if not number or len(number) > MAX_RECEIPT_NO:
+            raise ValidationFailedError({"fee_receipt_no": "required" if not number else "invalid"})
+        d = self.get(dossier_id)
+        if d.status is not Status.PAYMENT_DUE:
+            raise RuleViolationError(rule="no_payment_due", status=int(d.status))
+        paid = d.fee_paid_vnd + amount
+        detail = {"amount_vnd": amount, "fee_receipt_no": number, "paid_total_vnd": paid}
+        result = self._change(
+            dossier_id,
+            Status.PROCESSING,
+            clerk,
+            "payment_received",
+            detail,
+            update=lambda x: replace(
+                x,
+                fee_paid_vnd=paid,
+                fee_receipt_no=number,
+                fee_timing=x.fee_timing or FeeTiming.AT_RETURN,
+            ),
+            fields=lambda x: {
+                "fee_paid_vnd": x.fee_paid_vnd,
+                "fee_receipt_no": x.fee_receipt_no,
+                "fee_timing": None if x.fee_timing is None else x.fee_timing.value,
+            },
+        )
+        return result

@@ -11,14 +11,21 @@ from operator import itemgetter
 from motcua_desk.domain.board import BoardSnapshot, OpenDossier, classify_all, thresholds
 from motcua_desk.domain.dossier import Dossier, DossierEvent, Status
 from motcua_desk.domain.errors import ValidationFailedError
+from motcua_desk.domain.postal import S10_RE
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import office_midnight, to_local
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.day_closes import DayClose
 from motcua_desk.storage.repositories.print_jobs import PrintJob
 from motcua_desk.storage.repositories.returns import Rating, ReturnRecord
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
+
+
+def is_item_code_shape(text: str) -> bool:
+    """Whether ``text`` looks like a UPU S10 item number (the check digit is not checked: an
+    item stored under a carrier's own code is still found)."""
+    return S10_RE.match(text) is not None
 
 
 @dataclass(frozen=True)
@@ -71,18 +78,34 @@ class LookupService:
         self._board_mark: datetime | None = None
 
     def open_by_code(self, code: str) -> DossierFile | None:
-        """The dossier with this code (typed or scanned; case and spaces forgiven), or None."""
+        """The dossier with this code (typed or scanned; case and spaces forgiven), or None.
+
+        A postal item number (S10) finds the dossier it carried, so an envelope the post
+        brings back is traced at once (issue 13).
+        """
         wanted = normalize(code)
         if not wanted:
             raise ValidationFailedError({"code": "required"})
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             d = uow.dossiers.by_code(wanted)
+            if d is None:
+                d = self._by_item_code(uow, wanted)
             if d is None:
                 return None
             return self._file(uow, d)
 
+    @staticmethod
+    def _by_item_code(uow: UnitOfWork, text: str) -> Dossier | None:
+        compact = "".join(text.split()).upper()
+        if not is_item_code_shape(compact):
+            return None
+        item = uow.postal.item_by_code(compact)
+        if item is None or item.dossier_id is None:
+            return None
+        return uow.dossiers.get(item.dossier_id)
+
     def open_by_id(self, dossier_id: int) -> DossierFile:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return self._file(uow, uow.dossiers.get(dossier_id))
 
     @staticmethod
@@ -104,7 +127,7 @@ class LookupService:
             raise ValidationFailedError({"date_to": "before_date_from"})
         if not 1 <= c.limit <= 1000:
             raise ValidationFailedError({"limit": "out_of_range"})
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.dossiers.search(
                 c.text,
                 status=c.status,
@@ -131,7 +154,7 @@ class LookupService:
                 since = None
             else:
                 since = self._board_mark - _REFRESH_MARGIN
-            with self._uow_factory() as uow:
+            with reading(self._uow_factory) as uow:
                 records, gone, newest = uow.board.open_dossiers(s.agency_id, since)
             cache = self._board_cache
             for gone_id in gone:

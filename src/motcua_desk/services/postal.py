@@ -22,13 +22,22 @@ from pathlib import Path
 from motcua_desk.config import AppPaths
 from motcua_desk.domain.dossier import Channel, Dossier, DossierEvent, Status
 from motcua_desk.domain.errors import DomainError, RuleViolationError, ValidationFailedError
+from motcua_desk.domain.fees import fee_due_at_return
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
+from motcua_desk.services.calendar_service import CalendarService
+from motcua_desk.services.changes import DOSSIER, POSTAL, Changed, ChangeSet
 from motcua_desk.services.clock import local_date, to_local, utc_now
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft
+from motcua_desk.services.postal_delivery import (
+    address_problem,
+    attempt_problem,
+    check_fee,
+    posting_conflict,
+)
 from motcua_desk.services.reception import ReceptionService
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.postal import PostalBatch, PostalItem
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
@@ -49,7 +58,9 @@ class Discrepancy:
     position: int
     dossier_code: str
     item_code: str
-    reason: str  # missing_item_code | not_ready | already_returned | other_unit | not_found
+    # missing_item_code | not_ready | already_returned | other_unit | not_found |
+    # in_other_batch | already_posted | no_postal_address | not_registered | duplicate_item_code
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -73,11 +84,13 @@ class PostalService:
         settings: SettingsStore,
         paths: AppPaths,
         clock: Callable[[], datetime],
+        calendar: CalendarService | None = None,
     ) -> None:
         self._uow_factory = uow_factory
         self._settings = settings
         self._paths = paths
         self._clock = clock
+        self._calendar = calendar
 
     # -- batches ------------------------------------------------------------------------
 
@@ -105,6 +118,7 @@ class PostalService:
         agency = self._settings.current.agency_id
         prefix = f"BC-{agency}-{to_local(now):%y%m%d}-"
         with self._uow_factory() as uow:
+            ensure_day_open(uow, local_date(now))  # a batch opened today is today's work
             number = uow.postal.count_batches_on(prefix) + 1
             batch = uow.postal.create_batch(
                 sync_id=str(uuid.uuid4()),
@@ -144,10 +158,18 @@ class PostalService:
 
     # -- scanning -----------------------------------------------------------------------
 
-    def scan(self, batch_id: int, raw: str, clerk: User) -> PostalItem:
-        """Add one scan to the batch (one transaction), or raise :class:`PostalScanError`."""
+    def scan(
+        self, batch_id: int, raw: str, clerk: User, *, counter_pickup_confirmed: bool = False
+    ) -> PostalItem:
+        """Add one scan to the batch (one transaction), or raise :class:`PostalScanError`.
+
+        A result the citizen chose to collect at the counter is refused with reason
+        ``counter_pickup`` until the clerk confirms it goes by post
+        (``counter_pickup_confirmed``).
+        """
         result = classify(raw)
         with self._uow_factory() as uow:
+            ensure_day_open(uow, local_date(self._clock()))  # a scan is dated today
             batch = uow.postal.batch(batch_id)
             if batch.state != "open":
                 raise PostalScanError(reason="batch_closed")
@@ -180,6 +202,15 @@ class PostalService:
                 assert dossier is not None and dossier.id is not None
                 if any(i.dossier_code == dossier.code for i in items):
                     raise PostalScanError(reason="duplicate_dossier", text=result.text)
+                # Issue 13: one result in one batch, across batches, not only this one.
+                conflict = posting_conflict(uow, dossier, batch_id)
+                if conflict:
+                    raise PostalScanError(reason=conflict, text=result.text)
+                flagged = address_problem(
+                    dossier, counter_pickup_confirmed=counter_pickup_confirmed
+                )
+                if flagged:
+                    raise PostalScanError(reason=flagged, text=result.text)
                 item = uow.postal.add_item(
                     batch_id, at=utc_now(), dossier_id=dossier.id, dossier_code=dossier.code
                 )
@@ -227,7 +258,12 @@ class PostalService:
                 if other is not None and other.id != item.id:
                     out.append(Discrepancy(item.position, code, s10, "duplicate_item_code"))
                 if batch.direction == RESULTS_OUT:
-                    problem = self._dossier_problem(uow.dossiers.by_code(code))
+                    dossier = uow.dossiers.by_code(code)
+                    problem = self._dossier_problem(dossier)
+                    if problem is None and dossier is not None:
+                        problem = posting_conflict(uow, dossier, batch_id)
+                    if problem is None and dossier is not None:
+                        problem = address_problem(dossier, counter_pickup_confirmed=True)
                     if problem:
                         out.append(Discrepancy(item.position, code, s10, problem))
                 elif item.dossier_id is None:
@@ -238,11 +274,15 @@ class PostalService:
 
     def close_batch(
         self, batch_id: int, clerk: User, *, postal_unit: str = "", postal_staff: str = ""
-    ) -> HandoverRecord:
-        """Print the hand-over record and close the batch; refused while discrepancies remain."""
+    ) -> Changed[HandoverRecord]:
+        """Print the hand-over record and close the batch; refused while discrepancies remain.
+
+        Returns the record with what changed: the batch, and for results sent out each
+        dossier's timeline (handed to the post).
+        """
         # Printing (ReportLab) loads with the first record, not at start-up.
         from motcua_desk.printing.slips import postal_handover as ph
-        from motcua_desk.services.slip_data import unit_header
+        from motcua_desk.services.slip_data import paper_counts, unit_header
 
         problems = self.discrepancies(batch_id)
         if problems:
@@ -265,12 +305,15 @@ class PostalService:
             for item in items:
                 assert item.dossier_id is not None and item.item_code is not None
                 dossier = uow.dossiers.get(item.dossier_id)
+                originals, copies = paper_counts(dossier.checklist)
                 rows.append(
                     ph.HandoverItem(
                         dossier.code,
                         item.item_code,
                         dossier.applicant.full_name,
                         dossier.procedure_name,
+                        originals=originals,
+                        copies=copies,
                     )
                 )
                 if batch.direction == RESULTS_OUT:
@@ -323,12 +366,44 @@ class PostalService:
                 at=utc_now(),
             )
             uow.commit()
-        return HandoverRecord(batch, pdf, path)
+        codes = [item.dossier_code for item in items] if batch.direction == RESULTS_OUT else []
+        return Changed(HandoverRecord(batch, pdf, path), ChangeSet.of(POSTAL, DOSSIER, codes=codes))
 
-    def record_outcome(self, item_id: int, outcome: str, clerk: User) -> PostalItem:
-        """``delivered`` (the result reached the citizen) or ``returned_to_counter``."""
+    def fee_due(self, item_id: int) -> int | None:
+        """What the post collects from the citizen on delivery of this result (domain.md §9)."""
+        with self._uow_factory() as uow:
+            item = uow.postal.item(item_id)
+            if item.dossier_id is None:
+                return 0
+            d = uow.dossiers.get(item.dossier_id)
+        return fee_due_at_return(d.fee_timing, d.fee_vnd, d.fee_paid_vnd)
+
+    def record_outcome(
+        self,
+        item_id: int,
+        outcome: str,
+        clerk: User,
+        *,
+        fee_collected_vnd: int = 0,
+        fee_receipt_no: str = "",
+        note: str = "",
+    ) -> Changed[PostalItem]:
+        """``delivered`` (the result reached the citizen; the fee the post collected and
+        handed over is written on the item) or ``returned_to_counter`` (after the configured
+        failed attempts, or earlier with a ``note`` saying why, e.g. the citizen refused).
+
+        A delivery sets the dossier RETURNED: the change set names it, so lookup, home and
+        board refresh (issue 12 §4).
+        """
         if outcome not in ("delivered", "returned_to_counter"):
             raise PostalScanError(reason="unknown_outcome", outcome=outcome)
+        receipt_no = normalize(fee_receipt_no)
+        if outcome == "delivered":
+            errors = check_fee(fee_collected_vnd, receipt_no)
+            if errors:
+                raise ValidationFailedError(errors)
+        else:
+            fee_collected_vnd, receipt_no = 0, ""
         now = self._clock()
         with self._uow_factory() as uow:
             ensure_day_open(uow, local_date(now))  # a delivery marks the dossier returned today
@@ -338,7 +413,22 @@ class PostalService:
                 raise PostalScanError(reason="no_outcome_here")
             if item.outcome is not None:
                 raise PostalScanError(reason="outcome_recorded", outcome=item.outcome)
-            item = uow.postal.set_outcome(item_id, outcome, now)
+            required = self._settings.current.postal_delivery_attempts
+            if (
+                outcome == "returned_to_counter"
+                and item.attempts < required
+                and not normalize(note)
+            ):
+                raise PostalScanError(
+                    reason="attempts_missing", attempts=item.attempts, required=required
+                )
+            item = uow.postal.set_outcome(
+                item_id,
+                outcome,
+                now,
+                fee_collected_vnd=fee_collected_vnd,
+                fee_receipt_no=receipt_no,
+            )
             assert item.dossier_id is not None
             if outcome == "delivered":
                 before = uow.dossiers.get(item.dossier_id)
@@ -347,7 +437,12 @@ class PostalService:
                     Status.RETURNED,
                     actor=clerk.username,
                     at=now,
-                    detail={"via": "post", "item_code": item.item_code},
+                    detail={
+                        "via": "post",
+                        "item_code": item.item_code,
+                        "fee_collected_vnd": fee_collected_vnd,
+                        "fee_receipt_no": receipt_no,
+                    },
                 )
                 uow.outbox.append(
                     "dossier.status_changed",
@@ -362,13 +457,24 @@ class PostalService:
                         "returned_by_post",
                         now,
                         clerk.username,
-                        detail={"item_code": item.item_code},
+                        detail={
+                            "item_code": item.item_code,
+                            "attempts": item.attempts,
+                            "note": normalize(note),
+                        },
                     ),
                 )
             uow.outbox.append(
                 "postal.outcome",
                 batch.sync_id,
-                {"item_code": item.item_code, "outcome": outcome, "at": now.isoformat()},
+                {
+                    "item_code": item.item_code,
+                    "outcome": outcome,
+                    "at": now.isoformat(),
+                    "fee_collected_vnd": fee_collected_vnd,
+                    "fee_receipt_no": receipt_no,
+                    "attempts": item.attempts,
+                },
                 at=utc_now(),
             )
             uow.audit.append(
@@ -380,7 +486,7 @@ class PostalService:
                 at=utc_now(),
             )
             uow.commit()
-        return item
+        return Changed(item, ChangeSet.of(POSTAL, DOSSIER, codes=[item.dossier_code]))
 
     def register_incoming(
         self, item_id: int, draft: IntakeDraft, clerk: User, reception: ReceptionService
@@ -392,13 +498,94 @@ class PostalService:
         if batch.direction != DOSSIERS_IN or batch.state != "open":
             raise PostalScanError(reason="no_registration_here")
         if item.dossier_id is not None:
-            raise PostalScanError(reason="already_registered", code=item.dossier_code)
+            raise PostalScanError(reason="already_registered", dossier_code=item.dossier_code)
         assert batch.signed_at is not None
-        dossier = reception.receive(
-            replace(draft, channel=Channel.POSTAL, received_at=batch.signed_at), clerk
-        )
-        assert dossier.id is not None
-        with self._uow_factory() as uow:
+
+        def link(uow: UnitOfWork, dossier: Dossier) -> None:
+            # Same transaction as the dossier (issue 13): a crash leaves neither or both.
+            linked = uow.postal.item(item_id)
+            if linked.dossier_id is not None:
+                raise PostalScanError(reason="already_registered", dossier_code=linked.dossier_code)
+            assert dossier.id is not None
             uow.postal.set_item_dossier(item_id, dossier.id, dossier.code)
+
+        return reception.receive(
+            replace(draft, channel=Channel.POSTAL, received_at=batch.signed_at),
+            clerk,
+            on_saved=link,
+        )
+
+    # -- delivery attempts (issue 13) ----------------------------------------------------
+
+    def record_attempt(self, item_id: int, clerk: User, note: str = "") -> PostalItem:
+        """A failed delivery attempt of a posted result, as the post reports it.
+
+        At most ``postal_delivery_attempts`` (default 2), at least ``postal_attempt_gap_days``
+        working days apart (default 2; QĐ 45/2016). Recorded on the item and the dossier's
+        timeline, with its outbox event.
+        """
+        now = self._clock()
+        today = local_date(now)
+        s = self._settings.current
+        with self._uow_factory() as uow:
+            ensure_day_open(uow, today)
+            item = uow.postal.item(item_id)
+            batch = uow.postal.batch(item.batch_id)
+            if batch.direction != RESULTS_OUT or batch.state != "closed" or item.dossier_id is None:
+                raise PostalScanError(reason="no_outcome_here")
+            if item.outcome is not None:
+                raise PostalScanError(reason="outcome_recorded", outcome=item.outcome)
+            previous = uow.postal.attempts(item_id)
+            if self._calendar is None:
+                raise PostalScanError(reason="no_calendar")
+            problem = attempt_problem(
+                item,
+                local_date(previous[-1].at) if previous else None,
+                today,
+                self._calendar.calendar(),
+                max_attempts=s.postal_delivery_attempts,
+                gap_days=s.postal_attempt_gap_days,
+            )
+            if problem is not None:
+                reason, data = problem
+                error = PostalScanError(reason=reason)
+                error.data.update(data)
+                raise error
+            attempt = uow.postal.add_attempt(
+                item_id, at=now, by=clerk.username, note=normalize(note)
+            )
+            uow.dossiers.add_event(
+                item.dossier_id,
+                DossierEvent(
+                    "postal_attempt_failed",
+                    now,
+                    clerk.username,
+                    detail={
+                        "item_code": item.item_code,
+                        "number": attempt.number,
+                        "note": attempt.note,
+                    },
+                ),
+            )
+            uow.outbox.append(
+                "postal.attempt",
+                batch.sync_id,
+                {
+                    "item_code": item.item_code,
+                    "number": attempt.number,
+                    "note": attempt.note,
+                    "at": to_local(now).isoformat(),
+                },
+                at=utc_now(),
+            )
+            uow.audit.append(
+                actor=clerk.username,
+                action="postal.attempt",
+                entity="postal_item",
+                entity_id=item.item_code or "",
+                detail={"number": attempt.number},
+                at=utc_now(),
+            )
+            updated = uow.postal.item(item_id)
             uow.commit()
-        return dossier
+        return updated

@@ -22,16 +22,18 @@ from motcua_desk.domain.dossier import (
     regime_for,
 )
 from motcua_desk.domain.errors import DomainError, ValidationFailedError
+from motcua_desk.domain.fees import FeeTiming, check_intake_fee, default_timing
 from motcua_desk.domain.procedure import Procedure
 from motcua_desk.domain.text import name_problem, normalize
 from motcua_desk.services.calendar_seed import due_with_settings
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.catalogue import CatalogueService
 from motcua_desk.services.clock import OFFICE_TZ, local_date, local_naive, to_local, utc_now
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.services.intake_rules import IntakeDraft, normalized_person, validate_draft
 from motcua_desk.services.payloads import dossier_payload
+from motcua_desk.services.provisional import device_number
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import User
 from motcua_desk.storage.uow import UnitOfWork
 
@@ -78,7 +80,18 @@ class ReceptionService:
 
     def validate(self, draft: IntakeDraft) -> dict[str, str]:
         procedure = self._catalogue.get(draft.procedure_code)
-        return validate_draft(draft, procedure, today_year=self._clock().year)
+        errors = validate_draft(draft, procedure, today_year=self._clock().year)
+        timing = self.fee_timing_for(draft, procedure)
+        return errors | check_intake_fee(
+            timing, draft.fee_paid_vnd, normalize(draft.fee_receipt_no)
+        )
+
+    def fee_timing_for(self, draft: IntakeDraft, procedure: Procedure | None) -> FeeTiming:
+        """The draft's fee timing, or the one proposed for its procedure (domain.md §9)."""
+        if draft.fee_timing is not None:
+            return draft.fee_timing
+        fee = None if procedure is None else procedure.fee_vnd
+        return default_timing(fee, self._settings.current.default_fee_timing)
 
     def get_by_code(self, code: str) -> Dossier | None:
         with self._uow_factory() as uow:
@@ -90,12 +103,22 @@ class ReceptionService:
 
     # -- commands ------------------------------------------------------------------------
 
-    def receive(self, draft: IntakeDraft, clerk: User) -> Dossier:
-        """Record a complete dossier and give it its code and due date."""
+    def receive(
+        self,
+        draft: IntakeDraft,
+        clerk: User,
+        *,
+        on_saved: Callable[[UnitOfWork, Dossier], None] | None = None,
+    ) -> Dossier:
+        """Record a complete dossier and give it its code and due date.
+
+        ``on_saved`` runs inside the same transaction once the dossier has its id (a postal
+        item is linked to it there, so a crash leaves neither or both).
+        """
         errors = self.validate(draft)
         if errors:
             raise ValidationFailedError(errors)
-        return self._record(draft, clerk, Status.RECEIVED, "received", {})
+        return self._record(draft, clerk, Status.RECEIVED, "received", {}, on_saved)
 
     def request_supplement(
         self, draft: IntakeDraft, clerk: User, missing: tuple[str, ...], reason: str
@@ -146,18 +169,24 @@ class ReceptionService:
         )
 
     def _next_code(self, uow: UnitOfWork, day: date) -> tuple[str, bool]:
+        """A final code only from a leased block; otherwise a provisional one (issue 14).
+
+        A counter that syncs (``server_url`` set), enrolled or not yet, never numbers final
+        codes alone: two counters of a unit would hand out the same numbers. Without a leased
+        number it issues ``…-T<device>-<n>``, printed as provisional, which the server replaces
+        (the slip's code stays findable). Only a standalone counter (no server at all) numbers
+        alone; the server renumbers those it cannot confirm once the counter is connected.
+        """
         s = self._settings.current
         fmt = DossierCodeFormat(s.code_pattern)
-        if not s.server_url or not uow.sync_state.get("device_id"):
-            # Standalone, or not enrolled yet: the counter numbers alone; the server adopts
-            # these numbers when the counter first syncs (docs/sync-protocol.md).
+        if not s.server_url:
             return fmt.format(s.agency_id, day, uow.sequences.next_seq(s.agency_id, day)), False
         try:
             return fmt.format(
                 s.agency_id, day, uow.sequences.take_from_blocks(s.agency_id, day)
             ), False
         except SequenceExhaustedError:
-            device_no = int(uow.sync_state.get("device_no") or 1)
+            device_no = device_number(uow, s.counter_name)
             seq = uow.sequences.next_seq(s.agency_id + PROVISIONAL_SEQUENCE_SUFFIX, day)
             return format_provisional(s.agency_id, day, device_no, seq), True
 
@@ -168,6 +197,7 @@ class ReceptionService:
         status: Status,
         event_kind: str,
         detail: dict[str, object],
+        on_saved: Callable[[UnitOfWork, Dossier], None] | None = None,
     ) -> Dossier:
         s = self._settings.current
         if not s.agency_id:
@@ -179,6 +209,8 @@ class ReceptionService:
         detail = dict(detail)
         if draft.return_method is ReturnMethod.POST and draft.postage_vnd is not None:
             detail["postage_vnd"] = draft.postage_vnd
+        if draft.submitter is not None and normalize(draft.authorisation):
+            detail["authorisation"] = normalize(draft.authorisation)
         if status is Status.RECEIVED:
             computed = self._due(procedure, received_at)
             due = computed.due_at
@@ -190,6 +222,11 @@ class ReceptionService:
                 "calendar_version": computed.calendar_version,
                 "skipped": [[d.day.isoformat(), str(d.reason), d.name] for d in computed.skipped],
             }
+        timing = self.fee_timing_for(draft, procedure)
+        paid = draft.fee_paid_vnd if status is Status.RECEIVED else 0
+        receipt_no = normalize(draft.fee_receipt_no) if paid else ""
+        if paid:
+            detail |= {"fee_paid_vnd": paid, "fee_receipt_no": receipt_no}
         submitter = normalized_person(draft.submitter) if draft.submitter else None
         checklist = tuple(replace(i, name=normalize(i.name)) for i in draft.checklist)
         with self._uow_factory() as uow:
@@ -211,7 +248,10 @@ class ReceptionService:
                 submitter=submitter,
                 checklist=checklist,
                 sets_count=draft.sets_count,
-                fee_vnd=procedure.fee_vnd,
+                fee_vnd=paid if timing is FeeTiming.AT_INTAKE and paid else procedure.fee_vnd,
+                fee_timing=timing,
+                fee_paid_vnd=paid,
+                fee_receipt_no=receipt_no,
                 clerk_username=clerk.username,
                 regime=regime_for(received_at.date()),
                 provisional_code=provisional,
@@ -241,5 +281,7 @@ class ReceptionService:
                 detail={"status": int(status)},
                 at=utc_now(),
             )
+            if on_saved is not None:
+                on_saved(uow, saved)
             uow.commit()
         return saved

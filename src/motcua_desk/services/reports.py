@@ -38,7 +38,7 @@ from motcua_desk.domain.text import normalize, search_key
 from motcua_desk.services.clock import OFFICE_TZ, office_midnight, to_local
 from motcua_desk.services.ledger import check_range, fmt_date, utc_bounds
 from motcua_desk.storage.orm import DossierEventRow, DossierRow, ProcedureRow
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 
 def _office_date(column: Any) -> ColumnElement[Any]:
@@ -165,7 +165,7 @@ class ReportService:
             for key, value in values.items():
                 slot[key] = slot.get(key, 0) + int(value or 0)
 
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             s = uow.session
             d = DossierRow
             e = DossierEventRow

@@ -14,8 +14,10 @@ from datetime import datetime
 
 from motcua_desk.domain.dossier import Dossier, PaperForm, Status
 from motcua_desk.domain.errors import RuleViolationError, ValidationFailedError
+from motcua_desk.domain.fees import fee_due_at_return
 from motcua_desk.domain.returns import Collector, CollectorKind, check_collector, check_scores
 from motcua_desk.domain.text import normalize
+from motcua_desk.services.changes import DOSSIER, ChangeSet
 from motcua_desk.services.clock import to_local, utc_now
 from motcua_desk.services.day_close import ensure_day_open
 from motcua_desk.storage.errors import NotFoundError
@@ -59,6 +61,11 @@ class ReturnOutcome:
     rating: Rating | None = None
     warnings: tuple[str, ...] = field(default=())  # fee_not_collected, originals_kept
 
+    @property
+    def changes(self) -> ChangeSet:
+        """What the return changed: this dossier (RETURNED, its record and rating)."""
+        return ChangeSet.of(DOSSIER, codes=(self.dossier.code,))
+
 
 def _not_ready(d: Dossier) -> RuleViolationError:
     if d.status is Status.RETURNED:
@@ -90,7 +97,7 @@ class ReturnService:
             dossier=d,
             originals=originals,
             results=(f"Kết quả giải quyết thủ tục: {d.procedure_name}",),
-            fee_due_vnd=d.fee_vnd,
+            fee_due_vnd=fee_due_at_return(d.fee_timing, d.fee_vnd, d.fee_paid_vnd),
             overdue=d.due_at is not None and to_local(d.due_at).date() < to_local(now).date(),
         )
 
@@ -133,7 +140,7 @@ class ReturnService:
             if unknown:
                 raise ValidationFailedError({"originals_returned": "unknown_paper"})
             warnings = []
-            if d.fee_vnd and fee == 0:
+            if fee_due_at_return(d.fee_timing, d.fee_vnd, d.fee_paid_vnd) and fee == 0:
                 warnings.append("fee_not_collected")
             if set(handed) != originals:
                 warnings.append("originals_kept")
@@ -216,6 +223,8 @@ class ReturnService:
             raise ValidationFailedError({"source": "invalid_value"})
         now = to_local(self._clock())
         with self._uow_factory() as uow:
+            # A rating is a change dated today: refused once today is closed (issue 13).
+            ensure_day_open(uow, now.date())
             d = uow.dossiers.get(dossier_id)
             rating = self._rate(uow, d, clean, comment, source, now)
             uow.audit.append(

@@ -9,15 +9,21 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from motcua_desk.config import ConfigError, Settings, settings_from_mapping
+from motcua_desk.config import (
+    ConfigError,
+    Settings,
+    settings_from_mapping,
+    url_is_secure_enough,
+)
 from motcua_desk.domain.calendar import CalendarDay
 from motcua_desk.domain.codes import DossierCodeFormat, InvalidCodePatternError
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize
-from motcua_desk.services.accounts import PermissionDeniedError
+from motcua_desk.printing.paper_layouts import PAPERS_BY_DOC
+from motcua_desk.services.accounts import require_role
 from motcua_desk.services.calendar_service import CalendarService
 from motcua_desk.services.clock import utc_now
-from motcua_desk.services.context import SettingsStore
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.repositories.users import Role, User
 from motcua_desk.storage.uow import UnitOfWork
 
@@ -43,37 +49,50 @@ def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settin
         raw[key] = normalize(value) if isinstance(value, str) else value
     for key in changes.keys() & known - {"code_pattern"}:  # the pattern is checked below
         try:
-            settings_from_mapping({key: raw[key]})
-        except ConfigError:
-            errors[key] = "invalid_value"
+            settings_from_mapping({key: raw[key]}, cross_check=False)
+        except ConfigError as exc:
+            errors[key] = str(exc.data.get("problem", "invalid_value"))
             raw[key] = _raw(getattr(current, key))
     if "agency_name" in changes and not raw["agency_name"]:
         errors["agency_name"] = "required"  # printed at the top of every slip (issue 12 §3)
     agency = raw["agency_id"]
     if agency and (not _AGENCY_ID.match(agency) or len(agency) > 35):
         errors["agency_id"] = "invalid_agency_id"
+    pattern = raw["code_pattern"]
     try:
-        DossierCodeFormat(raw["code_pattern"]).format("000.00.00.H00", date(2026, 1, 2), 1)
-    except (InvalidCodePatternError, KeyError, ValueError, IndexError):
+        if not isinstance(pattern, str):
+            raise InvalidCodePatternError(reason="type")
+        DossierCodeFormat(pattern).format("000.00.00.H00", date(2026, 1, 2), 1)
+    except (InvalidCodePatternError, KeyError, ValueError, IndexError, AttributeError):
         errors["code_pattern"] = "invalid_code_pattern"
+    if "code_pattern" in changes and "code_pattern" not in errors:
+        try:
+            settings_from_mapping({"code_pattern": pattern}, cross_check=False)
+        except ConfigError as exc:
+            errors["code_pattern"] = str(exc.data.get("problem", "invalid_code_pattern"))
     template = raw["qr_lookup_template"]
     if template and "{code}" not in template:
         errors["qr_lookup_template"] = "missing_code_placeholder"
     url = raw["server_url"]
     if url and not re.match(r"^https?://[^\s/]+", url):
         errors["server_url"] = "invalid_url"
+    elif url and not url_is_secure_enough(url, bool(raw["allow_insecure_http"])):
+        errors["server_url"] = "insecure_url"
     bundle = raw["ca_bundle"]
     if bundle and not Path(bundle).is_file():
         errors["ca_bundle"] = "file_not_found"
     papers = raw["paper_sizes"]
-    if not isinstance(papers, dict) or any(v not in PAPERS for v in papers.values()):
+    if not isinstance(papers, dict) or any(
+        v not in PAPERS_BY_DOC.get(k, tuple(PAPERS)) for k, v in papers.items()
+    ):
         errors["paper_sizes"] = "invalid_paper"
     if errors:
         return current, errors
     try:
         return settings_from_mapping(raw), {}
     except ConfigError as exc:
-        return current, {str(exc.data.get("key", "settings")): "invalid_value"}
+        problem = str(exc.data.get("problem", "invalid_value"))
+        return current, {str(exc.data.get("key", "settings")): problem}
 
 
 class SettingsAdminService:
@@ -89,14 +108,13 @@ class SettingsAdminService:
         self._calendar = calendar
         self._clock = clock
 
-    @staticmethod
-    def _require_admin(user: User) -> None:
-        if user.role is not Role.ADMIN:
-            raise PermissionDeniedError(action="settings")
+    def _require_admin(self, user: User) -> User:
+        """The caller re-read from the database (issue 14 §5), if still an active admin."""
+        return require_role(self._uow_factory, user, (Role.ADMIN,), "settings")
 
     def update(self, admin: User, **changes: Any) -> Settings:
         """Apply ``changes`` (raw values: times as "HH:MM") or raise with every bad field."""
-        self._require_admin(admin)
+        admin = self._require_admin(admin)
         current = self._store.current
         new, errors = validate_changes(current, changes)
         if errors:
@@ -126,7 +144,7 @@ class SettingsAdminService:
 
     def add_calendar_day(self, admin: User, day: CalendarDay) -> None:
         """Add or replace a holiday, substitute day off or make-up working day."""
-        self._require_admin(admin)
+        admin = self._require_admin(admin)
         with self._uow_factory() as uow:
             uow.calendar.upsert(day, source="admin")
             uow.audit.append(
@@ -141,7 +159,7 @@ class SettingsAdminService:
         self._calendar.invalidate()
 
     def remove_calendar_day(self, admin: User, day: date) -> None:
-        self._require_admin(admin)
+        admin = self._require_admin(admin)
         with self._uow_factory() as uow:
             uow.calendar.delete(day)
             uow.audit.append(

@@ -12,9 +12,20 @@ from datetime import datetime
 from typing import Any
 
 from motcua_desk.config import Settings
-from motcua_desk.domain.dossier import ChecklistItem, Dossier, DossierEvent, Person, ReturnMethod
+from motcua_desk.domain import formatting as fmt
+from motcua_desk.domain.dossier import (
+    ChecklistItem,
+    Dossier,
+    DossierEvent,
+    PaperForm,
+    Person,
+    ReturnMethod,
+)
+from motcua_desk.domain.fees import FeeTiming
 from motcua_desk.domain.procedure import TimeUnit
+from motcua_desk.domain.text import normalize
 from motcua_desk.printing.barcodes import qr_payload
+from motcua_desk.printing.paper_layouts import PAPERS_BY_DOC  # noqa: F401 - re-exported
 from motcua_desk.printing.slips import (
     apology,
     control_slip,
@@ -40,6 +51,20 @@ DEFAULT_PAPER: dict[str, str] = {
 #: Mẫu 04 and 05 are signed by the head of the processing agency, not the clerk (domain.md §6).
 HEAD_OF_AGENCY = "Thủ trưởng cơ quan giải quyết"
 
+#: Page layouts each document renders (the settings page offers and accepts only these).
+
+#: Suffix of "Số: <entry>/<suffix>" per document when settings.number_suffixes has none
+#: (common agency usage; TT 03/2025 leaves it to the agency).
+DEFAULT_NUMBER_SUFFIXES: dict[str, str] = {
+    "receipt": "TNHS",
+    "supplement": "PBS",
+    "refusal": "PTC",
+    "apology": "PXL",
+    "stop_notice": "TBD",
+    "control_slip": "PKS",
+    "return": "PTKQ",
+}
+
 TIME_UNIT_LABELS = {
     TimeUnit.WORKING_DAYS: "ngày làm việc",
     TimeUnit.CALENDAR_DAYS: "ngày",
@@ -55,6 +80,8 @@ class SlipContext:
     timeline: tuple[DossierEvent, ...]
     now: datetime
     people: Mapping[str, str] = field(default_factory=dict)  # username -> full name
+    #: The dossier's entry in the year's ledger (Mẫu 07 numbering), when known.
+    ledger_entry: int | None = None
 
     def name_of(self, username: str) -> str:
         return self.people.get(username, username)
@@ -64,6 +91,92 @@ def unit_header(s: Settings) -> UnitHeader:
     return UnitHeader(
         managing_body=s.managing_body, unit_name=s.agency_name, place_name=s.place_name
     )
+
+
+def form_number(doc_type: str, ctx: SlipContext) -> str:
+    """``Số:`` of a form: the dossier's ledger entry and the document's suffix ("" unknown)."""
+    if ctx.ledger_entry is None:
+        return ""
+    suffix = ctx.settings.number_suffixes.get(doc_type, DEFAULT_NUMBER_SUFFIXES.get(doc_type, ""))
+    return f"{ctx.ledger_entry:02d}/{suffix}" if suffix else f"{ctx.ledger_entry:02d}"
+
+
+def ledger_ref(d: Dossier, ctx: SlipContext) -> str:
+    """Mẫu 01's ledger book and entry: "Quyển số 01/2026, số thứ tự 42"."""
+    if ctx.ledger_entry is None:
+        return ""
+    year = to_local(d.received_at).year
+    return f"Quyển số {ctx.settings.ledger_book_no}/{year}, số thứ tự {ctx.ledger_entry:02d}"
+
+
+def due_wording(s: Settings, processing_days: object = None) -> str:
+    """Mẫu 01 item 5: "after" ("Sau 10 giờ") or "at" ("Vào lúc 10 giờ 15 phút").
+
+    "auto" follows the rounding: a time rounded down to the hour is printed "Sau …" (the
+    result is ready from then on), exact minutes "Vào lúc …". A same-day result is due by
+    closing time, so it is always "Vào lúc …".
+    """
+    if processing_days == 0:
+        return "at"
+    if s.due_time_wording in receipt.DUE_WORDINGS:
+        return s.due_time_wording
+    return "after" if s.due_time_rounding == "hour" else "at"
+
+
+#: The dossier's fee timing (``domain.fees``) as Mẫu 01 prints it (``receipt.FEE_TIMINGS``).
+_RECEIPT_FEE_TIMING = {
+    FeeTiming.AT_INTAKE: "intake",
+    FeeTiming.AT_RETURN: "return",
+    FeeTiming.EXEMPT: "exempt",
+    FeeTiming.NO_FEE: "none",
+}
+
+
+def fee_fields(d: Dossier) -> tuple[str, int | None, str]:
+    """(timing key, amount, receipt number) printed on Mẫu 01.
+
+    From the dossier's fee record (thu trước / thu sau / miễn / không thu, and what was paid at
+    intake with its receipt); a dossier recorded before fees were tracked has only the
+    catalogue fee copied at intake: none -> unknown, 0 -> no fee, an amount -> collected at
+    the return.
+    """
+    if d.fee_timing is not None:
+        amount = d.fee_vnd
+        if d.fee_timing is FeeTiming.AT_INTAKE and d.fee_paid_vnd:
+            amount = d.fee_paid_vnd
+        return _RECEIPT_FEE_TIMING[d.fee_timing], amount, normalize(d.fee_receipt_no or "")
+    if d.fee_vnd is None:
+        return "", None, ""
+    return ("none" if d.fee_vnd == 0 else "return"), d.fee_vnd, ""
+
+
+def signer_for(agency: str, s: Settings) -> tuple[str, str]:
+    """(title, name) signing Mẫu 04/05 for ``agency``: its own entry in ``agency_signers``
+    ("title|name"), else the unit's default signer."""
+    entry = s.agency_signers.get(agency, "")
+    if entry:
+        title, _, name = entry.partition("|")
+        return title.strip() or s.signer_title or HEAD_OF_AGENCY, name.strip()
+    return s.signer_title or HEAD_OF_AGENCY, s.signer_name
+
+
+def agency_header(agency: str, s: Settings) -> UnitHeader:
+    """Header of a form issued in the processing agency's name."""
+    return UnitHeader(managing_body=s.managing_body, unit_name=agency, place_name=s.place_name)
+
+
+def paper_counts(checklist: tuple[ChecklistItem, ...]) -> tuple[int, int]:
+    """(originals, copies) handed over: received papers by their copies; papers only shown
+    (xuất trình) stay with the citizen and count in neither; certified copies are copies."""
+    originals = copies = 0
+    for item in checklist:
+        if not item.received:
+            continue
+        if item.form is PaperForm.ORIGINAL:
+            originals += item.copies
+        elif item.form in (PaperForm.COPY, PaperForm.CERTIFIED_COPY):
+            copies += item.copies
+    return originals, copies
 
 
 def return_method_label(d: Dossier, s: Settings) -> str:
@@ -79,7 +192,33 @@ def fee_label(fee_vnd: int | None) -> str:
         return "Theo quy định"
     if fee_vnd == 0:
         return "Không thu phí"
-    return f"{fee_vnd:,} đồng".replace(",", ".")
+    return fmt.format_money(fee_vnd)
+
+
+#: Fee timing as real slips say it (domain.md §9).
+FEE_TIMING_LABELS: dict[FeeTiming, str] = {
+    FeeTiming.AT_INTAKE: "Thu trước",
+    FeeTiming.AT_RETURN: "Thu sau",
+    FeeTiming.EXEMPT: "Đối tượng miễn phí",
+    FeeTiming.NO_FEE: "Không thu phí",
+}
+
+
+def dossier_fee_label(d: Dossier) -> str:
+    """The fee line of Mẫu 01 and the ledger: timing, amount and the receipt paid at intake.
+
+    "Thu trước: 50.000 đồng (biên lai số 0001234)", "Thu sau: 50.000 đồng",
+    "Đối tượng miễn phí", "Không thu phí"; a dossier recorded before fees were tracked keeps
+    the catalogue amount alone.
+    """
+    if d.fee_timing is None:
+        return fee_label(d.fee_vnd)
+    timing = FEE_TIMING_LABELS[d.fee_timing]
+    if d.fee_timing in (FeeTiming.EXEMPT, FeeTiming.NO_FEE):
+        return timing
+    if d.fee_timing is FeeTiming.AT_INTAKE and d.fee_paid_vnd:
+        return f"{timing}: {collected_fee_label(d.fee_paid_vnd, d.fee_receipt_no)}"
+    return f"{timing}: {fee_label(d.fee_vnd)}"
 
 
 def collected_fee_label(fee_vnd: int | None, receipt_no: str) -> str:
@@ -106,7 +245,12 @@ def event_detail(timeline: tuple[DossierEvent, ...], kind: str) -> dict[str, Any
 def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
     s = ctx.settings
     received = event_detail(ctx.timeline, "received")
-    unit = TimeUnit(received.get("time_unit", TimeUnit.WORKING_DAYS.value))
+    # A dossier completed after a supplement request carries the restarted time limit's inputs
+    # on that entry (issue 13: one left incomplete at intake has no "received" entry at all).
+    restarted = event_detail(ctx.timeline, "supplement_completed")
+    limit = restarted if restarted.get("processing_days") is not None else received
+    unit = TimeUnit(limit.get("time_unit", TimeUnit.WORKING_DAYS.value))
+    timing, fee_vnd, fee_receipt_no = fee_fields(d)
     assert d.due_at is not None
     return receipt.ReceiptData(
         dossier_code=d.code,
@@ -120,7 +264,7 @@ def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
         papers=tuple(i for i in d.checklist if i.received),
         submitter=d.submitter,
         sets_count=d.sets_count,
-        processing_days=received.get("processing_days"),
+        processing_days=limit.get("processing_days"),
         time_unit_label=TIME_UNIT_LABELS[unit],
         return_method_label=return_method_label(d, s)
         + (
@@ -128,11 +272,18 @@ def receipt_data(d: Dossier, ctx: SlipContext) -> receipt.ReceiptData:
             if received.get("postage_vnd") is not None
             else ""
         ),
-        fee_label=fee_label(d.fee_vnd),
+        fee_label=dossier_fee_label(d),
         qr_payload=qr_payload(d.code, s.qr_lookup_template),
         regime=d.regime,
         provisional=d.provisional_code,
         note=d.note,
+        authorisation=str(received.get("authorisation", "")) if d.submitter else "",
+        number=form_number("receipt", ctx),
+        ledger_ref=ledger_ref(d, ctx),
+        fee_timing=timing,
+        fee_vnd=fee_vnd,
+        fee_receipt_no=fee_receipt_no,
+        due_wording=due_wording(s, received.get("processing_days")),
     )
 
 
@@ -159,6 +310,7 @@ def supplement_data(d: Dossier, ctx: SlipContext) -> supplement.SupplementData:
         received_at=to_local(d.received_at),
         contact=ctx.settings.agency_name,
         regime=d.regime,
+        number=form_number("supplement", ctx),
     )
 
 
@@ -178,6 +330,7 @@ def refusal_data(d: Dossier, ctx: SlipContext) -> refusal.RefusalData:
         submitter=d.submitter,
         received_at=to_local(d.received_at),
         regime=d.regime,
+        number=form_number("refusal", ctx),
     )
 
 
@@ -200,8 +353,10 @@ def apology_data(d: Dossier, ctx: SlipContext) -> apology.ApologyData:
     detail = dict(event.detail) if event else {}
     issued = event.at if event else ctx.now
     assert d.due_at is not None
+    agency = _department(ctx)
+    title, name = signer_for(agency, ctx.settings)
     return apology.ApologyData(
-        header=unit_header(ctx.settings),
+        header=agency_header(agency, ctx.settings),
         addressee=d.applicant,
         dossier_code=d.code,
         procedure_name=d.procedure_name,
@@ -210,10 +365,12 @@ def apology_data(d: Dossier, ctx: SlipContext) -> apology.ApologyData:
         new_due_at=_when(detail.get("new_due_at"), d.due_at),
         reason=str(detail.get("reason", "")),
         issued_at=to_local(issued),
-        processing_agency=_department(ctx),
-        signer_title=HEAD_OF_AGENCY,
-        signer_name="",
+        processing_agency=agency,
+        signer_title=title,
+        signer_name=name,
         regime=d.regime,
+        number=form_number("apology", ctx),
+        receiving_unit=ctx.settings.agency_name,
     )
 
 
@@ -224,35 +381,48 @@ def stop_notice_data(d: Dossier, ctx: SlipContext) -> stop_notice.StopNoticeData
     event = max((e for e in (withdrawn, stopped) if e), key=lambda e: e.at, default=None)
     detail = dict(event.detail) if event else {}
     issued = to_local(event.at if event else ctx.now)
+    agency = _department(ctx)
+    title, name = signer_for(agency, ctx.settings)
     return stop_notice.StopNoticeData(
-        header=unit_header(ctx.settings),
+        header=agency_header(agency, ctx.settings),
         applicant=d.applicant,
         dossier_code=d.code,
         procedure_name=d.procedure_name,
         received_at=to_local(d.received_at),
         issued_at=issued,
         reason=str(detail.get("reason", "")),
-        signer_title=HEAD_OF_AGENCY,
-        signer_name="",
+        signer_title=title,
+        signer_name=name,
         request_date=issued.date() if event is withdrawn and event else None,
         withdrawal=event is not None and event is withdrawn,
         regime=d.regime,
+        number=form_number("stop_notice", ctx),
     )
 
 
 def control_slip_data(d: Dossier, ctx: SlipContext) -> control_slip.ControlSlipData:
-    """Mẫu 06: one row per hand-over on the timeline; the first giver is the counter."""
+    """Mẫu 06: one row per hand-over on the timeline; "Tên cơ quan" is the giving agency (the
+    counter first, then the department that sends the result back, whose timeliness it is).
+
+    The lead agency is the department of the latest hand-over; every other department the
+    dossier went to, and those named as cooperating on a hand-over, are cooperating agencies.
+    """
     counter = ctx.settings.agency_name or "Bộ phận Một cửa"
     steps: list[control_slip.HandoverStep] = []
     department = ""
+    departments: list[str] = []
+    named: list[str] = []
     for e in ctx.timeline:
         action = e.detail.get("action")
         if action == "handed_over":
             department = str(e.detail.get("department", ""))
+            departments.append(department)
+            extra = e.detail.get("cooperating", [])
+            named += [str(x) for x in extra] if isinstance(extra, list) else []
             steps.append(
                 control_slip.HandoverStep(
-                    unit=department,
-                    giver=f"{counter}: {ctx.name_of(e.actor)}",
+                    unit=counter,
+                    giver=ctx.name_of(e.actor),
                     receiver=department,
                     at=to_local(e.at),
                     note=str(e.detail.get("note", "")),
@@ -261,7 +431,7 @@ def control_slip_data(d: Dossier, ctx: SlipContext) -> control_slip.ControlSlipD
         elif action == "result_received":
             steps.append(
                 control_slip.HandoverStep(
-                    unit=counter,
+                    unit=department,
                     giver=department,
                     receiver=f"{counter}: {ctx.name_of(e.actor)}",
                     at=to_local(e.at),
@@ -271,17 +441,23 @@ def control_slip_data(d: Dossier, ctx: SlipContext) -> control_slip.ControlSlipD
                     note=str(e.detail.get("note", "")),
                 )
             )
+    lead = _department(ctx)
+    cooperating = tuple(
+        dict.fromkeys(x for x in (*departments, *named) if x and x != lead and x != counter)
+    )
     assert d.due_at is not None
     return control_slip.ControlSlipData(
         header=unit_header(ctx.settings),
         dossier_code=d.code,
         applicant_name=d.applicant.full_name,
         procedure_name=d.procedure_name,
-        processing_agency=_department(ctx),
+        processing_agency=lead,
         received_at=to_local(d.received_at),
         due_at=to_local(d.due_at),
         steps=tuple(steps),
+        cooperating_agencies=cooperating,
         regime=d.regime,
+        number=form_number("control_slip", ctx),
     )
 
 
@@ -297,6 +473,12 @@ def return_data(d: Dossier, ctx: SlipContext) -> return_slip.ReturnSlipData:
             id_number=str(detail.get("collector_id_number", "")),
         )
     results = detail.get("results")
+    originals = detail.get("originals_returned")
+    method = return_method_label(d, ctx.settings)
+    if d.return_method is ReturnMethod.COUNTER:
+        method = "Trực tiếp " + method[0].lower() + method[1:]
+        if receiver is not None:
+            method += " (người nhận thay)"
     fee = detail.get("fee_collected_vnd")
     fee_text = collected_fee_label(
         fee if isinstance(fee, int) else None, str(detail.get("fee_receipt_no") or "")
@@ -316,6 +498,9 @@ def return_data(d: Dossier, ctx: SlipContext) -> return_slip.ReturnSlipData:
         fee_label=fee_text,
         note=str(detail.get("note", "")),
         regime=d.regime,
+        return_method_label=method,
+        originals=tuple(str(x) for x in originals) if isinstance(originals, list) else (),
+        number=form_number("return", ctx),
     )
 
 

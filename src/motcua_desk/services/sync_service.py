@@ -12,24 +12,23 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from motcua_desk.config import Settings
-from motcua_desk.domain.calendar import CalendarDay, DayKind
-from motcua_desk.domain.dossier import Status
-from motcua_desk.domain.errors import DomainError, IllegalTransitionError
-from motcua_desk.services.context import SettingsStore
-from motcua_desk.storage.catalogue_import import parse_catalogue_json
-from motcua_desk.storage.orm import DossierEventRow, DossierRow, OutboxRow, UserRow
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.domain.errors import DomainError
+from motcua_desk.services.code_assignment import replace_codes
+from motcua_desk.services.provisional import device_number
+from motcua_desk.services.settings_store import SettingsStore
+from motcua_desk.services.sync_pull import apply_change_safely
+from motcua_desk.storage.repositories.sequences import CodeGap
+from motcua_desk.storage.uow import UnitOfWork, reading
 from motcua_desk.sync import offline_file
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine, SyncReport, SyncTransport
+from motcua_desk.sync.errors import SyncError
 from motcua_desk.sync.worker import Backoff, SyncWorker
 
 if TYPE_CHECKING:  # httpx loads with the first exchange with the server, not at start-up
@@ -40,12 +39,13 @@ log = logging.getLogger(__name__)
 CURSOR_KEY = "pull_cursor"
 DEVICE_ID_KEY = "device_id"
 TOKEN_KEY = "device_token"
-DEVICE_NO_KEY = "device_no"
+OFFLINE_KEY = "offline_private_key"
+OFFLINE_KEY_REGISTERED = "offline_public_key_registered"
 LAST_SUCCESS_KEY = "last_success_at"
 CONFLICTS_KEY = "conflicts"
 REPRINT_KEY = "reprint_required"
 PRUNE_ACKED_AFTER = timedelta(days=30)
-_ROLES = frozenset({"clerk", "supervisor", "admin"})
+_GAP_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:motcua-desk:code-gaps")
 
 
 class SyncNotConfiguredError(DomainError):
@@ -77,6 +77,8 @@ class SyncHealth:
     failing: list[QueuedEvent]
     conflicts: list[dict[str, Any]]
     reprint_required: list[str]
+    #: Leased numbers no dossier took in the last week (the ledger's gap list).
+    gaps: list[CodeGap] = field(default_factory=list)
 
 
 def _load_list(raw: str | None) -> list[Any]:
@@ -125,52 +127,15 @@ class StorageSyncStore:
     def record_outcomes(self, outcomes: Sequence[p.EventOutcome]) -> None:
         with self._uow() as uow:
             uow.outbox.record_outcomes((o.event_id, o.status, o.reason) for o in outcomes)
-            assigned = {o.event_id: o.assigned_code for o in outcomes if o.assigned_code}
+            assigned = {
+                o.event_id: (o.assigned_code, o.reason) for o in outcomes if o.assigned_code
+            }
             if assigned:
                 self._replace_codes(uow, assigned)
             uow.commit()
 
-    def _replace_codes(self, uow: UnitOfWork, assigned: dict[str, str]) -> None:
-        """Put the server's codes on the dossiers, note it on their timelines, flag reprints.
-
-        Set-based (a few queries per batch): an offline day can leave thousands of them.
-        """
-        s = uow.session
-        by_event: dict[str, str] = {
-            event_id: aggregate_id
-            for event_id, aggregate_id in s.execute(
-                select(OutboxRow.event_id, OutboxRow.aggregate_id).where(
-                    OutboxRow.event_id.in_(list(assigned))
-                )
-            )
-        }
-        rows = {
-            r.sync_id: r
-            for r in s.scalars(select(DossierRow).where(DossierRow.sync_id.in_(by_event.values())))
-        }
-        now = self._clock()
-        reprint: list[str] = []
-        for event_id, code in assigned.items():
-            row = rows.get(by_event.get(event_id, ""))
-            if row is None or (row.code == code and not row.provisional_code):
-                continue
-            detail = {"provisional_code": row.code, "code": code, "reprint_required": True}
-            row.code = code
-            row.provisional_code = False
-            s.add(
-                DossierEventRow(
-                    dossier_id=row.id,
-                    kind="code_assigned",
-                    at=now,
-                    actor="sync",
-                    status_from=None,
-                    status_to=None,
-                    detail=json.dumps(
-                        detail, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-                    ),
-                )
-            )
-            reprint.append(row.sync_id)
+    def _replace_codes(self, uow: UnitOfWork, assigned: dict[str, tuple[str, str | None]]) -> None:
+        reprint = replace_codes(uow, assigned, self._clock())
         if reprint:
             pending = _load_list(uow.sync_state.get(REPRINT_KEY))
             known = set(pending)
@@ -187,75 +152,35 @@ class StorageSyncStore:
             return int(uow.sync_state.get(CURSOR_KEY) or 0)
 
     def apply_pull_page(self, changes: Sequence[p.Change], next_cursor: int) -> None:
+        """Apply what can be applied; record the rest as conflicts; the cursor always moves."""
         with self._uow() as uow:
             conflicts = _load_list(uow.sync_state.get(CONFLICTS_KEY))
             for c in changes:
-                try:
-                    conflict = self._apply_change(uow, c)
-                except (DomainError, KeyError, TypeError, ValueError) as exc:
-                    log.warning("pulled change %s/%s not applied: %r", c.entity, c.key, exc)
-                    conflict = {"entity": c.entity, "key": c.key, "reason": "not_applicable"}
+                conflict = apply_change_safely(uow, c, self._agency())
                 if conflict is not None:
                     conflicts.append({**conflict, "cursor": c.cursor})
             uow.sync_state.set(CONFLICTS_KEY, json.dumps(conflicts[-200:], ensure_ascii=False))
             uow.sync_state.set(CURSOR_KEY, str(next_cursor))
             uow.commit()
 
-    def _apply_change(self, uow: UnitOfWork, c: p.Change) -> dict[str, Any] | None:
-        if c.entity == "procedure":
-            uow.procedures.upsert_many(parse_catalogue_json(json.dumps([c.data])))
-        elif c.entity == "holiday":
-            day = CalendarDay(
-                date.fromisoformat(c.data["date"]), DayKind(c.data["kind"]), c.data["name"]
-            )
-            uow.calendar.upsert(day, source="admin")
-        elif c.entity == "user":
-            self._upsert_user(uow, c.data)
-        elif c.entity == "dossier_status":
-            return self._apply_status(uow, c)
-        return None
+    def release_unused(self, today: date) -> int:
+        """Report the unused rest of past days' leased blocks (``codes.released``).
 
-    @staticmethod
-    def _upsert_user(uow: UnitOfWork, data: dict[str, Any]) -> None:
-        role = data["role"] if data["role"] in _ROLES else "clerk"
-        username = str(data["username"]).casefold()
-        row = uow.session.scalars(select(UserRow).where(UserRow.username == username)).one_or_none()
-        if row is None:
-            row = UserRow(username=username, created_at=datetime.now(UTC))  # first seen here
-            uow.session.add(row)
-        row.full_name = str(data["full_name"])
-        row.password_hash = str(data["password_hash"])
-        row.role = role
-        row.active = bool(data.get("active", True))
-        uow.session.flush()
-
-    @staticmethod
-    def _apply_status(uow: UnitOfWork, c: p.Change) -> dict[str, Any] | None:
-        dossier = uow.dossiers.by_sync_id(c.key)
-        if dossier is None or dossier.id is None:
-            return None  # received at another counter of the unit
-        target = Status(int(c.data["status"]))
-        if dossier.status is target:
-            return None
-        base = {
-            "entity": c.entity,
-            "key": c.key,
-            "code": dossier.code,
-            "server_status": int(target),
-        }
-        if uow.outbox.has_unacked(c.key):
-            return {**base, "reason": "local_changes_pending"}
-        try:
-            uow.dossiers.set_status(
-                dossier.id,
-                target,
-                actor=str(c.data.get("actor", "server")),
-                at=datetime.fromisoformat(str(c.data["at"])),
-                detail={"source": "server"},
-            )
-        except IllegalTransitionError:
-            return {**base, "reason": "illegal_transition", "local_status": int(dossier.status)}
-        return None
+        A code carries its reception date, so a number of a day that is over will never be
+        used: the blocks are marked released and the event queued in one transaction (the
+        ledger's gap list on both sides). Returns how many days were reported.
+        """
+        agency = self._agency()
+        with self._uow() as uow:
+            released = uow.sequences.release_before(agency, today)
+            for day, ranges in released.items():
+                aggregate = str(uuid.uuid5(_GAP_NAMESPACE, f"{agency}:{day.isoformat()}"))
+                for i in range(0, len(ranges), p.MAX_RELEASED_RANGES):
+                    chunk = tuple(ranges[i : i + p.MAX_RELEASED_RANGES])
+                    payload = p.CodesReleased(day, chunk).to_dict()
+                    uow.outbox.append(p.KIND_RELEASED, aggregate, payload, at=self._clock())
+            uow.commit()
+        return len(released)
 
     def code_block_remaining(self, day: date) -> int:
         with self._uow() as uow:
@@ -325,10 +250,53 @@ class SyncService:
         with self._uow() as uow:
             uow.sync_state.set(DEVICE_ID_KEY, res.device_id)
             uow.sync_state.set(TOKEN_KEY, res.token)
-            # Cosmetic number for provisional codes (T<no>-); the server replaces them anyway.
-            uow.sync_state.set(DEVICE_NO_KEY, str(uuid.UUID(res.device_id).int % 99 + 1))
+            # The number in provisional codes (T<no>-) stays what slips already carry.
+            device_number(uow, self._settings.current.counter_name or device_name)
+            uow.sync_state.set(OFFLINE_KEY, offline_file.new_private_key())
+            uow.sync_state.set(OFFLINE_KEY_REGISTERED, "")
             uow.commit()
+        transport = self._transport_factory(self._settings.current, res.token)
+        try:
+            self._maintain(transport)
+        finally:
+            transport.close()
         return res
+
+    def _maintain(self, transport: Any) -> None:
+        """Device upkeep after a good sync: register the offline-file key, rotate the token when
+        the server asks. A failure here only postpones it to the next sync."""
+        try:
+            if hasattr(transport, "register_offline_key"):
+                self._register_offline_key(transport)
+            if getattr(transport, "rotation_due", False):
+                self._rotate_token(transport)
+        except (SyncError, p.ProtocolError) as exc:
+            log.info("device upkeep postponed: %s", exc.code)
+
+    def _register_offline_key(self, transport: HttpTransport) -> None:
+        with self._uow() as uow:
+            private = uow.sync_state.get(OFFLINE_KEY)
+            registered = uow.sync_state.get(OFFLINE_KEY_REGISTERED)
+            if not private:  # enrolled before offline keys existed
+                private = offline_file.new_private_key()
+                uow.sync_state.set(OFFLINE_KEY, private)
+                uow.commit()
+        public = offline_file.public_key_of(private)
+        if registered == public:
+            return
+        transport.register_offline_key(p.OfflineKeyRequest(public))
+        with self._uow() as uow:
+            uow.sync_state.set(OFFLINE_KEY_REGISTERED, public)
+            uow.commit()
+
+    def _rotate_token(self, transport: HttpTransport) -> None:
+        """Adopt a new token in one local write. If the reply is lost the old token still works
+        (the server keeps it until the new one is first used), and the next sync rotates again."""
+        res = transport.rotate_token()
+        with self._uow() as uow:
+            uow.sync_state.set(TOKEN_KEY, res.token)
+            uow.commit()
+        log.info("device token rotated")
 
     # ------------------------------------------------------------------ running
 
@@ -346,6 +314,7 @@ class SyncService:
                 transport: SyncTransport = self._transport_factory(settings, token)
                 try:
                     today = now.astimezone(p.OFFICE_TZ).date()
+                    self.store.release_unused(today)
                     engine = SyncEngine(
                         transport,
                         self.store,
@@ -354,6 +323,8 @@ class SyncService:
                         clock=self._clock,
                     )
                     report = engine.run_once()
+                    if report.ok:
+                        self._maintain(transport)
                 finally:
                     close = getattr(transport, "close", None)
                     if close is not None:
@@ -400,7 +371,7 @@ class SyncService:
     # ------------------------------------------------------------------ health panel
 
     def health(self) -> SyncHealth:
-        with self._uow() as uow:
+        with reading(self._uow) as uow:  # polled by the status bar: never the write lock
             stats = uow.outbox.stats()
             rejected = [
                 QueuedEvent(
@@ -418,6 +389,10 @@ class SyncService:
             last = uow.sync_state.get(LAST_SUCCESS_KEY)
             conflicts = _load_list(uow.sync_state.get(CONFLICTS_KEY))
             reprint = [str(x) for x in _load_list(uow.sync_state.get(REPRINT_KEY))]
+            today = self._clock().astimezone(p.OFFICE_TZ).date()
+            gaps = uow.sequences.gaps(
+                self._settings.current.agency_id, today - timedelta(days=7), today
+            )
         report = self._last_report
         return SyncHealth(
             pending=stats.pending,
@@ -429,6 +404,7 @@ class SyncService:
             failing=failing,
             conflicts=conflicts,
             reprint_required=reprint,
+            gaps=gaps,
         )
 
     def export_unsent(self, path: Path) -> int:
@@ -440,25 +416,38 @@ class SyncService:
         with self._uow() as uow:
             device_id = uow.sync_state.get(DEVICE_ID_KEY)
             token = uow.sync_state.get(TOKEN_KEY)
+            private = uow.sync_state.get(OFFLINE_KEY)
+            registered = uow.sync_state.get(OFFLINE_KEY_REGISTERED)
         if not device_id or not token:
             raise SyncNotConfiguredError(missing="enrolment")
+        if not private or registered != offline_file.public_key_of(private):
+            # The server could not check the file: sync once first (registers the key).
+            raise SyncNotConfiguredError(missing="offline_key")
         events = tuple(self.store.pending_events(offline_file.MAX_EVENTS))
         bundle = offline_file.OfflineBundle(
             device_id, self._settings.current.agency_id, self._clock(), events
         )
-        data = offline_file.dump_bundle(bundle, token)
+        data = offline_file.dump_bundle(bundle, private)
         tmp = path.with_name(path.name + ".partial")
         tmp.write_bytes(data)
         tmp.replace(path)
         log.info("exported %d unsent events to %s", len(events), path)
         return len(events)
 
-    def retry(self, event_id: str) -> None:
-        """Send a rejected event again (same idempotency key) and sync soon."""
+    def retry(self, event_id: str, actor: str) -> None:
+        """Send a rejected event again (same idempotency key) and sync soon; audited."""
         with self._uow() as uow:
             event = uow.outbox.get(event_id)
             if event is not None and event.state == "rejected":
                 uow.outbox.requeue(event_id)
+                uow.audit.append(
+                    actor=actor,
+                    action="sync.retry",
+                    entity="outbox_event",
+                    entity_id=event_id,
+                    detail={"kind": event.kind, "reason": event.reject_reason},
+                    at=self._clock(),
+                )
                 uow.commit()
         self.wake()
 
@@ -469,13 +458,45 @@ class SyncService:
             uow.sync_state.set(REPRINT_KEY, json.dumps(pending))
             uow.commit()
 
-    def resolve_conflict(self, cursor: int) -> None:
-        """A supervisor dealt with a pulled change that could not be applied."""
+    def code_gaps(self, first_day: date, last_day: date) -> list[CodeGap]:
+        """Leased numbers no dossier took, per day (the ledger's gap list): released ones were
+        reported to the server; today's may still be used."""
         with self._uow() as uow:
-            items = [
-                c
-                for c in _load_list(uow.sync_state.get(CONFLICTS_KEY))
-                if c.get("cursor") != cursor
-            ]
+            return uow.sequences.gaps(self._settings.current.agency_id, first_day, last_day)
+
+    def reapply_conflict(self, cursor: int) -> bool:
+        """Try a pulled change again (the day was reopened, the local events went out).
+
+        Returns whether it applied; if not, the conflict stays with its new reason.
+        """
+        with self._uow() as uow:
+            items = _load_list(uow.sync_state.get(CONFLICTS_KEY))
+            found = next((c for c in items if c.get("cursor") == cursor), None)
+            if found is None or not isinstance(found.get("data"), dict):
+                return False
+            change = p.Change(cursor, str(found["entity"]), str(found["key"]), found["data"])
+            again = apply_change_safely(uow, change, self._settings.current.agency_id)
+            rest = [c for c in items if c.get("cursor") != cursor]
+            if again is not None:
+                rest.append({**again, "cursor": cursor})
+            uow.sync_state.set(CONFLICTS_KEY, json.dumps(rest, ensure_ascii=False))
+            uow.commit()
+            return again is None
+
+    def resolve_conflict(self, cursor: int, actor: str) -> None:
+        """A supervisor dealt with a pulled change that could not be applied; audited."""
+        with self._uow() as uow:
+            every = _load_list(uow.sync_state.get(CONFLICTS_KEY))
+            items = [c for c in every if c.get("cursor") != cursor]
+            resolved = [c for c in every if c.get("cursor") == cursor]
             uow.sync_state.set(CONFLICTS_KEY, json.dumps(items, ensure_ascii=False))
+            for c in resolved:
+                uow.audit.append(
+                    actor=actor,
+                    action="sync.resolve_conflict",
+                    entity=str(c.get("entity", "")),
+                    entity_id=str(c.get("key", "")),
+                    detail={"cursor": cursor, "reason": c.get("reason")},
+                    at=self._clock(),
+                )
             uow.commit()

@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from motcua_desk.domain.dossier import PaperForm
+from motcua_desk.domain.nesting import NestingTooDeepError, check_nesting
 from motcua_desk.domain.procedure import Procedure, RequiredDocument, TimeUnit
 from motcua_desk.domain.text import normalize
 
@@ -83,6 +84,15 @@ def _str(entry: dict[str, Any], key: str, i: int, *, default: str | None = None)
     return normalize(value)
 
 
+#: Upper bounds of catalogue numbers (issue 14 §6: processing_days 10^6 gave a due date in
+#: year 5860, a fee of 2^63 overflowed SQLite's 64-bit integer). Far above any real procedure.
+INT_LIMITS: dict[str, int] = {
+    "processing_days": 3650,
+    "fee_vnd": 1_000_000_000_000,
+    "copies": 100,
+}
+
+
 def _int(entry: dict[str, Any], key: str, i: int) -> int | None:
     value = entry.get(key)
     if value is None:
@@ -91,6 +101,8 @@ def _int(entry: dict[str, Any], key: str, i: int) -> int | None:
         raise CatalogueImportError("not_an_integer", i, key)
     if value < 0:
         raise CatalogueImportError("negative", i, key)
+    if value > INT_LIMITS.get(key, 1_000_000):
+        raise CatalogueImportError("too_large", i, key)
     return value
 
 
@@ -190,8 +202,11 @@ def _procedure(entry: object, i: int) -> Procedure | None:
 def parse_catalogue(data: bytes | str) -> ParsedCatalogue:
     """Validate the whole file; nothing is returned unless every entry is valid."""
     try:
+        check_nesting(data)  # before the parser: deep nesting is a RecursionError there
         doc = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
+    except NestingTooDeepError:
+        raise CatalogueImportError("nesting_too_deep") from None
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise CatalogueImportError("bad_json") from None
     if isinstance(doc, dict) and "procedures" in doc:
         doc = doc["procedures"]

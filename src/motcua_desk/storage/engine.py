@@ -20,6 +20,15 @@ PRAGMAS: tuple[str, ...] = (
 )
 
 
+#: Execution option read by the ``begin`` hook: "IMMEDIATE" (default) or "DEFERRED".
+BEGIN_OPTION = "motcua_begin"
+
+
+def read_only_engine(engine: Engine) -> Engine:
+    """The same pool, but transactions begin DEFERRED (a WAL snapshot, no write lock)."""
+    return engine.execution_options(**{BEGIN_OPTION: "DEFERRED"})
+
+
 def make_engine(db_file: Path, *, echo: bool = False) -> Engine:
     """Engine for ``db_file``; nothing is opened until first use.
 
@@ -42,7 +51,10 @@ def make_engine(db_file: Path, *, echo: bool = False) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # Reads (``read_only_engine``) begin DEFERRED: they never take the write lock, so a
+        # lookup or a login does not make a save wait (issue 14 §4).
+        mode = conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
     @event.listens_for(engine, "handle_error")
     def _on_error(context: ExceptionContext) -> BaseException | None:

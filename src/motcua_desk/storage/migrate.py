@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -150,14 +151,55 @@ def _check_header(db_file: Path) -> None:
         raise KnownStorageError("not_a_database", file=db_file.name)
 
 
+#: How long a copy waits for another connection's lock before giving up (issue 14: a restore
+#: hung for more than nine minutes, because sqlite3's backup loop retries BUSY forever).
+LOCK_WAIT_SECONDS = 10.0
+
+
+def connect_file(
+    path: Path, *, read_only: bool = False, timeout: float = 5.0
+) -> sqlite3.Connection:
+    """Open ``path`` as a file path, never as an SQLite URI.
+
+    A name such as ``Sao luu #1.db`` given to ``sqlite3.connect("file:...", uri=True)`` opens
+    ``Sao luu `` (issue 14 §3); :meth:`Path.as_uri` percent-encodes ``#``, ``?`` and ``%``.
+    """
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        return sqlite3.connect(uri, uri=True, timeout=timeout)
+    return sqlite3.connect(str(path), timeout=timeout)
+
+
+def copy_database(
+    src: sqlite3.Connection, dst: sqlite3.Connection, *, wait: float | None = None
+) -> None:
+    """sqlite3's online backup, abandoned with ``KnownStorageError('locked')`` after ``wait``
+    seconds (default :data:`LOCK_WAIT_SECONDS`) of the other side being locked."""
+    deadline = time.monotonic() + (LOCK_WAIT_SECONDS if wait is None else wait)
+
+    def progress(status: int, _remaining: int, _total: int) -> None:
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise KnownStorageError("locked")
+
+    try:
+        src.backup(dst, pages=256, progress=progress, sleep=0.05)
+    except KnownStorageError:
+        raise
+    except sqlite3.Error as exc:
+        translated = translate_error(exc)
+        if isinstance(translated, KnownStorageError):
+            raise translated from exc
+        raise
+
+
 def backup_database(db_file: Path, dest: Path) -> Path:
     """Copy ``db_file`` with sqlite3's online backup API (a file copy misses pages in ``-wal``)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(db_file)
+    src = connect_file(db_file)
     try:
-        dst = sqlite3.connect(dest)
+        dst = connect_file(dest)
         try:
-            src.backup(dst)
+            copy_database(src, dst)
         finally:
             dst.close()
     finally:
@@ -190,15 +232,18 @@ def migrate(
         UnversionedDatabaseError: an SQLite file with tables but no revision.
     """
     _check_header(db_file)
-    current = current_revision(engine)
     chain = chain_revisions()
-    if chain is not None and current == chain[1]:
-        return MigrationResult(current, current, None)  # the usual start: Alembic not loaded
+    if chain is not None and _peek_revision(db_file) == chain[1]:
+        current = current_revision(engine)
+        if current == chain[1]:
+            return MigrationResult(current, current, None)  # the usual start: Alembic not loaded
     from alembic.util import CommandError
 
     script = script_directory()
     head = script.get_current_head()
     assert head is not None
+    _precheck_read_only(db_file, script, head)
+    current = current_revision(engine)
     if current is not None:
         try:
             known = script.get_revision(current)
@@ -229,6 +274,63 @@ def migrate(
         raise _known_or_original(exc) from exc
     log.info("migrated database from %s to %s", current, head)
     return MigrationResult(current, head, backup)
+
+
+def _peek_revision(db_file: Path) -> str | None:
+    """The stamped revision read through a read-only connection (the file stays untouched);
+    None when there is none or the file cannot be read (the full check then says why)."""
+    if not db_file.exists() or db_file.stat().st_size == 0:
+        return None
+    try:
+        conn = connect_file(db_file, read_only=True)
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else str(row[0])
+
+
+def _precheck_read_only(db_file: Path, script: ScriptDirectory, head: str) -> None:
+    """Refuse a foreign or newer database before the engine opens it.
+
+    The engine's first connection switches the file to WAL, which rewrites its header; a file
+    that is not ours must stay byte for byte as it was (issue 14 §3).
+    """
+    if not db_file.exists() or db_file.stat().st_size == 0:
+        return
+    try:
+        conn = connect_file(db_file, read_only=True)
+    except sqlite3.Error as exc:
+        raise _known_or_original(exc) from exc
+    try:
+        tables = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not str(r[0]).startswith("sqlite_")
+        ]
+        current = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            current = None if row is None else str(row[0])
+    except sqlite3.Error as exc:
+        raise _known_or_original(exc) from exc
+    finally:
+        conn.close()
+    if current is None:
+        others = [t for t in tables if t != "alembic_version"]
+        if others:
+            raise UnversionedDatabaseError(tables=len(others))
+        return
+    from alembic.util import CommandError
+
+    try:
+        known = script.get_revision(current)
+    except CommandError:
+        known = None
+    if known is None:
+        raise SchemaTooNewError(db_revision=current, head=head)
 
 
 def _upgrade(engine: Engine, target: str) -> None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Protocol, cast
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from .errors import KnownStorageError, translate_error
+from .engine import read_only_engine
+from .errors import KnownStorageError, StorageError, translate_error
 from .passwords import Passwords
 from .repositories.attachments import AttachmentRepository
 from .repositories.audit import AuditRepository
@@ -38,17 +40,33 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class ReadOnlyUnitOfWorkError(StorageError):
+    """A read unit of work was asked to commit: a bug in the calling service."""
+
+    code = "read_only_unit_of_work"
+
+
 class UnitOfWork:
     """Not thread-safe: create, use and close it on one thread (the db lane)."""
 
     def __init__(
-        self, engine: Engine, *, clock: Clock = utc_now, passwords: Passwords | None = None
+        self,
+        engine: Engine,
+        *,
+        clock: Clock = utc_now,
+        passwords: Passwords | None = None,
+        read_only: bool = False,
     ) -> None:
-        self._engine = engine
+        self._engine = read_only_engine(engine) if read_only else engine
+        self.read_only = read_only
         self._clock = clock
         self._passwords = passwords or Passwords()
         self._session: Session | None = None
         self._committed = False
+
+    @property
+    def passwords(self) -> Passwords:
+        return self._passwords
 
     @property
     def session(self) -> Session:
@@ -77,6 +95,8 @@ class UnitOfWork:
         return self
 
     def commit(self) -> None:
+        if self.read_only:
+            raise ReadOnlyUnitOfWorkError()
         try:
             self.session.commit()
         except Exception as exc:
@@ -104,13 +124,36 @@ class UnitOfWork:
             self._session = None
 
 
+class UowFactory(Protocol):
+    """``factory()`` for a write unit of work, ``factory(read_only=True)`` for a read."""
+
+    def __call__(self, *, read_only: bool = False) -> UnitOfWork: ...
+
+
 def make_uow_factory(
     engine: Engine, *, clock: Clock = utc_now, passwords: Passwords | None = None
-) -> Callable[[], UnitOfWork]:
-    """A factory for fresh units of work sharing ``engine``, ``clock`` and password hasher."""
+) -> Callable[..., UnitOfWork]:
+    """A factory for fresh units of work sharing ``engine``, ``clock`` and password hasher.
+
+    ``factory(read_only=True)`` begins DEFERRED and cannot commit: for lookups, lists and the
+    password check of a login, which must not hold SQLite's single write lock (issue 14 §4).
+    """
     shared = passwords or Passwords()
 
-    def factory() -> UnitOfWork:
-        return UnitOfWork(engine, clock=clock, passwords=shared)
+    def factory(*, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(engine, clock=clock, passwords=shared, read_only=read_only)
 
     return factory
+
+
+def reading(factory: Callable[[], UnitOfWork]) -> UnitOfWork:
+    """A read-only unit of work from ``factory`` (see :func:`make_uow_factory`).
+
+    Services keep their ``Callable[[], UnitOfWork]`` type; a factory without the keyword
+    (a test's) gives a normal unit of work.
+    """
+    make = cast(Callable[..., UnitOfWork], factory)
+    try:
+        return make(read_only=True)
+    except TypeError:
+        return factory()

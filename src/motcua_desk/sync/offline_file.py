@@ -1,23 +1,31 @@
 """Unsent events carried to the server on a USB stick when a counter is offline for long.
 
-The file is JSON: ``{"body": "<canonical JSON text>", "signature": "<hex>"}``. The body holds
-the format name and version, the device, the unit, the export time and the events exactly as
-a push would send them. The signature is HMAC-SHA256 of the body's UTF-8 bytes, keyed with the
-SHA-256 digest of the device token — the value the server already stores for the device — so
-only that counter can produce a file the server accepts, and any change to the body breaks it.
-Importing applies the events through the normal push path: event ids make a second import of
-the same file a no-op (every event answers "duplicate"). Standard library only.
+The file is JSON: ``{"body": "<canonical JSON text>", "signature": "<base64>"}``. The body
+holds the format name and version, the device, the unit, the export time and the events exactly
+as a push would send them. The signature is Ed25519 over the body's UTF-8 bytes, made with a
+private key that never leaves the counter; the server holds only the public key (registered by
+the counter over its authenticated connection). Nothing in the server database can sign a file,
+so a stolen or leaked server database cannot forge one, and any change to the body breaks it.
+(Version 1 keyed an HMAC with the SHA-256 of the device token — exactly what the server stores —
+and is refused.) Importing applies the events through the normal push path: event ids make a
+second import of the same file a no-op (every event answers "duplicate").
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import base64
+import binascii
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from motcua_desk.domain.nesting import NestingTooDeepError, check_nesting
 
 from .protocol import OutboxEvent  # the wire event: one definition for push and file
 from .validation import (
@@ -33,7 +41,7 @@ from .validation import (
 )
 
 FORMAT = "motcua-offline-events"
-VERSION = 1
+VERSION = 2
 MAX_EVENTS = 200_000
 MAX_FILE_BYTES = 512 * 1024 * 1024
 
@@ -52,16 +60,31 @@ class OfflineBundle:
     events: tuple[Any, ...]  # protocol.OutboxEvent
 
 
-def token_digest(token: str) -> str:
-    """The key material both sides know: sha256 of the device token, hex (as the server stores)."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def new_private_key() -> str:
+    """A fresh Ed25519 signing key of the counter, base64 (kept in the desk database)."""
+    return base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode("ascii")
 
 
-def _sign(body: str, digest: str) -> str:
-    return hmac.new(digest.encode("ascii"), body.encode("utf-8"), hashlib.sha256).hexdigest()
+def _private(private_key: str) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(base64.b64decode(private_key))
 
 
-def dump_bundle(bundle: OfflineBundle, token: str) -> bytes:
+def public_key_of(private_key: str) -> str:
+    """The base64 public key the server verifies this counter's files with."""
+    raw = _private(private_key).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
+def _verify(body: str, signature: str, public_key: str) -> bool:
+    try:
+        key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key, validate=True))
+        key.verify(base64.b64decode(signature, validate=True), body.encode("utf-8"))
+    except (InvalidSignature, ValueError, binascii.Error):
+        return False
+    return True
+
+
+def dump_bundle(bundle: OfflineBundle, private_key: str) -> bytes:
     body = json.dumps(
         {
             "format": FORMAT,
@@ -75,35 +98,43 @@ def dump_bundle(bundle: OfflineBundle, token: str) -> bytes:
         sort_keys=True,
         separators=(",", ":"),
     )
-    doc = {"body": body, "signature": _sign(body, token_digest(token))}
+    signature = base64.b64encode(_private(private_key).sign(body.encode("utf-8")))
+    doc = {"body": body, "signature": signature.decode("ascii")}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
-def load_bundle(data: bytes, token_digest_of: Callable[[str], str | None]) -> OfflineBundle:
-    """Parse and verify a file; ``token_digest_of(device_id)`` gives the stored token digest
-    (None for an unknown or revoked device). Every problem raises :class:`OfflineFileError`
-    with ``path`` and ``reason``."""
+def load_bundle(data: bytes, public_key_of: Callable[[str], str | None]) -> OfflineBundle:
+    """Parse and verify a file; ``public_key_of(device_id)`` gives the device's registered
+    public key (None for an unknown or revoked device, or one that registered none). Every
+    problem raises :class:`OfflineFileError` with ``path`` and ``reason``."""
     try:
-        return _load(data, token_digest_of)
+        return _load(data, public_key_of)
     except OfflineFileError:
         raise
     except ProtocolError as exc:
         raise OfflineFileError(**exc.data) from exc
 
 
-def _load(data: bytes, token_digest_of: Callable[[str], str | None]) -> OfflineBundle:
+def _load(data: bytes, public_key_of: Callable[[str], str | None]) -> OfflineBundle:
     if len(data) > MAX_FILE_BYTES:
         raise OfflineFileError(path="$", reason="too_large")
     try:
-        doc = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
+        check_nesting(text)  # before the parser: no RecursionError (issue 14 §6)
+        doc = json.loads(text)
+    except NestingTooDeepError as exc:
+        raise OfflineFileError(path="$", reason="nesting_too_deep") from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise OfflineFileError(path="$", reason="not_json") from exc
     outer = as_obj(doc, "$")
     exact_keys(outer, "$", {"body", "signature"})
     body = as_str(outer["body"], "$.body", max_len=MAX_FILE_BYTES)
-    signature = as_str(outer["signature"], "$.signature", max_len=64)
+    signature = as_str(outer["signature"], "$.signature", max_len=100)
     try:
+        check_nesting(body)
         inner = as_obj(json.loads(body), "$.body")
+    except NestingTooDeepError as exc:
+        raise OfflineFileError(path="$.body", reason="nesting_too_deep") from exc
     except json.JSONDecodeError as exc:
         raise OfflineFileError(path="$.body", reason="not_json") from exc
     exact_keys(
@@ -114,10 +145,10 @@ def _load(data: bytes, token_digest_of: Callable[[str], str | None]) -> OfflineB
     if as_int(inner["version"], "$.body.version") != VERSION:
         raise OfflineFileError(path="$.body.version", reason="unsupported_version")
     device_id = as_uuid(inner["device_id"], "$.body.device_id")
-    digest = token_digest_of(device_id)
-    if digest is None:
+    public_key = public_key_of(device_id)
+    if public_key is None:
         raise OfflineFileError(path="$.body.device_id", reason="unknown_device")
-    if not hmac.compare_digest(_sign(body, digest), signature):
+    if not _verify(body, signature, public_key):
         raise OfflineFileError(path="$.signature", reason="bad_signature")
     raw = as_list(inner["events"], "$.body.events", MAX_EVENTS)
     events = tuple(OutboxEvent.from_dict(e, f"$.body.events[{i}]") for i, e in enumerate(raw))

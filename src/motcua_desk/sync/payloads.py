@@ -16,6 +16,7 @@ from motcua_desk.domain.errors import InvalidDossierCodeError
 from motcua_desk.domain.text import normalize
 from motcua_desk.sync.validation import (
     as_bool,
+    as_date,
     as_datetime,
     as_int,
     as_list,
@@ -31,12 +32,29 @@ from motcua_desk.sync.validation import (
 KIND_RECEIVED = "dossier.received"
 KIND_STATUS = "dossier.status_changed"
 KIND_UPDATED = "dossier.updated"
+#: Leased dossier-code numbers a counter will never use (the ledger's gap list).
+KIND_RELEASED = "codes.released"
+MAX_RELEASED_RANGES = 200
 
 #: Vietnam keeps UTC+7 all year; dossier codes carry the office-local reception date.
 OFFICE_TZ = timezone(timedelta(hours=7))
 
 #: Fields a ``dossier.updated`` event may change.
-UPDATABLE_FIELDS = frozenset({"due_at", "note", "return_method", "return_address", "fee_vnd"})
+UPDATABLE_FIELDS = frozenset(
+    {
+        "due_at",
+        "note",
+        "return_method",
+        "return_address",
+        "fee_vnd",
+        "fee_timing",
+        "fee_paid_vnd",
+        "fee_receipt_no",
+    }
+)
+
+#: Fee timing values (``domain.fees.FeeTiming``); null for dossiers recorded before fees were.
+FEE_TIMINGS = frozenset({"at_intake", "at_return", "exempt", "no_fee"})
 
 
 def office_date(moment: datetime) -> date:
@@ -95,6 +113,9 @@ _RECEIVED_OPTIONAL = frozenset(
         "note",
         "event",
         "detail",
+        "fee_timing",
+        "fee_paid_vnd",
+        "fee_receipt_no",
     }
 )
 _PERSON_KEYS = {"full_name"}
@@ -221,8 +242,15 @@ def _optional(key: str, value: object, path: str) -> Any:
 
 
 def _extra(key: str, value: object, path: str) -> Any:
-    if key in ("fee_vnd", "sets_count"):
+    if key in ("fee_vnd", "sets_count", "fee_paid_vnd"):
         return None if value is None else as_int(value, path, hi=10**12)
+    if key == "fee_timing":
+        timing = as_opt_str(value, path, max_len=16)
+        if timing is not None and timing not in FEE_TIMINGS:
+            raise fail(path, "unknown_value")
+        return timing
+    if key == "fee_receipt_no":
+        return normalize(as_opt_str(value, path, max_len=64) or "")
     if key == "return_method":
         text = as_str(value, path, max_len=20)
         if text not in {m.value for m in ReturnMethod}:
@@ -284,7 +312,41 @@ class DossierUpdated:
         return cls({k: _extra(k, v, f"{path}.fields.{k}") for k, v in raw.items()})
 
 
-DossierPayload = DossierReceived | StatusChanged | DossierUpdated
+@dataclass(frozen=True, slots=True)
+class CodesReleased:
+    """Payload of ``codes.released``: ``{"date": "2026-03-10", "ranges": [[first, last], …]}``.
+
+    Numbers of the device's leased blocks for that reception date that no dossier took and
+    none will (the day is over or closed): the server records them as the day's gaps.
+    """
+
+    day: date
+    ranges: tuple[tuple[int, int], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.day.isoformat(), "ranges": [[a, b] for a, b in self.ranges]}
+
+    @classmethod
+    def from_dict(cls, value: object, path: str = "$.payload") -> CodesReleased:
+        d = as_obj(value, path)
+        exact_keys(d, path, {"date", "ranges"})
+        raw = as_list(d["ranges"], f"{path}.ranges", MAX_RELEASED_RANGES)
+        if not raw:
+            raise fail(f"{path}.ranges", "empty")
+        ranges: list[tuple[int, int]] = []
+        for i, item in enumerate(raw):
+            pair = as_list(item, f"{path}.ranges[{i}]", 2)
+            if len(pair) != 2:
+                raise fail(f"{path}.ranges[{i}]", "not_pair")
+            first = as_int(pair[0], f"{path}.ranges[{i}][0]", lo=1, hi=10**7)
+            last = as_int(pair[1], f"{path}.ranges[{i}][1]", lo=first, hi=10**7)
+            if ranges and first <= ranges[-1][1]:
+                raise fail(f"{path}.ranges[{i}]", "overlap_or_unsorted")
+            ranges.append((first, last))
+        return cls(as_date(d["date"], f"{path}.date"), tuple(ranges))
+
+
+DossierPayload = DossierReceived | StatusChanged | DossierUpdated | CodesReleased
 
 
 def validate_payload(kind: str, payload: object) -> DossierPayload | None:
@@ -295,6 +357,8 @@ def validate_payload(kind: str, payload: object) -> DossierPayload | None:
         return StatusChanged.from_dict(payload)
     if kind == KIND_UPDATED:
         return DossierUpdated.from_dict(payload)
+    if kind == KIND_RELEASED:
+        return CodesReleased.from_dict(payload)
     as_obj(payload, "$.payload")
     return None
 
@@ -346,6 +410,9 @@ def dossier_received_payload(d: Dossier) -> dict[str, Any]:
         "clerk": d.clerk_username,
         "regime": d.regime.value,
         "note": d.note,
+        "fee_timing": None if d.fee_timing is None else d.fee_timing.value,
+        "fee_paid_vnd": d.fee_paid_vnd,
+        "fee_receipt_no": d.fee_receipt_no,
     }
 
 

@@ -13,10 +13,13 @@ from typing import Any
 
 from motcua_desk.sync.payloads import (
     KIND_RECEIVED,
+    KIND_RELEASED,
     KIND_STATUS,
     KIND_UPDATED,
+    MAX_RELEASED_RANGES,
     OFFICE_TZ,
     UPDATABLE_FIELDS,
+    CodesReleased,
     DossierReceived,
     DossierUpdated,
     StatusChanged,
@@ -47,11 +50,14 @@ from motcua_desk.sync.validation import (
 PROTOCOL_VERSION = 1
 MIN_SUPPORTED = 1
 HEADER = "X-Motcua-Protocol"
+#: Reply header: the device should rotate its token (``POST /api/v1/device/token``) soon.
+ROTATE_HEADER = "X-Motcua-Token-Rotate"
 
 MAX_BATCH = 500
 MAX_PULL = 1000
 MAX_LEASE = 10_000
 MAX_TEXT = 2000
+MAX_SEQ = 2**31 - 1  # the server's 32-bit integer columns (event seq, change-log ids)
 
 EVENT_KINDS = frozenset(
     {
@@ -64,11 +70,13 @@ EVENT_KINDS = frozenset(
         "postal.item_scanned",
         "postal.batch_closed",
         "postal.outcome",
+        "postal.attempt",  # a failed delivery attempt (issue 13)
         # Counter work of issue 5: history for the server (the status moves separately).
         "return.recorded",
         "rating.recorded",
         "day.closed",
         "day.reopened",
+        KIND_RELEASED,
         # Digitised papers (issue 15): metadata and file hash; the bytes travel by /v1/blobs.
         "attachment.put",
         "attachment.removed",
@@ -101,9 +109,11 @@ class EnrolRequest:
     def from_dict(cls, value: object, path: str = "$") -> EnrolRequest:
         d = as_obj(value, path)
         exact_keys(d, path, {"enrolment_code", "device_name"})
+        name = as_str(d["device_name"], f"{path}.device_name", max_len=100)
+        if any(ord(c) < 32 or c == "\x7f" for c in name):  # stored as text (NUL breaks PostgreSQL)
+            raise fail(f"{path}.device_name", "control_character")
         return cls(
-            as_str(d["enrolment_code"], f"{path}.enrolment_code", max_len=64, min_len=6),
-            as_str(d["device_name"], f"{path}.device_name", max_len=100),
+            as_str(d["enrolment_code"], f"{path}.enrolment_code", max_len=64, min_len=6), name
         )
 
 
@@ -132,6 +142,38 @@ class EnrolResponse:
             as_str(d["agency_id"], f"{path}.agency_id", max_len=35),
             as_str(d["unit_name"], f"{path}.unit_name", max_len=300),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class TokenResponse:
+    """``POST /api/v1/device/token``: a new device token (the old one works until this is used)."""
+
+    token: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"token": self.token}
+
+    @classmethod
+    def from_dict(cls, value: object, path: str = "$") -> TokenResponse:
+        d = as_obj(value, path)
+        exact_keys(d, path, {"token"})
+        return cls(as_str(d["token"], f"{path}.token", max_len=200, min_len=20))
+
+
+@dataclass(frozen=True, slots=True)
+class OfflineKeyRequest:
+    """``PUT /api/v1/device/offline-key``: the Ed25519 public key (base64) of offline files."""
+
+    public_key: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"public_key": self.public_key}
+
+    @classmethod
+    def from_dict(cls, value: object, path: str = "$") -> OfflineKeyRequest:
+        d = as_obj(value, path)
+        exact_keys(d, path, {"public_key"})
+        return cls(as_str(d["public_key"], f"{path}.public_key", max_len=44, min_len=44))
 
 
 # --------------------------------------------------------------------------- push
@@ -395,13 +437,17 @@ __all__ = [
     "DUPLICATE",
     "HEADER",
     "KIND_RECEIVED",
+    "KIND_RELEASED",
+    "MAX_RELEASED_RANGES",
     "KIND_STATUS",
     "KIND_UPDATED",
     "OFFICE_TZ",
     "PROTOCOL_VERSION",
     "REJECTED",
+    "ROTATE_HEADER",
     "UPDATABLE_FIELDS",
     "Change",
+    "CodesReleased",
     "DossierReceived",
     "DossierUpdated",
     "EnrolRequest",
@@ -410,12 +456,14 @@ __all__ = [
     "EventOutcome",
     "LeaseRequest",
     "LeaseResponse",
+    "OfflineKeyRequest",
     "OutboxEvent",
     "ProtocolError",
     "PullResponse",
     "PushRequest",
     "PushResponse",
     "StatusChanged",
+    "TokenResponse",
     "VersionError",
     "check_version",
     "dossier_received_payload",

@@ -46,6 +46,8 @@ class HttpTransport:
             transport=transport,
             follow_redirects=False,
         )
+        #: Set when a reply asked this device to rotate its token (``p.ROTATE_HEADER``).
+        self.rotation_due = False
 
     def close(self) -> None:
         self._client.close()
@@ -71,6 +73,18 @@ class HttpTransport:
     def lease(self, req: p.LeaseRequest) -> p.LeaseResponse:
         return p.LeaseResponse.from_dict(self._call("POST", "/api/v1/codes/lease", req.to_dict()))
 
+    def rotate_token(self) -> p.TokenResponse:
+        """Ask for a new token; later calls of this transport use it."""
+        res = p.TokenResponse.from_dict(self._call("POST", "/api/v1/device/token"))
+        self._client.headers["Authorization"] = f"Bearer {res.token}"
+        self.rotation_due = False
+        return res
+
+    def register_offline_key(self, req: p.OfflineKeyRequest) -> None:
+        p.OfflineKeyRequest.from_dict(
+            self._call("PUT", "/api/v1/device/offline-key", req.to_dict())
+        )
+
     def health(self) -> dict[str, Any]:
         body = self._call("GET", "/api/v1/health")
         if not isinstance(body, dict):
@@ -94,6 +108,8 @@ class HttpTransport:
             raise NetworkError(reason=type(exc).__name__) from exc
         if len(res.content) > MAX_REPLY_BYTES:
             raise p.ProtocolError(path="$", reason="reply_too_large")
+        if res.headers.get(p.ROTATE_HEADER):
+            self.rotation_due = True
         if res.status_code == 200:
             return _json(res.content)
         _raise_for(res)

@@ -14,6 +14,9 @@ from typing import Any
 from motcua_desk.domain.errors import DomainError
 
 MAX_PAYLOAD_KEYS = 200
+#: Datetimes outside these years are refused: nothing at a counter happens there, and the
+#: extremes (year 1, 9999) overflow when moved to another UTC offset.
+MIN_YEAR, MAX_YEAR = 1970, 2199
 
 
 class ProtocolError(DomainError):
@@ -98,6 +101,8 @@ def as_datetime(value: object, path: str) -> datetime:
         raise fail(path, "not_datetime") from exc
     if parsed.tzinfo is None:
         raise fail(path, "naive_datetime")
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise fail(path, "out_of_range")
     return parsed
 
 

@@ -19,7 +19,7 @@ def about_lines(ctx: Any) -> list[str]:
 
     from motcua_desk.storage.migrate import head_revision
 
-    db_rev = getattr(ctx, "db_revision", "") or "?"
+    db_rev = ctx.db_revision or "?"
     head = head_revision()
     schema = f"{db_rev}" + ("" if db_rev == head else f" (phiên bản phần mềm: {head})")
     return [

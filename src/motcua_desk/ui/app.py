@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,9 +12,11 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from . import errors, strings
+from ..domain.errors import DomainError
+from . import errors, strings, translation
 from .fonts import apply_app_font
 from .gc_guard import GuiThreadGarbageCollector
+from .operations import QueryOp
 from .ports import ContextPort
 from .single_instance import SingleInstanceGuard
 from .tasks import TaskRunner
@@ -47,8 +50,10 @@ def create_main_window(ctx: ContextPort, user: Any, **kwargs: Any) -> Any:
 def ensure_app(argv: list[str]) -> QApplication:
     app = QApplication.instance()
     if isinstance(app, QApplication):
+        translation.install(app)
         return app
     app = QApplication(argv)
+    translation.install(app)  # Qt's own buttons and dialogs in Vietnamese
     app.setProperty("motcua_gc_guard", GuiThreadGarbageCollector(app))  # see gc_guard.py
     app.setApplicationName("motcua_desk")
     app.setApplicationDisplayName(strings.APP_TITLE)
@@ -102,6 +107,24 @@ def _run_main_window(app: QApplication, guard: Any, runner: TaskRunner, ctx: Any
     guard.activation_requested.connect(window.activateWindow)
     window.showMaximized()
     return int(app.exec())
+
+
+def show_start_error(message: str) -> None:
+    """The app could not start (bootstrap): say why in a dialog before exiting."""
+    ensure_app(["motcua_desk"])
+    QMessageBox.critical(None, strings.APP_TITLE, message)
+
+
+def already_running(db_file: Path) -> int:
+    """Another process holds the database: bring its window to the front and say so."""
+    app = ensure_app(["motcua_desk"])
+    guard = SingleInstanceGuard(db_file, app)
+    if guard.acquire():  # no window to raise (a restore or an export holds the file)
+        guard.release()
+    message = strings.ERRORS["already_running"]
+    sys.stderr.write(message + "\n")
+    show_start_error(message)
+    return EXIT_ALREADY_RUNNING
 
 
 def _already_running() -> int:
@@ -176,13 +199,24 @@ def start_gui(db_file: Path, build_context: Callable[[], ContextPort], argv: lis
 
         def on_failed(exc: BaseException) -> None:
             failed.append(exc)
-            log.error("start failed", exc_info=(type(exc), exc, exc.__traceback__))
-            QMessageBox.critical(controller.view, strings.APP_TITLE, strings.exception_message(exc))
+            message = strings.exception_message(exc)
+            if isinstance(exc, DomainError):  # a newer, foreign or damaged database: no traceback
+                log.error("start refused: %s", exc.code)
+            else:
+                log.error("start failed", exc_info=(type(exc), exc, exc.__traceback__))
+            sys.stderr.write(message + "\n")  # also for whoever started it from a console
+            controller.view.hide()
+            show_start_error(message)
             controller.view.reject()
 
         _AfterFirstPaint(
             controller.view,
-            lambda: runner.db(build_context, on_done=on_ready, on_error=on_failed),
+            lambda: (
+                QueryOp[ContextPort](runner, build_context)
+                .success(on_ready)
+                .failure(on_failed)
+                .run_in_background()
+            ),
         )
         accepted = controller.view.exec() == QDialog.DialogCode.Accepted
         if failed:

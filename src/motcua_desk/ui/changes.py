@@ -1,17 +1,27 @@
-"""The one "what changed" value screens listen to (architecture §9)."""
+"""The one "what changed" value screens listen to (architecture §9); defined by the services."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from motcua_desk.services.changes import (
+    DAY,
+    DOSSIER,
+    NOTHING,
+    POSTAL,
+    PRINT,
+    SETTINGS,
+    SYNC,
+    Changed,
+    ChangeSet,
+)
 
-
-@dataclass(frozen=True, slots=True)
-class ChangeSet:
-    """``kinds`` such as {"dossier", "print"}; ``dossier_codes`` touched, when known."""
-
-    kinds: frozenset[str]
-    dossier_codes: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, *kinds: str, codes: tuple[str, ...] = ()) -> ChangeSet:
-        return cls(frozenset(kinds), frozenset(codes))
+__all__ = [
+    "DAY",
+    "DOSSIER",
+    "NOTHING",
+    "POSTAL",
+    "PRINT",
+    "SETTINGS",
+    "SYNC",
+    "ChangeSet",
+    "Changed",
+]

@@ -54,13 +54,38 @@ def set_presenter(presenter: Presenter | None) -> Presenter:
     return previous
 
 
+def is_bug(exc: BaseException) -> bool:
+    """An exception without an error code is a bug (typed errors carry a ``code``)."""
+    return not isinstance(getattr(exc, "code", None), str)
+
+
+def log_failure(exc: BaseException) -> None:
+    """Log a failed operation: a typed error by its code, a bug with its traceback.
+
+    Called for every failure whatever the screen then does with it (issue 12 §4): a screen
+    that shows its own message must not be able to skip the log.
+    """
+    if is_bug(exc):
+        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    else:
+        code = getattr(exc, "code", "")
+        data = getattr(exc, "data", None)
+        detail = data.get("detail") if isinstance(data, dict) else None
+        if detail:  # technical text (a spooler's message), never shown to the clerk
+            log.warning("operation failed: %s (%s)", code, detail)
+        else:
+            log.info("operation failed: %s", code)
+        log.debug("error data: %r", data)  # may name a citizen: DEBUG only
+
+
 def report_exception(exc: BaseException) -> None:
     """Log ``exc`` and tell the clerk; typed errors are expected, others are bugs."""
-    code = getattr(exc, "code", None)
-    if isinstance(code, str):
-        log.info("operation failed: %s", code)
-    else:
-        log.error("unexpected error", exc_info=(type(exc), exc, exc.__traceback__))
+    log_failure(exc)
+    show(exc)
+
+
+def show(exc: BaseException) -> None:
+    """Tell the clerk about ``exc`` (already logged by the caller)."""
     try:
         _presenter(strings.exception_message(exc), exc)
     except Exception:  # the presenter itself must never crash the app

@@ -22,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua_desk.domain.dossier import Person
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import strings
 from motcua_desk.ui.about import show_about
 from motcua_desk.ui.changes import ChangeSet
 from motcua_desk.ui.log_window import LogWindow, SignalLogHandler
+from motcua_desk.ui.pages import PAGES, PageDeps, build_pages
 from motcua_desk.ui.ports import ContextPort
 from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
@@ -58,6 +60,19 @@ class MainWindow(QMainWindow):
     scanned = Signal(str)
     #: One "what changed" signal for every screen (architecture §9).
     data_changed = Signal(object)
+
+    # The pages, set from ``ui.pages.PAGES`` (None: not built for this context or role).
+    home: HomeController
+    intake: IntakeController
+    lookup: LookupController | None
+    board: BoardController | None
+    sync_health: SyncHealthController | None
+    returns: ReturnController | None
+    postal: PostalController | None
+    reports: ReportsController | None
+    day_close: DayCloseController | None
+    settings_page: SettingsController | None
+    accounts_page: AccountsController | None
 
     def __init__(
         self,
@@ -98,56 +113,24 @@ class MainWindow(QMainWindow):
         top.addWidget(self.scan_box, 2)
         top.addWidget(self.notice, 3)
 
-        self.home = HomeController(ctx, self.runner, self.print_flow, self)
-        self.intake = IntakeController(ctx, self.runner, self.print_flow, user, self)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("pages")
-        self.tabs.addTab(self.home.view, "Trang chủ")
-        self.tabs.addTab(self.intake.view, "Tiếp nhận hồ sơ (F2)")
-        self.lookup: LookupController | None = None
-        self.board: BoardController | None = None
-        if getattr(ctx, "lookup", None) is not None and getattr(ctx, "lifecycle", None):
-            self.lookup = LookupController(ctx, self.runner, user, self, print_flow=self.print_flow)
-            self.tabs.addTab(self.lookup.view, "Tra cứu hồ sơ")
-            self.board = BoardController(ctx, self.runner, user, self)
-            self.tabs.addTab(self.board.view, "Bảng theo dõi")
-            self.board.open_requested.connect(self.open_dossier)
-            self.lookup.data_changed.connect(self.data_changed.emit)
-            self.lookup.loaded.connect(self._on_lookup_loaded)
+        deps = PageDeps(ctx, self.runner, self.print_flow, user, backend, self)
+        for spec, page in build_pages(deps):
+            setattr(self, spec.attr, page)
+            if page is not None:
+                self.tabs.addTab(page.view, spec.title)  # type: ignore[attr-defined]
         self.sync_status: SyncStatus | None = None
-        if getattr(ctx, "sync", None) is not None:
-            self.sync_health = SyncHealthController(ctx, self.runner, user, self)
-            self.tabs.addTab(self.sync_health.view, "Đồng bộ")
+        if self.sync_health is not None:
             self.sync_status = SyncStatus(ctx, self.sync_health, self)
-        self.returns: ReturnController | None = None
-        if getattr(ctx, "returns", None) is not None:
-            self.returns = ReturnController(ctx, self.runner, self.print_flow, user, self)
-            self.tabs.addTab(self.returns.view, "Trả kết quả")
-            self.returns.data_changed.connect(self.data_changed.emit)
-            if self.lookup is not None:
+        if self.lookup is not None:
+            self.lookup.loaded.connect(self._on_lookup_loaded)
+            if self.returns is not None:
                 self.lookup.return_requested.connect(self.start_return)
-        self.postal: PostalController | None = None
-        if getattr(ctx, "postal", None) is not None:
-            self.postal = PostalController(ctx, self.runner, user, self, backend=backend)
-            self.tabs.addTab(self.postal.view, "Bưu chính công ích")
+        if self.board is not None:
+            self.board.open_requested.connect(self.open_dossier)
+        if self.postal is not None:
             self.postal.register_requested.connect(self._on_postal_register_requested)
-        self.reports: ReportsController | None = None
-        if getattr(ctx, "reports", None) is not None and getattr(ctx, "ledger", None) is not None:
-            self.reports = ReportsController(ctx, self.runner, user, self)
-            self.tabs.addTab(self.reports.view, "Sổ theo dõi, báo cáo")
-        self.day_close: DayCloseController | None = None
-        if getattr(ctx, "day_close", None) is not None:
-            self.day_close = DayCloseController(ctx, self.runner, user, self)
-            self.tabs.addTab(self.day_close.view, "Chốt sổ cuối ngày")
-        role = str(getattr(user.role, "value", user.role))
-        self.settings_page: SettingsController | None = None
-        if role == "admin" and getattr(ctx, "settings_admin", None) is not None:
-            self.settings_page = SettingsController(ctx, self.runner, user, self)
-            self.tabs.addTab(self.settings_page.view, "Cấu hình")
-        self.accounts_page: AccountsController | None = None
-        if role == "admin" and getattr(ctx, "accounts", None) is not None:
-            self.accounts_page = AccountsController(ctx, self.runner, user, self)
-            self.tabs.addTab(self.accounts_page.view, "Tài khoản")
         help_menu = self.menuBar().addMenu("Trợ giúp")
         about = help_menu.addAction("Giới thiệu phần mềm (F1)")
         about.setShortcut(QKeySequence("F1"))
@@ -181,12 +164,14 @@ class MainWindow(QMainWindow):
             app.installEventFilter(self.scanner)
         self.scan_box.returnPressed.connect(self._on_scan_box_return_pressed)
         self.runner.busy_changed.connect(self.busy.setVisible)
-        for source in (self.intake, self.print_flow):
-            source.data_changed.connect(self.data_changed.emit)
-        self.data_changed.connect(self.home.on_data_changed)
-        for page in (self.lookup, self.board, self.postal, self.returns, self.reports):
-            if page is not None:
-                self.data_changed.connect(page.on_data_changed)
+        # Every operation's change set reaches every page (issue 12 §4).
+        self.runner.operation_did_execute.connect(self.data_changed.emit)
+        # Every page that keeps data on screen refreshes itself from the broadcast.
+        for spec in PAGES:
+            page = getattr(self, spec.attr)
+            handler = getattr(page, "on_data_changed", None)
+            if handler is not None:
+                self.data_changed.connect(handler)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.print_flow.printed.connect(self._on_print_flow_printed)
         self.print_flow.print_failed.connect(self._on_print_flow_print_failed)
@@ -236,10 +221,30 @@ class MainWindow(QMainWindow):
     @Slot(str)
     def open_dossier(self, code: str) -> None:
         """The dossier with its timeline on the lookup page (home page without one)."""
-        if self.lookup is None:
+        if self.lookup is not None:
+            self.tabs.setCurrentWidget(self.lookup.view)
+            self.lookup.open_code(code)
             return
-        self.tabs.setCurrentWidget(self.lookup.view)
-        self.lookup.open_code(code)
+        self.tabs.setCurrentIndex(HOME_PAGE)
+        self.home.open_code(
+            code,
+            on_missing=lambda c: self.set_notice(
+                strings.error_message("dossier_not_found", {"code": c}), error=True
+            ),
+        )
+
+    # -- what a scan does (scan_routing.ScanTarget) ---------------------------------------
+    def fill_person(self, person: Person) -> str:
+        self.show_intake()
+        return self.intake.fill_person(person)
+
+    def select_procedure(self, code: str) -> bool:
+        self.show_intake()
+        return self.intake.select_procedure_code(code)
+
+    def fill_id_number(self, text: str) -> None:
+        self.show_intake()
+        self.intake.view.id_number.setText(text)
 
     @Slot(object)
     def _on_lookup_loaded(self, file: Any) -> None:

@@ -1,8 +1,9 @@
-"""The service methods the UI calls (structural types; the lead's services implement them).
+"""What each screen needs from the context: one narrow Protocol per screen (issue 12 §4).
 
-Typing only: the UI receives an ``AppContext`` from bootstrap (or a fake in tests) and calls
-these methods on it. Keeping the contract here lets mypy check screens against fakes and real
-services alike.
+Typing only: the UI receives the bootstrap's ``AppContext`` (or, in some screen tests, a fake
+built from the same types) and each screen declares the few services it uses, so mypy checks
+screens against the real services. No screen asks whether a service exists
+(``getattr(ctx, …, None)``): the page list (``ui/pages.py``) decides which pages are built.
 """
 
 from __future__ import annotations
@@ -10,11 +11,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from motcua_desk.config import AppPaths, Settings
-from motcua_desk.domain.dossier import ChecklistItem, Dossier
-from motcua_desk.domain.procedure import Procedure
+if TYPE_CHECKING:  # typing only: the login window shows before any service is imported
+    from motcua_desk.config import AppPaths, Settings
+    from motcua_desk.domain.dossier import ChecklistItem, Dossier
+    from motcua_desk.domain.procedure import Procedure
+    from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.audit_check import AuditService
+    from motcua_desk.services.day_close import DayCloseService
+    from motcua_desk.services.ledger import LedgerService
+    from motcua_desk.services.lifecycle import LifecycleService
+    from motcua_desk.services.lookup import LookupService
+    from motcua_desk.services.postal import PostalService
+    from motcua_desk.services.reports import ReportService
+    from motcua_desk.services.returns import ReturnService
+    from motcua_desk.services.settings_admin import SettingsAdminService
+    from motcua_desk.services.settings_store import SettingsStore
+    from motcua_desk.services.sync_service import SyncService
 
 
 class UserLike(Protocol):
@@ -51,6 +65,7 @@ class AccountsPort(Protocol):
         self, unit: Any, admin_username: str, admin_full_name: str, password: str
     ) -> Any: ...
     def login(self, username: str, password: str) -> Any: ...
+    def list_users(self) -> list[Any]: ...
 
 
 class CataloguePort(Protocol):
@@ -85,7 +100,80 @@ class DocumentsPort(Protocol):
     def print_history(self, dossier_id: int) -> list[Any]: ...
 
 
+class HasSettings(Protocol):
+    @property
+    def settings(self) -> Settings: ...
+
+
+class PrintContext(Protocol):
+    @property
+    def documents(self) -> DocumentsPort: ...
+
+
+class LookupContext(HasSettings, PrintContext, Protocol):
+    @property
+    def lookup(self) -> LookupService: ...
+    @property
+    def lifecycle(self) -> LifecycleService: ...
+    @property
+    def accounts(self) -> AccountsPort: ...
+
+
+class BoardContext(Protocol):
+    @property
+    def lookup(self) -> LookupService: ...
+
+
+class PostalContext(HasSettings, Protocol):
+    @property
+    def postal(self) -> PostalService: ...
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+
+
+class ReturnsContext(Protocol):
+    @property
+    def returns(self) -> ReturnService: ...
+
+
+class ReportsContext(Protocol):
+    @property
+    def paths(self) -> AppPaths: ...
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+    @property
+    def reports(self) -> ReportService: ...
+    @property
+    def ledger(self) -> LedgerService: ...
+
+
+class DayCloseContext(HasSettings, Protocol):
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+    @property
+    def day_close(self) -> DayCloseService: ...
+
+
+class SettingsContext(HasSettings, Protocol):
+    @property
+    def settings_admin(self) -> SettingsAdminService: ...
+    @property
+    def accounts(self) -> AccountService: ...
+    @property
+    def audit(self) -> AuditService: ...
+
+
+class SyncContext(HasSettings, Protocol):
+    @property
+    def sync(self) -> SyncService: ...
+    @property
+    def settings_store(self) -> SettingsStore: ...
+
+
 class ContextPort(Protocol):
+    """The whole context. The counter pages' services are optional only for the screen tests
+    that run the intake and home pages on fakes; the bootstrap always provides them."""
+
     @property
     def paths(self) -> AppPaths: ...
     @property
@@ -101,4 +189,22 @@ class ContextPort(Protocol):
     @property
     def clock(self) -> Callable[[], datetime]: ...
     @property
-    def postal(self) -> Any: ...  # PostalService, or None where postal hand-over is not used
+    def db_revision(self) -> str: ...
+    @property
+    def postal(self) -> PostalService | None: ...
+    @property
+    def lookup(self) -> LookupService | None: ...
+    @property
+    def lifecycle(self) -> LifecycleService | None: ...
+    @property
+    def returns(self) -> ReturnService | None: ...
+    @property
+    def reports(self) -> ReportService | None: ...
+    @property
+    def ledger(self) -> LedgerService | None: ...
+    @property
+    def day_close(self) -> DayCloseService | None: ...
+    @property
+    def settings_admin(self) -> SettingsAdminService | None: ...
+    @property
+    def sync(self) -> SyncService | None: ...

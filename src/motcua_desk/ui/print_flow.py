@@ -14,8 +14,9 @@ from PySide6.QtCore import QObject, Signal
 
 from motcua_desk.domain.dossier import Dossier
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import ChangeSet
-from motcua_desk.ui.ports import ContextPort
+from motcua_desk.ui.changes import PRINT, ChangeSet
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.ports import PrintContext
 from motcua_desk.ui.printer import PrinterBackend, PrintFailedError, PrintResult
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -29,11 +30,10 @@ class PrintFlow(QObject):
     print_failed = Signal(str, str)
     #: A RenderedDocument ready for preview.
     rendered = Signal(object)
-    data_changed = Signal(object)
 
     def __init__(
         self,
-        ctx: ContextPort,
+        ctx: PrintContext,
         runner: TaskRunner,
         backend: PrinterBackend,
         user: Any,
@@ -48,7 +48,9 @@ class PrintFlow(QObject):
     def render(self, doc_type: str, dossier: Dossier) -> None:
         """Render for preview only (nothing is printed or recorded)."""
         documents = self.ctx.documents
-        self.runner.db(lambda: documents.render(doc_type, dossier), on_done=self.rendered.emit)
+        QueryOp[Any](self.runner, lambda: documents.render(doc_type, dossier)).success(
+            self.rendered.emit
+        ).run_in_background()
 
     def print_dossier(
         self, doc_type: str, dossier: Dossier, *, reprint_reason: str | None = None
@@ -59,14 +61,12 @@ class PrintFlow(QObject):
             self.print_document(doc, reprint_reason=reprint_reason)
 
         def on_render_error(exc: BaseException) -> None:
-            errors.report_exception(exc)
+            errors.show(exc)
             self.print_failed.emit(dossier.code, strings.exception_message(exc))
 
-        self.runner.db(
-            lambda: documents.render(doc_type, dossier),
-            on_done=on_rendered,
-            on_error=on_render_error,
-        )
+        QueryOp[Any](self.runner, lambda: documents.render(doc_type, dossier)).success(
+            on_rendered
+        ).failure(on_render_error).run_in_background()
 
     def print_document(self, doc: Any, *, reprint_reason: str | None = None) -> None:
         printer = doc.printer or self.backend.default_printer()
@@ -84,15 +84,18 @@ class PrintFlow(QObject):
             self._record(doc, printer, "failed", reprint_reason)
             message = strings.exception_message(exc)
             if not isinstance(exc, PrintFailedError):
-                errors.report_exception(exc)
+                errors.show(exc)
             self.print_failed.emit(doc.dossier_code, message)
 
         if self.backend.thread_safe:
-            self.runner.io(job, on_done=on_printed, on_error=on_failed)
+            QueryOp[Any](self.runner, job, lane=Lane.IO).success(on_printed).failure(
+                on_failed
+            ).run_in_background()
             return
         try:  # QPrinter lives on the GUI thread (architecture §7)
             result = job()
         except Exception as exc:
+            errors.log_failure(exc)  # as the runner does for work on a lane
             on_failed(exc)
         else:
             on_printed(result)
@@ -100,11 +103,9 @@ class PrintFlow(QObject):
     def _record(self, doc: Any, printer: str, outcome: str, reason: str | None) -> None:
         documents = self.ctx.documents
         user = self.user
-        self.runner.db(
+        CollectionOp[Any](
+            self.runner,
             lambda: documents.record_print(
                 doc, printer=printer, outcome=outcome, clerk=user, reprint_reason=reason
             ),
-            on_done=lambda _: self.data_changed.emit(
-                ChangeSet.of("print", codes=(doc.dossier_code,))
-            ),
-        )
+        ).changes(ChangeSet.of(PRINT, codes=(doc.dossier_code,))).run_in_background()

@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSize
 from PySide6.QtGui import QColor, QImage, QPageLayout, QPageSize, QPainter
@@ -35,9 +35,28 @@ _REQUEST_ID = re.compile(r"request id is (\S+)")
 
 
 class PrintFailedError(DomainError):
-    """The printer or spooler refused the job; ``data['detail']`` says why (English)."""
+    """The printer or spooler refused the job.
+
+    ``data['reason']`` is worded for the clerk (``strings.PRINT_REASONS``); ``data['detail']``
+    is the spooler's own (English) text, for the log only.
+    """
 
     code = "print_failed"
+
+    def __init__(self, reason: str = "spooler_refused", **data: Any) -> None:
+        super().__init__(reason=reason, **data)
+
+
+def lp_failure_reason(output: str) -> str:
+    """Classify ``lp``'s complaint (CUPS messages are stable English) into a reason code."""
+    text = output.lower()
+    if "does not exist" in text or "unknown destination" in text or "not found" in text:
+        return "printer_not_found"
+    if "not accepting" in text or "disabled" in text or "paused" in text:
+        return "printer_stopped"
+    if "scheduler is not running" in text or "connection refused" in text:
+        return "spooler_down"
+    return "spooler_refused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +83,9 @@ def job_id_from_lp_output(output: str) -> str:
     """The CUPS job id from ``lp`` output ("request id is motcua-pdf-12 (1 file(s))")."""
     match = _REQUEST_ID.search(output)
     if match is None:
-        raise PrintFailedError(detail=f"unexpected lp output: {output.strip()[:200]}")
+        raise PrintFailedError(
+            "spooler_refused", detail=f"unexpected lp output: {output.strip()[:200]}"
+        )
     return match.group(1)
 
 
@@ -80,7 +101,7 @@ class LpBackend:
 
     def print_pdf(self, pdf: bytes, *, printer: str, paper: str, title: str) -> PrintResult:
         if not printer:
-            raise PrintFailedError(detail="no printer configured")
+            raise PrintFailedError("no_printer", detail="no printer configured")
         media = _LP_MEDIA.get(paper, "A4")
         cmd = [self._lp, "-d", printer, "-o", f"media={media}", "-t", title[:80] or "motcua"]
         try:
@@ -88,10 +109,12 @@ class LpBackend:
                 cmd, input=pdf, capture_output=True, timeout=self._timeout, check=False
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            raise PrintFailedError(detail=f"lp failed: {exc}") from exc
+            raise PrintFailedError("spooler_down", detail=f"lp failed: {exc}") from exc
         out = proc.stdout.decode("utf-8", "replace") + proc.stderr.decode("utf-8", "replace")
         if proc.returncode != 0:
-            raise PrintFailedError(detail=f"lp exit {proc.returncode}: {out.strip()[:200]}")
+            raise PrintFailedError(
+                lp_failure_reason(out), detail=f"lp exit {proc.returncode}: {out.strip()[:200]}"
+            )
         return PrintResult(printer=printer, job_id=job_id_from_lp_output(out), backend="lp")
 
     def printers(self) -> list[str]:
@@ -122,7 +145,7 @@ def render_pdf_pages(pdf: bytes, dpi: int) -> list[QImage]:
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     document.load(buffer)
     if document.status() != QPdfDocument.Status.Ready:
-        raise PrintFailedError(detail=f"cannot read PDF: {document.error().name}")
+        raise PrintFailedError("bad_document", detail=f"cannot read PDF: {document.error().name}")
     pages: list[QImage] = []
     for index in range(document.pageCount()):
         size = document.pagePointSize(index)
@@ -153,7 +176,9 @@ class QtPrinterBackend:
 
         info = QPrinterInfo.printerInfo(printer) if printer else QPrinterInfo.defaultPrinter()
         if info.isNull():
-            raise PrintFailedError(detail=f"printer not found: {printer or '<default>'}")
+            raise PrintFailedError(
+                "printer_not_found", detail=f"printer not found: {printer or '<default>'}"
+            )
         qprinter = QPrinter(info, QPrinter.PrinterMode.HighResolution)
         qprinter.setDocName(title)
         qprinter.setResolution(self.dpi)
@@ -165,11 +190,13 @@ class QtPrinterBackend:
         pages = render_pdf_pages(pdf, self.dpi)
         painter = QPainter()
         if not painter.begin(qprinter):
-            raise PrintFailedError(detail=f"cannot open printer {info.printerName()}")
+            raise PrintFailedError(
+                "printer_stopped", detail=f"cannot open printer {info.printerName()}"
+            )
         try:
             for number, image in enumerate(pages):
                 if number and not qprinter.newPage():
-                    raise PrintFailedError(detail="printer refused a new page")
+                    raise PrintFailedError("printer_stopped", detail="printer refused a new page")
                 target = qprinter.pageLayout().fullRectPixels(qprinter.resolution())
                 painter.drawImage(target, image)
         finally:

@@ -7,9 +7,10 @@ the code, so nothing is silently swallowed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
 
 APP_TITLE = "Bộ phận Một cửa"
@@ -27,6 +28,11 @@ FIELD_LABELS: dict[str, str] = {
     "submitter.id_number": "Số định danh người nộp",
     "submitter.phone": "Điện thoại người nộp",
     "submitter.address": "Địa chỉ người nộp",
+    "submitter.authorisation": "Giấy ủy quyền",
+    "signer_title": "Chức danh người ký",
+    "signer_name": "Họ tên người ký",
+    "ledger_book_no": "Quyển sổ theo dõi số",
+    "due_time_wording": "Cách ghi giờ hẹn trả",
     "return_address": "Địa chỉ nhận kết quả",
     "checklist": "Giấy tờ",
     "reason": "Lý do",
@@ -53,6 +59,10 @@ FIELD_LABELS: dict[str, str] = {
     "results": "Kết quả trao",
     "originals_returned": "Bản chính trả lại",
     "rating": "Đánh giá",
+    "fee_paid_vnd": "Số tiền thu khi tiếp nhận",
+    "fee_timing": "Thời điểm thu phí",
+    "amount_vnd": "Số tiền",
+    "papers_returned": "Giấy tờ trả lại",
     "paper_type": "Loại giấy tờ",
     "number": "Số, ký hiệu",
     "issuer": "Cơ quan cấp",
@@ -104,7 +114,19 @@ FIELD_ERRORS: dict[str, str] = {
     "out_of_range": "Giá trị ô “{label}” nằm ngoài giới hạn cho phép.",
     "unknown_paper": "Có giấy tờ không thuộc danh sách bản chính đã nhận.",
     "unknown_criterion": "Tiêu chí đánh giá không có trong danh sách.",
+    "insecure_url": "Máy chủ phải dùng https:// (http:// chỉ dùng được cho máy này, hoặc khi "
+    "quản trị cho phép kết nối không mã hóa).",
+    "hours_out_of_order": "Giờ làm việc không theo thứ tự (mở cửa sáng < đóng cửa sáng ≤ mở cửa "
+    "chiều < đóng cửa chiều; giờ chốt nhận trong giờ làm việc).",
+    "control_chars": "Ô “{label}” có ký tự điều khiển không cho phép.",
+    "too_long": "Ô “{label}” quá dài.",
+    "nesting_too_deep": "Tệp có cấu trúc lồng nhau quá sâu.",
+    "fee_not_due_now": (
+        "Hồ sơ này không thu phí khi tiếp nhận; bỏ trống số tiền và số biên lai "
+        "hoặc chọn “Thu trước”."
+    ),
 }
+
 
 STORAGE_REASONS: dict[str, str] = {
     "locked": "Cơ sở dữ liệu đang bận (bị khóa). Vui lòng thử lại sau giây lát.",
@@ -113,6 +135,17 @@ STORAGE_REASONS: dict[str, str] = {
     "corrupt": "Cơ sở dữ liệu bị hỏng. Hãy liên hệ quản trị để khôi phục từ bản sao lưu.",
     "not_a_database": "Tệp dữ liệu không phải cơ sở dữ liệu của phần mềm. Hãy kiểm tra thư mục dữ liệu.",
     "schema_too_new": "Dữ liệu được tạo bởi phiên bản mới hơn. Hãy cập nhật phần mềm.",
+}
+
+
+BACKUP_REASONS: dict[str, str] = {
+    "missing": "không tìm thấy tệp",
+    "not_a_database": "không phải tệp cơ sở dữ liệu",
+    "corrupt": "tệp bị hỏng",
+    "unversioned": "không phải dữ liệu của phần mềm này",
+    "too_new": "được tạo bởi phiên bản mới hơn",
+    "incomplete": "không phải bản dữ liệu đầy đủ của phần mềm này",
+    "bad_settings": "tệp cấu hình đi kèm không hợp lệ",
 }
 
 QR_REASONS: dict[str, str] = {
@@ -156,14 +189,53 @@ ERRORS: dict[str, str] = {
     "storage_known_error": "Lỗi lưu trữ dữ liệu.",
     "dossier_not_found": "Không tìm thấy hồ sơ có mã {code}.",
     "unknown_scan": "Không nhận ra mã vừa quét: {text}",
-    "print_failed": "In không thành công ({detail}). Hồ sơ đã được lưu và được đánh dấu “chưa in”.",
+    "print_failed": "In không thành công: {reason_text}. Hồ sơ đã được lưu và được đánh dấu "
+    "“chưa in”.",
     "no_printer": "Chưa cấu hình máy in hoặc không tìm thấy máy in.",
     "unit_not_configured": "Chưa thiết lập mã đơn vị nên chưa cấp được mã hồ sơ. Hãy liên hệ quản trị.",
     "permission_denied": "Tài khoản của bạn không có quyền thực hiện thao tác này.",
     "unknown_document": "Loại phiếu này chưa được hỗ trợ.",
-    "already_running": "Phần mềm đang chạy với cùng cơ sở dữ liệu này.",
+    "already_running": "Phần mềm (hoặc một lệnh sao lưu/khôi phục) đang dùng cơ sở dữ liệu này. "
+    "Hãy đóng phần mềm đang chạy rồi thử lại.",
+    "schema_too_new": "Dữ liệu được tạo bởi phiên bản mới hơn ({db_revision}) của phần mềm. "
+    "Hãy cài phiên bản mới hơn; dữ liệu được giữ nguyên.",
+    "unversioned_database": "Tệp dữ liệu không phải của phần mềm Một cửa. Dữ liệu được giữ "
+    "nguyên; hãy liên hệ quản trị.",
+    "migration_integrity": "Nâng cấp dữ liệu không thành công. Dữ liệu cũ có bản sao lưu; hãy "
+    "liên hệ quản trị.",
+    "backup_invalid": "Tệp sao lưu không dùng được: {reason_text}.",
+    "account_locked": "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy nhờ lãnh đạo "
+    "hoặc quản trị mở khóa.",
+    "nesting_too_deep": "Tệp có cấu trúc lồng nhau quá sâu, không đọc được.",
+    "catalogue_import": "Tệp danh mục thủ tục không hợp lệ ({reason_text}).",
+    "read_only_unit_of_work": "Đã xảy ra lỗi không mong muốn; lỗi đã được ghi vào nhật ký.",
+    "audit_chain_broken": "Nhật ký kiểm tra bị sửa hoặc xóa (từ dòng {first_bad_id}). Hãy báo "
+    "quản trị.",
     "code_block_exhausted": "Đã hết dải mã hồ sơ được cấp trước. Hãy kết nối máy chủ để lấy thêm.",
     "day_closed": "Ngày {day} đã chốt sổ. Muốn sửa, lãnh đạo phải mở lại ngày ở trang Chốt sổ.",
+    "postal_scan": "Không nhận thao tác bưu chính này.",
+    "day_in_future": "Không thể chốt sổ ngày {day} vì ngày đó chưa đến.",
+    "day_already_closed": "Ngày {day} đã được chốt sổ trước đó.",
+    "day_not_closed": "Ngày {day} chưa chốt sổ nên không cần mở lại.",
+    "domain_error": "Thao tác không thực hiện được vì dữ liệu không hợp lệ.",
+    "weak_password": "Mật khẩu quá yếu (ít nhất 8 ký tự).",
+    "invalid_username": "Tên đăng nhập chỉ gồm chữ không dấu, chữ số, dấu chấm hoặc gạch dưới.",
+    "calendar_seed_error": "Tệp lịch làm việc (ngày nghỉ lễ, ngày làm bù) bị thiếu hoặc sai định dạng. Hãy liên hệ quản trị.",
+    "collector_mismatch": "Người nhận không khớp với chủ hồ sơ: không trả kết quả.",
+    "invalid_block": "Dải mã hồ sơ máy chủ cấp không hợp lệ. Hãy liên hệ quản trị.",
+    "invalid_outcome": "Kết quả gửi dữ liệu không hợp lệ. Hãy liên hệ quản trị.",
+    "invalid_print_outcome": "Kết quả in không hợp lệ. Hãy liên hệ quản trị.",
+    "status_change_via_update": "Không được đổi trạng thái hồ sơ bằng thao tác sửa thông tin. Hãy liên hệ quản trị.",
+    "qr_template_invalid": "Đường dẫn tra cứu in trong mã QR (mục cấu hình) không hợp lệ. Hãy liên hệ quản trị.",
+    "offline_file_invalid": "Tệp dữ liệu chưa gửi không dùng được: {reason_text}.",
+    "sync_error": "Đồng bộ với máy chủ tỉnh không thành công.",
+    "sync_not_configured": "Chưa kết nối máy chủ tỉnh (chưa đăng ký máy trạm).",
+    "sync_network": "Không kết nối được máy chủ; dữ liệu vẫn được lưu và sẽ gửi lại sau.",
+    "sync_auth": "Máy chủ từ chối máy trạm này (mã xác thực sai hoặc đã bị thu hồi).",
+    "sync_conflict": "Máy chủ báo xung đột dữ liệu; cần cán bộ giám sát xử lý.",
+    "sync_ca_bundle": "Không đọc được tệp chứng chỉ của máy chủ tỉnh. Hãy liên hệ quản trị.",
+    "protocol_error": "Máy chủ trả lời không đúng giao thức. Hãy liên hệ quản trị.",
+    "protocol_version": "Phiên bản phần mềm không tương thích với máy chủ: {reason_text}.",
     # Digitisation (số hóa): scanners, imported files, OCR, the file store.
     "digitisation_error": "Không số hóa được giấy tờ này.",
     "digitisation_invalid_metadata": "Thông tin giấy tờ chưa đúng ở mục “{field}”.",
@@ -200,11 +272,206 @@ FILE_REASONS: dict[str, str] = {
     "unreadable": "không mở được tệp",
 }
 
+#: Why the provincial server refused one event of a push (issue 14); the part after the first
+#: ":" is technical and shown in brackets.
+SYNC_REJECT_REASONS: dict[str, str] = {
+    "invalid_event": "dữ liệu có ký tự hoặc giá trị máy chủ không lưu được",
+    "storage_refused": "máy chủ không lưu được giá trị này",
+    "range_not_leased": "dải số không thuộc các dải máy chủ đã cấp cho máy trạm này",
+    "range_used": "dải số báo chưa dùng nhưng đã có hồ sơ mang số trong dải",
+    "code_not_owned": "mã hồ sơ thuộc dải số đã cấp cho quầy khác",
+}
+
+#: Why the server gave a dossier another code than the one printed (the dossier is kept).
+CODE_REASSIGNED_REASONS: dict[str, str] = {
+    "code_conflict": "mã đã in trùng với hồ sơ khác của đơn vị",
+    "code_not_owned": "mã đã in thuộc dải số của quầy khác",
+    "code_not_leased": "mã đã in không thuộc dải số máy chủ cấp",
+    "provisional": "mã tạm thời được thay bằng mã chính thức",
+}
+
+#: Why a change pulled from the server was not applied on this counter (sync page).
+PULL_CONFLICT_REASONS: dict[str, str] = {
+    "local_changes_pending": "hồ sơ còn thay đổi chưa gửi lên máy chủ; gửi xong hãy áp dụng lại",
+    "illegal_transition": "trạng thái từ máy chủ không hợp lệ với trạng thái hiện tại của hồ sơ",
+    "day_closed": "ngày {day} đã chốt sổ; lãnh đạo mở lại ngày rồi bấm “Áp dụng lại”",
+    "invalid_change": "dữ liệu từ máy chủ không hợp lệ, không áp dụng được (đã bỏ qua)",
+}
+
+#: Entities of pulled changes, as the sync page names them.
+PULL_ENTITIES: dict[str, str] = {
+    "procedure": "Thủ tục",
+    "holiday": "Ngày nghỉ, ngày làm bù",
+    "user": "Tài khoản",
+    "dossier_status": "Trạng thái hồ sơ",
+}
+
+
+def pull_conflict_text(conflict: dict[str, Any]) -> str:
+    """One line of the sync page's conflict list, in Vietnamese."""
+    reason = str(conflict.get("reason", ""))
+    data = dict(conflict)
+    day = str(data.get("day", ""))
+    if len(day) == 10:
+        data["day"] = "/".join(reversed(day.split("-")))
+    template = PULL_CONFLICT_REASONS.get(reason, "thay đổi từ máy chủ chưa áp dụng được ({reason})")
+    entity = PULL_ENTITIES.get(str(conflict.get("entity", "")), str(conflict.get("entity", "")))
+    subject = conflict.get("code") or conflict.get("key") or ""
+    return f"{entity} {subject}: {template.format_map(_SafeDict(data))}"
+
+
+def code_gaps_text(gaps: list[Any]) -> str:
+    """The sync page's line on leased dossier numbers left unused (the ledger's gap list)."""
+    if not gaps:
+        return "Không có số thứ tự mã hồ sơ nào bị bỏ trống trong 7 ngày qua."
+    parts = [
+        f"{g.day:%d/%m}: {g.first}–{g.last}"
+        + (" (đã báo máy chủ)" if g.released else " (còn dùng được)")
+        for g in gaps[:10]
+    ]
+    more = f" và {len(gaps) - 10} dải khác" if len(gaps) > 10 else ""
+    return "Số thứ tự mã hồ sơ đã được cấp nhưng chưa dùng: " + "; ".join(parts) + more + "."
+
+
+#: Business rules (``RuleViolationError``: the ``rule`` in its data, or its code).
+RULES: dict[str, str] = {
+    "second_extension": "Hồ sơ đã được gia hạn một lần. Theo quy định chỉ được xin lỗi và hẹn lại ngày trả kết quả một lần.",
+    "apology_too_late": "Đã quá thời hạn lập phiếu xin lỗi và hẹn lại: chậm nhất là ngày {latest} (một ngày làm việc trước ngày hẹn trả).",
+    "new_due_not_later": "Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại ({due_at}).",
+    "no_due_date": "Hồ sơ không có ngày hẹn trả đang chạy nên không gia hạn được.",
+    "supplement_pending": "Hồ sơ đang chờ bổ sung: hãy ghi nhận “Đã bổ sung đủ” (thời hạn giải quyết tính lại) trước khi chuyển xử lý.",
+    "supplement_late": "Lưu ý: yêu cầu bổ sung đã quá thời hạn quy định (sau ngày {deadline}); hồ sơ sẽ bị tính là chậm.",
+    "second_supplement": "Lưu ý: đây là lần yêu cầu bổ sung thứ hai trở lên; chỉ được yêu cầu bổ sung một lần.",
+    "result_not_ready": "Hồ sơ chưa có kết quả để trả.",
+    "already_returned": "Hồ sơ này đã trả kết quả.",
+    "postal_discrepancies": "Chưa chốt được: còn {count} sai lệch (bấm “Kiểm tra sai lệch”).",
+    "postal_empty_batch": "Lô chưa có bưu gửi nào.",
+    "refusal_not_appraised": "Hồ sơ chưa chuyển cơ quan giải quyết nên chưa thẩm định: hãy từ chối ngay khi tiếp nhận, hoặc chuyển xử lý trước.",
+    "refusal_late": "Lưu ý: phiếu từ chối lập sau ngày hẹn trả; hồ sơ bị tính là chậm.",
+    "no_payment_due": "Hồ sơ không ở trạng thái chờ thực hiện nghĩa vụ tài chính.",
+}
+
+#: The ``reason`` of a postal scan refused, or of a discrepancy in a batch.
+POSTAL_REASONS: dict[str, str] = {
+    "dossier_first": "Hãy quét mã hồ sơ trước, rồi đến số hiệu bưu gửi.",
+    "item_code_expected": "Đang chờ số hiệu bưu gửi của hồ sơ vừa quét.",
+    "invalid_item_code": "Số hiệu bưu gửi không hợp lệ (sai định dạng hoặc sai số kiểm tra S10).",
+    "duplicate_item_code": "Số hiệu bưu gửi này đã được dùng.",
+    "duplicate_dossier": "Hồ sơ này đã có trong lô.",
+    "not_found": "Không tìm thấy hồ sơ có mã này.",
+    "other_unit": "Hồ sơ thuộc đơn vị khác.",
+    "not_ready": "Hồ sơ chưa có kết quả để trả.",
+    "already_returned": "Hồ sơ đã trả kết quả.",
+    "batch_closed": "Lô đã chốt; hãy mở lô mới.",
+    "unknown_scan": "Mã vừa quét không phải mã hồ sơ hay số hiệu bưu gửi.",
+    "missing_item_code": "thiếu số hiệu bưu gửi",
+    "not_registered": "chưa tiếp nhận hồ sơ",
+    "outcome_recorded": "Đã ghi kết quả phát cho dòng này.",
+    "no_outcome_here": "Chỉ ghi kết quả phát cho lô gửi kết quả đã chốt.",
+    "unknown_outcome": "Kết quả phát không hợp lệ.",
+    "no_registration_here": "Chỉ tiếp nhận hồ sơ từ lô nhận hồ sơ đang mở.",
+    "already_registered": "Bưu gửi này đã được tiếp nhận thành hồ sơ {code}.",
+    "in_other_batch": "Kết quả của hồ sơ này đang nằm trong một lô bưu chính khác chưa chốt.",
+    "already_posted": "Kết quả của hồ sơ này đã giao bưu điện và chưa được chuyển hoàn.",
+    "counter_pickup": "Công dân đăng ký nhận kết quả tại Bộ phận Một cửa, không qua bưu chính. Chỉ gửi bưu điện khi công dân đã đồng ý.",
+    "no_postal_address": "Hồ sơ không có địa chỉ nhận kết quả nên không gửi bưu điện được.",
+    "attempts_missing": "Mới ghi {attempts}/{required} lần phát không thành công; ghi đủ các lần phát hoặc ghi lý do chuyển hoàn.",
+    "attempt_too_soon": "Lần phát lại phải cách lần trước hai ngày làm việc (từ ngày {earliest}).",
+    "attempts_done": "Đã ghi đủ {attempts} lần phát không thành công; hãy ghi chuyển hoàn.",
+    "no_calendar": "Chưa có lịch làm việc để tính ngày phát lại.",
+}
+
+#: Why the collector of a result was refused (NĐ 61 Art. 20: the holder or an authorised proxy).
+COLLECTOR_REASONS: dict[str, str] = {
+    "id_mismatch": "Số định danh không khớp với chủ hồ sơ: không trả kết quả. Nếu là người được "
+    "ủy quyền, hãy chọn “Người được ủy quyền” và ghi giấy ủy quyền.",
+    "name_mismatch": "Họ tên không khớp với chủ hồ sơ (hồ sơ không lưu số định danh): "
+    "không trả kết quả.",
+    "proxy_required": "Chủ hồ sơ là tổ chức: người nhận phải là người được ủy quyền hoặc "
+    "giới thiệu, có giấy tờ chứng minh.",
+}
+
+OFFLINE_FILE_REASONS: dict[str, str] = {
+    "too_large": "tệp quá lớn",
+    "not_json": "tệp không đúng định dạng",
+    "unknown_format": "không phải tệp dữ liệu chưa gửi của phần mềm",
+    "unsupported_version": "phiên bản tệp không được hỗ trợ",
+    "unknown_device": "tệp của máy trạm chưa đăng ký",
+    "bad_signature": "chữ ký số của tệp không đúng (tệp đã bị sửa?)",
+    "nesting_too_deep": "tệp có cấu trúc lồng nhau quá sâu",
+    "wrong_unit": "tệp của đơn vị khác",
+}
+
+VERSION_REASONS: dict[str, str] = {
+    "client_too_old": "phần mềm trên máy này đã cũ, cần cập nhật",
+    "client_too_new": "máy chủ tỉnh chưa nâng cấp lên phiên bản này",
+    "missing_or_malformed": "máy chủ không cho biết phiên bản",
+}
+
+CATALOGUE_REASONS: dict[str, str] = {
+    "bad_json": "tệp không đúng định dạng JSON",
+    "not_a_list": "cần một danh sách",
+    "not_an_object": "cần một mục có các trường",
+    "missing": "thiếu trường bắt buộc",
+    "unknown_field": "có trường không được hỗ trợ",
+    "empty": "trường để trống",
+    "not_a_string": "cần văn bản",
+    "not_an_integer": "cần số nguyên",
+    "negative": "không được âm",
+    "not_a_boolean": "cần đúng/sai",
+    "not_a_date": "cần ngày dạng năm-tháng-ngày",
+    "not_a_document": "thành phần hồ sơ không hợp lệ",
+    "bad_value": "giá trị không hợp lệ",
+    "bad_code": "mã thủ tục không hợp lệ",
+    "bad_range": "khoảng thời gian hiệu lực không hợp lệ",
+    "duplicate": "mã thủ tục bị trùng",
+    "too_large": "có số quá lớn (thời hạn hoặc lệ phí vượt giới hạn)",
+    "nesting_too_deep": "cấu trúc lồng nhau quá sâu",
+}
+
+#: Why a print failed (the spooler's own English text goes to the log only).
+PRINT_REASONS: dict[str, str] = {
+    "no_printer": "chưa chọn máy in (mục Cấu hình) và máy không có máy in mặc định",
+    "printer_not_found": "không tìm thấy máy in đã chọn; hãy kiểm tra tên máy in ở mục Cấu hình",
+    "printer_stopped": "máy in đang tạm dừng hoặc không nhận lệnh in; hãy kiểm tra máy in",
+    "spooler_down": "dịch vụ in của máy tính không chạy; hãy khởi động lại máy hoặc báo quản trị",
+    "spooler_refused": "máy in từ chối lệnh in; hãy kiểm tra máy in rồi in lại",
+    "bad_document": "tệp phiếu không đọc được; hãy in lại từ hồ sơ",
+}
+
+#: Errors whose message depends on ``data['reason']``: the table of reasons for each.
+REASONS: dict[str, dict[str, str]] = {
+    "postal_scan": POSTAL_REASONS,
+    "collector_mismatch": COLLECTOR_REASONS,
+    "storage_known_error": STORAGE_REASONS,
+    "known_storage_error": STORAGE_REASONS,
+    "malformed_id_card_qr": QR_REASONS,
+    "invalid_id_number": ID_NUMBER_REASONS,
+    "offline_file_invalid": OFFLINE_FILE_REASONS,
+    "protocol_version": VERSION_REASONS,
+    "catalogue_import": CATALOGUE_REASONS,
+    "backup_invalid": BACKUP_REASONS,
+    "print_failed": PRINT_REASONS,
+}
+#: For these the reason's text is the whole message.
+_REASON_IS_MESSAGE = frozenset(
+    {"postal_scan", "collector_mismatch", "storage_known_error", "known_storage_error"}
+)
+#: Data keys holding an ISO day, shown as dd/mm/yyyy.
+_DAY_KEYS = frozenset({"day", "latest", "due_at", "new_due", "deadline", "earliest"})
+#: The postal page's name for the reasons of a refused scan, attempt or outcome.
+POSTAL_SCAN_REASONS = POSTAL_REASONS
+
+
 GENERIC_ERROR = "Đã xảy ra lỗi không mong muốn (mã lỗi: {code})."
 UNEXPECTED_ERROR = (
     "Đã xảy ra lỗi không mong muốn. Dữ liệu đang nhập vẫn được giữ nguyên; "
     "lỗi đã được ghi vào nhật ký."
 )
+
+
+def audit_ok_text(checked: int) -> str:
+    return f"Nhật ký toàn vẹn ({checked:,} dòng đã kiểm tra).".replace(",", ".")
 
 
 def field_label(field: str) -> str:
@@ -235,15 +502,23 @@ class _SafeDict(dict[str, Any]):
 def error_message(code: str, data: dict[str, Any] | None = None) -> str:
     """Vietnamese message for an error code and its data."""
     data = dict(data or {})
-    if code in ("known_storage_error", "storage_known_error"):
-        reason = str(data.get("reason", ""))
-        return STORAGE_REASONS.get(reason, ERRORS[code])
+    for key in _DAY_KEYS & data.keys():
+        data[key] = fmt.format_iso_day(data[key])
     if code == "validation_failed":
         fields = data.get("fields") or {}
         lines = [ERRORS["validation_failed"]]
         for name, field_code in dict(fields).items():
             lines.append(f"• {field_label(str(name))}: {field_error(str(name), str(field_code))}")
         return "\n".join(lines)
+    rule = str(data.get("rule") or code)
+    if code in RULES or (code == "rule_violation" and rule in RULES):
+        return RULES[rule].format_map(_SafeDict(data))
+    table = REASONS.get(code)
+    if table is not None:
+        reason_text = table.get(str(data.get("reason", "")))
+        if code in _REASON_IS_MESSAGE:
+            return (reason_text or ERRORS[code]).format_map(_SafeDict(data))
+        data["reason_text"] = reason_text or "sai định dạng"
     if code == "invalid_id_number":
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
     if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
@@ -303,6 +578,13 @@ RATING_SCALE_LABELS: dict[int, str] = {2: "Hài lòng", 1: "Bình thường", 0:
 
 CHANNELS = {1: "Trực tiếp", 3: "Qua bưu chính công ích", 2: "Trực tuyến"}
 RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua bưu chính công ích"}
+#: When the fee is collected (domain.fees.FeeTiming values), as real slips say it.
+FEE_TIMINGS = {
+    "at_return": "Thu sau (khi trả kết quả)",
+    "at_intake": "Thu trước (khi tiếp nhận)",
+    "exempt": "Đối tượng miễn phí",
+    "no_fee": "Không thu phí",
+}
 PAPER_FORMS = {
     "original": "Bản chính",
     "certified_copy": "Bản sao chứng thực",
@@ -345,7 +627,19 @@ DOC_TYPES = {
 
 def format_datetime(value: datetime | None) -> str:
     """A stored (UTC) or office time as office time "dd/mm/yyyy HH:MM"; "—" when absent."""
-    return "—" if value is None else f"{to_local(value):%d/%m/%Y %H:%M}"
+    return fmt.format_datetime(None if value is None else to_local(value))
+
+
+def format_date(value: date | datetime | None) -> str:
+    """A day, or a stored (UTC) time's office day, as "dd/mm/yyyy"; "—" when absent."""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return fmt.format_date(value)
+
+
+def format_moment(value: datetime | None) -> str:
+    """A stored (UTC) time as office time "HH:MM ngày dd/mm/yyyy"; "—" when absent."""
+    return fmt.format_moment(None if value is None else to_local(value))
 
 
 def format_fee(fee_vnd: int | None) -> str:
@@ -353,7 +647,7 @@ def format_fee(fee_vnd: int | None) -> str:
         return "Chưa rõ"
     if fee_vnd == 0:
         return "Không thu phí"
-    return f"{fee_vnd:,}".replace(",", ".") + " đồng"
+    return fmt.format_money(fee_vnd)
 
 
 def format_duration(days: int | None, unit: str) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
+from motcua_desk.ui import strings
 
 SYNC_ERRORS: dict[str, str] = {
     "sync_not_configured": "Chưa kết nối máy chủ tỉnh (chưa đăng ký máy trạm).",
@@ -26,6 +28,7 @@ REJECT_REASONS: dict[str, str] = {
     "code_not_leased": "mã hồ sơ không thuộc dải số máy chủ đã cấp",
     "local_invalid": "dữ liệu trên máy trạm không hợp lệ",
     "payload_too_large": "dữ liệu quá lớn",
+    **strings.SYNC_REJECT_REASONS,
 }
 
 EVENT_KINDS: dict[str, str] = {
@@ -37,10 +40,12 @@ EVENT_KINDS: dict[str, str] = {
     "postal.item_scanned": "Quét bưu gửi",
     "postal.batch_closed": "Chốt lô bưu chính",
     "postal.outcome": "Kết quả phát bưu gửi",
+    "postal.attempt": "Phát bưu gửi không thành công",
     "return.recorded": "Trả kết quả",
     "rating.recorded": "Đánh giá hài lòng",
     "day.closed": "Chốt sổ cuối ngày",
     "day.reopened": "Mở lại ngày đã chốt",
+    "codes.released": "Báo số chưa dùng",
 }
 
 
@@ -48,7 +53,8 @@ def sync_error_text(code: str | None) -> str:
     if not code:
         return ""
     base = code.split(":", 1)[0]
-    return SYNC_ERRORS.get(base, f"Lỗi đồng bộ (mã lỗi: {code}).")
+    # Anything else is worded by the one catalogue (it shows the code only if it has none).
+    return SYNC_ERRORS.get(base) or strings.error_message(base, {})
 
 
 def reject_reason_text(reason: str | None) -> str:
@@ -78,7 +84,7 @@ def moment_text(at: datetime | None) -> str:
     if at is None:
         return "chưa có"
     local = to_local(at)
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+    return fmt.format_moment(local)
 
 
 def status_text(online: bool, configured: bool, pending: int) -> str:

@@ -1,8 +1,10 @@
 """Background work off the GUI thread (architecture §6, after Anki's ``taskman.py``).
 
 Two lanes: ``db`` has one worker (SQLite has one writer), ``io`` has a few (printing,
-rendering, exports). Results come back to the GUI thread through a queued signal; errors go to
-``on_error`` or, when none is given, to the application error handler: never dropped. A busy
+rendering, exports). Results come back to the GUI thread through a queued signal; errors are
+always logged (bugs with their traceback), then go to ``on_error`` or, when none is given, to the
+application error handler: never dropped. Screens do not call this directly: they build an
+operation (:mod:`motcua_desk.ui.operations`). A busy
 indicator is announced only after ``progress_delay_ms`` so quick work does not flicker.
 """
 
@@ -67,6 +69,7 @@ class _Relay(QObject):
         try:
             if isinstance(error, BaseException):
                 if self._on_error is not None:
+                    errors.log_failure(error)  # logged whatever the screen's handler does
                     self._on_error(error)
                 else:
                     errors.report_exception(error)
@@ -105,6 +108,9 @@ class TaskRunner(QObject):
 
     #: True after work has been running for ``progress_delay_ms``; False when all is done.
     busy_changed = Signal(bool)
+    #: A ChangeSet after every operation that changed something (Anki's
+    #: ``operation_did_execute``); the main window broadcasts it to every page.
+    operation_did_execute = Signal(object)
 
     def __init__(
         self,

@@ -1,6 +1,7 @@
 """Mẫu 04: apology and new return date (2025: "đề nghị gia hạn"; 2018: "hẹn lại ngày trả").
 
-Signed by the head of the processing agency, not the clerk (domain.md §6 "Mẫu 04"). The rule
+Issued in the name of the processing agency (header) and signed by its head or whoever the
+unit configures, not the clerk (TT 03/2025 Mẫu 04). The rule
 "the date may be re-set only once" is enforced by the services; this form only prints.
 """
 
@@ -15,6 +16,7 @@ from motcua_desk.domain.dossier import Person, Regime
 
 from ..fonts import FontSet
 from . import common as c
+from . import document
 from .wording import form_title
 
 LAYOUTS = (c.A5_LAYOUT, c.A4_LAYOUT)
@@ -36,6 +38,8 @@ class ApologyData:
     signer_name: str
     regime: Regime = Regime.ND118_2025
     number: str = ""
+    #: The counter that received the dossier ("" = the header's unit).
+    receiving_unit: str = ""
 
 
 def build(data: ApologyData, s: c.Styles, page: c.Page) -> list[Flowable]:
@@ -50,7 +54,8 @@ def build(data: ApologyData, s: c.Styles, page: c.Page) -> list[Flowable]:
     agency = c.t(data.processing_agency)
     out.append(
         c.rich(
-            f"Ngày {c.fmt_date(data.received_at.date())}, <b>{c.t(data.header.unit_name)}</b>"
+            f"Ngày {c.fmt_date(data.received_at.date())},"
+            f" <b>{c.t(data.receiving_unit or data.header.unit_name)}</b>"
             f" tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính:"
             f" <b>{c.t(data.procedure_name)}</b> của {role}.",
             s.body,
@@ -93,7 +98,7 @@ def build(data: ApologyData, s: c.Styles, page: c.Page) -> list[Flowable]:
 
 def render(data: ApologyData, *, layout: str = c.A5_LAYOUT, fonts: FontSet | None = None) -> bytes:
     """Mẫu 04 as PDF bytes (layouts ``"A5"`` and ``"A4"``)."""
-    return c.render_form(
+    return document.render_form(
         lambda s, page: build(data, s, page),
         layout=layout,
         allowed=LAYOUTS,

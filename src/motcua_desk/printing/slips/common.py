@@ -9,7 +9,7 @@ PDF can be checked by its sha256.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -24,16 +24,16 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.domain.dossier import ApplicantKind, Person, Regime
 from motcua_desk.domain.text import normalize
 
-from ..barcodes import Code128Flowable
+from ..barcodes import CODE128_MODULE, Code128Flowable, QrFlowable, code128_module_for
 from ..errors import InvalidLayoutError
 from ..fonts import FontSet, register_fonts
 from .wording import form_label, form_title
@@ -101,7 +101,7 @@ def t(text: object) -> str:
 
 
 def fmt_date(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+    return fmt.format_date(d)
 
 
 def fmt_datetime(dt: datetime) -> str:
@@ -110,7 +110,7 @@ def fmt_datetime(dt: datetime) -> str:
 
 
 def fmt_short_datetime(dt: datetime) -> str:
-    return f"{dt.hour:02d}:{dt.minute:02d} {fmt_date(dt.date())}"
+    return f"{fmt.format_time(dt)} {fmt.format_date(dt)}"
 
 
 def long_date(place: str, d: date) -> str:
@@ -120,7 +120,7 @@ def long_date(place: str, d: date) -> str:
 
 def fmt_vnd(amount: int) -> str:
     """``50.000 đồng`` (Vietnamese thousands separator)."""
-    return f"{amount:,}".replace(",", ".") + " đồng"
+    return fmt.format_money(amount)
 
 
 class Styles:
@@ -175,30 +175,98 @@ def person_role(person: Person) -> str:
     return "Ông/Bà" if person.kind is ApplicantKind.CITIZEN else "Tổ chức"
 
 
-def person_lines(person: Person, styles: Styles, *, role: str) -> list[Flowable]:
-    """Name and ID number, address, then contacts of ``person`` (empty values skipped)."""
+def person_lines(
+    person: Person, styles: Styles, *, role: str, compact: bool = False
+) -> list[Flowable]:
+    """Name and ID number, address, then contacts of ``person`` (empty values skipped);
+    ``compact`` runs the address and contacts on as one paragraph."""
     first = f"{t(role)}: <b>{t(person.full_name)}</b>"
     if person.id_number:
         first += f"; Số định danh: <b>{t(person.id_number)}</b>"
     out: list[Flowable] = [rich(first, styles.left)]
-    if person.address:
-        out.append(field("Địa chỉ", person.address, styles.left))
     contacts = []
     if person.phone:
         contacts.append(f"Điện thoại: {t(person.phone)}")
     if person.email:
         contacts.append(f"Email: {t(person.email)}")
+    if compact and person.address:
+        out.append(
+            rich("; ".join([f"Địa chỉ: <b>{t(person.address)}</b>", *contacts]), styles.left)
+        )
+        return out
+    if person.address:
+        out.append(field("Địa chỉ", person.address, styles.left))
     if contacts:
         out.append(rich("; ".join(contacts), styles.left))
     return out
 
 
-def code_block(label: str, code: str, styles: Styles, page: Page) -> list[Flowable]:
-    """``label: CODE`` then its Code 128 (turned 90° on the 80 mm roll, where it is too wide)."""
+#: Side of the QR printed instead of a Code 128 too wide for the page.
+FALLBACK_QR_SIZE = 20 * mm
+
+
+def code_symbol(
+    code: str,
+    styles: Styles,
+    width: float,
+    *,
+    rotate: bool = False,
+    bar_height: float = 9 * mm,
+    caption: str = "",
+) -> list[Flowable]:
+    """The Code 128 of ``code`` fitted to ``width`` points (module 1/75 in down to 1/100 in);
+    a QR code with the code as text below when even the narrowest module does not fit.
+
+    On the 80 mm roll (``rotate``) the symbol runs along the paper at the full module.
+    """
     code = normalize(code)
+    if rotate:
+        return [
+            Code128Flowable(code, font_name=styles.fonts.sans, rotate=True, bar_height=bar_height)
+        ]
+    module = code128_module_for(code, width)
+    if module is None:
+        return [
+            QrFlowable(code, size=FALLBACK_QR_SIZE),
+            Paragraph(
+                t(caption or code),
+                ParagraphStyle("code", parent=styles.small_center, fontName=styles.fonts.sans),
+            ),
+        ]
     return [
-        rich(f"{t(label)}: <b>{t(code)}</b>", styles.center),
-        Code128Flowable(code, font_name=styles.fonts.sans, rotate=page.thermal, bar_height=9 * mm),
+        Code128Flowable(
+            code,
+            font_name=styles.fonts.sans,
+            bar_height=bar_height,
+            module=min(module, CODE128_MODULE),
+            caption=caption,
+        )
+    ]
+
+
+def code_block(
+    label: str,
+    code: str,
+    styles: Styles,
+    page: Page,
+    *,
+    bar_height: float = 9 * mm,
+    compact: bool = False,
+) -> list[Flowable]:
+    """``label: CODE`` then its barcode (turned 90° on the 80 mm roll, where it is too wide);
+    ``compact`` prints ``label: CODE`` once, as the barcode's caption."""
+    code = normalize(code)
+    head = [] if compact else [rich(f"{t(label)}: <b>{t(code)}</b>", styles.center)]
+    return [
+        *head,
+        *code_symbol(
+            code,
+            styles,
+            page.frame_width - 2 * FRAME_PADDING,
+            rotate=page.thermal,
+            bar_height=bar_height,
+            caption=f"{normalize(label)}: {code}" if compact else "",
+        ),
         Spacer(1, 1 * mm),
     ]
 
@@ -213,7 +281,13 @@ def form_marker(label: str, styles: Styles) -> Paragraph:
 
 
 def header(
-    unit: UnitHeader, number: str, issued_on: date, styles: Styles, page: Page
+    unit: UnitHeader,
+    number: str,
+    issued_on: date,
+    styles: Styles,
+    page: Page,
+    *,
+    number_label: str = "Số",
 ) -> list[Flowable]:
     """Agency block, national motto, ``Số: …`` and the place-and-date line."""
     s = styles
@@ -225,7 +299,9 @@ def header(
         rich("<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b>", s.small_center),
         rich("<b><u>Độc lập - Tự do - Hạnh phúc</u></b>", s.small_center),
     ]
-    number_line = rich(f"Số: {t(number) if normalize(number) else '……'}", s.small_center)
+    number_line = rich(
+        f"{t(number_label)}: {t(number) if normalize(number) else '……'}", s.small_center
+    )
     date_line = rich(f"<i>{t(long_date(unit.place_name, issued_on))}</i>", s.small_center)
     if page.thermal:
         return [*right, Spacer(1, 2), *left, number_line, date_line]
@@ -235,6 +311,7 @@ def header(
         colWidths=[w * 0.44, w * 0.56],
         style=TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), s.fonts.serif),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 1),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 1),
@@ -253,13 +330,15 @@ def form_opening(
     issued_on: date,
     styles: Styles,
     page: Page,
+    *,
+    number_label: str = "Số",
 ) -> list[Flowable]:
     """What every form starts with: its form number (by regime), the header and its title."""
     out: list[Flowable] = []
     marker = form_label(form, regime)
     if marker:
         out.append(form_marker(marker, styles))
-    out += header(unit, number, issued_on, styles, page)
+    out += header(unit, number, issued_on, styles, page, number_label=number_label)
     out.append(title(form_title(form, regime), styles))
     return out
 
@@ -276,10 +355,12 @@ def signatures(
     hint: str = "(Ký, ghi rõ họ tên)",
     lead: list[Flowable] | None = None,
     lead_width: float = 0.0,
+    space: float | None = None,
 ) -> list[Flowable]:
     """Side-by-side signature blocks: (role, printed name) each; stacked on the roll.
 
-    ``lead`` is an optional first column (e.g. the QR code) of ``lead_width`` points.
+    ``lead`` is an optional first column (e.g. the QR code) of ``lead_width`` points;
+    ``space`` the room left for the signature (13 mm by default, 10 mm on the roll).
     """
     s = styles
     cells: list[list[Flowable]] = []
@@ -288,7 +369,7 @@ def signatures(
             [
                 rich("<b>" + "<br/>".join(t(x) for x in role.split("\n")) + "</b>", s.center),
                 rich(f"<i>{t(hint)}</i>", s.small_center),
-                Spacer(1, 13 * mm if not page.thermal else 10 * mm),
+                Spacer(1, space if space is not None else 13 * mm if not page.thermal else 10 * mm),
                 rich(f"<b>{t(name)}</b>" if normalize(name) else "", s.center),
             ]
         )
@@ -314,6 +395,7 @@ def signatures(
         colWidths=widths,
         style=TableStyle(
             [
+                ("FONTNAME", (0, 0), (-1, -1), s.fonts.serif),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 1),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 1),
@@ -348,88 +430,36 @@ def grid_table(
     )
 
 
-# ---- document ------------------------------------------------------------------------------
+def continuation_band(
+    marker: str, title_text: str, code: str, styles: Styles, page: Page
+) -> tuple[Callable[[Any], None], float]:
+    """A drawing function for the top of every later page, and its height in points: the
+    form number, ``<title> (tiếp theo)``, the code and its barcode."""
+    width = page.frame_width - 2 * FRAME_PADDING
+    items: list[Flowable] = []
+    if marker:
+        items.append(form_marker(marker, styles))
+    items.append(rich(f"<b>{t(normalize(title_text).upper())}</b> (tiếp theo)", styles.center))
+    items += code_block("Mã hồ sơ", code, styles, page, bar_height=7 * mm)
+    canv = Canvas(io.BytesIO())
+    sizes = [f.wrapOn(canv, width, 1e6) for f in items]
+    height = sum(h for _, h in sizes) + 2 * mm
+
+    def draw(canv_: Any) -> None:
+        y = page.height - page.margin if page.height is not None else 0.0
+        x0 = page.margin + FRAME_PADDING
+        for f, (w, h) in zip(items, sizes, strict=True):
+            y -= h
+            f.wrapOn(canv_, width, 1e6)
+            x = x0 + (width - w) / 2 if getattr(f, "hAlign", "LEFT") == "CENTER" else x0
+            f.drawOn(canv_, x, y)
+
+    return draw, height
 
 
 def resolve_fonts(fonts: FontSet | None) -> FontSet:
     return fonts if fonts is not None else register_fonts()
 
 
-_FRAME_PADDING = 6.0
-
-
-def _content_height(flowables: Iterable[Flowable], width: float) -> float:
-    canv = Canvas(io.BytesIO())
-    total = 0.0
-    for f in flowables:
-        _, h = f.wrapOn(canv, width, 1e6)
-        total += h + f.getSpaceBefore() + f.getSpaceAfter()
-    return total
-
-
-def build_pdf(
-    make: Callable[[], list[Flowable]],
-    page: Page,
-    *,
-    title_text: str,
-    subject: str,
-    fonts: FontSet,
-    footer: Callable[[Any, Any], None] | None = None,
-) -> bytes:
-    """Lay out the flowables ``make()`` returns on ``page``; return deterministic PDF bytes.
-
-    The thermal layout gets one page whose height fits the content: a first set of flowables
-    is measured, a fresh one laid out (platypus flowables keep state once wrapped).
-    """
-    height = page.height
-    if height is None:
-        # The platypus frame pads 6 pt on each side inside the margins.
-        content = _content_height(make(), page.frame_width - 2 * _FRAME_PADDING)
-        height = content * 1.02 + 2 * (page.margin + _FRAME_PADDING) + 8 * mm
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=(page.width, height),
-        leftMargin=page.margin,
-        rightMargin=page.margin,
-        topMargin=page.margin,
-        bottomMargin=page.margin,
-        title=normalize(title_text),
-        subject=normalize(subject),
-        author="motcua_desk",
-        creator="motcua_desk",
-        producer="motcua_desk (reportlab)",
-        invariant=1,
-        initialFontName=fonts.serif,
-    )
-
-    def _page_number(canv: Any, doc_: Any) -> None:
-        if footer is not None:
-            footer(canv, doc_)
-        if page.thermal or doc_.page < 2:
-            return
-        canv.saveState()
-        canv.setFont(fonts.serif, 7)
-        canv.drawRightString(page.width - page.margin, page.margin * 0.45, f"Trang {doc_.page}")
-        canv.restoreState()
-
-    doc.build(make(), onFirstPage=_page_number, onLaterPages=_page_number)
-    return buf.getvalue()
-
-
-def render_form(
-    build: Callable[[Styles, Page], list[Flowable]],
-    *,
-    layout: str,
-    allowed: Sequence[str],
-    fonts: FontSet | None,
-    title_text: str,
-    subject: str,
-) -> bytes:
-    """Common tail of every ``render``: check the layout, register fonts, lay out, return bytes."""
-    page = page_for(layout, allowed)
-    fs = resolve_fonts(fonts)
-    styles = Styles(fs, page)
-    return build_pdf(
-        lambda: build(styles, page), page, title_text=title_text, subject=subject, fonts=fs
-    )
+#: The platypus frame pads 6 pt on each side inside the margins.
+FRAME_PADDING = 6.0

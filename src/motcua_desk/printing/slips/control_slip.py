@@ -17,6 +17,7 @@ from motcua_desk.domain.dossier import Regime
 
 from ..fonts import FontSet
 from . import common as c
+from . import document
 from .wording import form_title
 
 LAYOUTS = (c.A5_LAYOUT, c.A4_LAYOUT)
@@ -91,7 +92,12 @@ def build(data: ControlSlipData, s: c.Styles, page: c.Page) -> list[Flowable]:
                     ]
                 ],
                 rowHeights=[9 * mm],
-                style=TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]),
+                style=TableStyle(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("FONTNAME", (0, 0), (-1, -1), s.fonts.serif),
+                    ]
+                ),
             ),
         ]
         rows.append(
@@ -124,7 +130,7 @@ def render(
     data: ControlSlipData, *, layout: str = c.A5_LAYOUT, fonts: FontSet | None = None
 ) -> bytes:
     """Mẫu 06 as PDF bytes (layouts ``"A5"`` and ``"A4"``)."""
-    return c.render_form(
+    return document.render_form(
         lambda s, page: build(data, s, page),
         layout=layout,
         allowed=LAYOUTS,

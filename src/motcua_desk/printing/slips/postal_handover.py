@@ -19,6 +19,7 @@ from motcua_desk.domain.dossier import Regime
 
 from ..fonts import FontSet
 from . import common as c
+from . import document
 
 LAYOUTS = (c.A4_LAYOUT, c.A5_LAYOUT)
 
@@ -169,7 +170,7 @@ def render(
     data: PostalHandoverData, *, layout: str = c.A4_LAYOUT, fonts: FontSet | None = None
 ) -> bytes:
     """The hand-over record as PDF bytes (layouts ``"A4"`` and ``"A5"``)."""
-    return c.render_form(
+    return document.render_form(
         lambda s, page: build(data, s, page),
         layout=layout,
         allowed=LAYOUTS,

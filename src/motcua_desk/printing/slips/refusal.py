@@ -11,9 +11,10 @@ from motcua_desk.domain.dossier import Person, Regime
 
 from ..fonts import FontSet
 from . import common as c
+from . import document
 from .wording import form_title
 
-LAYOUTS = (c.A5_LAYOUT, c.THERMAL_LAYOUT)
+LAYOUTS = (c.A5_LAYOUT, c.A4_LAYOUT, c.THERMAL_LAYOUT)
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,8 @@ def build(data: RefusalData, s: c.Styles, page: c.Page) -> list[Flowable]:
 
 
 def render(data: RefusalData, *, layout: str = c.A5_LAYOUT, fonts: FontSet | None = None) -> bytes:
-    """Mẫu 03 as PDF bytes (layouts ``"A5"`` and ``"80mm"``)."""
-    return c.render_form(
+    """Mẫu 03 as PDF bytes (layouts ``"A5"``, ``"A4"`` and ``"80mm"``)."""
+    return document.render_form(
         lambda s, page: build(data, s, page),
         layout=layout,
         allowed=LAYOUTS,

@@ -15,9 +15,10 @@ from motcua_desk.domain.dossier import Person, Regime
 
 from ..fonts import FontSet
 from . import common as c
+from . import document
 from .wording import form_title
 
-LAYOUTS = (c.A5_LAYOUT, c.THERMAL_LAYOUT)
+LAYOUTS = (c.A5_LAYOUT, c.A4_LAYOUT, c.THERMAL_LAYOUT)
 
 
 def timeliness(due_at: datetime, returned_at: datetime) -> str:
@@ -49,6 +50,8 @@ class ReturnSlipData:
     note: str = ""
     regime: Regime = Regime.ND118_2025
     number: str = ""
+    #: Originals taken at intake for comparison and handed back with the result.
+    originals: tuple[str, ...] = ()
 
 
 def build(data: ReturnSlipData, s: c.Styles, page: c.Page) -> list[Flowable]:
@@ -63,9 +66,15 @@ def build(data: ReturnSlipData, s: c.Styles, page: c.Page) -> list[Flowable]:
     out.append(c.field("Thời gian trả kết quả", c.fmt_datetime(data.returned_at), s.left))
     out.append(c.field("Tình trạng", timeliness(data.due_at, data.returned_at), s.left))
     out.append(c.field("Hình thức nhận kết quả", data.return_method_label, s.left))
-    out.append(c.p("Kết quả và giấy tờ trả lại gồm:", s.left))
+    out.append(c.p("Kết quả giải quyết hồ sơ gồm:", s.left))
     for i, item in enumerate(data.results, 1):
         out.append(c.p(f"{i}. {item}", s.left))
+    if not data.results:
+        out.append(c.p("(Không ghi)", s.left))
+    if data.originals:
+        out.append(c.p("Bản chính giấy tờ trả lại:", s.left))
+        for i, item in enumerate(data.originals, 1):
+            out.append(c.p(f"{i}. {item} (bản chính)", s.left))
     if data.fee_label:
         out.append(c.field("Phí, lệ phí đã thu khi trả kết quả", data.fee_label, s.left))
     receiver = data.receiver if data.receiver is not None else data.applicant
@@ -92,8 +101,8 @@ def build(data: ReturnSlipData, s: c.Styles, page: c.Page) -> list[Flowable]:
 def render(
     data: ReturnSlipData, *, layout: str = c.A5_LAYOUT, fonts: FontSet | None = None
 ) -> bytes:
-    """Return confirmation as PDF bytes (layouts ``"A5"`` and ``"80mm"``)."""
-    return c.render_form(
+    """Return confirmation as PDF bytes (layouts ``"A5"``, ``"A4"`` and ``"80mm"``)."""
+    return document.render_form(
         lambda s, page: build(data, s, page),
         layout=layout,
         allowed=LAYOUTS,

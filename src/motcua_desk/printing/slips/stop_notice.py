@@ -15,6 +15,7 @@ from motcua_desk.domain.dossier import Person, Regime
 
 from ..fonts import FontSet
 from . import common as c
+from . import document
 from .wording import form_title
 
 LAYOUTS = (c.A5_LAYOUT, c.A4_LAYOUT)
@@ -71,7 +72,7 @@ def render(
     data: StopNoticeData, *, layout: str = c.A5_LAYOUT, fonts: FontSet | None = None
 ) -> bytes:
     """Mẫu 05 as PDF bytes (layouts ``"A5"`` and ``"A4"``)."""
-    return c.render_form(
+    return document.render_form(
         lambda s, page: build(data, s, page),
         layout=layout,
         allowed=LAYOUTS,

@@ -6,6 +6,7 @@ from .catalogue import CalendarDayRow, ProcedureRow
 from .dossiers import ChecklistRow, DossierEventRow, DossierRow
 from .ops import (
     AuditRow,
+    BackupFileRow,
     CodeBlockRow,
     CodeSequenceRow,
     OutboxRow,
@@ -13,12 +14,13 @@ from .ops import (
     SyncStateRow,
     UserRow,
 )
-from .postal import PostalBatchRow, PostalItemRow
+from .postal import PostalAttemptRow, PostalBatchRow, PostalItemRow
 from .returns import DayCloseRow, RatingRow, ReturnRow
 
 __all__ = [
     "AttachmentRow",
     "AuditRow",
+    "BackupFileRow",
     "Base",
     "CalendarDayRow",
     "ChecklistRow",
@@ -28,6 +30,7 @@ __all__ = [
     "DossierEventRow",
     "DossierRow",
     "OutboxRow",
+    "PostalAttemptRow",
     "PostalBatchRow",
     "PostalItemRow",
     "PrintJobRow",

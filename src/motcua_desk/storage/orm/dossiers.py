@@ -51,10 +51,15 @@ class DossierRow(Base):
     clerk_username: Mapped[str] = mapped_column(String(64))
     regime: Mapped[str] = mapped_column(String(16))
     provisional_code: Mapped[bool] = mapped_column(Boolean)
+    # The code on the citizen's slip when the server assigned another (lookup finds both).
+    issued_code: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     note: Mapped[str] = mapped_column(Text)
     extensions: Mapped[int] = mapped_column(Integer)
     supplement_requests: Mapped[int] = mapped_column(Integer)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    fee_timing: Mapped[str | None] = mapped_column(String(16))  # domain.fees.FeeTiming
+    fee_paid_vnd: Mapped[int] = mapped_column(Integer, server_default="0")  # paid at intake
+    fee_receipt_no: Mapped[str] = mapped_column(String(64), server_default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # board refresh
 
     checklist: Mapped[list[ChecklistRow]] = relationship(

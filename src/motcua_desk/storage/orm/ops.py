@@ -29,6 +29,18 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: Wrong passwords since the last good one; at the limit ``locked_at`` is set (issue 14).
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class BackupFileRow(Base):
+    """Empty in the live database; a backup copy carries settings.toml here (issue 14 §3)."""
+
+    __tablename__ = "backup_files"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[str] = mapped_column(Text)
 
 
 class AuditRow(Base):
@@ -89,6 +101,8 @@ class CodeBlockRow(Base):
     last: Mapped[int] = mapped_column(Integer)
     next_seq: Mapped[int] = mapped_column(Integer)
     leased_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set once the unused rest [next_seq, last] was reported to the server: never used after.
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class PrintJobRow(Base):

@@ -42,3 +42,20 @@ class PostalItemRow(Base):
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(24))  # delivered | returned_to_counter
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The fee the post collected from the citizen on delivery and handed over (QĐ 45/2016).
+    fee_collected_vnd: Mapped[int] = mapped_column(Integer, server_default="0")
+    fee_receipt_no: Mapped[str] = mapped_column(String(64), server_default="")
+
+
+class PostalAttemptRow(Base):
+    """A failed delivery attempt of a result item (two, two working days apart)."""
+
+    __tablename__ = "postal_attempts"
+    __table_args__ = (UniqueConstraint("item_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("postal_items.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ...
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(Text)

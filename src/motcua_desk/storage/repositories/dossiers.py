@@ -25,6 +25,7 @@ from motcua_desk.domain.dossier import (
     Status,
     check_transition,
 )
+from motcua_desk.domain.fees import FeeTiming
 from motcua_desk.domain.text import normalize, search_key
 
 from .. import _json
@@ -124,6 +125,9 @@ def dossier_columns(d: Dossier) -> dict[str, Any]:
         "extensions": d.extensions,
         "supplement_requests": d.supplement_requests,
         "returned_at": d.returned_at,
+        "fee_timing": None if d.fee_timing is None else d.fee_timing.value,
+        "fee_paid_vnd": d.fee_paid_vnd,
+        "fee_receipt_no": normalize(d.fee_receipt_no),
     }
 
 
@@ -169,6 +173,9 @@ def to_dossier(row: DossierRow) -> Dossier:
         extensions=row.extensions,
         supplement_requests=row.supplement_requests,
         returned_at=_utc(row.returned_at),
+        fee_timing=None if row.fee_timing is None else FeeTiming(row.fee_timing),
+        fee_paid_vnd=row.fee_paid_vnd or 0,
+        fee_receipt_no=row.fee_receipt_no or "",
     )
 
 
@@ -213,12 +220,20 @@ class DossierRepository:
         return to_dossier(self._row(dossier_id))
 
     def by_code(self, code: str) -> Dossier | None:
-        """The dossier with this code; a typed or scanned code in lower case is forgiven."""
+        """The dossier with this code, or with this code on its slip (``issued_code``: the
+        provisional code the server replaced); lower case typed or scanned is forgiven."""
         wanted = normalize(code)
         for candidate in dict.fromkeys((wanted, wanted.upper())):
             row = self._s.scalars(
                 select(DossierRow).where(DossierRow.code == candidate)
             ).one_or_none()
+            if row is None:
+                row = self._s.scalars(
+                    select(DossierRow)
+                    .where(DossierRow.issued_code == candidate)
+                    .order_by(DossierRow.id.desc())
+                    .limit(1)
+                ).first()
             if row is not None:
                 return to_dossier(row)
         return None

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFoundError
-from ..orm import PostalBatchRow, PostalItemRow
+from ..orm import PostalAttemptRow, PostalBatchRow, PostalItemRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,18 @@ class PostalItem:
     scanned_at: datetime
     outcome: str | None
     outcome_at: datetime | None
+    fee_collected_vnd: int = 0  # handed over by the post after delivery
+    fee_receipt_no: str = ""
+    attempts: int = 0  # failed delivery attempts recorded
+
+
+@dataclass(frozen=True, slots=True)
+class PostalAttempt:
+    item_id: int
+    number: int
+    at: datetime
+    recorded_by: str
+    note: str
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -62,7 +74,7 @@ def _batch(r: PostalBatchRow) -> PostalBatch:
     )
 
 
-def _item(r: PostalItemRow) -> PostalItem:
+def _item(r: PostalItemRow, attempts: int = 0) -> PostalItem:
     return PostalItem(
         r.id,
         r.batch_id,
@@ -73,6 +85,9 @@ def _item(r: PostalItemRow) -> PostalItem:
         r.scanned_at.astimezone(UTC),
         r.outcome,
         _utc(r.outcome_at),
+        r.fee_collected_vnd or 0,
+        r.fee_receipt_no or "",
+        attempts,
     )
 
 
@@ -156,13 +171,27 @@ class PostalRepository:
         self._s.flush()
         return _batch(row)
 
+    def _attempt_counts(self, item_ids: list[int]) -> dict[int, int]:
+        if not item_ids:
+            return {}
+        rows = self._s.execute(
+            select(PostalAttemptRow.item_id, func.count())
+            .where(PostalAttemptRow.item_id.in_(item_ids))
+            .group_by(PostalAttemptRow.item_id)
+        )
+        return {int(item_id): int(n) for item_id, n in rows}
+
+    def _items(self, rows: list[PostalItemRow]) -> list[PostalItem]:
+        counts = self._attempt_counts([r.id for r in rows])
+        return [_item(r, counts.get(r.id, 0)) for r in rows]
+
     def items(self, batch_id: int) -> list[PostalItem]:
         rows = self._s.scalars(
             select(PostalItemRow)
             .where(PostalItemRow.batch_id == batch_id)
             .order_by(PostalItemRow.position)
         )
-        return [_item(r) for r in rows]
+        return self._items(list(rows))
 
     def add_item(
         self,
@@ -210,22 +239,60 @@ class PostalRepository:
         self._s.flush()
         return _item(row)
 
-    def set_outcome(self, item_id: int, outcome: str, at: datetime) -> PostalItem:
+    def set_outcome(
+        self,
+        item_id: int,
+        outcome: str,
+        at: datetime,
+        *,
+        fee_collected_vnd: int = 0,
+        fee_receipt_no: str = "",
+    ) -> PostalItem:
         row = self._item_row(item_id)
         row.outcome = outcome
         row.outcome_at = at
+        row.fee_collected_vnd = fee_collected_vnd
+        row.fee_receipt_no = fee_receipt_no
         self._s.flush()
-        return _item(row)
+        return self.item(item_id)
 
     def item(self, item_id: int) -> PostalItem:
-        return _item(self._item_row(item_id))
+        return self._items([self._item_row(item_id)])[0]
 
     def item_by_code(self, item_code: str) -> PostalItem | None:
         row = self._s.scalars(
             select(PostalItemRow).where(PostalItemRow.item_code == item_code)
         ).one_or_none()
-        return None if row is None else _item(row)
+        return None if row is None else self._items([row])[0]
 
     def items_for_dossier(self, dossier_id: int) -> list[PostalItem]:
-        rows = self._s.scalars(select(PostalItemRow).where(PostalItemRow.dossier_id == dossier_id))
-        return [_item(r) for r in rows]
+        rows = self._s.scalars(
+            select(PostalItemRow)
+            .where(PostalItemRow.dossier_id == dossier_id)
+            .order_by(PostalItemRow.id)
+        )
+        return self._items(list(rows))
+
+    def add_attempt(self, item_id: int, *, at: datetime, by: str, note: str) -> PostalAttempt:
+        """Record the next failed delivery attempt of the item (numbered from 1)."""
+        number = (
+            self._s.scalar(
+                select(func.max(PostalAttemptRow.number)).where(PostalAttemptRow.item_id == item_id)
+            )
+            or 0
+        ) + 1
+        row = PostalAttemptRow(item_id=item_id, number=number, at=at, recorded_by=by, note=note)
+        self._s.add(row)
+        self._s.flush()
+        return PostalAttempt(item_id, number, at.astimezone(UTC), by, note)
+
+    def attempts(self, item_id: int) -> list[PostalAttempt]:
+        rows = self._s.scalars(
+            select(PostalAttemptRow)
+            .where(PostalAttemptRow.item_id == item_id)
+            .order_by(PostalAttemptRow.number)
+        )
+        return [
+            PostalAttempt(r.item_id, r.number, r.at.astimezone(UTC), r.recorded_by, r.note)
+            for r in rows
+        ]

@@ -7,6 +7,7 @@ used only if the dossier that takes it is committed (architecture §8.5).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select, text
@@ -22,6 +23,24 @@ class InvalidBlockError(StorageError):
     """A leased block with ``first`` > ``last``, a number below 1, or overlapping another."""
 
     code = "invalid_block"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeGap:
+    """Leased numbers ``first..last`` of ``day`` that no dossier took.
+
+    ``released`` once reported to the server as never to be used (the day is over); until then
+    they may still be taken today.
+    """
+
+    day: date
+    first: int
+    last: int
+    released: bool
+
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
 
 
 class LocalSequenceSource:
@@ -106,6 +125,7 @@ class SequenceRepository(LocalSequenceSource):
                 CodeBlockRow.agency_id == agency_id,
                 CodeBlockRow.day == day,
                 CodeBlockRow.next_seq <= CodeBlockRow.last,
+                CodeBlockRow.released_at.is_(None),
             )
             .order_by(CodeBlockRow.first)
             .limit(1)
@@ -123,19 +143,62 @@ class SequenceRepository(LocalSequenceSource):
                 CodeBlockRow.agency_id == agency_id,
                 CodeBlockRow.day == day,
                 CodeBlockRow.next_seq <= CodeBlockRow.last,
+                CodeBlockRow.released_at.is_(None),
             )
         )
         return int(value or 0)
 
     def unused_ranges(self, agency_id: str, day: date) -> list[tuple[int, int]]:
-        """Leased but unused ``(first, last)`` ranges, to report back to the server."""
+        """Leased but unused ``(first, last)`` ranges not yet released."""
         rows = self._s.scalars(
             select(CodeBlockRow)
             .where(
                 CodeBlockRow.agency_id == agency_id,
                 CodeBlockRow.day == day,
                 CodeBlockRow.next_seq <= CodeBlockRow.last,
+                CodeBlockRow.released_at.is_(None),
             )
             .order_by(CodeBlockRow.first)
         )
         return [(r.next_seq, r.last) for r in rows]
+
+    def release_before(self, agency_id: str, today: date) -> dict[date, list[tuple[int, int]]]:
+        """Mark the unused rest of every block of a day before ``today`` as released.
+
+        A code carries its reception date, so once the day is over nobody can take these
+        numbers; they are reported to the server (the caller appends the event in the same
+        transaction) and never handed out again. Returns the ranges per day.
+        """
+        rows = self._s.scalars(
+            select(CodeBlockRow)
+            .where(
+                CodeBlockRow.agency_id == agency_id,
+                CodeBlockRow.day < today,
+                CodeBlockRow.released_at.is_(None),
+            )
+            .order_by(CodeBlockRow.day, CodeBlockRow.first)
+        ).all()
+        now = self._clock()
+        out: dict[date, list[tuple[int, int]]] = {}
+        for row in rows:
+            row.released_at = now
+            if row.next_seq <= row.last:
+                out.setdefault(row.day, []).append((row.next_seq, row.last))
+        self._s.flush()
+        return out
+
+    def gaps(self, agency_id: str, first_day: date, last_day: date) -> list[CodeGap]:
+        """Leased numbers no dossier took, per day in ``[first_day, last_day]`` (the ledger)."""
+        rows = self._s.execute(
+            select(
+                CodeBlockRow.day, CodeBlockRow.next_seq, CodeBlockRow.last, CodeBlockRow.released_at
+            )
+            .where(
+                CodeBlockRow.agency_id == agency_id,
+                CodeBlockRow.day >= first_day,
+                CodeBlockRow.day <= last_day,
+                CodeBlockRow.next_seq <= CodeBlockRow.last,
+            )
+            .order_by(CodeBlockRow.day, CodeBlockRow.first)
+        ).all()
+        return [CodeGap(d, int(a), int(b), released is not None) for d, a, b, released in rows]

@@ -38,6 +38,19 @@ class User:
     role: Role
     active: bool
     created_at: datetime
+    locked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """What a login needs, read in a read-only unit of work; the hash is checked outside."""
+
+    user: User
+    password_hash: str
+
+
+#: Wrong passwords in a row before an account is locked until a supervisor unlocks it.
+MAX_FAILED_LOGINS = 5
 
 
 def canonical_username(username: str) -> str:
@@ -55,6 +68,7 @@ def _user(row: UserRow) -> User:
         role=Role(row.role),
         active=row.active,
         created_at=row.created_at,
+        locked=row.locked_at is not None,
     )
 
 
@@ -110,6 +124,50 @@ class UserRepository:
         if self._pw.needs_rehash(row.password_hash):
             row.password_hash = self._pw.hash(password)
             self._s.flush()
+        return _user(row)
+
+    def credentials(self, username: str) -> Credentials | None:
+        try:
+            row = self._row(username)
+        except InvalidUsernameError:
+            return None
+        return None if row is None else Credentials(_user(row), row.password_hash)
+
+    def record_login(
+        self, username: str, ok: bool, *, at: datetime, rehash: str | None = None
+    ) -> tuple[User | None, str]:
+        """Count the attempt; returns (user or None, outcome).
+
+        outcome: ``login``, ``login_failed``, ``login_locked`` (refused: the account is
+        locked) or ``account_locked`` (this failure reached :data:`MAX_FAILED_LOGINS`).
+        """
+        try:
+            row = self._row(username)
+        except InvalidUsernameError:
+            row = None
+        if row is None:
+            return None, "login_failed"
+        if row.locked_at is not None:
+            return None, "login_locked"
+        if ok and row.active:
+            row.failed_logins = 0
+            if rehash is not None:
+                row.password_hash = rehash
+            self._s.flush()
+            return _user(row), "login"
+        row.failed_logins = (row.failed_logins or 0) + 1
+        outcome = "login_failed"
+        if row.failed_logins >= MAX_FAILED_LOGINS:
+            row.locked_at = at
+            outcome = "account_locked"
+        self._s.flush()
+        return None, outcome
+
+    def unlock(self, username: str) -> User:
+        row = self._require(username)
+        row.failed_logins = 0
+        row.locked_at = None
+        self._s.flush()
         return _user(row)
 
     def get(self, username: str) -> User | None:

@@ -1,7 +1,7 @@
 """Digitised papers held for each unit (issue 15)
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-12-03 13:40:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

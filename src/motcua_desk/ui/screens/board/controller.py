@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QWidget
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.domain.board import (
     OPEN_STATUSES,
     BoardFilter,
@@ -25,6 +26,8 @@ from motcua_desk.domain.board import (
 )
 from motcua_desk.domain.dossier import Status
 from motcua_desk.ui import errors, strings
+from motcua_desk.ui.operations import QueryOp
+from motcua_desk.ui.ports import BoardContext
 from motcua_desk.ui.tasks import TaskRunner
 
 from .model import COLUMN_OF_SORT, URGENCY_LABELS, BoardModel
@@ -43,7 +46,7 @@ class BoardController(QObject):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: BoardContext,
         runner: TaskRunner,
         user: Any,
         parent: QObject | None = None,
@@ -97,7 +100,9 @@ class BoardController(QObject):
             return
         lookup = self.ctx.lookup
         self.loading = True
-        self.runner.db(lambda: lookup.board(), on_done=self._on_loaded, on_error=self._on_failed)
+        QueryOp[Any](self.runner, lambda: lookup.board()).success(self._on_loaded).failure(
+            self._on_failed
+        ).run_in_background()
 
     def _on_loaded(self, snapshot: BoardSnapshot) -> None:
         self.loading = False
@@ -116,7 +121,7 @@ class BoardController(QObject):
         self.view.summary.setStyleSheet("color: #b00020;")
         self.view.summary.setText(strings.exception_message(exc))
         if not isinstance(getattr(exc, "code", None), str):
-            errors.report_exception(exc)
+            errors.show(exc)
 
     def on_data_changed(self, change: Any) -> None:
         """Any dossier change may move a row; a print alone does not. While the page is
@@ -176,8 +181,8 @@ class BoardController(QObject):
         at = self.snapshot.taken_at
         self.view.summary.setStyleSheet("")
         self.view.summary.setText(
-            f"Hiển thị {len(rows):,} / {total:,} hồ sơ đang giải quyết — cập nhật lúc "
-            f"{at:%H:%M} ngày {at:%d/%m/%Y}".replace(",", ".")
+            f"Hiển thị {fmt.format_number(len(rows))} / {fmt.format_number(total)} hồ sơ "
+            f"đang giải quyết — cập nhật lúc {fmt.format_moment(at)}"
         )
 
     def set_filter(self, flt: BoardFilter) -> None:

@@ -12,9 +12,13 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QObject, Signal
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
 from motcua_desk.ui import strings
+from motcua_desk.ui.changes import DAY, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, QueryOp
+from motcua_desk.ui.ports import DayCloseContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -50,21 +54,18 @@ WARNINGS: dict[str, tuple[str, str]] = {
 NOTHING_PENDING = "Không còn việc tồn."
 
 #: Messages for the codes this page meets; others go through ``strings``.
+#: Messages specific to this page; the day codes themselves are in the one catalogue.
 ERRORS: dict[str, str] = {
-    "day_in_future": "Không thể chốt sổ ngày {day} vì ngày đó chưa đến.",
-    "day_already_closed": "Ngày {day} đã được chốt sổ trước đó.",
-    "day_not_closed": "Ngày {day} chưa chốt sổ nên không cần mở lại.",
     "permission_denied": "Tài khoản này không phải lãnh đạo hoặc quản trị nên không xác nhận được.",
 }
 
 
 def fmt_day(d: date) -> str:
-    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+    return fmt.format_date(d)
 
 
 def moment(at: Any) -> str:
-    local = to_local(at)
-    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+    return strings.format_moment(at)
 
 
 def error_text(exc: BaseException) -> str:
@@ -74,10 +75,7 @@ def error_text(exc: BaseException) -> str:
         return "Chưa nhập lý do mở lại ngày."
     template = ERRORS.get(str(code))
     if template is not None:
-        day = str(data.get("day", ""))
-        if len(day) == 10:
-            day = "/".join(reversed(day.split("-")))
-        return template.format(day=day)
+        return template
     return strings.exception_message(exc)
 
 
@@ -151,7 +149,9 @@ class DayCloseController(QObject):
     #: The page shows a fresh summary (``DaySummary``).
     summary_loaded = Signal(object)
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self, ctx: DayCloseContext, runner: TaskRunner, user: Any, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.service = ctx.day_close
@@ -213,7 +213,7 @@ class DayCloseController(QObject):
             self._loading -= 1
             self._error(exc)
 
-        self.runner.db(read, on_done=done, on_error=failed)
+        QueryOp[Any](self.runner, read).success(done).failure(failed).run_in_background()
 
     def show_day(self, summary: Any, record: Any, recent: list[Any]) -> None:
         self.summary = summary
@@ -316,7 +316,9 @@ class DayCloseController(QObject):
             dialog.show_error(message)
             self._error(exc)
 
-        self.runner.db(work, on_done=done, on_error=failed)
+        CollectionOp[Any](self.runner, work).changes(ChangeSet.of(DAY)).success(done).failure(
+            failed
+        ).run_in_background()
 
     def on_data_changed(self, _change: Any) -> None:
         """Any saved change may move the figures: read them again."""

@@ -12,6 +12,7 @@ from motcua_desk.domain.dossier import Dossier
 from motcua_desk.ui import strings
 from motcua_desk.ui.changes import ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import QueryOp
 from motcua_desk.ui.ports import ContextPort
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.screens.intake import dialogs
@@ -60,7 +61,9 @@ class HomeController(QObject):
 
     def refresh(self) -> None:
         reception = self.ctx.reception
-        self.runner.db(reception.unprinted_receipts, on_done=self._on_unprinted)
+        QueryOp[Any](self.runner, reception.unprinted_receipts).success(
+            self._on_unprinted
+        ).run_in_background()
 
     def _on_unprinted(self, rows: list[Dossier]) -> None:
         self.model.set_rows(rows)
@@ -100,7 +103,7 @@ class HomeController(QObject):
                 return
             self.show_dossier(dossier, history)
 
-        self.runner.db(load, on_done=done)
+        QueryOp[Any](self.runner, load).success(done).run_in_background()
 
     def show_dossier(self, dossier: Dossier, history: list[Any]) -> None:
         v = self.view

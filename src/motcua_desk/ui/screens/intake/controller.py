@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QWidget
 
 from motcua_desk.domain.dossier import Channel, Dossier, Person, ReturnMethod
+from motcua_desk.domain.fees import FeeTiming, default_timing
 from motcua_desk.domain.procedure import Procedure
 from motcua_desk.domain.text import normalize
-from motcua_desk.services.reception import IntakeDraft
+from motcua_desk.services.reception import IntakeDraft, ReceptionService
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.changes import DOSSIER, POSTAL, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp
 from motcua_desk.ui.ports import ContextPort
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.tasks import TaskRunner
@@ -48,7 +50,6 @@ class IntakeController(QObject):
     dossier_saved = Signal(object)
     #: (kind, Dossier) for "supplement" and "refusal".
     outcome_recorded = Signal(str, object)
-    data_changed = Signal(object)
 
     def __init__(
         self,
@@ -154,6 +155,8 @@ class IntakeController(QObject):
         v.detail_field.setText(procedure.field or "—")
         v.detail_level.setText(strings.level_label(procedure.level))
         v.detail_fee.setText(strings.format_fee(procedure.fee_vnd))
+        proposed = default_timing(procedure.fee_vnd, self.ctx.settings.default_fee_timing)
+        v.fee_timing.setCurrentIndex(max(0, v.fee_timing.findData(proposed.value)))
         v.detail_time.setText(
             strings.format_duration(procedure.processing_days, procedure.time_unit.value)
         )
@@ -237,6 +240,12 @@ class IntakeController(QObject):
             sets_count=v.sets_count.value(),
             note=normalize(v.note.text()),
             postage_vnd=v.postage.value() if method == ReturnMethod.POST else None,
+            fee_timing=FeeTiming(v.fee_timing.currentData()),
+            fee_paid_vnd=v.fee_paid.value(),
+            fee_receipt_no=normalize(v.fee_receipt_no.text()),
+            authorisation=normalize(v.sub_authorisation.text())
+            if v.submitter_box.isChecked()
+            else "",
         )
         return draft, problems
 
@@ -280,7 +289,10 @@ class IntakeController(QObject):
             self._set_enabled(True)
             on_done(dossier)
 
-        self.runner.db(fn, on_done=done, on_error=self._on_action_error)
+        kinds = (DOSSIER, POSTAL) if self.postal_item is not None else (DOSSIER,)
+        CollectionOp[Dossier](self.runner, fn).changes(
+            lambda dossier: ChangeSet.of(*kinds, codes=(dossier.code,))
+        ).success(done).failure(self._on_action_error).run_in_background()
 
     def _set_enabled(self, enabled: bool) -> None:
         v = self.view
@@ -295,7 +307,7 @@ class IntakeController(QObject):
             self.show_errors(fields)
             return
         self.view.set_message(strings.exception_message(exc), error=True)
-        errors.report_exception(exc)
+        errors.show(exc)
 
     @Slot()
     def save_and_print(self) -> None:
@@ -311,8 +323,11 @@ class IntakeController(QObject):
         if self.postal_item is not None:
             # A dossier of an incoming postal batch: received at the record's signing time.
             item_id, postal = self.postal_item[0], self.ctx.postal
+            assert postal is not None  # a postal item comes from the postal page
+            real_reception = cast(ReceptionService, reception)  # the service it wraps
             self._run(
-                lambda: postal.register_incoming(item_id, draft, user, reception), self._on_saved
+                lambda: postal.register_incoming(item_id, draft, user, real_reception),
+                self._on_saved,
             )
             return
         self._run(lambda: reception.receive(draft, user), self._on_saved)
@@ -334,13 +349,11 @@ class IntakeController(QObject):
         log.info("dossier saved: %s", dossier.code)
         if self.postal_item is not None:
             self.postal_item = None
-            self.data_changed.emit(ChangeSet.of("postal", codes=(dossier.code,)))
         self.papers.save_for(dossier)
         form.clear(self.view)
         self.procedure = None
         self.view.set_message(f"Đã lưu hồ sơ {dossier.code}. Đang in giấy tiếp nhận…")
         self.dossier_saved.emit(dossier)
-        self.data_changed.emit(ChangeSet.of("dossier", codes=(dossier.code,)))
         self.print_flow.print_dossier("receipt", dossier)
         self.view.procedure_search.setFocus()
 
@@ -398,7 +411,6 @@ class IntakeController(QObject):
         self.procedure = None
         self.view.set_message(f"Đã ghi nhận {strings.DOC_TYPES[kind]} — hồ sơ {dossier.code}.")
         self.outcome_recorded.emit(kind, dossier)
-        self.data_changed.emit(ChangeSet.of("dossier", codes=(dossier.code,)))
         self.print_flow.print_dossier(kind, dossier)
 
     @Slot()

@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidgetItem
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.domain.dossier import ChecklistItem, Person, Sex
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import to_local
@@ -34,7 +35,7 @@ def parse_date(text: str) -> date | None:
 
 
 def format_date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return fmt.format_date(value) if value else ""
 
 
 def format_due(due: Any) -> str:
@@ -46,9 +47,9 @@ def format_due(due: Any) -> str:
             break
     if isinstance(moment, datetime):
         moment = to_local(moment)
-        return f"Vào lúc {moment:%H} giờ {moment:%M} phút, ngày {moment:%d/%m/%Y}"
+        return f"Vào lúc {moment:%H} giờ {moment:%M} phút, ngày {fmt.format_date(moment)}"
     if isinstance(moment, date):
-        return moment.strftime("%d/%m/%Y")
+        return fmt.format_date(moment)
     return str(moment)
 
 
@@ -66,7 +67,7 @@ def explain_due(due: Any) -> str:
     if getattr(due, "start_shifted", False):
         start = to_local(due.effective_start)
         lines.append(
-            f"Nhận ngoài giờ làm việc: tính từ {start:%H} giờ {start:%M} phút ngày {start:%d/%m/%Y}."
+            f"Nhận ngoài giờ làm việc: tính từ {start:%H} giờ {start:%M} phút ngày {fmt.format_date(start)}."
         )
     if getattr(due, "cutoff_applied", False):
         lines.append("Nhận sau 15 giờ: hẹn trả vào ngày làm việc tiếp theo.")
@@ -173,8 +174,10 @@ def text_fields(view: IntakeView) -> tuple[Any, ...]:
         view.sub_id_number,
         view.sub_phone,
         view.sub_address,
+        view.sub_authorisation,
         view.return_address,
         view.note,
+        view.fee_receipt_no,
     )
 
 
@@ -195,6 +198,8 @@ def clear(view: IntakeView) -> None:
     view.channel.setCurrentIndex(0)
     view.return_method.setCurrentIndex(0)
     view.postage.setValue(0)
+    view.fee_timing.setCurrentIndex(0)
+    view.fee_paid.setValue(0)
     view.sets_count.setValue(1)
     view.procedure_search.clear()
     view.checklist.clear()

@@ -149,12 +149,15 @@ class IntakeView(QWidget):
         self.sub_id_number = _line("submitter.id_number")
         self.sub_phone = _line("submitter.phone")
         self.sub_address = _line("submitter.address")
+        self.sub_authorisation = _line("submitter.authorisation")
+        self.sub_authorisation.setPlaceholderText("Giấy ủy quyền số …, ngày …, nơi chứng thực")
         sf = QFormLayout(self.submitter_box)
         for label, name, editor in (
             ("Họ và tên:", "submitter.full_name", self.sub_full_name),
             ("Số định danh:", "submitter.id_number", self.sub_id_number),
             ("Điện thoại:", "submitter.phone", self.sub_phone),
             ("Địa chỉ:", "submitter.address", self.sub_address),
+            ("Giấy ủy quyền:", "submitter.authorisation", self.sub_authorisation),
         ):
             self.rows[name] = FieldRow(editor, name)
             sf.addRow(label, self.rows[name])
@@ -177,6 +180,24 @@ class IntakeView(QWidget):
         self.postage.setSingleStep(1000)
         self.postage.setSuffix(" đồng")
         self.postage.setEnabled(False)
+        # Fee per dossier (issue 13): when it is collected, and what is paid now.
+        self.fee_timing = QComboBox()
+        self.fee_timing.setObjectName("fee_timing")
+        for value, label in strings.FEE_TIMINGS.items():
+            self.fee_timing.addItem(label, value)
+        self.fee_paid = QSpinBox()
+        self.fee_paid.setObjectName("fee_paid_vnd")
+        self.fee_paid.setRange(0, 1_000_000_000)
+        self.fee_paid.setSingleStep(1000)
+        self.fee_paid.setGroupSeparatorShown(True)
+        self.fee_paid.setSuffix(" đồng")
+        self.fee_receipt_no = _line("fee_receipt_no", "Số biên lai")
+        self.rows["fee_paid_vnd"] = FieldRow(self.fee_paid, "fee_paid_vnd")
+        self.rows["fee_receipt_no"] = FieldRow(self.fee_receipt_no, "fee_receipt_no")
+        fee_row = QHBoxLayout()
+        fee_row.setContentsMargins(0, 0, 0, 0)
+        for w in (self.fee_timing, self.rows["fee_paid_vnd"], self.rows["fee_receipt_no"]):
+            fee_row.addWidget(w)
         self.sets_count = QSpinBox()
         self.sets_count.setObjectName("sets_count")
         self.sets_count.setRange(1, 99)
@@ -187,6 +208,7 @@ class IntakeView(QWidget):
         cf.addRow("Nhận kết quả:", self.return_method)
         cf.addRow("Địa chỉ nhận:", self.rows["return_address"])
         cf.addRow("Cước bưu chính:", self.postage)
+        cf.addRow("Phí, lệ phí:", fee_row)
         cf.addRow("Số bộ hồ sơ:", self.sets_count)
         cf.addRow("Ghi chú:", self.note)
 

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import errors, strings
+from motcua_desk.ui.operations import QueryOp
 from motcua_desk.ui.ports import ContextPort
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -67,11 +68,9 @@ class LoginController(QObject):
             self.waiting = True  # set_context checks the account
             return
         accounts = self.ctx.accounts
-        self.runner.db(
-            lambda: accounts.login(username, password),
-            on_done=self._on_login_done,
-            on_error=self._on_login_error,
-        )
+        QueryOp[Any](self.runner, lambda: accounts.login(username, password)).success(
+            self._on_login_done
+        ).failure(self._on_login_error).run_in_background()
 
     def _on_login_done(self, user: Any) -> None:
         self.view.set_busy(False)
@@ -82,7 +81,7 @@ class LoginController(QObject):
     def _on_login_error(self, exc: BaseException) -> None:
         self.view.set_busy(False)
         if not isinstance(getattr(exc, "code", None), str):
-            errors.report_exception(exc)  # a bug, not a wrong password: log it
+            errors.show(exc)  # a bug (already logged), not a wrong password
         self.view.password.clear()
         self.view.password.setFocus()
         self.view.show_error(strings.exception_message(exc))

@@ -24,14 +24,15 @@ from motcua_desk.domain.text import normalize
 from motcua_desk.services.lookup import DossierFile, SearchCriteria
 from motcua_desk.services.slip_data import event_detail
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import ChangeSet
 from motcua_desk.ui.models.table import FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.ports import LookupContext
 from motcua_desk.ui.preview import PreviewDialog
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
-from . import dialogs
+from . import dialogs, result_dialogs
 from .panel import RESULT_COLUMNS, TIMELINE_COLUMNS, header_html, print_columns, return_text
 from .timeline import (
     DOC_LABELS,
@@ -58,19 +59,23 @@ class Loaded:
     people: dict[str, str] = field(default_factory=dict)
 
 
+def saved_id(dossier: Dossier) -> int:
+    """The row id of a dossier read from the database (always set there)."""
+    assert dossier.id is not None
+    return dossier.id
+
+
 class LookupController(QObject):
     #: The dossier's id after a transition recorded here.
     dossier_changed = Signal(int)
     #: "Trả kết quả": the return screen takes over with this dossier code.
     return_requested = Signal(str)
-    #: A ChangeSet for the main window to broadcast (like the intake screen's).
-    data_changed = Signal(object)
     #: The DossierFile shown after each load (None when a code was not found).
     loaded = Signal(object)
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: LookupContext,
         runner: TaskRunner,
         user: Any,
         parent: QObject | None = None,
@@ -126,6 +131,9 @@ class LookupController(QObject):
         v.extend_button.clicked.connect(self.apologise_and_extend)
         v.withdraw_button.clicked.connect(self.withdraw)
         v.stop_button.clicked.connect(self.stop)
+        v.refuse_button.clicked.connect(lambda: result_dialogs.refuse_after_appraisal(self))
+        v.payment_due_button.clicked.connect(lambda: result_dialogs.request_payment(self))
+        v.paid_button.clicked.connect(lambda: result_dialogs.payment_received(self))
         v.return_button.clicked.connect(self.request_return)
         v.preview_button.clicked.connect(self.preview_selected)
         v.papers_button.clicked.connect(self.show_papers_menu)
@@ -134,18 +142,14 @@ class LookupController(QObject):
         self.print_flow.printed.connect(self._on_printed)
         self.print_flow.print_failed.connect(self._on_print_failed)
         if own_flow:
-            self.print_flow.data_changed.connect(self.data_changed.emit)
-            self.print_flow.data_changed.connect(self.on_data_changed)
+            # Alone (no main window to broadcast), it hears its own operations' changes.
+            self.runner.operation_did_execute.connect(self.on_data_changed)
 
     # -- loading ------------------------------------------------------------------------
 
     def _people(self) -> dict[str, str]:
-        """Usernames to full names (db lane); empty when the accounts service is absent."""
-        accounts = getattr(self.ctx, "accounts", None)
-        lister = getattr(accounts, "list_users", None)
-        if lister is None:
-            return {}
-        return {u.username: u.full_name for u in lister()}
+        """Usernames to full names (db lane), to name who did each step."""
+        return {u.username: u.full_name for u in self.ctx.accounts.list_users()}
 
     def _load(self, fetch: Callable[[], DossierFile | None], code: str = "") -> None:
         def job() -> Loaded:
@@ -160,7 +164,9 @@ class LookupController(QObject):
                 return
             self.show_file(result.file, result.people)
 
-        self.runner.db(job, on_done=done, on_error=self._on_load_error)
+        QueryOp[Any](self.runner, job).success(done).failure(
+            self._on_load_error
+        ).run_in_background()
 
     @Slot(str)
     def open_code(self, code: str) -> None:
@@ -251,7 +257,7 @@ class LookupController(QObject):
     def _on_load_error(self, exc: BaseException) -> None:
         self.view.set_message(error_text(exc), error=True)
         if not isinstance(getattr(exc, "code", None), str):
-            errors.report_exception(exc)
+            errors.show(exc)
 
     @Slot()
     def _on_code_entered(self) -> None:
@@ -301,6 +307,11 @@ class LookupController(QObject):
         v.withdraw_button.setEnabled(can(Status.WITHDRAWN))
         v.stop_button.setEnabled(can(Status.STOPPED))
         v.return_button.setEnabled(can(Status.RETURNED))
+        timeline = self.file.timeline if self.file is not None else ()
+        handed = any(e.detail.get("action") == "handed_over" for e in timeline)
+        v.refuse_button.setEnabled(can(Status.REFUSED) and handed)
+        v.payment_due_button.setEnabled(can(Status.PAYMENT_DUE))
+        v.paid_button.setEnabled(d.status is Status.PAYMENT_DUE)
 
     # -- search -------------------------------------------------------------------------
 
@@ -338,9 +349,11 @@ class LookupController(QObject):
             else:
                 self.view.result_count.setText(error_text(exc))
             if not isinstance(getattr(exc, "code", None), str):
-                errors.report_exception(exc)
+                errors.show(exc)
 
-        self.runner.db(lambda: lookup.search(criteria), on_done=done, on_error=failed)
+        QueryOp[Any](self.runner, lambda: lookup.search(criteria)).success(done).failure(
+            failed
+        ).run_in_background()
 
     @Slot(QModelIndex)
     def _on_result_activated(self, index: QModelIndex) -> None:
@@ -394,19 +407,20 @@ class LookupController(QObject):
             else:
                 self._say("")
             self.dossier_changed.emit(d.id)
-            self.data_changed.emit(ChangeSet.of("dossier", codes=(d.code,)))
 
         def failed(exc: BaseException) -> None:
             self.busy = False
             self._enable_actions()
             self.view.set_message(error_text(exc), error=True)
             if not isinstance(getattr(exc, "code", None), str):
-                errors.report_exception(exc)
+                errors.show(exc)
             self.reload()  # the dossier may have moved on elsewhere
 
         self.busy = True
         self._enable_actions()
-        self.runner.db(job, on_done=done, on_error=failed)
+        CollectionOp[tuple[Any, Loaded]](self.runner, job).changes(
+            lambda outcome: outcome[0].changes  # the transition says what it changed
+        ).success(done).failure(failed).run_in_background()
 
     @Slot()
     def hand_over(self) -> None:
@@ -418,7 +432,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         department, note = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record(
             "chuyển xử lý",
             lambda: lifecycle.hand_over(dossier_id, user, department, note),
@@ -439,7 +453,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         note = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record("nhận kết quả", lambda: lifecycle.result_received(dossier_id, user, note))
 
     @Slot()
@@ -452,7 +466,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         missing, reason = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record(
             "yêu cầu bổ sung",
             lambda: lifecycle.request_supplement(dossier_id, user, missing, reason),
@@ -470,14 +484,18 @@ class LookupController(QObject):
             return
         dialog = dialogs.NoteDialog(
             "Công dân đã bổ sung đủ hồ sơ",
-            "Thời hạn giải quyết được tính lại từ hôm nay; phần mềm sẽ tính ngày hẹn trả mới.",
+            "Thời hạn giải quyết được tính lại từ hôm nay; phần mềm tính ngày hẹn trả mới và in "
+            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả mới (Mẫu 01).",
             d,
             self.view,
         )
         if not self.run_dialog(dialog):
             return
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
-        self._record("đã bổ sung đủ", lambda: lifecycle.supplement_completed(dossier_id, user))
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
+        # NĐ 61 Art. 19.4: once complete, the time limit restarts and a new Mẫu 01 is given.
+        self._record(
+            "đã bổ sung đủ", lambda: lifecycle.supplement_completed(dossier_id, user), "receipt"
+        )
 
     @Slot()
     def apologise_and_extend(self) -> None:
@@ -499,14 +517,14 @@ class LookupController(QObject):
         # (as the date changes in the dialog) a date not later than the current one.
         lifecycle = self.ctx.lifecycle
         try:
-            latest = lifecycle.check_extension(d.id)
+            latest = lifecycle.check_extension(saved_id(d))
         except Exception as exc:
             self.view.set_message(rule_text(exc), error=True)
             return
 
         def check(new_due: Any) -> str:
             try:
-                lifecycle.check_extension(d.id, new_due)
+                lifecycle.check_extension(saved_id(d), new_due)
             except Exception as exc:
                 return rule_text(exc)
             return ""
@@ -517,7 +535,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         new_due, reason = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record(
             "xin lỗi và gia hạn",
             lambda: lifecycle.apologise_and_extend(dossier_id, user, new_due, reason),
@@ -540,7 +558,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         reason = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record(
             "công dân rút hồ sơ",
             lambda: lifecycle.withdraw(dossier_id, user, reason),
@@ -562,7 +580,7 @@ class LookupController(QObject):
         if not self.run_dialog(dialog):
             return
         reason = dialog.value()
-        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, d.id
+        lifecycle, user, dossier_id = self.ctx.lifecycle, self.user, saved_id(d)
         self._record("dừng xử lý", lambda: lifecycle.stop(dossier_id, user, reason), "stop_notice")
 
     @Slot()
@@ -624,7 +642,9 @@ class LookupController(QObject):
         def show(doc: Any) -> None:
             self.show_preview(doc)
 
-        self.runner.io(read, on_done=show, on_error=failed)
+        QueryOp[Any](self.runner, read, lane=Lane.IO).success(show).failure(
+            failed
+        ).run_in_background()
 
     def show_preview(self, doc: Any) -> PreviewDialog:
         dialog = PreviewDialog(doc, self.view)

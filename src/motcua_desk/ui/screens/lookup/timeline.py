@@ -27,6 +27,9 @@ ACTION_LABELS: dict[str, str] = {
     "returned": "Trả kết quả",
     "handed_to_post": "Giao kết quả cho bưu chính",
     "returned_by_post": "Bưu chính chuyển hoàn kết quả",
+    "postal_attempt_failed": "Bưu chính phát không thành công",
+    "payment_requested": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "payment_received": "Công dân đã nộp phí, lệ phí",
     "code_assigned": "Cấp mã hồ sơ chính thức",
     "status_changed": "Chuyển trạng thái",
     "printed": "In phiếu",
@@ -51,29 +54,8 @@ PRINT_OUTCOMES: dict[str, str] = {
 
 
 #: Refusals and warnings of the lifecycle rules (domain/deadlines.py, services/lifecycle.py).
-RULE_MESSAGES: dict[str, str] = {
-    "second_extension": (
-        "Hồ sơ đã được gia hạn một lần. Theo quy định chỉ được xin lỗi và hẹn lại ngày trả "
-        "kết quả một lần."
-    ),
-    "apology_too_late": (
-        "Đã quá thời hạn lập phiếu xin lỗi và hẹn lại: chậm nhất là ngày {latest} "
-        "(một ngày làm việc trước ngày hẹn trả)."
-    ),
-    "new_due_not_later": "Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại ({due_at}).",
-    "no_due_date": "Hồ sơ không có ngày hẹn trả đang chạy nên không gia hạn được.",
-    "supplement_pending": (
-        "Hồ sơ đang chờ bổ sung: hãy ghi nhận “Đã bổ sung đủ” (thời hạn giải quyết tính lại) "
-        "trước khi chuyển xử lý."
-    ),
-    "supplement_late": (
-        "Lưu ý: yêu cầu bổ sung đã quá thời hạn quy định (sau ngày {deadline}); "
-        "hồ sơ sẽ bị tính là chậm."
-    ),
-    "second_supplement": (
-        "Lưu ý: đây là lần yêu cầu bổ sung thứ hai trở lên; chỉ được yêu cầu bổ sung một lần."
-    ),
-}
+#: Rule wording lives in the one catalogue (strings.RULES).
+RULE_MESSAGES = strings.RULES
 
 
 class TimelineEntry(NamedTuple):
@@ -84,7 +66,7 @@ class TimelineEntry(NamedTuple):
 
 
 def fmt_date(value: datetime | None) -> str:
-    return "—" if value is None else f"{to_local(value):%d/%m/%Y}"
+    return strings.format_date(value)
 
 
 def _iso_dt(value: object) -> str:
@@ -120,6 +102,8 @@ def event_label(event: DossierEvent) -> str:
     label = ACTION_LABELS.get(action)
     if label is None:
         label = ACTION_LABELS["status_changed"] if event.kind == "status_changed" else action
+    if action == "refused" and event.detail.get("after_appraisal"):
+        label = "Từ chối giải quyết hồ sơ sau thẩm định"
     if event.kind == "status_changed" and action == "status_changed":
         label += f": {status_label(event.status_from)} → {status_label(event.status_to)}"
     return label
@@ -149,6 +133,12 @@ def event_detail(event: DossierEvent) -> str:
         parts.append(f"Lô: {d['batch']}")
     if d.get("reason"):
         parts.append(f"Lý do: {d['reason']}")
+    if isinstance(d.get("papers_returned"), list) and d["papers_returned"]:
+        parts.append("Giấy tờ trả lại: " + "; ".join(str(p) for p in d["papers_returned"]))
+    if isinstance(d.get("amount_vnd"), int):
+        parts.append(f"Số tiền: {strings.format_fee(d['amount_vnd'])}")
+    if d.get("fee_receipt_no"):
+        parts.append(f"Biên lai số {d['fee_receipt_no']}")
     if d.get("note"):
         parts.append(f"Ghi chú: {d['note']}")
     return "; ".join(parts)
@@ -195,6 +185,8 @@ def error_text(exc: BaseException) -> str:
     if rule in RULE_MESSAGES:
         values = {k: _iso_date(v) for k, v in data.items()}
         return RULE_MESSAGES[rule].format_map(_Safe(values))
+    if rule in strings.RULES:
+        return strings.exception_message(exc)
     fields = data.get("fields")
     if code == "validation_failed" and isinstance(fields, dict) and "dossier" in fields:
         return RULE_MESSAGES.get(str(fields["dossier"]), strings.exception_message(exc))
@@ -208,7 +200,7 @@ def error_text(exc: BaseException) -> str:
 
 def warning_text(code: str, data: Mapping[str, Any] | None = None) -> str:
     values = {k: _iso_date(v) for k, v in (data or {}).items()}
-    template = RULE_MESSAGES.get(code)
+    template = RULE_MESSAGES.get(code) or strings.RULES.get(code)
     return template.format_map(_Safe(values)) if template else code
 
 

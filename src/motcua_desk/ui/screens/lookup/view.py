@@ -107,6 +107,9 @@ class LookupView(QWidget):
         self.withdraw_button = QPushButton("Công dân rút hồ sơ")
         self.stop_button = QPushButton("Dừng xử lý")
         self.return_button = QPushButton("Trả kết quả")
+        self.refuse_button = QPushButton("Từ chối giải quyết")
+        self.payment_due_button = QPushButton("Yêu cầu nộp phí")
+        self.paid_button = QPushButton("Đã nộp phí")
         self.action_buttons = (
             self.hand_over_button,
             self.result_button,
@@ -116,6 +119,9 @@ class LookupView(QWidget):
             self.withdraw_button,
             self.stop_button,
             self.return_button,
+            self.refuse_button,
+            self.payment_due_button,
+            self.paid_button,
         )
         actions = QGridLayout()
         for i, button in enumerate(self.action_buttons):

@@ -11,34 +11,21 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, QObject, QTime, Signal
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.services.clock import OFFICE_TZ, to_local
-from motcua_desk.ui import strings
+from motcua_desk.ui import errors, strings
+from motcua_desk.ui.changes import DOSSIER, POSTAL, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.ports import PostalContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
 from .view import PostalView
 
-REASONS = {
-    "dossier_first": "Hãy quét mã hồ sơ trước, rồi đến số hiệu bưu gửi.",
-    "item_code_expected": "Đang chờ số hiệu bưu gửi của hồ sơ vừa quét.",
-    "invalid_item_code": "Số hiệu bưu gửi không hợp lệ (sai định dạng hoặc sai số kiểm tra S10).",
-    "duplicate_item_code": "Số hiệu bưu gửi này đã được dùng.",
-    "duplicate_dossier": "Hồ sơ này đã có trong lô.",
-    "not_found": "Không tìm thấy hồ sơ có mã này.",
-    "other_unit": "Hồ sơ thuộc đơn vị khác.",
-    "not_ready": "Hồ sơ chưa có kết quả để trả.",
-    "already_returned": "Hồ sơ đã trả kết quả.",
-    "batch_closed": "Lô đã chốt; hãy mở lô mới.",
-    "unknown_scan": "Mã vừa quét không phải mã hồ sơ hay số hiệu bưu gửi.",
-    "missing_item_code": "thiếu số hiệu bưu gửi",
-    "not_registered": "chưa tiếp nhận hồ sơ",
-    "outcome_recorded": "Đã ghi kết quả phát cho dòng này.",
-    "no_outcome_here": "Chỉ ghi kết quả phát cho lô gửi kết quả đã chốt.",
-}
+REASONS = strings.POSTAL_REASONS
 OUTCOMES = {"delivered": "Đã phát", "returned_to_counter": "Chuyển hoàn"}
 
 COLUMNS: tuple[Column[Any], ...] = (
@@ -46,12 +33,14 @@ COLUMNS: tuple[Column[Any], ...] = (
     Column("dossier", "Mã hồ sơ", lambda i: i.dossier_code or "—"),
     Column("item", "Số hiệu bưu gửi", lambda i: i.item_code or "(chờ quét)"),
     Column("outcome", "Kết quả phát", lambda i: OUTCOMES.get(i.outcome or "", "")),
+    Column("attempts", "Lần phát không thành công", lambda i: str(i.attempts or "")),
 )
 
 
 def confirm_dialog(parent: QWidget, text: str) -> bool:
-    box = QMessageBox(QMessageBox.Icon.Question, "Chốt lô giao nhận", text, parent=parent)
-    yes = box.addButton("Chốt lô", QMessageBox.ButtonRole.AcceptRole)
+    """A yes/no question of the postal page, "Không" the default (Enter never commits)."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Bưu chính công ích", text, parent=parent)
+    yes = box.addButton("Đồng ý", QMessageBox.ButtonRole.AcceptRole)
     no = box.addButton("Không", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(no)
     box.exec()
@@ -59,13 +48,6 @@ def confirm_dialog(parent: QWidget, text: str) -> bool:
 
 
 def reason_text(exc: BaseException) -> str:
-    data = getattr(exc, "data", {}) or {}
-    if getattr(exc, "code", "") == "postal_scan":
-        return REASONS.get(str(data.get("reason")), f"Không nhận mã này ({data.get('reason')}).")
-    if data.get("rule") == "postal_discrepancies":
-        return f"Chưa chốt được: còn {data.get('count')} sai lệch (bấm “Kiểm tra sai lệch”)."
-    if data.get("rule") == "postal_empty_batch":
-        return "Lô chưa có bưu gửi nào."
     return strings.exception_message(exc)
 
 
@@ -76,7 +58,7 @@ class PostalController(QObject):
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: PostalContext,
         runner: TaskRunner,
         user: Any,
         parent: QObject | None = None,
@@ -94,7 +76,8 @@ class PostalController(QObject):
         self.proxy = proxy_for(self.model, self.view)
         self.view.items.setModel(self.proxy)
         self.batch: Any = None
-        #: Asks the clerk to confirm closing a batch; tests answer it.
+        #: Asks the clerk a yes/no question (closing a batch, posting a counter-pickup result);
+        #: tests answer it instead.
         self.confirm: Callable[[str], bool] = lambda text: confirm_dialog(self.view, text)
         self.show_office_time()
         self.view.new_results.clicked.connect(self.new_results_batch)
@@ -104,6 +87,9 @@ class PostalController(QObject):
         self.view.close_button.clicked.connect(self.close_batch)
         self.view.delivered_button.clicked.connect(lambda: self.outcome("delivered"))
         self.view.returned_button.clicked.connect(lambda: self.outcome("returned_to_counter"))
+        self.view.attempt_button.clicked.connect(self.attempt)
+        #: Asks the fee the post handed over on delivery (tests answer it instead).
+        self.ask_fee: Callable[[int], tuple[int, str] | None] = self._ask_fee
         self.view.register_button.clicked.connect(self.register_selected)
         self.refresh_batches()
 
@@ -124,7 +110,9 @@ class PostalController(QObject):
             v.setCurrentIndex(index if index >= 0 else v.count() - 1)
             self._on_batch_chosen()
 
-        self.runner.db(self.service.batches_for_page, on_done=done)
+        QueryOp[list[Any]](self.runner, self.service.batches_for_page).success(
+            done
+        ).run_in_background()
 
     def _on_batch_chosen(self, *_: Any) -> None:
         batch_id = self.view.batches.currentData()
@@ -142,9 +130,9 @@ class PostalController(QObject):
             self.view.items.scrollToBottom()
             self._show_expecting(items)
 
-        self.runner.db(
-            lambda: (self.service.batch(batch_id), self.service.items(batch_id)), on_done=done
-        )
+        QueryOp[tuple[Any, list[Any]]](
+            self.runner, lambda: (self.service.batch(batch_id), self.service.items(batch_id))
+        ).success(done).run_in_background()
 
     def _show_expecting(self, items: list[Any]) -> None:
         from motcua_desk.services.postal import expecting
@@ -169,10 +157,9 @@ class PostalController(QObject):
     # -- actions ------------------------------------------------------------------------
 
     def new_results_batch(self) -> None:
-        self.runner.db(
-            lambda: self.service.start_results_batch(self.user),
-            on_done=lambda b: self.refresh_batches(b.id),
-        )
+        CollectionOp[Any](self.runner, lambda: self.service.start_results_batch(self.user)).changes(
+            ChangeSet.of(POSTAL)
+        ).success(lambda b: self.refresh_batches(b.id)).run_in_background()
 
     def show_office_time(self) -> None:
         """The signing-time field shows the office time now (not the PC's zone or start-up)."""
@@ -193,10 +180,11 @@ class PostalController(QObject):
             signed = datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=OFFICE_TZ)
         else:
             self.show_office_time()
-        self.runner.db(
-            lambda: self.service.start_incoming_batch(self.user, signed, staff),
-            on_done=lambda b: self.refresh_batches(b.id),
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.service.start_incoming_batch(self.user, signed, staff)
+        ).changes(ChangeSet.of(POSTAL)).success(
+            lambda b: self.refresh_batches(b.id)
+        ).run_in_background()
 
     def scan(self, raw: str) -> None:
         """A scanner burst while this page is shown."""
@@ -210,11 +198,43 @@ class PostalController(QObject):
             self.load(batch_id)
             self.changed.emit()
 
-        self.runner.db(
-            lambda: self.service.scan(batch_id, raw, self.user),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
-        )
+        def failed(exc: BaseException, confirmed: bool = False) -> None:
+            data = getattr(exc, "data", {}) or {}
+            question = reason_text(exc) + "\n\nCông dân đã đồng ý nhận qua bưu điện?"
+            # Issue 13: the citizen chose the counter; post it only when they agreed.
+            if not confirmed and data.get("reason") == "counter_pickup" and self.confirm(question):
+                CollectionOp[Any](
+                    self.runner,
+                    lambda: self.service.scan(
+                        batch_id, raw, self.user, counter_pickup_confirmed=True
+                    ),
+                ).changes(ChangeSet.of(POSTAL)).success(done).failure(
+                    lambda e: failed(e, True)
+                ).run_in_background()
+                return
+            self._error(reason_text(exc))
+
+        CollectionOp[Any](self.runner, lambda: self.service.scan(batch_id, raw, self.user)).changes(
+            ChangeSet.of(POSTAL)
+        ).success(done).failure(failed).run_in_background()
+
+    def attempt(self) -> None:
+        """The post reports a failed delivery of the selected result (issue 13)."""
+        index = self.view.items.currentIndex()
+        if not index.isValid():
+            return
+        item = self.model.row_value(self.proxy.mapToSource(index).row())
+
+        def done(saved: Any) -> None:
+            self.load(saved.batch_id)
+            self._ok(f"Đã ghi lần phát không thành công thứ {saved.attempts}.")
+            self.changed.emit()
+
+        CollectionOp[Any](
+            self.runner, lambda: self.service.record_attempt(item.id, self.user)
+        ).changes(
+            ChangeSet.of(POSTAL, DOSSIER, codes=[item.dossier_code] if item.dossier_code else [])
+        ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
     def check(self) -> None:
         if self.batch is None:
@@ -232,7 +252,9 @@ class PostalController(QObject):
             self._error("Sai lệch:\n" + "\n".join(lines))
 
         batch_id = self.batch.id
-        self.runner.db(lambda: self.service.discrepancies(batch_id), on_done=done)
+        QueryOp[list[Any]](self.runner, lambda: self.service.discrepancies(batch_id)).success(
+            done
+        ).run_in_background()
 
     def close_batch(self) -> None:
         if self.batch is None:
@@ -262,13 +284,12 @@ class PostalController(QObject):
             self.changed.emit()
             self.print_record(record.pdf, record.batch.code)
 
-        self.runner.db(
+        CollectionOp[Any](
+            self.runner,
             lambda: self.service.close_batch(
                 batch_id, self.user, postal_unit=unit, postal_staff=staff
             ),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
-        )
+        ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
 
     def outcome(self, outcome: str) -> None:
         index = self.view.items.currentIndex()
@@ -281,11 +302,47 @@ class PostalController(QObject):
             self._ok("Đã ghi kết quả phát.")
             self.changed.emit()
 
-        self.runner.db(
-            lambda: self.service.record_outcome(item.id, outcome, self.user),
-            on_done=done,
-            on_error=lambda exc: self._error(reason_text(exc)),
+        def record(fee: tuple[int, str]) -> None:
+            CollectionOp[Any](
+                self.runner,
+                lambda: self.service.record_outcome(
+                    item.id, outcome, self.user, fee_collected_vnd=fee[0], fee_receipt_no=fee[1]
+                ),
+            ).success(done).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
+
+        def with_fee(due: int | None) -> None:
+            # Issue 13: the fee the post collected on delivery is written on the record.
+            if not due:
+                record((0, ""))
+                return
+            fee = self.ask_fee(due)
+            if fee is not None:
+                record(fee)
+
+        if outcome != "delivered":
+            record((0, ""))
+            return
+        QueryOp[int | None](self.runner, lambda: self.service.fee_due(item.id)).success(
+            with_fee
+        ).failure(lambda exc: self._error(reason_text(exc))).run_in_background()
+
+    def _ask_fee(self, due: int) -> tuple[int, str] | None:
+        """The fee the post handed over, and its receipt number (None: cancelled)."""
+        amount, ok = QInputDialog.getInt(
+            self.view,
+            "Phí, lệ phí bưu điện thu hộ",
+            f"Số tiền bưu điện đã thu và bàn giao (phải thu {strings.format_fee(due)}):",
+            due,
+            0,
+            1_000_000_000,
+            1000,
         )
+        if not ok:
+            return None
+        if amount == 0:
+            return 0, ""
+        receipt, ok = QInputDialog.getText(self.view, "Số biên lai", "Số biên lai thu phí:")
+        return (amount, normalize(receipt)) if ok else None
 
     def register_selected(self) -> None:
         index = self.view.items.currentIndex()
@@ -326,11 +383,14 @@ class PostalController(QObject):
             )
 
         if backend.thread_safe:
-            self.runner.io(job, on_done=printed, on_error=failed)
+            QueryOp[Any](self.runner, job, lane=Lane.IO).success(printed).failure(
+                failed
+            ).run_in_background()
             return
         try:  # QPrinter lives on the GUI thread
             result = job()
         except Exception as exc:  # noqa: BLE001 - shown to the clerk, the record stays archived
+            errors.log_failure(exc)
             failed(exc)
         else:
             printed(result)

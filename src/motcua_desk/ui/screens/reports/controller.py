@@ -15,10 +15,13 @@ from typing import Any
 from PySide6.QtCore import QDate, QObject, Signal
 from PySide6.QtWidgets import QFileDialog
 
+from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
 from motcua_desk.services.reports import Counts
 from motcua_desk.ui import strings
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import Lane, QueryOp
+from motcua_desk.ui.ports import ReportsContext
 from motcua_desk.ui.tasks import TaskRunner
 
 from .chart import Bar
@@ -54,7 +57,7 @@ class ReportLine:
 
 
 def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return fmt.format_number(value)
 
 
 def _label(line: ReportLine) -> str:
@@ -123,7 +126,9 @@ class ReportsController(QObject):
     #: Vietnamese text of a failure shown on the page.
     failed = Signal(str)
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self, ctx: ReportsContext, runner: TaskRunner, user: Any, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.runner = runner
@@ -178,9 +183,9 @@ class ReportsController(QObject):
             self.view.show_button.setEnabled(True)
             self._error(exc)
 
-        self.runner.db(
-            lambda: self.reports.report(kind, day), on_done=self.show_report, on_error=failed
-        )
+        QueryOp[Any](self.runner, lambda: self.reports.report(kind, day)).success(
+            self.show_report
+        ).failure(failed).run_in_background()
 
     def show_report(self, report: Any) -> None:
         self.report = report
@@ -194,7 +199,8 @@ class ReportsController(QObject):
             f"{report.period_label}: tiếp nhận {_n(t.received)} hồ sơ; trả kết quả {_n(t.returned)} "
             f"({_n(t.returned_on_time)} đúng hạn, {_n(t.returned_late)} quá hạn); đang giải quyết "
             f"{_n(t.in_progress)} ({_n(t.in_progress_overdue)} quá hạn, tính đến "
-            f"{as_of:%H:%M} {as_of:%d/%m/%Y}); từ chối {_n(t.refused)}, rút {_n(t.withdrawn)}, "
+            f"{fmt.format_time(as_of)} {fmt.format_date(as_of)}); "
+            f"từ chối {_n(t.refused)}, rút {_n(t.withdrawn)}, "
             f"dừng {_n(t.stopped)}."
         )
         self.view.message.setText("")
@@ -236,7 +242,9 @@ class ReportsController(QObject):
             index = combo.findData(current)
             combo.setCurrentIndex(max(0, index))
 
-        self.runner.db(self.ledger.fields, on_done=done, on_error=self._error)
+        QueryOp[Any](self.runner, self.ledger.fields).success(done).failure(
+            self._error
+        ).run_in_background()
 
     def _on_export_clicked(self, kind: str) -> None:
         file_filter, suffix = EXPORT_KINDS[kind]
@@ -245,6 +253,7 @@ class ReportsController(QObject):
         default = str(
             self.ctx.paths.data_dir / f"so-theo-doi-ho-so_{start:%Y%m%d}-{end:%Y%m%d}{suffix}"
         )
+        # Qt's own dialog (the application turns native ones off): Vietnamese labels.
         name, _ = QFileDialog.getSaveFileName(
             self.view, "Xuất Sổ theo dõi hồ sơ", default, file_filter
         )
@@ -275,13 +284,15 @@ class ReportsController(QObject):
             self.exported.emit(written_path)
 
         def read(data: Any) -> None:
-            self.runner.io(
+            QueryOp[Any](
+                self.runner,
                 lambda: (self.ledger.save(path, kind, data), len(data.rows)),
-                on_done=written,
-                on_error=failed,
-            )
+                lane=Lane.IO,
+            ).success(written).failure(failed).run_in_background()
 
-        self.runner.db(lambda: self.ledger.data(start, end, field), on_done=read, on_error=failed)
+        QueryOp[Any](self.runner, lambda: self.ledger.data(start, end, field)).success(
+            read
+        ).failure(failed).run_in_background()
 
     def _set_exporting(self, busy: bool) -> None:
         self.view.export_pdf.setEnabled(not busy)

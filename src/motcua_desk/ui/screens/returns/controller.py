@@ -18,27 +18,15 @@ from motcua_desk.domain.identity import IdCardData
 from motcua_desk.domain.returns import Collector, CollectorKind, Verification
 from motcua_desk.domain.scan import ScanKind, classify
 from motcua_desk.domain.text import normalize
-from motcua_desk.services.clock import to_local
 from motcua_desk.services.returns import ReturnInput
 from motcua_desk.ui import errors, strings
-from motcua_desk.ui.changes import ChangeSet
+from motcua_desk.ui.operations import CollectionOp, QueryOp
+from motcua_desk.ui.ports import ReturnsContext
 from motcua_desk.ui.tasks import TaskRunner
 
 from .citizen import CitizenRatingWindow
 from .view import ReturnView
 
-MISMATCH = {
-    "id_mismatch": "Số định danh không khớp với chủ hồ sơ: không trả kết quả. Nếu là người được "
-    "ủy quyền, hãy chọn “Người được ủy quyền” và ghi giấy ủy quyền.",
-    "name_mismatch": "Họ tên không khớp với chủ hồ sơ (hồ sơ không lưu số định danh): "
-    "không trả kết quả.",
-    "proxy_required": "Chủ hồ sơ là tổ chức: người nhận phải là người được ủy quyền hoặc "
-    "giới thiệu, có giấy tờ chứng minh.",
-}
-RULES = {
-    "result_not_ready": "Hồ sơ chưa có kết quả để trả.",
-    "already_returned": "Hồ sơ này đã trả kết quả.",
-}
 WARNINGS = {
     "fee_not_collected": "Chưa ghi thu phí, lệ phí (thủ tục có thu phí).",
     "originals_kept": "Có bản chính chưa trả lại công dân.",
@@ -48,23 +36,18 @@ WARNINGS = {
 def message_for(exc: BaseException) -> str:
     code = getattr(exc, "code", "")
     data = getattr(exc, "data", {}) or {}
-    if code == "collector_mismatch":
-        return MISMATCH.get(str(data.get("reason")), strings.exception_message(exc))
-    if code == "rule_violation" and str(data.get("rule")) in RULES:
-        return RULES[str(data["rule"])]
     if code == "not_found":
         return strings.error_message("dossier_not_found", {"code": data.get("code", "")})
     return strings.exception_message(exc)
 
 
 class ReturnController(QObject):
-    data_changed = Signal(object)
     #: (dossier code) after the result was handed over and recorded
     returned = Signal(str)
 
     def __init__(
         self,
-        ctx: Any,
+        ctx: ReturnsContext,
         runner: TaskRunner,
         print_flow: Any,
         user: Any,
@@ -120,11 +103,9 @@ class ReturnController(QObject):
             return
         self.view.code.setText(code)
         service = self.ctx.returns
-        self.runner.db(
-            lambda: service.start(code),
-            on_done=self._show_case,
-            on_error=lambda exc: self._fail(message_for(exc), clear=True),
-        )
+        QueryOp[Any](self.runner, lambda: service.start(code)).success(self._show_case).failure(
+            lambda exc: self._fail(message_for(exc), clear=True)
+        ).run_in_background()
 
     def _show_case(self, case: Any) -> None:
         self.case = case
@@ -132,7 +113,7 @@ class ReturnController(QObject):
         self.rating_source = "counter"
         d: Dossier = case.dossier
         v = self.view
-        due = to_local(d.due_at).strftime("%d/%m/%Y") if d.due_at else "—"
+        due = strings.format_date(d.due_at)
         lines = [
             f"Hồ sơ {d.code} — {d.procedure_name}",
             f"Chủ hồ sơ: {d.applicant.full_name}"
@@ -285,11 +266,12 @@ class ReturnController(QObject):
 
         def on_error(exc: BaseException) -> None:
             if not isinstance(exc, DomainError):
-                errors.report_exception(exc)
+                errors.show(exc)
             v.complete_button.setEnabled(self.verified is not None)
             self._fail(message_for(exc))
 
-        self.runner.db(job, on_done=on_done, on_error=on_error)
+        # The outcome says what it changed (ReturnOutcome.changes): broadcast to every page.
+        CollectionOp[Any](self.runner, job).success(on_done).failure(on_error).run_in_background()
 
     def _on_completed(self, outcome: Any, do_print: bool) -> None:
         d = outcome.dossier
@@ -302,7 +284,6 @@ class ReturnController(QObject):
         self.view.code.clear()
         if do_print:
             self.print_flow.print_dossier("return", d)
-        self.data_changed.emit(ChangeSet.of("dossier", codes=(d.code,)))
         self.returned.emit(d.code)
 
     def _fail(self, text: str, *, clear: bool = False) -> None:

@@ -11,7 +11,10 @@ from PySide6.QtWidgets import QLineEdit
 from motcua_desk.domain.calendar import CalendarDay, DayKind
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import strings
+from motcua_desk.ui.changes import DOSSIER, SETTINGS, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, QueryOp
+from motcua_desk.ui.ports import SettingsContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -28,10 +31,13 @@ TEXT_KEYS = (
     "qr_lookup_template",
     "server_url",
     "ca_bundle",
+    "signer_title",
+    "signer_name",
+    "ledger_book_no",
 )
 KIND_LABELS = {"holiday": "Nghỉ lễ", "substitute_day_off": "Nghỉ bù", "makeup_workday": "Làm bù"}
 DAY_COLUMNS: tuple[Column[Any], ...] = (
-    Column("day", "Ngày", lambda d: f"{d.day:%d/%m/%Y}", lambda d: d.day),
+    Column("day", "Ngày", lambda d: strings.format_date(d.day), lambda d: d.day),
     Column("kind", "Loại", lambda d: KIND_LABELS.get(d.kind.value, d.kind.value)),
     Column("name", "Tên", lambda d: d.name),
     Column(
@@ -43,7 +49,9 @@ DAY_COLUMNS: tuple[Column[Any], ...] = (
 class SettingsController(QObject):
     saved = Signal(object)
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self, ctx: SettingsContext, runner: TaskRunner, user: Any, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.service = ctx.settings_admin
@@ -57,7 +65,10 @@ class SettingsController(QObject):
         self.view.save_button.clicked.connect(self.save)
         self.view.add_day_button.clicked.connect(self.add_day)
         self.view.remove_day_button.clicked.connect(self.remove_day)
+        self.view.audit_button.clicked.connect(self.check_audit)
+        self.view.unlock_button.clicked.connect(self.unlock_user)
         self.load()
+        self.check_audit()  # in the background when the administrator's window opens
 
     # -- values -------------------------------------------------------------------------
 
@@ -74,8 +85,13 @@ class SettingsController(QObject):
         v.saturdays.setChecked(s.saturdays_count)
         v.makeup.setChecked(s.makeup_days_count)
         v.supplement_clock.setCurrentIndex(max(0, v.supplement_clock.findData(s.supplement_clock)))
+        v.due_wording.setCurrentIndex(max(0, v.due_wording.findData(s.due_time_wording)))
         v.near_due.setValue(s.near_due_days)
+        v.fee_timing.setCurrentIndex(max(0, v.fee_timing.findData(s.default_fee_timing)))
+        v.postal_attempts.setValue(s.postal_delivery_attempts)
+        v.postal_gap.setValue(s.postal_attempt_gap_days)
         v.keep_days.setValue(s.backup_keep_days)
+        v.allow_http.setChecked(s.allow_insecure_http)
         for doc in DOC_LABELS:
             v.papers[doc].setCurrentText(s.paper_sizes.get(doc, "A5"))
             v.printers[doc].setCurrentText(s.printers.get(doc, ""))
@@ -91,8 +107,13 @@ class SettingsController(QObject):
         out["saturdays_count"] = v.saturdays.isChecked()
         out["makeup_days_count"] = v.makeup.isChecked()
         out["supplement_clock"] = v.supplement_clock.currentData()
+        out["due_time_wording"] = v.due_wording.currentData()
         out["near_due_days"] = v.near_due.value()
+        out["default_fee_timing"] = v.fee_timing.currentData()
+        out["postal_delivery_attempts"] = v.postal_attempts.value()
+        out["postal_attempt_gap_days"] = v.postal_gap.value()
         out["backup_keep_days"] = v.keep_days.value()
+        out["allow_insecure_http"] = v.allow_http.isChecked()
         out["paper_sizes"] = {doc: v.papers[doc].currentText() for doc in DOC_LABELS}
         out["printers"] = {
             doc: normalize(v.printers[doc].currentText())
@@ -127,12 +148,51 @@ class SettingsController(QObject):
             else:
                 self.view.message.setText(strings.exception_message(exc))
 
+        CollectionOp[Any](self.runner, lambda: self.service.update(self.user, **changes)).changes(
+            ChangeSet.of(SETTINGS)
+        ).success(done).failure(failed).run_in_background()
+
+    def check_audit(self) -> None:
+        """Verify the audit chain on the db lane; a broken chain is shown in red."""
+        audit = self.ctx.audit
+        label = self.view.audit_status
+        label.setText("Đang kiểm tra nhật ký…")
+
+        def done(result: Any) -> None:
+            if result.ok:
+                label.setStyleSheet("")
+                label.setText(strings.audit_ok_text(result.checked))
+            else:
+                label.setStyleSheet("color: #b00020; font-weight: bold;")
+                label.setText(
+                    strings.error_message(
+                        "audit_chain_broken",
+                        {"first_bad_id": result.first_bad_id, "reason": result.reason},
+                    )
+                )
+
         self.runner.db(
-            lambda: self.service.update(self.user, **changes), on_done=done, on_error=failed
+            lambda: audit.verify(self.user),
+            on_done=done,
+            on_error=lambda exc: label.setText(strings.exception_message(exc)),
+        )
+
+    def unlock_user(self) -> None:
+        """Lift a lockout after too many wrong passwords (audited by the service)."""
+        name = normalize(self.view.unlock_name.text()).casefold()
+        if not name:
+            return
+        msg = self.view.message
+        self.runner.db(
+            lambda: self.ctx.accounts.unlock_user(self.user, name),
+            on_done=lambda user: msg.setText(f"Đã mở khóa tài khoản {user.username}."),
+            on_error=lambda exc: msg.setText(strings.exception_message(exc)),
         )
 
     def refresh_days(self) -> None:
-        self.runner.db(self.service.calendar_days, on_done=self.days.set_rows)
+        QueryOp[Any](self.runner, self.service.calendar_days).success(
+            self.days.set_rows
+        ).run_in_background()
 
     def add_day(self) -> None:
         v = self.view
@@ -142,18 +202,20 @@ class SettingsController(QObject):
             DayKind(v.day_kind.currentData()),
             normalize(v.day_name.text()),
         )
-        self.runner.db(
-            lambda: self.service.add_calendar_day(self.user, day),
-            on_done=lambda _: self.refresh_days(),
-            on_error=lambda exc: v.message.setText(strings.exception_message(exc)),
-        )
+        # Due dates and the board's urgency follow the calendar: dossiers change too.
+        CollectionOp[Any](
+            self.runner, lambda: self.service.add_calendar_day(self.user, day)
+        ).changes(ChangeSet.of(SETTINGS, DOSSIER)).success(lambda _: self.refresh_days()).failure(
+            lambda exc: v.message.setText(strings.exception_message(exc))
+        ).run_in_background()
 
     def remove_day(self) -> None:
         index = self.view.days.currentIndex()
         if not index.isValid():
             return
         row = self.days.row_value(self.days_proxy.mapToSource(index).row())
-        self.runner.db(
-            lambda: self.service.remove_calendar_day(self.user, row.day),
-            on_done=lambda _: self.refresh_days(),
-        )
+        CollectionOp[Any](
+            self.runner, lambda: self.service.remove_calendar_day(self.user, row.day)
+        ).changes(ChangeSet.of(SETTINGS, DOSSIER)).success(
+            lambda _: self.refresh_days()
+        ).run_in_background()

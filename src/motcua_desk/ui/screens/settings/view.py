@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from motcua_desk.printing.paper_layouts import PAPERS_BY_DOC
+from motcua_desk.ui import strings
 from motcua_desk.ui.fit import MessageBanner, page_layout
 from motcua_desk.ui.screens.home.view import _table
 
@@ -89,6 +91,17 @@ class SettingsView(QWidget):
         self.near_due = QSpinBox()
         self.near_due.setRange(0, 30)
         add(rf, "near_due_days", "Cảnh báo sắp đến hạn (ngày):", self.near_due)
+        # Issue 13: fee timing proposed at intake; postal delivery attempts (QĐ 45/2016).
+        self.fee_timing = QComboBox()
+        for value, label in strings.FEE_TIMINGS.items():
+            self.fee_timing.addItem(label, value)
+        add(rf, "default_fee_timing", "Thu phí (mặc định):", self.fee_timing)
+        self.postal_attempts = QSpinBox()
+        self.postal_attempts.setRange(0, 9)
+        add(rf, "postal_delivery_attempts", "Số lần phát bưu gửi:", self.postal_attempts)
+        self.postal_gap = QSpinBox()
+        self.postal_gap.setRange(0, 30)
+        add(rf, "postal_attempt_gap_days", "Cách nhau (ngày làm việc):", self.postal_gap)
 
         printing = QGroupBox("In phiếu")
         pf = QFormLayout(printing)
@@ -98,11 +111,19 @@ class SettingsView(QWidget):
             "Đường dẫn tra cứu (QR):",
             _line("qr_lookup_template", "https://dichvucong.../tra-cuu?ma={code}"),
         )
+        self.due_wording = QComboBox()
+        self.due_wording.addItem("Theo cách làm tròn giờ hẹn", "auto")
+        self.due_wording.addItem("“Vào lúc … giờ … phút”", "at")
+        self.due_wording.addItem("“Sau … giờ”", "after")
+        add(pf, "due_time_wording", "Cách ghi giờ hẹn trả (Mẫu 01):", self.due_wording)
+        add(pf, "signer_title", "Chức danh người ký Mẫu 04, 05:", _line("signer_title"))
+        add(pf, "signer_name", "Họ tên người ký Mẫu 04, 05:", _line("signer_name"))
+        add(pf, "ledger_book_no", "Quyển sổ theo dõi (Mẫu 07) số:", _line("ledger_book_no", "01"))
         self.papers: dict[str, QComboBox] = {}
         self.printers: dict[str, QComboBox] = {}
         for doc, label in DOC_LABELS.items():
             paper = QComboBox()
-            paper.addItems(["A5", "A4", "80mm"])
+            paper.addItems(list(PAPERS_BY_DOC[doc]))  # only what the form renders
             printer = QComboBox()
             printer.setEditable(True)
             self.papers[doc] = paper
@@ -123,6 +144,19 @@ class SettingsView(QWidget):
         self.keep_days = QSpinBox()
         self.keep_days.setRange(1, 3650)
         add(sf, "backup_keep_days", "Giữ bản sao lưu hằng ngày (ngày):", self.keep_days)
+        self.allow_http = QCheckBox("Cho phép máy chủ http:// không mã hóa (chỉ trong mạng nội bộ)")
+        self.allow_http.setObjectName("allow_insecure_http")
+        sf.addRow("", self.allow_http)
+        self.audit_button = QPushButton("Kiểm tra nhật ký")
+        self.audit_button.setObjectName("check_audit")
+        self.audit_status = QLabel()
+        self.audit_status.setObjectName("audit_status")
+        self.audit_status.setWordWrap(True)
+        sf.addRow(self.audit_button, self.audit_status)
+        self.unlock_name = _line("unlock_username", "Tên đăng nhập bị khóa")
+        self.unlock_button = QPushButton("Mở khóa tài khoản")
+        self.unlock_button.setObjectName("unlock_user")
+        sf.addRow(self.unlock_button, self.unlock_name)
 
         self.message = MessageBanner("settings_message")
         self.save_button = QPushButton("Lưu cấu hình")

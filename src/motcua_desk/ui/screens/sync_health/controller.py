@@ -14,7 +14,10 @@ from PySide6.QtCore import QObject, Signal
 
 from motcua_desk.domain.text import normalize
 from motcua_desk.ui import strings
+from motcua_desk.ui.changes import DOSSIER, SETTINGS, SYNC, ChangeSet
 from motcua_desk.ui.models.table import Column, FrozenTableModel
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.ports import SyncContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.sync_text import (
     EVENT_KINDS,
@@ -91,7 +94,9 @@ class SyncHealthController(QObject):
     #: The counter has just been enrolled: the status bar starts the worker with its callback.
     enrolled = Signal()
 
-    def __init__(self, ctx: Any, runner: TaskRunner, user: Any, parent: QObject | None = None):
+    def __init__(
+        self, ctx: SyncContext, runner: TaskRunner, user: Any, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ctx = ctx
         self.sync = ctx.sync
@@ -105,6 +110,7 @@ class SyncHealthController(QObject):
         privileged = role_of(user) in PRIVILEGED
         self.view.retry_button.setEnabled(privileged)
         self.view.resolve_button.setEnabled(privileged)
+        self.view.reapply_button.setEnabled(privileged)
         if not privileged:
             self.view.retry_hint.setText(
                 "Chỉ lãnh đạo hoặc quản trị được gửi lại sự kiện bị từ chối."
@@ -117,12 +123,15 @@ class SyncHealthController(QObject):
         self.view.sync_now_button.clicked.connect(self.sync_now)
         self.view.retry_button.clicked.connect(self.retry_selected)
         self.view.resolve_button.clicked.connect(self.resolve_selected)
+        self.view.reapply_button.clicked.connect(self.reapply_selected)
         self.view.enrol_button.clicked.connect(self.enrol)
 
     # -- reading ----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        self.runner.db(self.sync.health, on_done=self._on_health, on_error=self._on_error)
+        QueryOp[Any](self.runner, self.sync.health).success(self._on_health).failure(
+            self._on_error
+        ).run_in_background()
 
     def _on_health(self, health: Any) -> None:
         self.health = health
@@ -136,16 +145,14 @@ class SyncHealthController(QObject):
         self.model.set_rows(problem_rows(health))
         v.conflicts.clear()
         for conflict in health.conflicts:
-            v.conflicts.addItem(
-                f"{conflict.get('code') or conflict.get('aggregate_id', '')}: "
-                f"{conflict.get('reason', 'thay đổi từ máy chủ chưa áp dụng được')}"
-            )
+            v.conflicts.addItem(strings.pull_conflict_text(conflict))
         count = len(health.reprint_required)
         v.reprint.setText(
             f"{count} hồ sơ đã được máy chủ cấp mã chính thức thay mã tạm; hãy in lại giấy tiếp nhận."
             if count
             else "Không có giấy tiếp nhận nào cần in lại."
         )
+        v.gaps.setText(strings.code_gaps_text(list(getattr(health, "gaps", []))))
         self.health_loaded.emit(health)
 
     def _on_error(self, exc: BaseException) -> None:
@@ -164,7 +171,10 @@ class SyncHealthController(QObject):
             self.view.sync_now_button.setEnabled(True)
             self._on_error(exc)
 
-        self.runner.io(self.sync.run_once, on_done=done, on_error=failed)
+        # Pulled changes may touch dossiers: every page hears of it.
+        CollectionOp[Any](self.runner, self.sync.run_once, lane=Lane.IO).changes(
+            ChangeSet.of(SYNC, DOSSIER)
+        ).success(done).failure(failed).run_in_background()
 
     def selected_problem(self) -> ProblemRow | None:
         index = self.view.problems.currentIndex()
@@ -176,14 +186,28 @@ class SyncHealthController(QObject):
         row = self.selected_problem()
         if row is None or row.state != "rejected" or role_of(self.user) not in PRIVILEGED:
             return
-        self.runner.db(lambda: self.sync.retry(row.event_id), on_done=lambda _: self.refresh())
+        CollectionOp[Any](
+            self.runner, lambda: self.sync.retry(row.event_id, self.user.username)
+        ).changes(ChangeSet.of(SYNC)).success(lambda _: self.refresh()).run_in_background()
 
     def resolve_selected(self) -> None:
         row = self.view.conflicts.currentRow()
         if self.health is None or row < 0 or role_of(self.user) not in PRIVILEGED:
             return
         cursor = self.health.conflicts[row].get("cursor")
-        self.runner.db(lambda: self.sync.resolve_conflict(cursor), on_done=lambda _: self.refresh())
+        CollectionOp[Any](
+            self.runner, lambda: self.sync.resolve_conflict(cursor, self.user.username)
+        ).changes(ChangeSet.of(SYNC, DOSSIER)).success(lambda _: self.refresh()).run_in_background()
+
+    def reapply_selected(self) -> None:
+        """Try the selected pulled change again (the day reopened, local events sent)."""
+        row = self.view.conflicts.currentRow()
+        if self.health is None or row < 0 or role_of(self.user) not in PRIVILEGED:
+            return
+        cursor = self.health.conflicts[row].get("cursor")
+        CollectionOp[Any](self.runner, lambda: self.sync.reapply_conflict(cursor)).changes(
+            ChangeSet.of(SYNC, DOSSIER)
+        ).success(lambda _: self.refresh()).run_in_background()
 
     def enrol(self) -> None:
         v = self.view
@@ -212,4 +236,6 @@ class SyncHealthController(QObject):
             code_ = getattr(exc, "code", "")
             v.enrol_message.setText(sync_error_text(code_) or strings.exception_message(exc))
 
-        self.runner.io(lambda: self.sync.enrol(code, name), on_done=done, on_error=failed)
+        CollectionOp[Any](self.runner, lambda: self.sync.enrol(code, name), lane=Lane.IO).changes(
+            ChangeSet.of(SYNC, SETTINGS)
+        ).success(done).failure(failed).run_in_background()
