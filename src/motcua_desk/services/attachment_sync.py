@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from motcua_desk.config import Settings
 from motcua_desk.domain.digitisation import Attachment, DigitisationError, PaperMeta, Source
-from motcua_desk.services.context import SettingsStore
 from motcua_desk.services.digitisation import KIND_ATTACHMENT_PUT, PDF, attachment_payload
+from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_service import TOKEN_KEY, SyncNotConfiguredError
 from motcua_desk.storage.filestore import FileStore
 from motcua_desk.storage.uow import UnitOfWork

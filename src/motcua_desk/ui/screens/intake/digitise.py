@@ -44,6 +44,7 @@ from motcua_desk.imaging.port import ScanControl
 from motcua_desk.services.digitisation import PaperDraft, ScanOutcome, scanner_from_settings
 from motcua_desk.ui import strings
 from motcua_desk.ui.fit import MessageBanner
+from motcua_desk.ui.operations import Lane, QueryOp
 from motcua_desk.ui.tasks import TaskRunner
 
 from .form import format_date, parse_date
@@ -202,7 +203,9 @@ class DigitiseDialog(QDialog):
         def failed(exc: BaseException) -> None:
             log.warning("thumbnail failed: %r", exc)
 
-        self.runner.io(lambda: self.service.page_thumbnail(page, THUMB.width()), done, failed)
+        QueryOp[bytes](
+            self.runner, lambda: self.service.page_thumbnail(page, THUMB.width()), lane=Lane.IO
+        ).success(done).failure(failed).run_in_background()
 
     def _on_rows_moved(self, *_: Any) -> None:
         self.pages = tuple(
@@ -257,11 +260,11 @@ class DigitiseDialog(QDialog):
         self.progress.setText("Đang quét…")
         self._refresh()
         control = self._control
-        self.runner.io(
+        QueryOp[ScanOutcome](
+            self.runner,
             lambda: self.service.scan(scanner, device, scan_settings, control),
-            self._on_scanned,
-            self._on_failed,
-        )
+            lane=Lane.IO,
+        ).success(self._on_scanned).failure(self._on_failed).run_in_background()
 
     def _on_page(self, n: int) -> None:
         self.progress.setText(f"Đang quét… đã quét {n} trang")
@@ -310,7 +313,9 @@ class DigitiseDialog(QDialog):
             def failed(exc: BaseException, name: str = path.name) -> None:
                 self.message.show_message(f"{name}: {strings.exception_message(exc)}", kind="error")
 
-            self.runner.io(self._importer(path), done, failed)
+            QueryOp[tuple[DraftPage, ...]](self.runner, self._importer(path), lane=Lane.IO).success(
+                done
+            ).failure(failed).run_in_background()
 
     def _importer(self, path: Path) -> Callable[[], Any]:
         return lambda: self.service.import_file(path)

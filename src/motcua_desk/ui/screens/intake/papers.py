@@ -19,8 +19,10 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMenu, QPushButton, 
 
 from motcua_desk.domain.digitisation import Attachment, Source
 from motcua_desk.domain.dossier import Dossier, PaperForm
+from motcua_desk.services.changes import ChangeSet
 from motcua_desk.services.digitisation import PaperDraft
 from motcua_desk.ui import strings
+from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.tasks import TaskRunner
 
 from . import form
@@ -97,7 +99,7 @@ class PapersPanel(QObject):
 
     @property
     def service(self) -> Any:
-        return getattr(self.ctx, "digitisation", None)
+        return self.ctx.digitisation
 
     # -- rows -------------------------------------------------------------------------------
     def reset(self) -> None:
@@ -187,7 +189,9 @@ class PapersPanel(QObject):
             if entry is not None and self.drafts.get(i) is draft and pixmap.loadFromData(png):
                 entry.setIcon(QIcon(pixmap))
 
-        self.runner.io(lambda: service.page_thumbnail(page, 48), done, self._ocr_failed)
+        QueryOp[bytes](self.runner, lambda: service.page_thumbnail(page, 48), lane=Lane.IO).success(
+            done
+        ).failure(self._ocr_failed).run_in_background()
 
     def _run_dialog(
         self, name: str, draft: PaperDraft | None, scan: bool, files: bool, paths: Any
@@ -233,8 +237,11 @@ class PapersPanel(QObject):
             self.offers = list(found) + [o for o in self.offers if not isinstance(o, Attachment)]
             self._update_buttons()
 
-        self.runner.db(lambda: self.service.offers(id_number), local_done, self._lookup_failed)
-        sync = getattr(self.ctx, "attachment_sync", None)
+        service = self.service
+        QueryOp[list[Attachment]](self.runner, lambda: service.offers(id_number)).success(
+            local_done
+        ).failure(self._lookup_failed).run_in_background()
+        sync = self.ctx.attachment_sync
         if sync is not None:
 
             def remote_done(found: list[Any]) -> None:
@@ -242,7 +249,9 @@ class PapersPanel(QObject):
                 self.offers += [o for o in found if o.sha256 not in known]
                 self._update_buttons()
 
-            self.runner.io(lambda: sync.remote_offers(id_number), remote_done, self._lookup_failed)
+            QueryOp[list[Any]](
+                self.runner, lambda: sync.remote_offers(id_number), lane=Lane.IO
+            ).success(remote_done).failure(self._lookup_failed).run_in_background()
 
     def _lookup_failed(self, exc: BaseException) -> None:
         log.info("reuse lookup failed: %s", getattr(exc, "code", type(exc).__name__))
@@ -301,7 +310,7 @@ class PapersPanel(QObject):
             return
         drafts, remote = dict(self.drafts), dict(self.remote)
         dossier_id, clerk = dossier.id, self.user.username
-        service, sync = self.service, getattr(self.ctx, "attachment_sync", None)
+        service, sync = self.service, self.ctx.attachment_sync
         self.reset()
 
         def work() -> list[Attachment]:
@@ -317,10 +326,12 @@ class PapersPanel(QObject):
 
         def done(saved: list[Attachment]) -> None:
             self.saved.emit(dossier.code, saved)
-            if getattr(self.ctx.settings, "ocr_enabled", False):
+            if self.ctx.settings.ocr_enabled:
                 for a in saved:
                     if a.is_digitised and a.source is not Source.REUSED:
-                        self.runner.io(self._ocr(a.sync_id), None, self._ocr_failed)
+                        QueryOp[Any](self.runner, self._ocr(a.sync_id), lane=Lane.IO).failure(
+                            self._ocr_failed
+                        ).run_in_background()
 
         def failed(exc: BaseException) -> None:
             self.view.set_message(
@@ -330,5 +341,8 @@ class PapersPanel(QObject):
             )
 
         # Fetching a paper from the server is network work: the I/O lane; else the db lane.
-        lane = self.runner.io if remote else self.runner.db
-        lane(work, done, failed)
+        CollectionOp[list[Attachment]](
+            self.runner, work, lane=Lane.IO if remote else Lane.DB
+        ).changes(ChangeSet.of("dossier", codes=(dossier.code,))).success(done).failure(
+            failed
+        ).run_in_background()

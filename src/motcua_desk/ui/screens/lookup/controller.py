@@ -199,7 +199,7 @@ class LookupController(QObject):
 
     def _show_digitisation(self, file: DossierFile) -> None:
         """Add how far the dossier's papers are digitised to the heading (issue 15)."""
-        service = getattr(self.ctx, "digitisation", None)
+        service = self.ctx.digitisation
         dossier_id = file.dossier.id
         if service is None or dossier_id is None:
             return
@@ -223,8 +223,12 @@ class LookupController(QObject):
                 self.view.papers_button.setEnabled(bool(self.papers))
 
         self.view.papers_button.setEnabled(False)
-        self.runner.db(lambda: service.completeness(dossier_id), on_done=done)
-        self.runner.db(lambda: service.attachments(dossier_id), on_done=listed)
+        QueryOp[Any](self.runner, lambda: service.completeness(dossier_id)).success(
+            done
+        ).run_in_background()
+        QueryOp[list[Any]](self.runner, lambda: service.attachments(dossier_id)).success(
+            listed
+        ).run_in_background()
 
     def show_papers_menu(self) -> None:
         from PySide6.QtWidgets import QMenu
@@ -241,7 +245,7 @@ class LookupController(QObject):
         """The digitised paper in the preview window (its searchable copy when OCR is done)."""
         from types import SimpleNamespace
 
-        service = getattr(self.ctx, "digitisation", None)
+        service = self.ctx.digitisation
         if service is None or self.file is None or attachment.best_sha256 is None:
             return None
         pdf = service.store.read(attachment.best_sha256)

@@ -209,7 +209,7 @@ class ReportsController(QObject):
 
     def load_digitised_share(self, report: Any) -> None:
         """Append the share of dossiers fully digitised (QĐ 766 indicator 4.2; issue 15)."""
-        service = getattr(self.ctx, "digitisation", None)
+        service = self.ctx.digitisation
         if service is None:
             return
         summary = self.view.summary.text()
@@ -223,11 +223,9 @@ class ReportsController(QObject):
                 f"{summary} Số hóa đầy đủ: {_n(full)}/{_n(counted)} hồ sơ tiếp nhận{pct}."
             )
 
-        self.runner.db(
-            lambda: service.period_share(report.date_from, report.date_to),
-            on_done=done,
-            on_error=self._error,
-        )
+        QueryOp[tuple[int, int]](
+            self.runner, lambda: service.period_share(report.date_from, report.date_to)
+        ).success(done).failure(self._error).run_in_background()
 
     # -- ledger -------------------------------------------------------------------------
 
