@@ -71,11 +71,13 @@ def build_context(
 ) -> AppContext:
     """Open (and migrate) the database and wire every service; seeds the sample catalogue."""
     from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.attachment_sync import AttachmentSync
     from motcua_desk.services.audit_check import AuditService
     from motcua_desk.services.calendar_service import CalendarService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.context import AppContext, SettingsStore
     from motcua_desk.services.day_close import DayCloseService
+    from motcua_desk.services.digitisation import DigitisationService
     from motcua_desk.services.documents import DocumentService
     from motcua_desk.services.ledger import LedgerService
     from motcua_desk.services.lifecycle import LifecycleService
@@ -89,6 +91,7 @@ def build_context(
     from motcua_desk.services.sync_service import SyncService
     from motcua_desk.signing.online import http_timestamper
     from motcua_desk.storage.engine import make_engine
+    from motcua_desk.storage.filestore import FileStore
     from motcua_desk.storage.migrate import migrate
     from motcua_desk.storage.uow import make_uow_factory
 
@@ -109,6 +112,10 @@ def build_context(
     if seed:
         _seed(uow_factory, calendar, clock)
     accounts = AccountService(uow_factory, settings, clock)
+    attachments = FileStore(paths.attachments_dir)
+    sync = SyncService(uow_factory, settings, clock=clock)
+    attachment_sync = AttachmentSync(uow_factory, attachments, settings, clock)
+    sync.after_run.append(attachment_sync.upload_pending)
     ctx = AppContext(
         paths=paths,
         settings_store=settings,
@@ -117,7 +124,7 @@ def build_context(
         reception=ReceptionService(uow_factory, settings, catalogue, calendar, clock),
         documents=DocumentService(uow_factory, settings, paths, clock),
         clock=clock,
-        sync=SyncService(uow_factory, settings, clock=clock),
+        sync=sync,
         settings_admin=SettingsAdminService(uow_factory, settings, calendar),
         db_revision=result.to_rev,
         postal=PostalService(uow_factory, settings, paths, clock, calendar),
@@ -127,6 +134,10 @@ def build_context(
         reports=ReportService(uow_factory, clock),
         returns=ReturnService(uow_factory, clock),
         day_close=DayCloseService(uow_factory, settings, accounts, clock),
+        digitisation=DigitisationService(
+            uow_factory, attachments, FileStore(paths.data_dir / "drafts"), clock
+        ),
+        attachment_sync=attachment_sync,
         audit=AuditService(uow_factory),
         signing=SigningService(
             uow_factory,

@@ -56,6 +56,16 @@ class AppPaths:
     def archive_dir(self) -> Path:
         return self.data_dir / "archive"
 
+    @property
+    def attachments_dir(self) -> Path:
+        """Content-addressed digitised papers (one file per SHA-256)."""
+        return self.data_dir / "attachments"
+
+    @property
+    def backup_attachments_dir(self) -> Path:
+        """The backups' copy of the attachments: shared by every backup, each file once."""
+        return self.backup_dir / "attachments"
+
     @classmethod
     def resolve(cls, data_dir: Path | None = None, temp: bool = False) -> AppPaths:
         """Paths from ``--data-dir``, ``--temp-data-dir`` or the platform's user directories."""
@@ -129,12 +139,23 @@ class Settings:
     signing_trust_roots: str = ""  # PEM bundle of the CAs whose signatures count as trusted
     signing_tsa_url: str = ""  # RFC 3161 timestamp server: B-T/B-LT when reachable
     signing_stamp_title: str = "Công chức tiếp nhận hồ sơ"  # the clerk's title in the stamp
+    # Digitisation at intake (issue 15): default 200 dpi greyscale, feeder when present.
+    scanner_adapter: str = "sane"  # sane | wia | twain | none
+    scanner_device: str = ""  # empty: the first device found
+    scan_resolution: int = 200
+    scan_mode: str = "gray"  # gray | color | lineart
+    scan_source: str = "auto"  # auto | feeder | flatbed
+    ocr_enabled: bool = True
+    ocr_language: str = "vie"
 
 
 _TIME_KEYS = {"cutoff", "morning_open", "morning_close", "afternoon_open", "afternoon_close"}
 _CHOICES = {
     "supplement_clock": {"restart", "pause"},
     "due_time_rounding": {"hour", "minute"},
+    "scanner_adapter": {"sane", "wia", "twain", "none"},
+    "scan_mode": {"gray", "color", "lineart"},
+    "scan_source": {"auto", "feeder", "flatbed"},
     "default_fee_timing": {"at_intake", "at_return", "exempt", "no_fee"},
     "due_time_wording": {"auto", "at", "after"},
 }
@@ -145,6 +166,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "backup_keep_days": (1, 3650),
     "postal_delivery_attempts": (1, 5),
     "postal_attempt_gap_days": (0, 30),
+    "scan_resolution": (50, 1200),
 }
 MAX_TEXT = 500
 _HOURS_ORDER = ("morning_open", "morning_close", "afternoon_open", "afternoon_close")

@@ -35,6 +35,9 @@ def _parser() -> argparse.ArgumentParser:
         help="reverse proxy whose X-Forwarded-For is believed (repeatable); none by default",
     )
     serve.add_argument("--token-max-age-days", type=int, default=90)
+    serve.add_argument(
+        "--blob-dir", default="motcua_blobs", help="folder of attachment files (filesystem storage)"
+    )
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     sub.add_parser("init-db", help="create or upgrade the schema")
@@ -115,6 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 enrol_rate_limit=args.enrol_rate_limit,
                 trusted_proxies=tuple(args.trusted_proxy),
                 token_max_age_days=args.token_max_age_days,
+                blob_dir=args.blob_dir,
             )
             config = uvicorn_config(
                 create_app(settings, engine),

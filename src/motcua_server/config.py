@@ -20,3 +20,4 @@ class ServerSettings:
     token_max_age_days: int = 90  # a device is asked to rotate an older token
     enrol_code_ttl_hours: int = 72
     pull_default_limit: int = 500
+    blob_dir: str = "motcua_blobs"  # attachment files (issue 15), filesystem storage

@@ -177,3 +177,18 @@ class CodeGapRow(Base):
     first: Mapped[int] = mapped_column(Integer)
     last: Mapped[int] = mapped_column(Integer)
     reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BlobOwner(Base):
+    """A digitised paper's file held for a unit (issue 15): only that unit's devices may fetch it.
+
+    The bytes live behind the blob storage port (``motcua_server.blobs``), once per SHA-256
+    however many units hold it.
+    """
+
+    __tablename__ = "blob_owners"
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -14,7 +14,8 @@ from motcua_desk.bootstrap import build_context
 from motcua_desk.config import AppPaths
 
 #: Heavy packages the counter needs only for some actions.
-LATER = ("alembic", "reportlab", "barcode", "httpx", "openpyxl", "holidays")
+LATER = ("alembic", "reportlab", "barcode", "httpx", "openpyxl", "holidays", "img2pdf", "pikepdf",
+         "PIL", "pypdfium2", "ocrmypdf")  # fmt: skip
 
 
 def _loaded_after(code: str) -> list[str]:

@@ -67,6 +67,10 @@ EXEMPT = {
     ("ReturnService", "start"),
     # reads the stored return record and rating of a dossier
     ("ReturnService", "record_for"),
+    # pages scanned into an unsaved draft; ``save`` / ``save_drafts`` store them
+    ("DigitisationService", "scan"),
+    # reads how much of a dossier is digitised ("complete" is a prefix, not a change)
+    ("DigitisationService", "completeness"),
 }
 
 #: Methods the walk must find: the rule would pass vacuously if the walk found none.

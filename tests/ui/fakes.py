@@ -361,6 +361,8 @@ class FakeContext:
     # The counter pages run on the real services (tests with a temporary database); a fake
     # context leaves them out, as the page list does for a context without them.
     postal: Any = None
+    digitisation: Any = None
+    attachment_sync: Any = None
     lookup: Any = None
     lifecycle: Any = None
     returns: Any = None

@@ -167,3 +167,14 @@ def test_errors_are_shown_in_vietnamese(qtbot: Any, page: Page, tmp_path: Path) 
     with qtbot.waitSignal(c.failed, timeout=10000) as blocker:
         c.export_ledger(blocker_file / "so.pdf", "pdf")
     assert str(blocker.args[0]).startswith("Không ghi được tệp")
+
+
+def test_report_gives_the_share_of_dossiers_fully_digitised(qtbot: Any, page: Page) -> None:
+    c = page.controller
+    full, counted = page.ctx.digitisation.period_share(date(2023, 10, 2), date(2023, 10, 2))
+    assert counted == 3
+    c.set_period("day", date(2023, 10, 2))
+    with qtbot.waitSignal(c.report_loaded, timeout=5000):
+        c.view.show_button.click()
+    qtbot.waitUntil(lambda: "Số hóa đầy đủ" in c.view.summary.text(), timeout=5000)
+    assert f"Số hóa đầy đủ: {full}/3 hồ sơ tiếp nhận" in c.view.summary.text()

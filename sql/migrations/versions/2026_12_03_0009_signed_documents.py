@@ -1,7 +1,7 @@
 """Signed documents and documents waiting for the clerk's token ("chờ ký")
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-03 13:40:00
 
 One row per document to sign (a form the unit signs, or a digitised paper with its conversion
@@ -17,7 +17,7 @@ from alembic import op
 
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -24,6 +24,7 @@ from motcua_desk.instance_lock import InstanceLock
 from motcua_desk.services.clock import local_now, to_local
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.storage.engine import make_engine
+from motcua_desk.storage.filestore import FileStore
 from motcua_desk.storage.migrate import (
     SQLITE_HEADER,
     backup_database,
@@ -228,8 +229,17 @@ class BackupService:
             tmp.unlink(missing_ok=True)
             raise BackupInvalidError(reason=report.reason, path=str(dest))
         tmp.replace(dest)
-        log.info("backup written: %s (%s dossiers)", dest.name, report.dossiers)
+        copied = self.backup_attachments()
+        log.info(
+            "backup written: %s (%s dossiers, %d new files)", dest.name, report.dossiers, copied
+        )
         return dest
+
+    def backup_attachments(self) -> int:
+        """Copy digitised papers not yet in the backups' file store; content addressing makes
+        this incremental and every backup database finds its files there."""
+        live = FileStore(self._paths.attachments_dir)
+        return live.mirror_to(FileStore(self._paths.backup_attachments_dir))
 
     def _embed_settings(self, copy: Path) -> None:
         """Put settings.toml into the copy, so a restore brings back the whole counter.
@@ -327,7 +337,15 @@ class BackupService:
             src.close()
         if settings_text is not None:
             self._restore_settings(settings_text, stamp)
-        log.warning("database restored from %s (safety copy %s)", backup.name, safety)
+        restored = FileStore(self._paths.backup_attachments_dir).mirror_to(
+            FileStore(self._paths.attachments_dir)
+        )
+        log.warning(
+            "database restored from %s (safety copy %s, %d files back)",
+            backup.name,
+            safety,
+            restored,
+        )
         return safety
 
     def _restore_settings(self, text: str, stamp: str) -> None:

@@ -12,9 +12,11 @@ from motcua_desk.services.settings_store import SettingsStore
 
 if TYPE_CHECKING:
     from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.attachment_sync import AttachmentSync
     from motcua_desk.services.audit_check import AuditService
     from motcua_desk.services.catalogue import CatalogueService
     from motcua_desk.services.day_close import DayCloseService
+    from motcua_desk.services.digitisation import DigitisationService
     from motcua_desk.services.documents import DocumentService
     from motcua_desk.services.ledger import LedgerService
     from motcua_desk.services.lifecycle import LifecycleService
@@ -55,6 +57,8 @@ class AppContext:
     audit: AuditService
     db_revision: str = ""
     signing: SigningService | None = None
+    digitisation: DigitisationService | None = None
+    attachment_sync: AttachmentSync | None = None
 
     @property
     def settings(self) -> Settings:

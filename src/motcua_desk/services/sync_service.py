@@ -221,6 +221,8 @@ class SyncService:
         self._clock = clock
         self._transport_factory = transport_factory or self._http
         self._interval = interval
+        #: Called on the worker after each successful run (attachment files upload, issue 15).
+        self.after_run: list[Callable[[], object]] = []
         self.store = StorageSyncStore(
             uow_factory, lambda: self._settings.current.agency_id, clock=clock
         )
@@ -344,6 +346,11 @@ class SyncService:
                     # Acknowledged events are kept a while for support, then pruned (§8.3).
                     uow.outbox.prune_acked(report.finished_at - PRUNE_ACKED_AFTER)
                     uow.commit()
+                for hook in self.after_run:
+                    try:
+                        hook()
+                    except Exception:  # a hook never breaks the sync; logged as a bug
+                        log.exception("after-sync hook failed")
             return report
 
     def start(self, on_report: Callable[[SyncReport], None] | None = None) -> None:

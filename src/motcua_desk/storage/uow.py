@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from .engine import read_only_engine
 from .errors import KnownStorageError, StorageError, translate_error
 from .passwords import Passwords
+from .repositories.attachments import AttachmentRepository
 from .repositories.audit import AuditRepository
 from .repositories.board import BoardRepository
 from .repositories.calendar import CalendarRepository
@@ -92,6 +93,7 @@ class UnitOfWork:
         self.returns = ReturnRepository(s)
         self.day_closes = DayCloseRepository(s)
         self.signed_documents = SignedDocumentRepository(s)
+        self.attachments = AttachmentRepository(s, self._clock)
         return self
 
     def commit(self) -> None:

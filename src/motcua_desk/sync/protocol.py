@@ -79,6 +79,9 @@ EVENT_KINDS = frozenset(
         KIND_RELEASED,
         # A form of the dossier was digitally signed (issue 16): history for the server.
         "document.signed",
+        # Digitised papers (issue 15): metadata and file hash; the bytes travel by /v1/blobs.
+        "attachment.put",
+        "attachment.removed",
     }
 )
 DOSSIER_KINDS = frozenset({KIND_RECEIVED, KIND_STATUS, KIND_UPDATED})

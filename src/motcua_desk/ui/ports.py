@@ -18,9 +18,11 @@ if TYPE_CHECKING:  # typing only: the login window shows before any service is i
     from motcua_desk.domain.dossier import ChecklistItem, Dossier
     from motcua_desk.domain.procedure import Procedure
     from motcua_desk.services.accounts import AccountService
+    from motcua_desk.services.attachment_sync import AttachmentSync
     from motcua_desk.services.audit_check import AuditService
     from motcua_desk.services.changes import Changed
     from motcua_desk.services.day_close import DayCloseService
+    from motcua_desk.services.digitisation import DigitisationService
     from motcua_desk.services.ledger import LedgerService
     from motcua_desk.services.lifecycle import LifecycleService
     from motcua_desk.services.lookup import LookupService
@@ -121,6 +123,8 @@ class LookupContext(HasSettings, PrintContext, Protocol):
     def lifecycle(self) -> LifecycleService: ...
     @property
     def accounts(self) -> AccountsPort: ...
+    @property
+    def digitisation(self) -> DigitisationService | None: ...
 
 
 class BoardContext(Protocol):
@@ -149,6 +153,8 @@ class ReportsContext(Protocol):
     def reports(self) -> ReportService: ...
     @property
     def ledger(self) -> LedgerService: ...
+    @property
+    def digitisation(self) -> DigitisationService | None: ...
 
 
 class DayCloseContext(HasSettings, Protocol):
@@ -221,3 +227,7 @@ class ContextPort(Protocol):
     def sync(self) -> SyncService | None: ...
     @property
     def signing(self) -> SigningService | None: ...
+    @property
+    def digitisation(self) -> DigitisationService | None: ...
+    @property
+    def attachment_sync(self) -> AttachmentSync | None: ...

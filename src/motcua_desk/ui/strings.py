@@ -65,6 +65,11 @@ FIELD_LABELS: dict[str, str] = {
     "fee_timing": "Thời điểm thu phí",
     "amount_vnd": "Số tiền",
     "papers_returned": "Giấy tờ trả lại",
+    "paper_type": "Loại giấy tờ",
+    "number": "Số, ký hiệu",
+    "issuer": "Cơ quan cấp",
+    "issued_on": "Ngày cấp",
+    "valid_until": "Có hiệu lực đến",
 }
 
 ID_NUMBER_REASONS: dict[str, str] = {
@@ -233,6 +238,29 @@ ERRORS: dict[str, str] = {
     "sync_ca_bundle": "Không đọc được tệp chứng chỉ của máy chủ tỉnh. Hãy liên hệ quản trị.",
     "protocol_error": "Máy chủ trả lời không đúng giao thức. Hãy liên hệ quản trị.",
     "protocol_version": "Phiên bản phần mềm không tương thích với máy chủ: {reason_text}.",
+    # Digitisation (số hóa): scanners, imported files, OCR, the file store.
+    "digitisation_error": "Không số hóa được giấy tờ này.",
+    "digitisation_invalid_metadata": "Thông tin giấy tờ chưa đúng ở mục “{field}”.",
+    "digitisation_page_operation": "Không thực hiện được thao tác trên trang này.",
+    "digitisation_no_pages": "Chưa có trang nào để lưu. Hãy quét hoặc chọn tệp trước.",
+    "digitisation_not_received": "Giấy tờ này chưa được nhận nên chưa số hóa được.",
+    "imaging_error": "Lỗi khi xử lý ảnh quét.",
+    "scanner_error": "Máy quét báo lỗi. Các trang đã quét vẫn được giữ lại.",
+    "scanner_not_found": "Không tìm thấy máy quét. Hãy kiểm tra cáp, nguồn điện của máy quét rồi thử lại.",
+    "scanner_jammed": (
+        "Máy quét bị kẹt giấy. Hãy gỡ tờ bị kẹt rồi quét tiếp; các trang đã quét vẫn được giữ lại."
+    ),
+    "scanner_feeder_empty": "Khay nạp giấy của máy quét đang trống. Hãy đặt giấy vào khay rồi quét lại.",
+    "scanner_cancelled": "Đã dừng quét. Các trang đã quét vẫn được giữ lại.",
+    "scanner_busy": "Máy quét đang bận. Hãy chờ một lát rồi thử lại.",
+    "scanner_cover_open": "Nắp máy quét đang mở. Hãy đóng nắp rồi quét lại.",
+    "scanner_unavailable": (
+        "Máy tính này chưa cài chương trình điều khiển máy quét. Hãy liên hệ cán bộ kỹ thuật."
+    ),
+    "file_refused": "Không nhận tệp này: {reason_text}.",
+    "ocr_failed": "Chưa nhận dạng được chữ trên bản quét; bản quét vẫn được lưu.",
+    "blob_transfer_failed": "Máy chủ chưa nhận tệp giấy tờ số hóa; phần mềm sẽ gửi lại sau.",
+    "file_store_error": "Tệp giấy tờ đã lưu bị thiếu hoặc bị hỏng. Hãy quét lại giấy tờ này.",
     # Digital signatures (issue 16). A document that cannot be signed stays "chờ ký".
     "signing_error": "Chưa ký số được. Tài liệu được lưu ở danh sách “Chờ ký” để ký sau.",
     "token_module_unavailable": (
@@ -273,6 +301,17 @@ ERRORS: dict[str, str] = {
     "invalid_conversion_origin": "Nguồn chuyển đổi phải là bản chính hoặc bản sao.",
     "signed_file_missing": "Không tìm thấy tệp đã ký trong kho lưu trữ.",
     "signature_missing": "Tệp lưu trữ không có chữ ký số.",
+}
+
+FILE_REASONS: dict[str, str] = {
+    "empty": "tệp rỗng",
+    "too_large": "tệp quá lớn",
+    "not_supported": "chỉ nhận tệp PDF, JPG, PNG hoặc TIFF",
+    "corrupt": "tệp bị hỏng hoặc không đọc được",
+    "encrypted": "tệp PDF có mật khẩu",
+    "too_many_pixels": "ảnh quá lớn",
+    "too_many_pages": "tệp có quá nhiều trang",
+    "unreadable": "không mở được tệp",
 }
 
 TOKEN_TRIES: dict[str, str] = {
@@ -546,6 +585,16 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         if code in _REASON_IS_MESSAGE:
             return (reason_text or ERRORS[code]).format_map(_SafeDict(data))
         data["reason_text"] = reason_text or "sai định dạng"
+    if code == "invalid_id_number":
+        data["reason_text"] = id_reason_text(str(data.get("reason", "")))
+    if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
+        data["day"] = "/".join(reversed(str(data["day"]).split("-")))
+    if code == "digitisation_invalid_metadata":
+        data["field"] = field_label(str(data.get("field", "")))
+    if code == "file_refused":
+        data["reason_text"] = FILE_REASONS.get(str(data.get("reason", "")), "tệp không hợp lệ")
+    if code == "malformed_id_card_qr":
+        data["reason_text"] = QR_REASONS.get(str(data.get("reason", "")), "sai định dạng")
     template = ERRORS.get(code)
     if template is None:
         return GENERIC_ERROR.format(code=code)
@@ -638,6 +687,7 @@ DOC_TYPES = {
     "stop_notice": "Thông báo dừng giải quyết hồ sơ (Mẫu 05)",
     "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
     "return": "Phiếu xác nhận trả kết quả",
+    "digitised": "Bản số hóa giấy tờ",
 }
 
 

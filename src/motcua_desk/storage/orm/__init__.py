@@ -1,5 +1,6 @@
 """ORM table definitions. Only the storage package sees these; repositories return domain values."""
 
+from .attachments import AttachmentRow, StoredFileRow
 from .base import Base, UTCDateTime
 from .catalogue import CalendarDayRow, ProcedureRow
 from .dossiers import ChecklistRow, DossierEventRow, DossierRow
@@ -18,6 +19,7 @@ from .returns import DayCloseRow, RatingRow, ReturnRow
 from .signing import SignedDocumentRow
 
 __all__ = [
+    "AttachmentRow",
     "AuditRow",
     "BackupFileRow",
     "Base",
@@ -37,6 +39,7 @@ __all__ = [
     "RatingRow",
     "ReturnRow",
     "SignedDocumentRow",
+    "StoredFileRow",
     "SyncStateRow",
     "UTCDateTime",
     "UserRow",

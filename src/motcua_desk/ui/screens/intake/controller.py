@@ -24,6 +24,7 @@ from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.tasks import TaskRunner
 
 from . import dialogs, form
+from .papers import PapersPanel
 from .view import IntakeView
 
 log = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ class IntakeController(QObject):
         v.supplement_button.clicked.connect(self.request_supplement)
         v.refuse_button.clicked.connect(self.refuse)
         v.cancel_button.clicked.connect(self.cancel)
+        self.papers = PapersPanel(ctx, runner, v, user)
         self.search("")
 
     # -- procedure picker ------------------------------------------------------------------
@@ -147,6 +149,7 @@ class IntakeController(QObject):
         v = self.view
         if self.procedure is None or self.procedure.code != procedure.code:
             form.set_checklist(v, self.ctx.reception.checklist_for(procedure))
+            self.papers.reset()
         self.procedure = procedure
         v.procedure_name.setText(f"{procedure.code} — {procedure.name}")
         v.detail_field.setText(procedure.field or "—")
@@ -197,6 +200,7 @@ class IntakeController(QObject):
             self.focus_first_empty()
             return "submitter"
         form.write_applicant(v, person)
+        self.papers.lookup_offers()
         self.focus_first_empty()
         return "applicant"
 
@@ -344,6 +348,7 @@ class IntakeController(QObject):
         log.info("dossier saved: %s", dossier.code)
         if self.postal_item is not None:
             self.postal_item = None
+        self.papers.save_for(dossier)
         form.clear(self.view)
         self.procedure = None
         self.view.set_message(f"Đã lưu hồ sơ {dossier.code}. Đang in giấy tiếp nhận…")
@@ -400,6 +405,7 @@ class IntakeController(QObject):
         )
 
     def _on_outcome(self, kind: str, dossier: Dossier) -> None:
+        self.papers.reset()
         form.clear(self.view)
         self.procedure = None
         self.view.set_message(f"Đã ghi nhận {strings.DOC_TYPES[kind]} — hồ sơ {dossier.code}.")
@@ -418,6 +424,7 @@ class IntakeController(QObject):
             return False
         if self.is_dirty() and not self.confirm("Hủy hồ sơ đang nhập? Dữ liệu chưa lưu sẽ mất."):
             return False
+        self.papers.reset()
         form.clear(self.view)
         self.procedure = None
         self.postal_item = None

@@ -111,6 +111,8 @@ class IntakeView(QWidget):
         pl.addLayout(details)
         pl.addWidget(QLabel("Giấy tờ đã nhận (Space để đánh dấu):"))
         pl.addWidget(self.checklist_row, 3)
+        self.papers_bar_holder = QVBoxLayout()  # digitisation buttons (papers.PapersPanel)
+        pl.addLayout(self.papers_bar_holder)
 
         # Applicant
         self.full_name = _line("applicant.full_name")

@@ -139,6 +139,8 @@ class LookupController(QObject):
         v.paid_button.clicked.connect(lambda: result_dialogs.payment_received(self))
         v.return_button.clicked.connect(self.request_return)
         v.preview_button.clicked.connect(self.preview_selected)
+        v.papers_button.clicked.connect(self.show_papers_menu)
+        self.papers: list[Any] = []
         v.prints.doubleClicked.connect(self.preview_selected)
         self.print_flow.printed.connect(self._on_printed)
         self.print_flow.print_failed.connect(self._on_print_failed)
@@ -198,6 +200,67 @@ class LookupController(QObject):
         if not codes or self.file.dossier.code in codes:
             self.reload()
 
+    def _show_digitisation(self, file: DossierFile) -> None:
+        """Add how far the dossier's papers are digitised to the heading (issue 15)."""
+        service = self.ctx.digitisation
+        dossier_id = file.dossier.id
+        if service is None or dossier_id is None:
+            return
+
+        def done(c: Any) -> None:
+            if self.file is not file:
+                return
+            if c.to_digitise == 0:
+                line = "Số hóa: không có giấy tờ phải số hóa."
+            elif c.complete:
+                line = f"Số hóa: đầy đủ ({c.digitised}/{c.to_digitise} giấy tờ)."
+            else:
+                line = (
+                    f"Số hóa: {c.digitised}/{c.to_digitise} giấy tờ đã nhận, còn thiếu bản số hóa."
+                )
+            self.view.header.setText(f"{header_html(file, self._name)}<br>{line}")
+
+        def listed(found: list[Any]) -> None:
+            if self.file is file:
+                self.papers = [a for a in found if a.is_digitised]
+                self.view.papers_button.setEnabled(bool(self.papers))
+
+        self.view.papers_button.setEnabled(False)
+        QueryOp[Any](self.runner, lambda: service.completeness(dossier_id)).success(
+            done
+        ).run_in_background()
+        QueryOp[list[Any]](self.runner, lambda: service.attachments(dossier_id)).success(
+            listed
+        ).run_in_background()
+
+    def show_papers_menu(self) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu(self.view)
+        items = self.file.dossier.checklist if self.file is not None else ()
+        for a in self.papers:
+            name = items[a.position].name if a.position < len(items) else a.meta.paper_type
+            action = menu.addAction(f"{name} ({a.pages} trang)")
+            action.triggered.connect(lambda _c=False, att=a: self.show_paper(att))
+        menu.exec(self.view.papers_button.mapToGlobal(self.view.papers_button.rect().bottomLeft()))
+
+    def show_paper(self, attachment: Any) -> PreviewDialog | None:
+        """The digitised paper in the preview window (its searchable copy when OCR is done)."""
+        from types import SimpleNamespace
+
+        service = self.ctx.digitisation
+        if service is None or self.file is None or attachment.best_sha256 is None:
+            return None
+        pdf = service.store.read(attachment.best_sha256)
+        doc = SimpleNamespace(doc_type="digitised", dossier_code=self.file.dossier.code, pdf=pdf)
+        dialog = PreviewDialog(doc, self.view)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.print_button.hide()  # a citizen's paper is not a slip to reprint
+        self.previews.append(dialog)
+        dialog.destroyed.connect(lambda: self.previews.remove(dialog))
+        dialog.open()
+        return dialog
+
     def _on_load_error(self, exc: BaseException) -> None:
         self.view.set_message(error_text(exc), error=True)
         if not isinstance(getattr(exc, "code", None), str):
@@ -214,6 +277,7 @@ class LookupController(QObject):
         self.people = people
         d = file.dossier
         self.view.header.setText(header_html(file, self._name))
+        self._show_digitisation(file)
         self.timeline.set_rows(entries(file.timeline, file.print_jobs, people))
         self.view.timeline.resizeColumnsToContents()
         self.view.timeline.scrollToBottom()

@@ -204,7 +204,28 @@ class ReportsController(QObject):
             f"dừng {_n(t.stopped)}."
         )
         self.view.message.setText("")
+        self.load_digitised_share(report)
         self.report_loaded.emit(report)
+
+    def load_digitised_share(self, report: Any) -> None:
+        """Append the share of dossiers fully digitised (QĐ 766 indicator 4.2; issue 15)."""
+        service = self.ctx.digitisation
+        if service is None:
+            return
+        summary = self.view.summary.text()
+
+        def done(share: tuple[int, int]) -> None:
+            if self.report is not report:
+                return  # another period was asked for meanwhile
+            full, counted = share
+            pct = f" ({full * 100 / counted:.0f} %)" if counted else ""
+            self.view.summary.setText(
+                f"{summary} Số hóa đầy đủ: {_n(full)}/{_n(counted)} hồ sơ tiếp nhận{pct}."
+            )
+
+        QueryOp[tuple[int, int]](
+            self.runner, lambda: service.period_share(report.date_from, report.date_to)
+        ).success(done).failure(self._error).run_in_background()
 
     # -- ledger -------------------------------------------------------------------------
 
