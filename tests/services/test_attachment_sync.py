@@ -66,7 +66,7 @@ def test_paper_is_uploaded_once_and_reused_at_another_counter(
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001
         assert [f.sha256 for f in uow.attachments.files_to_upload()] == [att.file_sha256]
     # One sync run: the attachment.put event is accepted, then the file goes up after it.
-    assert ctx.sync.run_once().ok
+    assert ctx.sync.run_once().value.ok
     assert ctx.sync.health().rejected == []
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001
         assert uow.attachments.files_to_upload() == []

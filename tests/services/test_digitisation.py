@@ -38,7 +38,7 @@ def sane(tmp: Path, *extra: str) -> ScanimageScanner:
 def receive(ctx: AppContext, admin: object) -> Dossier:
     items = ctx.reception.checklist_for(ctx.catalogue.get(BIRTH))
     ticked = tuple(replace(i, received=True) for i in items)
-    return ctx.reception.receive(IntakeDraft(BIRTH, HOA, checklist=ticked), admin)  # type: ignore[arg-type]
+    return ctx.reception.receive(IntakeDraft(BIRTH, HOA, checklist=ticked), admin).value  # type: ignore[arg-type]
 
 
 def svc(ctx: AppContext) -> DigitisationService:

@@ -46,7 +46,7 @@ def world(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_hand_over_names_cooperating_agencies_printed_on_mau_06(world) -> None:  # type: ignore[no-untyped-def]
     ctx, admin, _ = world
-    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin)
+    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin).value
     r = ctx.lifecycle.hand_over(
         d.id,
         admin,
@@ -66,7 +66,7 @@ def test_hand_over_names_cooperating_agencies_printed_on_mau_06(world) -> None: 
 
 def test_hand_over_refuses_absurd_cooperating_lists(world) -> None:  # type: ignore[no-untyped-def]
     ctx, admin, _ = world
-    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin)
+    d = ctx.reception.receive(IntakeDraft(CERTIFY_WILL, HOA, checklist=PAPERS), admin).value
     with pytest.raises(ValidationFailedError) as info:
         ctx.lifecycle.hand_over(d.id, admin, "Phòng Tư pháp", "", ("x" * 201,))
     assert info.value.fields == {"cooperating": "too_long"}
@@ -83,7 +83,7 @@ def _post_one(ctx, admin, s10: str):  # type: ignore[no-untyped-def]
     from .test_postal import processed
 
     (code,) = processed(ctx, admin, 1)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     ctx.postal.scan(batch.id, code, admin)
     ctx.postal.scan(batch.id, s10, admin)
     record = ctx.postal.close_batch(
@@ -114,7 +114,7 @@ def test_reads_succeed_while_another_connection_holds_the_write_lock(ctx, admin,
 
     (code,) = processed(ctx, admin, 1)
     d = ctx.reception.get_by_code(code)
-    batch = ctx.postal.start_results_batch(admin)
+    batch = ctx.postal.start_results_batch(admin).value
     today = clock.now.date()
     reads = {
         "lookup.open_by_code": lambda: ctx.lookup.open_by_code(code),

@@ -291,6 +291,13 @@ def _dialogs(checker: Checker, window: Any, dossier: Any) -> None:
 
     long_cert = "Nguyễn Thị Lan, Trung tâm Phục vụ hành chính công tỉnh Thanh Hóa — do VNPT-CA cấp"
     _dialog(checker, "Nhập mã PIN token", PinDialog(long_cert, window), "pin_dialog")
+    from motcua_desk.ui.screens.intake.digitise import DigitiseDialog
+
+    paper = "Giấy chứng nhận quyền sử dụng đất, quyền sở hữu nhà ở và tài sản khác gắn liền với đất"
+    digitise = DigitiseDialog(
+        window.ctx.digitisation, window.runner, window.ctx.settings, paper, None, window
+    )
+    _dialog(checker, "Số hóa giấy tờ", digitise, "digitise_dialog")
 
 
 def _main(argv: list[str]) -> int:

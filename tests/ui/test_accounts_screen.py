@@ -168,7 +168,7 @@ def test_a_supervisor_gets_the_list_and_unlock_only(qtbot: Any, accounts: Any) -
     ctx = accounts.ctx
     boss = ctx.accounts.create_user(
         accounts.admin, "lanhdao", "Phạm Văn Lãnh", "mat-khau-ld-1", Role.SUPERVISOR
-    )
+    ).value
     ctx.accounts.create_user(accounts.admin, "canbo1", "Trần Thị Bình", "mat-khau-cu-1", Role.CLERK)
     _lock_out(ctx, "canbo1")
     spec = next(p for p in PAGES if p.attr == "accounts_page")

@@ -38,6 +38,9 @@ EXPECTED = (
     "Chốt sổ — lãnh đạo",
     "Gia hạn (Mẫu 04)",
     "Tạo tài khoản",
+    "Chữ ký số",
+    "Nhập mã PIN token",
+    "Số hóa giấy tờ",
 )
 
 
