@@ -82,6 +82,12 @@ class SyncHealth:
     gaps: list[CodeGap] = field(default_factory=list)
 
 
+def _conflicts_json(items: list[dict[str, Any]]) -> str:
+    """The stored conflict list. ASCII escapes: a pulled value may hold a lone surrogate
+    ("\\ud800"), which the database's UTF-8 cannot store as a character (found by the pull fuzzer)."""
+    return json.dumps(items, ensure_ascii=True)
+
+
 def _load_list(raw: str | None) -> list[Any]:
     try:
         value = json.loads(raw) if raw else []
@@ -160,7 +166,7 @@ class StorageSyncStore:
                 conflict = apply_change_safely(uow, c, self._agency())
                 if conflict is not None:
                     conflicts.append({**conflict, "cursor": c.cursor})
-            uow.sync_state.set(CONFLICTS_KEY, json.dumps(conflicts[-200:], ensure_ascii=False))
+            uow.sync_state.set(CONFLICTS_KEY, _conflicts_json(conflicts[-200:]))
             uow.sync_state.set(CURSOR_KEY, str(next_cursor))
             uow.commit()
 
@@ -493,7 +499,7 @@ class SyncService:
             rest = [c for c in items if c.get("cursor") != cursor]
             if again is not None:
                 rest.append({**again, "cursor": cursor})
-            uow.sync_state.set(CONFLICTS_KEY, json.dumps(rest, ensure_ascii=False))
+            uow.sync_state.set(CONFLICTS_KEY, _conflicts_json(rest))
             uow.commit()
             return again is None
 
@@ -503,7 +509,7 @@ class SyncService:
             every = _load_list(uow.sync_state.get(CONFLICTS_KEY))
             items = [c for c in every if c.get("cursor") != cursor]
             resolved = [c for c in every if c.get("cursor") == cursor]
-            uow.sync_state.set(CONFLICTS_KEY, json.dumps(items, ensure_ascii=False))
+            uow.sync_state.set(CONFLICTS_KEY, _conflicts_json(items))
             for c in resolved:
                 uow.audit.append(
                     actor=actor,
