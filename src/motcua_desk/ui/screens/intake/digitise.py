@@ -375,3 +375,8 @@ class DigitiseDialog(QDialog):
     def reject(self) -> None:
         self.stop()
         super().reject()
+
+    def done(self, result: int) -> None:
+        """However the dialog ends (also when its window closes), a running scan stops."""
+        self.stop()
+        super().done(result)
