@@ -86,7 +86,7 @@ class AppPaths:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Per-unit settings; every [CFG]/[U] fact of docs/domain.md lives here, with its default."""
+    """Per-unit settings; every rule that differs by unit or is uncertain lives here, with its default."""
 
     agency_id: str = ""
     agency_name: str = ""

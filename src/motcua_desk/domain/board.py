@@ -62,8 +62,8 @@ class Urgency(enum.IntEnum):
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     """Cut points: due before ``today_start`` is overdue, before ``today_end`` due today,
-    before ``near_end`` near due. The legal period runs to 24:00 of the due date (docs/domain.md
-    §3), so a dossier due at 09:00 today is due today, not overdue, at 10:00. Kept as POSIX timestamps too: comparing floats is twenty times
+    before ``near_end`` near due. The legal period runs to 24:00 of the due date (Bộ luật Dân sự 2015 Art. 147–148
+    ), so a dossier due at 09:00 today is due today, not overdue, at 10:00. Kept as POSIX timestamps too: comparing floats is twenty times
     cheaper than comparing aware datetimes, and the board classifies 100,000 rows at a time."""
 
     today_start: datetime

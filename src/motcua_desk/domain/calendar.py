@@ -2,7 +2,7 @@
 
 Implementation lives in :mod:`.workcalendar` (the calendar itself) and :mod:`.deadlines`
 (due dates, supplement, apology and extension rules); import from here.
-See ``docs/domain-api.md`` and docs/domain.md §2-§4.
+See ``docs/domain-api.md`` and NĐ 61/2018 Art. 15–22, Bộ luật Dân sự 2015 Art. 147–148, Bộ luật Lao động 2019 Art. 111–112.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Dossier codes (mã số hồ sơ, NĐ 61 Art. 26, TT 01/2018 Art. 19; docs/domain.md §5).
+"""Dossier codes (mã số hồ sơ, NĐ 61 Art. 26, TT 01/2018 Art. 19; NĐ 61/2018 Art. 26).
 
 ``000.00.06.H56-231027-0361`` = unit ``000.00.06.H56``, received 27/10/2023, 361st dossier of
 the day. The pattern is a setting; the sequence comes from a :class:`SequenceSource` (local
@@ -19,7 +19,7 @@ from .text import normalize
 
 DEFAULT_PATTERN = "{agency_id}-{yymmdd}-{seq:04d}"
 
-#: Scanning accepts both the TT 01/2018 and TT 04/2025 styles (docs/domain.md §5), plus the
+#: Scanning accepts both the TT 01/2018 and TT 04/2025 styles (NĐ 61/2018 Art. 26), plus the
 #: provisional marker ``T<device>-`` of issue 7.
 ANY_CODE_RE = re.compile(
     r"^(?P<agency>[A-Z0-9.]+)-(?P<date>[0-9]{6})-(?:T(?P<device>[0-9]{2,})-)?(?P<seq>[0-9]{4,})$"
@@ -198,7 +198,7 @@ def _parts_from_match(m: re.Match[str], text: str, provisional: bool) -> Dossier
 
 
 def parse_any_dossier_code(code: str) -> DossierCodeParts:
-    """Parse a code in any accepted style (docs/domain.md §5 scan regex, plus provisional)."""
+    """Parse a code in any accepted style (NĐ 61/2018 Art. 26 scan regex, plus provisional)."""
     if not isinstance(code, str):
         raise InvalidDossierCodeError(reason="format", code=repr(code))
     text = _clean(code)
@@ -239,7 +239,7 @@ class InMemorySequenceSource:
 
 
 class BlockSequenceSource:
-    """Numbers from leased blocks ``[first, last]`` per agency and day (architecture §8.5)."""
+    """Numbers from leased blocks ``[first, last]`` per agency and day."""
 
     def __init__(self, blocks: Iterable[tuple[str, date, int, int]] = ()) -> None:
         self._free: dict[tuple[str, date], list[int]] = {}

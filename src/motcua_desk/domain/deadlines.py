@@ -1,6 +1,6 @@
-"""Due dates and the deadline rules of the dossier lifecycle (docs/domain.md §2, §3, §4).
+"""Due dates and the deadline rules of the dossier lifecycle (NĐ 61/2018 Art. 15–22, Bộ luật Dân sự 2015 Art. 147–148, Bộ luật Lao động 2019 Art. 111–112).
 
-``due_datetime`` implements the "Default algorithm" of docs/domain.md §3. The result is
+``due_datetime`` implements the "Default algorithm" of Bộ luật Dân sự 2015 Art. 147–148. The result is
 structured data (counted and skipped days, flags); the UI turns it into Vietnamese text.
 Public names are re-exported by ``motcua_desk.domain.calendar``.
 """
@@ -92,7 +92,7 @@ def due_datetime(
 ) -> DueDate:
     """Due date of a dossier received at ``received_at`` with a time limit of N ``unit``.
 
-    Rules (docs/domain.md §3 "Default algorithm"):
+    Rules (Bộ luật Dân sự 2015 Art. 147–148 "Default algorithm"):
     1. ``t`` = effective receipt (see :func:`effective_receipt`).
     2. Same day (``unit`` SAME_DAY, or N = 0 working or calendar days): before ``cutoff`` due
        that day at closing time; at or after it, the next working day at closing time.
@@ -190,7 +190,7 @@ def restart_after_supplement(
 def pause_after_supplement(
     old_due: datetime, requested_at: datetime, completed_at: datetime, calendar: WorkCalendar
 ) -> datetime:
-    """TH variant (§4 [CFG]): the clock pauses; new due = old due + working days waited.
+    """Variant of some provinces (a setting): the clock pauses; new due = old due + working days waited.
 
     Days waited = working days ``d`` with ``requested_at.date() < d <= completed_at.date()``.
     """

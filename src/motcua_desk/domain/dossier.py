@@ -1,6 +1,6 @@
 """Dossier, applicant, checklist and the status state machine.
 
-Statuses use the national portal's codes (docs/domain.md §10) so that sync and reports need no
+Statuses use the national portal's codes (the national public-service portal's status codes) so that sync and reports need no
 mapping table. Values are frozen dataclasses: they cross threads and live in Qt models.
 """
 
@@ -187,7 +187,7 @@ class Dossier:
     supplement_requests: int = 0
     returned_at: datetime | None = None
     #: When the fee is collected (None: recorded before fees were tracked); what was paid at
-    #: intake and the receipt number (docs/domain.md §9).
+    #: intake and the receipt number (Luật Phí và lệ phí 97/2015/QH13).
     fee_timing: FeeTiming | None = None
     fee_paid_vnd: int = 0
     fee_receipt_no: str = ""
@@ -218,7 +218,7 @@ def transition(dossier: Dossier, target: Status) -> Dossier:
     """A copy of ``dossier`` in status ``target``; raises IllegalTransitionError if forbidden.
 
     Entering SUPPLEMENT counts a supplement request (more than one is late in the national
-    index, docs/domain.md §2.2), so callers can warn the clerk.
+    index, NĐ 61/2018 Art. 15–22), so callers can warn the clerk.
     """
     check_transition(dossier.status, target)
     extra = dossier.supplement_requests + (1 if target is Status.SUPPLEMENT else 0)

@@ -1,4 +1,4 @@
-"""Fees per dossier: when they are collected and what the counter checks (docs/domain.md §9).
+"""Fees per dossier: when they are collected and what the counter checks (Luật Phí và lệ phí 97/2015/QH13).
 
 Timing follows the values real provincial systems record per dossier: "Thu trước" (at intake),
 "Thu sau" (at return), "Đối tượng miễn phí" (an exempt person, e.g. on-time birth registration,

@@ -1,4 +1,4 @@
-"""Citizen identity: 12-digit personal ID, old 9-digit ID and the chip ID card QR (docs/domain.md §7)."""
+"""Citizen identity: 12-digit personal ID, old 9-digit ID and the chip ID card QR (NĐ 137/2015, TT 07/2016/TT-BCA)."""
 
 from __future__ import annotations
 
@@ -232,7 +232,7 @@ def _known_layout(fields: list[str]) -> list[str] | None:
 
 
 def _generic_layout(fields: list[str]) -> list[str]:
-    """The 2024 card's undocumented order: find fields by shape (docs/domain.md §7)."""
+    """The 2024 card's undocumented order: find fields by shape (NĐ 137/2015, TT 07/2016/TT-BCA)."""
     ids = [f for f in fields if _ID12_RE.match(f)]
     if not ids:
         raise MalformedIdCardQRError(reason="no_id_number")

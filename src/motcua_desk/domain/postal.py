@@ -1,4 +1,4 @@
-"""Public postal service: UPU S10 item numbers and transit times (docs/domain.md §8)."""
+"""Public postal service: UPU S10 item numbers and transit times (QĐ 45/2016/QĐ-TTg, TT 17/2017/TT-BTTTT)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from .dossier import PaperForm
 
 
 class TimeUnit(enum.Enum):
-    """Unit of a procedure's processing time limit (docs/domain.md §3)."""
+    """Unit of a procedure's processing time limit (Bộ luật Dân sự 2015 Art. 147–148)."""
 
     WORKING_DAYS = "working_days"
     CALENDAR_DAYS = "calendar_days"

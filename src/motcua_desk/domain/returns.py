@@ -1,7 +1,7 @@
 """Return of results: who may collect, and the satisfaction rating (NĐ 61 Art. 20, 31).
 
 The applicant collects after showing the ID card (number typed from the card, or its QR read),
-or a proxy collects with an authorisation paper that is recorded (docs/domain.md §2.9). An
+or a proxy collects with an authorisation paper that is recorded (NĐ 61/2018 Art. 15–22). An
 organisation always collects through a representative with such a paper.
 """
 

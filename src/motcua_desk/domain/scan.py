@@ -1,6 +1,6 @@
 """Route one scanned string: ID card QR, dossier code, S10 item, procedure code, ID number.
 
-Scanners type like keyboards (docs/domain.md §7, architecture §9): the text may carry CR/LF, stray
+Scanners type like keyboards (NĐ 137/2015): the text may carry CR/LF, stray
 spaces, NFD or lower case. :func:`classify` never raises; a string that looks like a kind but
 is malformed comes back as that kind with ``error`` set, so the clerk sees why.
 """

@@ -1,6 +1,6 @@
 """Working-day calendar: weekends, holidays, substitute days off and make-up working days.
 
-The class takes plain dates (docs/domain.md §3 "Calendar", §4 table). Building it from the
+The class takes plain dates (Bộ luật Lao động 2019 Art. 111–112). Building it from the
 ``holidays`` package plus the bundled overrides happens outside the domain
 (``motcua_desk.services.calendar_seed``). Public names are re-exported by
 ``motcua_desk.domain.calendar``.
@@ -21,7 +21,7 @@ MAX_GAP_DAYS = 366
 
 
 class DayKind(enum.Enum):
-    """Kind of a calendar table entry (docs/domain.md §4: holiday, nghỉ bù, làm bù)."""
+    """Kind of a calendar table entry (Bộ luật Lao động 2019 Art. 111–112: holiday, nghỉ bù, làm bù)."""
 
     HOLIDAY = "holiday"
     SUBSTITUTE_DAY_OFF = "substitute_day_off"
@@ -57,7 +57,7 @@ class SkippedDay:
 
 @dataclass(frozen=True)
 class OfficeHours:
-    """Opening hours of the counter (docs/domain.md §3: default 07:30-11:30, 13:30-17:00 [CFG])."""
+    """Opening hours of the counter (a setting per unit, default 07:30-11:30, 13:30-17:00)."""
 
     morning_open: time = time(7, 30)
     morning_close: time = time(11, 30)
@@ -103,7 +103,7 @@ class WorkCalendar:
         days: holiday table entries; one entry per date at most.
         weekend: weekly rest days as ``date.weekday()`` numbers (Mon = 0).
         saturdays_count: treat Saturday as a working day (desks open on Saturday mornings
-            whose province counts them; docs/domain.md §3 [U], default off).
+            whose province counts them; uncertain, so a setting, default off).
         makeup_days_count: make-up working days count toward deadlines (§12, default yes).
         version: label stored with each due date; when empty a digest of the inputs is used,
             so the same table always yields the same version.

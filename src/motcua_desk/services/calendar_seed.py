@@ -1,4 +1,4 @@
-"""Seed the working-day calendar: the ``holidays`` package plus bundled overrides (docs/domain.md §4).
+"""Seed the working-day calendar: the ``holidays`` package plus bundled overrides (Bộ luật Lao động 2019 Art. 111–112).
 
 The ``holidays`` package ("VN") knows the lunar dates and the announced swaps, but not the
 make-up Saturdays, and it adds days whose status is uncertain (24/11 from 2026). The
@@ -187,7 +187,7 @@ def build_calendar(
 
 
 def office_hours_from(settings: Settings) -> OfficeHours:
-    """The unit's office hours (docs/domain.md §12)."""
+    """The unit's office hours (docs/operations.md)."""
     return OfficeHours(
         morning_open=settings.morning_open,
         morning_close=settings.morning_close,

@@ -1,4 +1,4 @@
-"""The counter's transitions after intake (issue 5; NĐ 61 Art. 18–19, docs/domain.md §2).
+"""The counter's transitions after intake (issue 5; NĐ 61 Art. 18–19, NĐ 61/2018 Art. 15–22).
 
 Each action is one transaction: the status change with its timeline row, the outbox events the
 provincial server validates (``dossier.status_changed`` with exactly the protocol's payload,
@@ -46,7 +46,7 @@ class TransitionResult:
         return ChangeSet.of(DOSSIER, codes=(self.dossier.code,))
 
 
-#: Timeline actions that carry the inputs of the running time limit (docs/domain.md §3.6).
+#: Timeline actions that carry the inputs of the running time limit (Bộ luật Dân sự 2015 Art. 147–148).
 _CLOCK_STARTS = ("received", "supplement_completed")
 
 
@@ -396,7 +396,7 @@ class LifecycleService:
             warnings=("refusal_late",) if late else (),
         )
 
-    # -- fees (docs/domain.md §9; status 6) ----------------------------------------------------
+    # -- fees (Luật Phí và lệ phí 97/2015/QH13; status 6) ----------------------------------------------------
 
     def request_payment(
         self, dossier_id: int, clerk: User, amount_vnd: int, note: str = ""

@@ -1,4 +1,4 @@
-"""Public postal service hand-over, both ways (issue 6; QĐ 45/2016, TT 17/2017, docs/domain.md §8).
+"""Public postal service hand-over, both ways (issue 6; QĐ 45/2016, TT 17/2017, QĐ 45/2016/QĐ-TTg, TT 17/2017/TT-BTTTT).
 
 Results going out: the clerk scans each dossier's barcode, then the postal item number (UPU S10,
 check digit validated). Every scan is committed at once with its outbox event, so a crash or
@@ -372,7 +372,7 @@ class PostalService:
         return Changed(HandoverRecord(batch, pdf, path), ChangeSet.of(POSTAL, DOSSIER, codes=codes))
 
     def fee_due(self, item_id: int) -> int | None:
-        """What the post collects from the citizen on delivery of this result (docs/domain.md §9)."""
+        """What the post collects from the citizen on delivery of this result (Luật Phí và lệ phí 97/2015/QH13)."""
         with reading(self._uow_factory) as uow:
             item = uow.postal.item(item_id)
             if item.dossier_id is None:

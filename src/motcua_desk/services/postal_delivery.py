@@ -1,4 +1,4 @@
-"""Postal rules added by issue 13 (QĐ 45/2016, docs/domain.md §8), kept apart from the scanning flow.
+"""Postal rules added by issue 13 (QĐ 45/2016, QĐ 45/2016/QĐ-TTg, TT 17/2017/TT-BTTTT), kept apart from the scanning flow.
 
 * one result in one batch: a result already in an open batch, or posted and not come back, is
   refused when scanned into another batch, and flagged again when a batch is closed;

@@ -1,4 +1,4 @@
-"""Intake at the counter: receive, request a supplement, refuse (NĐ 61 Art. 17, docs/domain.md §2).
+"""Intake at the counter: receive, request a supplement, refuse (NĐ 61 Art. 17, NĐ 61/2018 Art. 15–22).
 
 Each outcome is one transaction: the dossier, its code, its timeline entry, the outbox event for
 the provincial server and the audit row are written together or not at all.
@@ -88,7 +88,7 @@ class ReceptionService:
         )
 
     def fee_timing_for(self, draft: IntakeDraft, procedure: Procedure | None) -> FeeTiming:
-        """The draft's fee timing, or the one proposed for its procedure (docs/domain.md §9)."""
+        """The draft's fee timing, or the one proposed for its procedure (Luật Phí và lệ phí 97/2015/QH13)."""
         if draft.fee_timing is not None:
             return draft.fee_timing
         fee = None if procedure is None else procedure.fee_vnd
@@ -218,7 +218,7 @@ class ReceptionService:
         if status is Status.RECEIVED:
             computed = self._due(procedure, received_at)
             due = computed.due_at
-            # Keep the inputs so the date can be explained and reproduced (docs/domain.md §3.6).
+            # Keep the inputs so the date can be explained and reproduced (Bộ luật Dân sự 2015 Art. 147–148).
             detail |= {
                 "processing_days": procedure.processing_days,
                 "time_unit": procedure.time_unit.value,

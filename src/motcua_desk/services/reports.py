@@ -4,9 +4,9 @@ A report covers office dates ``[date_from, date_to]`` and counts, per procedure:
 
 * received: dossiers received in the period (a dossier refused at intake, Mẫu 03, is not);
 * returned on time / late: results returned in the period, compared with the due date. The
-  legal period runs to 24:00 of the due date (docs/domain.md §3), so office dates are compared: a
+  legal period runs to 24:00 of the due date (Bộ luật Dân sự 2015 Art. 147–148), so office dates are compared: a
   return on the due date is on time whatever the printed hour. A dossier with more than one
-  supplement request counts as late (the on-time index, docs/domain.md §10); one without a due
+  supplement request counts as late (the on-time index, the national public-service portal's status codes); one without a due
   date is on time;
 * in progress: dossiers received before the report's end that were neither returned nor closed
   (refused, withdrawn, stopped) by then, split into on time and overdue as of that moment

@@ -48,7 +48,7 @@ DEFAULT_PAPER: dict[str, str] = {
     "return": "A5",
 }
 
-#: Mẫu 04 and 05 are signed by the head of the processing agency, not the clerk (docs/domain.md §6).
+#: Mẫu 04 and 05 are signed by the head of the processing agency, not the clerk (TT 03/2025/TT-VPCP).
 HEAD_OF_AGENCY = "Thủ trưởng cơ quan giải quyết"
 
 #: Page layouts each document renders (the settings page offers and accepts only these).
@@ -202,7 +202,7 @@ def fee_label(fee_vnd: int | None) -> str:
     return fmt.format_money(fee_vnd)
 
 
-#: Fee timing as real slips say it (docs/domain.md §9).
+#: Fee timing as real slips say it (Luật Phí và lệ phí 97/2015/QH13).
 FEE_TIMING_LABELS: dict[FeeTiming, str] = {
     FeeTiming.AT_INTAKE: "Thu trước",
     FeeTiming.AT_RETURN: "Thu sau",

@@ -1,4 +1,4 @@
-"""SQLite engine with the pragmas and transaction mode the app relies on (architecture §5)."""
+"""SQLite engine with the pragmas and transaction mode the app relies on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Typed errors of the sync client (architecture §8.6).
+"""Typed errors of the sync client.
 
 ``AuthError`` asks for a login or re-enrolment, ``NetworkError`` retries quietly with backoff,
 ``ConflictError`` is shown to the clerk, ``ProtocolError`` is a bug (or a version refusal).

@@ -1,4 +1,4 @@
-"""The one "what changed" value screens listen to (architecture §9); defined by the services."""
+"""The one "what changed" value screens listen to; defined by the services."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Application fonts with full Vietnamese coverage (architecture §10).
+"""Application fonts with full Vietnamese coverage.
 
 The Qt wheels ship no fonts. We register every TTF under ``resources/fonts`` and use the first
 family we know to be complete; until those files exist, fall back to system fonts (DejaVu,

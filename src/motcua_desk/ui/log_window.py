@@ -1,7 +1,7 @@
-"""In-app log window (architecture §9, after Dangerzone): a logging handler emits a signal.
+"""In-app log window (after Dangerzone): a logging handler emits a signal.
 
 Records from any thread reach the window through a queued signal. Only INFO and above are
-shown, and logs carry no ID numbers, names or phones above DEBUG (architecture §10).
+shown, and logs carry no ID numbers, names or phones above DEBUG.
 """
 
 from __future__ import annotations

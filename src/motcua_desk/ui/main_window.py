@@ -59,7 +59,7 @@ HOME_PAGE, INTAKE_PAGE = 0, 1
 class MainWindow(QMainWindow):
     #: Raw text of every scan (scanner burst or Enter in the scan box).
     scanned = Signal(str)
-    #: One "what changed" signal for every screen (architecture §9).
+    #: One "what changed" signal for every screen.
     data_changed = Signal(object)
 
     # The pages, set from ``ui.pages.PAGES`` (None: not built for this context or role).

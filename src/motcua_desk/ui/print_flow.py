@@ -92,7 +92,7 @@ class PrintFlow(QObject):
                 on_failed
             ).run_in_background()
             return
-        try:  # QPrinter lives on the GUI thread (architecture §7)
+        try:  # QPrinter lives on the GUI thread
             result = job()
         except Exception as exc:
             errors.log_failure(exc)  # as the runner does for work on a lane

@@ -1,4 +1,4 @@
-"""Sending PDFs to a printer (issue 4 "Printing", architecture §7).
+"""Sending PDFs to a printer (issue 4 "Printing").
 
 Two backends behind one protocol:
 

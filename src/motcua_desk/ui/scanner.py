@@ -1,4 +1,4 @@
-"""Barcode-scanner input from anywhere in the app (issue 4, architecture §9).
+"""Barcode-scanner input from anywhere in the app (issue 4).
 
 Scanners are keyboards. An application-wide event filter buffers printable key presses; a
 burst of at least ``min_chars`` characters, each within ``max_gap_ms`` of the previous one and

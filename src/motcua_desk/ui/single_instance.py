@@ -1,4 +1,4 @@
-"""One running app per database (architecture §9), with a QLocalServer.
+"""One running app per database, with a QLocalServer.
 
 The server name is derived from the database path, so two data directories can run side by
 side. A second start sends ``activate`` to the first and exits.

@@ -1,4 +1,4 @@
-"""Background work off the GUI thread (architecture §6, after Anki's ``taskman.py``).
+"""Background work off the GUI thread (after Anki's ``taskman.py``).
 
 Two lanes: ``db`` has one worker (SQLite has one writer), ``io`` has a few (printing,
 rendering, exports). Results come back to the GUI thread through a queued signal; errors are

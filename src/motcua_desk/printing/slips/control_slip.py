@@ -2,7 +2,7 @@
 
 Dossier code, processing and cooperating agencies, dates received and due, then one row per
 hand-over: unit | "Giao: … Nhận: … giờ … phút, ngày …" | timeliness | notes, with room for the
-giver's and receiver's signatures. The first giver is the counter (docs/domain.md §6).
+giver's and receiver's signatures. The first giver is the counter (TT 03/2025/TT-VPCP).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Mẫu 07 (TT 03/2025; Mẫu 06 of TT 01/2018): Sổ theo dõi hồ sơ (dossier ledger).
 
 A4 landscape, one ruled table whose header row repeats on every page; thousands of rows are
-fine. Columns per docs/domain.md §6: no. | code | procedure | person | address, phone | lead agency
+fine. Columns per TT 03/2025/TT-VPCP: no. | code | procedure | person | address, phone | lead agency
 | received / appointment / returned | how the result is received | signature.
 
 Speed and fit: cells are plain strings wrapped here with the font's metrics (a Paragraph is

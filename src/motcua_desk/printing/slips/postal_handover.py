@@ -2,7 +2,7 @@
 
 QĐ 45/2016 Art. 7.4: the signing of this record is the legal time of submission. It lists each
 dossier with its S10 item number and completeness, counts, both sides' signatures, and a
-Code 128 of the batch code (docs/domain.md §8).
+Code 128 of the batch code (QĐ 45/2016/QĐ-TTg, TT 17/2017/TT-BTTTT).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả (receipt and appointment slip).
 
-Contents follow docs/domain.md §6 "Mẫu 01": dossier code with Code 128, receiving unit, applicant
+Contents follow TT 03/2025/TT-VPCP "Mẫu 01": dossier code with Code 128, receiving unit, applicant
 and ID, contacts, proxy when different, procedure, table of papers, sets, statutory time,
 times received and due, where the result is collected, fee, QR lookup, reminder, signatures.
 """
@@ -233,7 +233,7 @@ def qr_column(
 def _limit_text(data: ReceiptData) -> str:
     assert data.processing_days is not None
     if data.processing_days == 0:
-        return "Trong ngày"  # same-day procedures (docs/domain.md §3); "0 ngày" reads wrong
+        return "Trong ngày"  # same-day procedures (Bộ luật Dân sự 2015 Art. 147–148); "0 ngày" reads wrong
     return f"{data.processing_days} {normalize(data.time_unit_label)}"
 
 

@@ -1,7 +1,7 @@
 """Mẫu 05 (TT 03/2025): Thông báo dừng giải quyết hồ sơ (stop notice).
 
 The field list of the 2025 form was not seen [U]; it carries at least the dossier code,
-applicant and ID, procedure, date of the request, the decision and the signer (docs/domain.md §6).
+applicant and ID, procedure, date of the request, the decision and the signer (TT 03/2025/TT-VPCP).
 """
 
 from __future__ import annotations

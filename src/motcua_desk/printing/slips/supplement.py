@@ -1,7 +1,7 @@
 """Mẫu 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (supplement request).
 
 Lists every missing paper or field at once (NĐ 61 Art. 15.3, "ask once"), the reason, where
-to ask for guidance, and the guiding official's signature (docs/domain.md §6 "Mẫu 02").
+to ask for guidance, and the guiding official's signature (TT 03/2025/TT-VPCP "Mẫu 02").
 """
 
 from __future__ import annotations

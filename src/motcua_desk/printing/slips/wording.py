@@ -1,4 +1,4 @@
-"""Form numbers and titles keyed by regime (docs/domain.md §6 table).
+"""Form numbers and titles keyed by regime (TT 03/2025/TT-VPCP table).
 
 TT 01/2018/TT-VPCP governs dossiers of the NĐ 61/2018 regime; TT 03/2025/TT-VPCP those of the
 NĐ 118/2025 regime. The control slip moved from Mẫu 05 to 06 and the ledger from 06 to 07;

@@ -1,4 +1,4 @@
-"""Holiday table: holidays, substitute days off and make-up working days (docs/domain.md §4)."""
+"""Holiday table: holidays, substitute days off and make-up working days (Bộ luật Lao động 2019 Art. 111–112)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Transactional outbox: events for the provincial server, written with the change they record.
 
 Nothing is deleted when sent: outcomes are stored, rejections stay visible with their reason,
-and acknowledged rows are pruned later (architecture §8).
+and acknowledged rows are pruned later.
 """
 
 from __future__ import annotations

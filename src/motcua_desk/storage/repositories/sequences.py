@@ -1,7 +1,7 @@
 """Daily dossier-code sequences: a local counter and blocks leased from the provincial server.
 
 ``LocalSequenceSource.next_seq`` increments inside the caller's transaction, so a number is
-used only if the dossier that takes it is committed (architecture §8.5).
+used only if the dossier that takes it is committed.
 """
 
 from __future__ import annotations

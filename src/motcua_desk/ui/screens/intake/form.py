@@ -62,7 +62,7 @@ _SKIP_REASONS = {
 
 
 def explain_due(due: Any) -> str:
-    """Why the due date is what it is: receipt moved, days not counted (docs/domain.md §3 step 6)."""
+    """Why the due date is what it is: receipt moved, days not counted (Bộ luật Dân sự 2015 Art. 147–148 step 6)."""
     lines: list[str] = []
     if getattr(due, "start_shifted", False):
         start = to_local(due.effective_start)
