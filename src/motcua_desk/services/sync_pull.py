@@ -5,7 +5,7 @@ cannot hold (a fee of 2^63), a malformed field, a status the lifecycle refuses, 
 a day the supervisor closed — becomes a *conflict* the sync page shows, and the cursor moves on,
 so later changes (next year's holidays) still arrive.
 
-Conflict reasons (Vietnamese wording in ``ui/strings.PULL_CONFLICT_REASONS``):
+Conflict reasons (Vietnamese wording in ``ui/sync_text.PULL_CONFLICT_REASONS``):
 ``local_changes_pending``, ``illegal_transition``, ``day_closed``, ``invalid_change``.
 """
 

@@ -8,11 +8,14 @@ the code, so nothing is silently swallowed.
 from __future__ import annotations
 
 import contextlib
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from motcua_desk.domain import formatting as fmt
-from motcua_desk.services.clock import to_local
+
+# The value labels and office-time formatting live in labels.py; screens find them here too.
+from .labels import *  # noqa: F403
+from .labels import format_datetime
 
 APP_TITLE = "Bộ phận Một cửa"
 
@@ -321,67 +324,6 @@ TOKEN_TRIES: dict[str, str] = {
     "unknown": "Hãy nhập lại cẩn thận: nhập sai nhiều lần, token sẽ bị khóa.",
 }
 
-#: Why the provincial server refused one event of a push (issue 14); the part after the first
-#: ":" is technical and shown in brackets.
-SYNC_REJECT_REASONS: dict[str, str] = {
-    "invalid_event": "dữ liệu có ký tự hoặc giá trị máy chủ không lưu được",
-    "storage_refused": "máy chủ không lưu được giá trị này",
-    "range_not_leased": "dải số không thuộc các dải máy chủ đã cấp cho máy trạm này",
-    "range_used": "dải số báo chưa dùng nhưng đã có hồ sơ mang số trong dải",
-    "code_not_owned": "mã hồ sơ thuộc dải số đã cấp cho quầy khác",
-}
-
-#: Why the server gave a dossier another code than the one printed (the dossier is kept).
-CODE_REASSIGNED_REASONS: dict[str, str] = {
-    "code_conflict": "mã đã in trùng với hồ sơ khác của đơn vị",
-    "code_not_owned": "mã đã in thuộc dải số của quầy khác",
-    "code_not_leased": "mã đã in không thuộc dải số máy chủ cấp",
-    "provisional": "mã tạm thời được thay bằng mã chính thức",
-}
-
-#: Why a change pulled from the server was not applied on this counter (sync page).
-PULL_CONFLICT_REASONS: dict[str, str] = {
-    "local_changes_pending": "hồ sơ còn thay đổi chưa gửi lên máy chủ; gửi xong hãy áp dụng lại",
-    "illegal_transition": "trạng thái từ máy chủ không hợp lệ với trạng thái hiện tại của hồ sơ",
-    "day_closed": "ngày {day} đã chốt sổ; lãnh đạo mở lại ngày rồi bấm “Áp dụng lại”",
-    "invalid_change": "dữ liệu từ máy chủ không hợp lệ, không áp dụng được (đã bỏ qua)",
-}
-
-#: Entities of pulled changes, as the sync page names them.
-PULL_ENTITIES: dict[str, str] = {
-    "procedure": "Thủ tục",
-    "holiday": "Ngày nghỉ, ngày làm bù",
-    "user": "Tài khoản",
-    "dossier_status": "Trạng thái hồ sơ",
-}
-
-
-def pull_conflict_text(conflict: dict[str, Any]) -> str:
-    """One line of the sync page's conflict list, in Vietnamese."""
-    reason = str(conflict.get("reason", ""))
-    data = dict(conflict)
-    day = str(data.get("day", ""))
-    if len(day) == 10:
-        data["day"] = "/".join(reversed(day.split("-")))
-    template = PULL_CONFLICT_REASONS.get(reason, "thay đổi từ máy chủ chưa áp dụng được ({reason})")
-    entity = PULL_ENTITIES.get(str(conflict.get("entity", "")), str(conflict.get("entity", "")))
-    subject = conflict.get("code") or conflict.get("key") or ""
-    return f"{entity} {subject}: {template.format_map(_SafeDict(data))}"
-
-
-def code_gaps_text(gaps: list[Any]) -> str:
-    """The sync page's line on leased dossier numbers left unused (the ledger's gap list)."""
-    if not gaps:
-        return "Không có số thứ tự mã hồ sơ nào bị bỏ trống trong 7 ngày qua."
-    parts = [
-        f"{g.day:%d/%m}: {g.first}–{g.last}"
-        + (" (đã báo máy chủ)" if g.released else " (còn dùng được)")
-        for g in gaps[:10]
-    ]
-    more = f" và {len(gaps) - 10} dải khác" if len(gaps) > 10 else ""
-    return "Số thứ tự mã hồ sơ đã được cấp nhưng chưa dùng: " + "; ".join(parts) + more + "."
-
-
 #: Business rules (``RuleViolationError``: the ``rule`` in its data, or its code).
 RULES: dict[str, str] = {
     "second_extension": "Hồ sơ đã được gia hạn một lần. Theo quy định chỉ được xin lỗi và hẹn lại ngày trả kết quả một lần.",
@@ -543,7 +485,7 @@ def field_error(field: str, code: str) -> str:
     return template.format(label=field_label(field).lower())
 
 
-class _SafeDict(dict[str, Any]):
+class SafeDict(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "…"
 
@@ -578,12 +520,12 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
     _signing_data(code, data)
     rule = str(data.get("rule") or code)
     if code in RULES or (code == "rule_violation" and rule in RULES):
-        return RULES[rule].format_map(_SafeDict(data))
+        return RULES[rule].format_map(SafeDict(data))
     table = REASONS.get(code)
     if table is not None:
         reason_text = table.get(str(data.get("reason", "")))
         if code in _REASON_IS_MESSAGE:
-            return (reason_text or ERRORS[code]).format_map(_SafeDict(data))
+            return (reason_text or ERRORS[code]).format_map(SafeDict(data))
         data["reason_text"] = reason_text or "sai định dạng"
     if code == "invalid_id_number":
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
@@ -598,7 +540,7 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
     template = ERRORS.get(code)
     if template is None:
         return GENERIC_ERROR.format(code=code)
-    return template.format_map(_SafeDict(data))
+    return template.format_map(SafeDict(data))
 
 
 def exception_message(exc: BaseException) -> str:
@@ -608,122 +550,3 @@ def exception_message(exc: BaseException) -> str:
     if isinstance(code, str):
         return error_message(code, data if isinstance(data, dict) else None)
     return UNEXPECTED_ERROR
-
-
-#: Dossier statuses (portal codes 1–10) as the counter says them; Status members work as keys.
-STATUS_LABELS: dict[int, str] = {
-    1: "Mới đăng ký",
-    2: "Đã tiếp nhận",
-    3: "Không được tiếp nhận",
-    4: "Đang xử lý",
-    5: "Chờ bổ sung hồ sơ",
-    6: "Chờ thực hiện nghĩa vụ tài chính",
-    7: "Công dân đã rút hồ sơ",
-    8: "Đã dừng xử lý",
-    9: "Đã có kết quả, chờ trả",
-    10: "Đã trả kết quả",
-}
-#: Shorter forms for a narrow table column.
-STATUS_SHORT: dict[int, str] = {
-    **STATUS_LABELS,
-    5: "Chờ bổ sung",
-    6: "Chờ nghĩa vụ tài chính",
-    9: "Có kết quả",
-}
-
-#: Satisfaction criteria (NĐ 61 Art. 31) as the citizen reads them, and the 2/1/0 scale.
-RATING_CRITERIA_LABELS: dict[str, str] = {
-    "timeliness": "Thời gian giải quyết",
-    "contacts": "Số lần phải đi lại, liên hệ",
-    "information": "Thông tin, hướng dẫn",
-    "attitude": "Thái độ, ứng xử của công chức",
-    "lawfulness": "Kết quả đúng quy định",
-    "costs": "Chi phí (phí, lệ phí)",
-}
-RATING_SCALE_LABELS: dict[int, str] = {2: "Hài lòng", 1: "Bình thường", 0: "Không hài lòng"}
-
-CHANNELS = {1: "Trực tiếp", 3: "Qua bưu chính công ích", 2: "Trực tuyến"}
-RETURN_METHODS = {"counter": "Tại Bộ phận Một cửa", "post": "Qua bưu chính công ích"}
-#: When the fee is collected (domain.fees.FeeTiming values), as real slips say it.
-FEE_TIMINGS = {
-    "at_return": "Thu sau (khi trả kết quả)",
-    "at_intake": "Thu trước (khi tiếp nhận)",
-    "exempt": "Đối tượng miễn phí",
-    "no_fee": "Không thu phí",
-}
-PAPER_FORMS = {
-    "original": "Bản chính",
-    "certified_copy": "Bản sao chứng thực",
-    "copy": "Bản sao",
-    "shown": "Xuất trình",
-}
-TIME_UNITS = {
-    "working_days": "{n} ngày làm việc",
-    "calendar_days": "{n} ngày",
-    "hours": "{n} giờ",
-    "same_day": "Trong ngày",
-}
-SEX = {"male": "Nam", "female": "Nữ"}
-LEVELS = {
-    "central": "Cấp trung ương",
-    "province": "Cấp tỉnh",
-    "commune": "Cấp xã",
-    "province/commune": "Cấp tỉnh, cấp xã",
-    "central/province": "Cấp trung ương, cấp tỉnh",
-}
-
-
-def level_label(level: str) -> str:
-    """Vietnamese label of a catalogue agency level (stored as an English code)."""
-    return LEVELS.get(level, level) or "—"
-
-
-ROLES = {"clerk": "Cán bộ tiếp nhận", "supervisor": "Lãnh đạo", "admin": "Quản trị"}
-DOC_TYPES = {
-    "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
-    "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Mẫu 02)",
-    "refusal": "Phiếu từ chối tiếp nhận hồ sơ (Mẫu 03)",
-    "apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả (Mẫu 04)",
-    "stop_notice": "Thông báo dừng giải quyết hồ sơ (Mẫu 05)",
-    "control_slip": "Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06)",
-    "return": "Phiếu xác nhận trả kết quả",
-    "digitised": "Bản số hóa giấy tờ",
-}
-
-
-def format_datetime(value: datetime | None) -> str:
-    """A stored (UTC) or office time as office time "dd/mm/yyyy HH:MM"; "—" when absent."""
-    return fmt.format_datetime(None if value is None else to_local(value))
-
-
-def format_date(value: date | datetime | None) -> str:
-    """A day, or a stored (UTC) time's office day, as "dd/mm/yyyy"; "—" when absent."""
-    if isinstance(value, datetime):
-        value = to_local(value)
-    return fmt.format_date(value)
-
-
-def format_moment(value: datetime | None) -> str:
-    """A stored (UTC) time as office time "HH:MM ngày dd/mm/yyyy"; "—" when absent."""
-    return fmt.format_moment(None if value is None else to_local(value))
-
-
-def format_fee(fee_vnd: int | None) -> str:
-    if fee_vnd is None:
-        return "Chưa rõ"
-    if fee_vnd == 0:
-        return "Không thu phí"
-    return fmt.format_money(fee_vnd)
-
-
-def format_duration(days: int | None, unit: str) -> str:
-    if unit == "same_day" or (days == 0 and unit == "working_days"):
-        return TIME_UNITS["same_day"]
-    if days is None:
-        return "Chưa rõ"
-    return TIME_UNITS.get(unit, "{n}").format(n=days)
-
-
-def no_procedure_found(query: str) -> str:
-    """The procedure search found nothing for ``query``."""
-    return f"Không tìm thấy thủ tục nào khớp “{query[:60]}”. Thử gõ ít chữ hơn hoặc mã thủ tục."

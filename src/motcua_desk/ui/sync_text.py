@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from motcua_desk.domain import formatting as fmt
 from motcua_desk.services.clock import to_local
@@ -17,6 +18,67 @@ SYNC_ERRORS: dict[str, str] = {
     "protocol_version": "Phiên bản phần mềm không tương thích với máy chủ; cần cập nhật phần mềm.",
 }
 
+#: Why the provincial server refused one event of a push (issue 14); the part after the first
+#: ":" is technical and shown in brackets.
+SYNC_REJECT_REASONS: dict[str, str] = {
+    "invalid_event": "dữ liệu có ký tự hoặc giá trị máy chủ không lưu được",
+    "storage_refused": "máy chủ không lưu được giá trị này",
+    "range_not_leased": "dải số không thuộc các dải máy chủ đã cấp cho máy trạm này",
+    "range_used": "dải số báo chưa dùng nhưng đã có hồ sơ mang số trong dải",
+    "code_not_owned": "mã hồ sơ thuộc dải số đã cấp cho quầy khác",
+}
+
+#: Why the server gave a dossier another code than the one printed (the dossier is kept).
+CODE_REASSIGNED_REASONS: dict[str, str] = {
+    "code_conflict": "mã đã in trùng với hồ sơ khác của đơn vị",
+    "code_not_owned": "mã đã in thuộc dải số của quầy khác",
+    "code_not_leased": "mã đã in không thuộc dải số máy chủ cấp",
+    "provisional": "mã tạm thời được thay bằng mã chính thức",
+}
+
+#: Why a change pulled from the server was not applied on this counter (sync page).
+PULL_CONFLICT_REASONS: dict[str, str] = {
+    "local_changes_pending": "hồ sơ còn thay đổi chưa gửi lên máy chủ; gửi xong hãy áp dụng lại",
+    "illegal_transition": "trạng thái từ máy chủ không hợp lệ với trạng thái hiện tại của hồ sơ",
+    "day_closed": "ngày {day} đã chốt sổ; lãnh đạo mở lại ngày rồi bấm “Áp dụng lại”",
+    "invalid_change": "dữ liệu từ máy chủ không hợp lệ, không áp dụng được (đã bỏ qua)",
+}
+
+#: Entities of pulled changes, as the sync page names them.
+PULL_ENTITIES: dict[str, str] = {
+    "procedure": "Thủ tục",
+    "holiday": "Ngày nghỉ, ngày làm bù",
+    "user": "Tài khoản",
+    "dossier_status": "Trạng thái hồ sơ",
+}
+
+
+def pull_conflict_text(conflict: dict[str, Any]) -> str:
+    """One line of the sync page's conflict list, in Vietnamese."""
+    reason = str(conflict.get("reason", ""))
+    data = dict(conflict)
+    day = str(data.get("day", ""))
+    if len(day) == 10:
+        data["day"] = "/".join(reversed(day.split("-")))
+    template = PULL_CONFLICT_REASONS.get(reason, "thay đổi từ máy chủ chưa áp dụng được ({reason})")
+    entity = PULL_ENTITIES.get(str(conflict.get("entity", "")), str(conflict.get("entity", "")))
+    subject = conflict.get("code") or conflict.get("key") or ""
+    return f"{entity} {subject}: {template.format_map(strings.SafeDict(data))}"
+
+
+def code_gaps_text(gaps: list[Any]) -> str:
+    """The sync page's line on leased dossier numbers left unused (the ledger's gap list)."""
+    if not gaps:
+        return "Không có số thứ tự mã hồ sơ nào bị bỏ trống trong 7 ngày qua."
+    parts = [
+        f"{g.day:%d/%m}: {g.first}–{g.last}"
+        + (" (đã báo máy chủ)" if g.released else " (còn dùng được)")
+        for g in gaps[:10]
+    ]
+    more = f" và {len(gaps) - 10} dải khác" if len(gaps) > 10 else ""
+    return "Số thứ tự mã hồ sơ đã được cấp nhưng chưa dùng: " + "; ".join(parts) + more + "."
+
+
 REJECT_REASONS: dict[str, str] = {
     "invalid_payload": "dữ liệu không hợp lệ",
     "aggregate_mismatch": "dữ liệu không khớp hồ sơ",
@@ -28,7 +90,7 @@ REJECT_REASONS: dict[str, str] = {
     "code_not_leased": "mã hồ sơ không thuộc dải số máy chủ đã cấp",
     "local_invalid": "dữ liệu trên máy trạm không hợp lệ",
     "payload_too_large": "dữ liệu quá lớn",
-    **strings.SYNC_REJECT_REASONS,
+    **SYNC_REJECT_REASONS,
 }
 
 EVENT_KINDS: dict[str, str] = {

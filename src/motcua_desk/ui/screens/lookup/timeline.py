@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from motcua_desk.domain.dossier import DossierEvent, Status
 from motcua_desk.services.clock import to_local
-from motcua_desk.ui import errors, strings
+from motcua_desk.ui import errors, strings, sync_text
 
 #: Timeline entries by event kind or by the ``action`` of a status change.
 ACTION_LABELS: dict[str, str] = {
@@ -151,7 +151,7 @@ def event_detail(event: DossierEvent) -> str:
 
 def code_assigned_detail(d: Mapping[str, Any]) -> str:
     """Why the server replaced the code printed on the slip, and that code (issue 14 §1)."""
-    reason = strings.CODE_REASSIGNED_REASONS.get(
+    reason = sync_text.CODE_REASSIGNED_REASONS.get(
         str(d.get("code_reason") or ""), "máy chủ cấp mã khác cho hồ sơ"
     )
     parts = []

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from motcua_desk.domain.text import normalize
-from motcua_desk.ui import strings
+from motcua_desk.ui import strings, sync_text
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
 from motcua_desk.ui.ports import SyncContext
@@ -144,14 +144,14 @@ class SyncHealthController(QObject):
         self.model.set_rows(problem_rows(health))
         v.conflicts.clear()
         for conflict in health.conflicts:
-            v.conflicts.addItem(strings.pull_conflict_text(conflict))
+            v.conflicts.addItem(sync_text.pull_conflict_text(conflict))
         count = len(health.reprint_required)
         v.reprint.setText(
             f"{count} hồ sơ đã được máy chủ cấp mã chính thức thay mã tạm; hãy in lại giấy tiếp nhận."
             if count
             else "Không có giấy tiếp nhận nào cần in lại."
         )
-        v.gaps.setText(strings.code_gaps_text(list(getattr(health, "gaps", []))))
+        v.gaps.setText(sync_text.code_gaps_text(list(getattr(health, "gaps", []))))
         self.health_loaded.emit(health)
 
     def _on_error(self, exc: BaseException) -> None:
