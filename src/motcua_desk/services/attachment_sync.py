@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from motcua_desk.config import Settings
-from motcua_desk.domain.digitisation import Attachment, DigitisationError, PaperMeta, Source
-from motcua_desk.services.digitisation import KIND_ATTACHMENT_PUT, PDF, attachment_payload
+from motcua_desk.domain.digitisation import Attachment, PaperMeta, Source
+from motcua_desk.services.digitisation import PDF, put_attachment, row_dossier
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_service import TOKEN_KEY, SyncNotConfiguredError
 from motcua_desk.storage.filestore import FileStore
@@ -164,12 +164,11 @@ class AttachmentSync:
         now = self._clock()
         path = self._store.path_of(offer.sha256)
         with self._uow() as uow:
-            dossier = uow.dossiers.get(dossier_id)
-            if not 0 <= position < len(dossier.checklist):
-                raise DigitisationError("digitisation_page_operation", position=position)
+            dossier = row_dossier(uow, dossier_id, position)
             uow.attachments.register_file(offer.sha256, path.stat().st_size, PDF, offer.pages)
             uow.attachments.mark_uploaded(offer.sha256)  # the server has it
-            att = uow.attachments.put(
+            att = put_attachment(
+                uow,
                 Attachment(
                     dossier_id=dossier_id,
                     position=position,
@@ -180,10 +179,9 @@ class AttachmentSync:
                     file_sha256=offer.sha256,
                     reused_from=offer.sync_id,
                     applicant_id_number=dossier.applicant.id_number,
-                )
-            )
-            uow.outbox.append(
-                KIND_ATTACHMENT_PUT, att.sync_id, attachment_payload(att, dossier.sync_id), now
+                ),
+                dossier.sync_id,
+                now,
             )
             uow.commit()
         return att

@@ -238,9 +238,10 @@ class DigitisationService:
             put = self.store.put_file(out)
         now = self._clock()
         with self._uow_factory() as uow:
-            dossier = self._dossier_row_check(uow, dossier_id, position)
+            dossier = row_dossier(uow, dossier_id, position)
             uow.attachments.register_file(put.sha256, put.size, PDF, count)
-            att = uow.attachments.put(
+            att = put_attachment(
+                uow,
                 Attachment(
                     dossier_id=dossier_id,
                     position=position,
@@ -250,10 +251,9 @@ class DigitisationService:
                     digitised_at=now,
                     file_sha256=put.sha256,
                     applicant_id_number=dossier.applicant.id_number,
-                )
-            )
-            uow.outbox.append(
-                KIND_ATTACHMENT_PUT, att.sync_id, attachment_payload(att, dossier.sync_id), now
+                ),
+                dossier.sync_id,
+                now,
             )
             uow.commit()
         log.info("paper digitised: dossier %s row %s, %d pages", dossier_id, position, count)
@@ -289,8 +289,9 @@ class DigitisationService:
         """The paper was only shown (xuất trình): recorded, not digitised."""
         now = self._clock()
         with self._uow_factory() as uow:
-            dossier = self._dossier_row_check(uow, dossier_id, position)
-            att = uow.attachments.put(
+            dossier = row_dossier(uow, dossier_id, position)
+            att = put_attachment(
+                uow,
                 Attachment(
                     dossier_id=dossier_id,
                     position=position,
@@ -299,10 +300,9 @@ class DigitisationService:
                     digitised_by=clerk,
                     digitised_at=now,
                     applicant_id_number=dossier.applicant.id_number,
-                )
-            )
-            uow.outbox.append(
-                KIND_ATTACHMENT_PUT, att.sync_id, attachment_payload(att, dossier.sync_id), now
+                ),
+                dossier.sync_id,
+                now,
             )
             uow.commit()
         return att
@@ -311,13 +311,14 @@ class DigitisationService:
         """Attach a paper digitised before for the same applicant instead of scanning again."""
         now = self._clock()
         with self._uow_factory() as uow:
-            dossier = self._dossier_row_check(uow, dossier_id, position)
+            dossier = row_dossier(uow, dossier_id, position)
             old = uow.attachments.by_sync_id(from_sync_id)
             if old.applicant_id_number != dossier.applicant.id_number or not old.is_digitised:
                 raise DigitisationError("digitisation_error", reason="not_same_applicant")
             if old.file_sha256 is None or not self.store.has(old.file_sha256):
                 raise NotFoundError(entity="stored_file", sha256=old.file_sha256 or "")
-            att = uow.attachments.put(
+            att = put_attachment(
+                uow,
                 Attachment(
                     dossier_id=dossier_id,
                     position=position,
@@ -330,10 +331,9 @@ class DigitisationService:
                     ocr_state=old.ocr_state,
                     reused_from=old.sync_id,
                     applicant_id_number=dossier.applicant.id_number,
-                )
-            )
-            uow.outbox.append(
-                KIND_ATTACHMENT_PUT, att.sync_id, attachment_payload(att, dossier.sync_id), now
+                ),
+                dossier.sync_id,
+                now,
             )
             uow.commit()
         return att
@@ -355,13 +355,6 @@ class DigitisationService:
             )
             uow.commit()
         return True
-
-    @staticmethod
-    def _dossier_row_check(uow: UnitOfWork, dossier_id: int, position: int) -> Any:
-        dossier = uow.dossiers.get(dossier_id)
-        if not 0 <= position < len(dossier.checklist):
-            raise DigitisationError("digitisation_page_operation", position=position)
-        return dossier
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -443,3 +436,22 @@ class DigitisationService:
     def discard_drafts(self) -> None:
         """Drop draft pages (after a save, or at start: drafts never outlive a session)."""
         shutil.rmtree(self.drafts.root, ignore_errors=True)
+
+
+def row_dossier(uow: UnitOfWork, dossier_id: int, position: int) -> Any:
+    """The dossier whose checklist has row ``position`` (else a typed error)."""
+    dossier = uow.dossiers.get(dossier_id)
+    if not 0 <= position < len(dossier.checklist):
+        raise DigitisationError("digitisation_page_operation", position=position)
+    return dossier
+
+
+def put_attachment(
+    uow: UnitOfWork, attachment: Attachment, dossier_sync_id: str, now: datetime
+) -> Attachment:
+    """Store a row's copy and queue its ``attachment.put`` event in the same transaction."""
+    saved = uow.attachments.put(attachment)
+    uow.outbox.append(
+        KIND_ATTACHMENT_PUT, saved.sync_id, attachment_payload(saved, dossier_sync_id), now
+    )
+    return saved
