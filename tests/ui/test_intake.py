@@ -365,5 +365,35 @@ def test_unknown_processing_time_is_explained_not_fatal(
     monkeypatch.setattr(ctx.reception, "preview_due", no_due)
     window.show_intake()
     assert window.intake.select_procedure_code(BUILDING_PERMIT)
-    assert "thời hạn giải quyết" in window.intake.view.detail_due.text()
+    qtbot.waitUntil(lambda: "thời hạn giải quyết" in window.intake.view.detail_due.text())
     assert window.intake.view.checklist.count() == 2
+
+
+def test_due_date_is_computed_off_the_gui_thread(
+    qtbot: Any, window: Any, ctx: RealCounter, monkeypatch: Any
+) -> None:
+    """The calendar may wait on the database: the GUI thread never computes the due date."""
+    import threading
+
+    from motcua_desk.ui.screens.intake import form
+
+    real = ctx.reception.preview_due
+    threads: list[str] = []
+    release = threading.Event()
+
+    def slow_due(code: str, received_at: Any = None) -> Any:
+        threads.append(threading.current_thread().name)
+        release.wait(5)  # a database busy with another counter's save
+        return real(code, received_at)
+
+    monkeypatch.setattr(ctx.reception, "preview_due", slow_due)
+    window.show_intake()
+    assert window.intake.select_procedure_code(BUILDING_PERMIT)
+    # The window answered before the calendar did.
+    assert window.intake.view.detail_due.text() == "Đang tính ngày hẹn trả…"
+    assert window.intake.select_procedure_code(BIRTH)
+    release.set()
+    qtbot.waitUntil(lambda: len(threads) == 2)
+    expected = form.format_due(real(BIRTH))
+    qtbot.waitUntil(lambda: expected in window.intake.view.detail_due.text())
+    assert threading.current_thread().name not in threads

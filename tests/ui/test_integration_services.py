@@ -85,7 +85,7 @@ def test_intake_on_real_services_saves_and_prints(
     qtbot.keyClick(v.procedure_search, Qt.Key.Key_Return)
     assert win.intake.procedure is not None
     assert v.detail_fee.text() == "2.000 đồng"
-    assert "2026" in v.detail_due.text()
+    qtbot.waitUntil(lambda: "2026" in v.detail_due.text())
     for row in range(v.checklist.count()):
         v.checklist.item(row).setCheckState(Qt.CheckState.Checked)
     type_into(qtbot, v.full_name, nfd(NAME))

@@ -18,6 +18,7 @@ from .labels import *  # noqa: F403
 from .labels import format_datetime
 
 APP_TITLE = "Bộ phận Một cửa"
+DUE_PENDING = "Đang tính ngày hẹn trả…"
 
 FIELD_LABELS: dict[str, str] = {
     "procedure": "Thủ tục",

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog
 from motcua_desk.storage.repositories.users import Role
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.models.table import Column, FrozenTableModel
-from motcua_desk.ui.operations import CollectionOp
+from motcua_desk.ui.operations import CollectionOp, QueryOp
 from motcua_desk.ui.tasks import TaskRunner
 
 from .view import AccountsView, CreateAccountDialog, ResetPasswordDialog
@@ -83,7 +83,9 @@ class AccountsController(QObject):
 
     # -- reading ------------------------------------------------------------------------
     def refresh(self) -> None:
-        self.runner.db(self.service.list_users, on_done=self._on_listed, on_error=self._failed)
+        QueryOp[list[Any]](self.runner, self.service.list_users).success(self._on_listed).failure(
+            self._failed
+        ).run_in_background()
 
     def _on_listed(self, users: list[Any]) -> None:
         chosen = self.selected()

@@ -18,7 +18,7 @@ from motcua_desk.services.reception import IntakeDraft, ReceptionService
 from motcua_desk.ui import errors, strings
 from motcua_desk.ui.changes import Changed
 from motcua_desk.ui.models.table import Column, FrozenTableModel
-from motcua_desk.ui.operations import CollectionOp
+from motcua_desk.ui.operations import CollectionOp, QueryOp
 from motcua_desk.ui.ports import ContextPort
 from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.tasks import TaskRunner
@@ -160,19 +160,31 @@ class IntakeController(QObject):
         v.detail_time.setText(
             strings.format_duration(procedure.processing_days, procedure.time_unit.value)
         )
-        try:
-            due = self.ctx.reception.preview_due(procedure.code)
-            explanation = form.explain_due(due)
-            v.detail_due.setText(form.format_due(due) + (f"\n{explanation}" if explanation else ""))
-        except Exception as exc:  # a calendar gap must not block intake
+        # The calendar may be read from the database (first use, or after an edit): off the
+        # GUI thread, and a late answer for a procedure no longer chosen is dropped.
+        v.detail_due.setText(strings.DUE_PENDING)
+        code = procedure.code
+
+        def shown(due: Any) -> None:
+            if self.procedure is not None and self.procedure.code == code:
+                explanation = form.explain_due(due)
+                v.detail_due.setText(
+                    form.format_due(due) + (f"\n{explanation}" if explanation else "")
+                )
+
+        def failed(exc: BaseException) -> None:  # a calendar gap must not block intake
+            if self.procedure is None or self.procedure.code != code:
+                return
             fields = getattr(exc, "fields", None)
             if isinstance(fields, dict) and fields:
-                name, code = next(iter(fields.items()))
-                v.detail_due.setText(strings.field_error(str(name), str(code)))
+                name, field_code = next(iter(fields.items()))
+                v.detail_due.setText(strings.field_error(str(name), str(field_code)))
             else:
                 v.detail_due.setText(strings.exception_message(exc))
-                if not isinstance(getattr(exc, "code", None), str):
-                    errors.report_exception(exc)
+
+        QueryOp[Any](self.runner, lambda: self.ctx.reception.preview_due(code)).success(
+            shown
+        ).failure(failed).run_in_background()
         v.rows["procedure"].set_error("")
 
     def select_procedure_code(self, code: str) -> bool:

@@ -170,11 +170,9 @@ class SettingsController(QObject):
                     )
                 )
 
-        self.runner.db(
-            lambda: audit.verify(self.user),
-            on_done=done,
-            on_error=lambda exc: label.setText(strings.exception_message(exc)),
-        )
+        QueryOp[Any](self.runner, lambda: audit.verify(self.user)).success(done).failure(
+            lambda exc: label.setText(strings.exception_message(exc))
+        ).run_in_background()
 
     def unlock_user(self) -> None:
         """Lift a lockout after too many wrong passwords (audited by the service)."""
