@@ -107,11 +107,18 @@ def _summary(environment: Any, **_: Any) -> None:
 
     rows = [row(name, e) for (name, _), e in sorted(stats.entries.items())]
     data = {
-        "totals": {**TOTALS, "elapsed_s": elapsed},
+        "totals": {**TOTALS, "elapsed_s": elapsed, "loadgen_cpu_s": _cpu_seconds()},
         "rows": [*rows, row("TOTAL", total)],
         "failures": [f"{e.name}: {e.error} x{e.occurrences}" for e in stats.errors.values()],
     }
     Path(opts.summary_json).write_text(json.dumps(data), encoding="utf-8")
+
+
+def _cpu_seconds() -> float:
+    import resource
+
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
 
 
 def _pick_host() -> str | None:

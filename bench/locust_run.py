@@ -137,6 +137,42 @@ def wait_healthy(procs: Sequence[subprocess.Popen[bytes]], url: str, timeout: fl
     raise RuntimeError("server did not start")
 
 
+def tree_cpu(pid: int | None) -> float:
+    """CPU seconds used by process ``pid`` and all its descendants, living or reaped."""
+    import psutil
+
+    if pid is None:
+        return 0.0
+    try:
+        root = psutil.Process(pid)
+        procs = [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for proc in procs:
+        with suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            t = proc.cpu_times()
+            total += t.user + t.system + t.children_user + t.children_system
+    return total
+
+
+def postmaster_pid(url: str) -> int | None:
+    """The local PostgreSQL server's main process (to count its backends' CPU), if readable."""
+    if url.startswith("sqlite"):
+        return None
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            data_dir = str(conn.execute(text("SHOW data_directory")).scalar_one())
+        return int((Path(data_dir) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    finally:
+        engine.dispose()
+
+
 # --------------------------------------------------------------------------- database
 
 
@@ -160,6 +196,31 @@ def fresh_database(tmp: Path, label: str, pg_url: str | None) -> Iterator[str]:
         with admin_engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin_engine.dispose()
+
+
+#: What one server process may hold: SQLAlchemy's default pool (5) plus its overflow (10).
+CONNECTIONS_PER_WORKER = 15
+
+
+def connection_warning(url: str, workers: int) -> str | None:
+    """A warning when ``workers`` full pools could exceed PostgreSQL's ``max_connections``."""
+    if url.startswith("sqlite"):
+        return None
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
+    finally:
+        engine.dispose()
+    need = workers * CONNECTIONS_PER_WORKER
+    if need <= limit - 3:  # superuser_reserved_connections
+        return None
+    return (
+        f"{workers} workers may open {need} connections, PostgreSQL allows {limit}: "
+        "expect 503 retry_later (too many clients) under load"
+    )
 
 
 def agency(unit: int) -> str:
@@ -263,6 +324,7 @@ def run_point(
     with fresh_database(tmp, label, pg_url) as url:
         codes = tmp / f"codes-{label}.json"
         units = prepare(url, args.users, args.devices_per_unit, codes)
+        warning = connection_warning(url, workers)
         blob_dir = tmp / f"blobs-{label}"
         log = tmp / f"server-{label}.log"
         base_argv = [sys.executable, "-m", "motcua_server", "--db-url", url, "serve"]
@@ -288,8 +350,13 @@ def run_point(
             for h in hosts:
                 wait_healthy(servers, h)
             before = loadavg()
+            pg_pid = postmaster_pid(url)
+            cpu0 = [tree_cpu(s.pid) for s in servers], tree_cpu(pg_pid)
             counters = run_locust(procs, tmp, label, "CounterUser", hosts, args, codes, args.time)
+            cpu1 = [tree_cpu(s.pid) for s in servers], tree_cpu(pg_pid)
             after = loadavg()
+            counters["totals"]["server_cpu_s"] = sum(cpu1[0]) - sum(cpu0[0])
+            counters["totals"]["database_cpu_s"] = cpu1[1] - cpu0[1]
             floor = None
             if not args.no_floor:
                 floor = run_locust(
@@ -308,6 +375,7 @@ def run_point(
         "database": "postgresql" if pg_url else "sqlite",
         "units": units,
         "users": args.users,
+        "warning": warning,
         "load_before": before,
         "load_after": after,
         "counters": counters,
@@ -347,6 +415,15 @@ def print_point(point: dict[str, Any]) -> None:
         f"{t.get('blob_bytes', 0) / elapsed / 1e6:.2f} MB/s, {t.get('changes', 0)} changes "
         f"pulled) over {elapsed:.1f} s; latencies in ms"
     )
+    cores = os.cpu_count() or 1
+    server, db, gen = (t.get(k, 0.0) for k in ("server_cpu_s", "database_cpu_s", "loadgen_cpu_s"))
+    print(
+        f"CPU seconds: server {server:.1f}, PostgreSQL {db:.1f}, Locust {gen:.1f} "
+        f"(of {cores * elapsed:.0f} on {cores} cores if nothing else ran); "
+        f"{t.get('events', 0) / max(server + db, 1e-9):.0f} events per server+database CPU second"
+    )
+    if point.get("warning"):
+        print(f"  WARNING: {point['warning']}")
     if c.get("loadgen_saturated"):
         print("  WARNING: the Locust process was CPU-bound (over 90%): figures are a lower bound")
     for f in c["failures"]:
@@ -354,10 +431,13 @@ def print_point(point: dict[str, Any]) -> None:
 
 
 def print_curve(points: Sequence[dict[str, Any]]) -> None:
-    print("\n== curve (ms; events/s over the whole run incl. ramp-up)")
+    print(
+        "\n== curve (latency in ms; events/s over the whole run incl. ramp-up; ev/CPU-s: events "
+        "per CPU second of server + PostgreSQL, steadier than events/s on a shared machine)"
+    )
     print(
         f"{'workers':>7}{'req/s':>9}{'events/s':>10}{'push p50':>10}{'p95':>7}{'p99':>7}"
-        f"{'pull p50':>10}{'p95':>7}{'p99':>7}{'fail':>6}{'floor p50/p95':>15}"
+        f"{'pull p50':>10}{'p95':>7}{'p99':>7}{'fail':>6}{'ev/CPU-s':>10}{'floor p50/p95':>15}"
     )
     for pt in points:
         c = pt["counters"]
@@ -365,12 +445,14 @@ def print_curve(points: Sequence[dict[str, Any]]) -> None:
         push, pull, agg = by.get("push", {}), by.get("pull", {}), by.get("TOTAL", {})
         floor = {r["name"]: r for r in (pt["floor"] or {}).get("rows", [])}.get("health", {})
         elapsed = float(c["totals"].get("elapsed_s", 0)) or 1e-9
+        cpu = c["totals"].get("server_cpu_s", 0.0) + c["totals"].get("database_cpu_s", 0.0)
+        per_cpu = c["totals"].get("events", 0) / max(cpu, 1e-9)
         print(
             f"{pt['workers']:>7}{agg.get('rps', 0):>9.1f}"
             f"{c['totals'].get('events', 0) / elapsed:>10.0f}"
             f"{push.get('p50', 0):>10.0f}{push.get('p95', 0):>7.0f}{push.get('p99', 0):>7.0f}"
             f"{pull.get('p50', 0):>10.0f}{pull.get('p95', 0):>7.0f}{pull.get('p99', 0):>7.0f}"
-            f"{agg.get('failures', 0):>6}"
+            f"{agg.get('failures', 0):>6}{per_cpu:>10.0f}"
             f"{floor.get('p50', 0):>8.0f}/{floor.get('p95', 0):<6.0f}"
         )
 
