@@ -337,11 +337,12 @@ class CounterUser(FastHttpUser):
                 catch_response=True,
             ) as r:
                 state = self._body(r)
-                if r.status_code != 200 or not isinstance(state, dict):
+                held = state.get("received") if isinstance(state, dict) else None
+                if r.status_code != 200 or not isinstance(held, int) or held <= offset:
                     r.failure(f"blob chunk {r.status_code}")
                     return
                 r.success()
-            offset = int(state["received"])
+            offset = held
         if not state.get("complete"):
             return
         TOTALS["blobs"] += 1

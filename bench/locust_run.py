@@ -16,8 +16,9 @@ that enrols, leases, pushes batches, pulls and uploads ~250 KB papers. Then the 
 Locust users against ``GET /api/v1/health`` on the same server. It prints requests/s, events/s
 and p50/p95/p99/max per request type, and the machine load (``/proc/loadavg``).
 
-Several workers: ``serve --workers N`` when the server has it, else N ``serve`` processes on N
-ports with the users spread over them (``--hosts``). ``--json FILE`` keeps the figures.
+Several workers: ``serve --workers N`` (one port; the kernel spreads connections), or with
+``--separate`` (and on a server without ``--workers``) N ``serve`` processes on N ports with
+the users spread over them (``--hosts``). ``--json FILE`` keeps the figures.
 Every process started here runs in its own process group and is stopped on exit, error or
 Ctrl+C.
 """
@@ -470,13 +471,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--blob-bytes", type=int, default=250_000)
     ap.add_argument("--max-body-bytes", type=int, default=0, help="server limit (0: default)")
     ap.add_argument("--sqlite", action="store_true", help=f"ignore {PG_ENV}")
+    ap.add_argument(
+        "--separate",
+        action="store_true",
+        help="N separate serve processes on N ports (users spread) instead of serve --workers N",
+    )
     ap.add_argument("--json", type=Path, help="write the figures here")
     ap.add_argument(
         "--check", action="store_true", help="exit 1 unless every request type ran, none failed"
     )
     args = ap.parse_args(argv)
     pg_url = None if args.sqlite else os.environ.get(PG_ENV) or None
-    args.has_workers = _serve_has_workers()
+    args.has_workers = not args.separate and _serve_has_workers()
 
     def terminate(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt(f"signal {signum}")
