@@ -35,7 +35,7 @@ import os
 import random
 import uuid
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +149,7 @@ class CounterUser(FastHttpUser):
         self.seq = 0
         self.cursor = 0
         self.block: list[int] = []
+        self.block_day: date | None = None
         self.received: list[str] = []  # dossiers of the last push: moved on in the next one
         self.papers: list[dict[str, Any]] = []  # uploaded, announced in the next push
         self.rng = random.Random()
@@ -230,6 +231,8 @@ class CounterUser(FastHttpUser):
 
     def lease(self) -> bool:
         today = datetime.now(pl.OFFICE_TZ).date()
+        if today != self.block_day:  # numbers are per office day: past midnight, a new block
+            self.block.clear()
         body = p.LeaseRequest(today, self.lease_block).to_dict()
         with self._post("/api/v1/codes/lease", body, "lease") as res:
             try:
@@ -238,6 +241,7 @@ class CounterUser(FastHttpUser):
                 res.failure(f"lease {res.status_code}")
                 return False
             self.block.extend(range(got.first, got.last + 1))
+            self.block_day = got.day
             res.success()
         return True
 
@@ -245,9 +249,13 @@ class CounterUser(FastHttpUser):
 
     @task(6)
     def push(self) -> None:
-        if len(self.block) < self.batch_dossiers and not self.lease():
+        now = datetime.now(pl.OFFICE_TZ)
+        short = len(self.block) < self.batch_dossiers or now.date() != self.block_day
+        if short and not self.lease():
             return
         now = datetime.now(pl.OFFICE_TZ)
+        if now.date() != self.block_day:
+            return  # midnight passed between the lease and now: next round
         batch = [
             self._event(
                 p.KIND_STATUS,

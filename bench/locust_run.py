@@ -16,6 +16,11 @@ that enrols, leases, pushes batches, pulls and uploads ~250 KB papers. Then the 
 Locust users against ``GET /api/v1/health`` on the same server. It prints requests/s, events/s
 and p50/p95/p99/max per request type, and the machine load (``/proc/loadavg``).
 
+PostgreSQL connections: every server process may hold 15 (SQLAlchemy's pool of 5 plus 10 of
+overflow). ``scripts/start_postgres.sh`` starts a cluster that allows 50, fewer than 4 workers
+may take: the runner warns, and under load the server answers 503 (too many clients). For the
+curve, start the cluster with a higher limit (the README figures: ``-c max_connections=200``).
+
 Several workers: ``serve --workers N`` (one port; the kernel spreads connections), or with
 ``--separate`` (and on a server without ``--workers``) N ``serve`` processes on N ports with
 the users spread over them (``--hosts``). ``--json FILE`` keeps the figures.
@@ -454,7 +459,7 @@ def print_curve(points: Sequence[dict[str, Any]]) -> None:
             f"{push.get('p50', 0):>10.0f}{push.get('p95', 0):>7.0f}{push.get('p99', 0):>7.0f}"
             f"{pull.get('p50', 0):>10.0f}{pull.get('p95', 0):>7.0f}{pull.get('p99', 0):>7.0f}"
             f"{agg.get('failures', 0):>6}{per_cpu:>10.0f}"
-            f"{floor.get('p50', 0):>8.0f}/{floor.get('p95', 0):<6.0f}"
+            + (f"{floor['p50']:>8.0f}/{floor['p95']:<6.0f}" if floor else f"{'-':>9}")
         )
 
 
