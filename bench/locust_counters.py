@@ -22,7 +22,8 @@ Run it with ``bench/locust_run.py`` (which makes the database, the codes and the
 hand: ``locust -f bench/locust_counters.py CounterUser --headless -u 4 -r 4 -t 10s
 --host http://127.0.0.1:8765 --codes-file codes.json`` where codes.json is
 ``[{"agency_id": …, "code": …, "name": …}, …]``. ``HealthUser`` is the floor: the same HTTP
-stack against ``GET /api/v1/health``.
+stack against ``GET /api/v1/health``; ``ProbeUser`` (one, beside the counters) asks the same
+while the counters load the server.
 
 Loaded by Locust (gevent); never imported by the tests (``tests/bench`` runs it in a subprocess).
 """
@@ -39,7 +40,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from locust import FastHttpUser, between, events, task
+from locust import FastHttpUser, between, constant, events, task
 from locust.exception import StopUser
 
 from motcua_desk.domain.dossier import ChecklistItem, Dossier, PaperForm, Person, Sex, Status
@@ -378,6 +379,22 @@ class CounterUser(FastHttpUser):
                 "applicant_id_number": "038195001234",
             }
         )
+
+
+class ProbeUser(FastHttpUser):
+    """One user beside the counters asking ``/api/v1/health`` twice a second: how long the
+    cheapest request waits while the server is busy (queueing, not database work)."""
+
+    fixed_count = 1
+    wait_time = constant(0.5)
+
+    @task
+    def probe(self) -> None:
+        with self.client.get("/api/v1/health", name="health (load)", catch_response=True) as res:
+            if res.status_code != 200:
+                res.failure(f"health {res.status_code}")
+            else:
+                res.success()
 
 
 class HealthUser(FastHttpUser):

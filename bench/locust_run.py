@@ -264,7 +264,7 @@ def run_locust(
     procs: Procs,
     tmp: Path,
     label: str,
-    user_class: str,
+    user_classes: str,
     hosts: Sequence[str],
     args: argparse.Namespace,
     codes_file: Path | None,
@@ -277,10 +277,10 @@ def run_locust(
         "locust",
         "-f",
         str(LOCUSTFILE),
-        user_class,
+        *user_classes.split(),
         "--headless",
         "-u",
-        str(args.users),
+        str(args.users + len(user_classes.split()) - 1),  # the probe comes on top
         "-r",
         str(args.spawn_rate),
         "-t",
@@ -358,7 +358,9 @@ def run_point(
             before = loadavg()
             pg_pid = postmaster_pid(url)
             cpu0 = [tree_cpu(s.pid) for s in servers], tree_cpu(pg_pid)
-            counters = run_locust(procs, tmp, label, "CounterUser", hosts, args, codes, args.time)
+            counters = run_locust(
+                procs, tmp, label, "CounterUser ProbeUser", hosts, args, codes, args.time
+            )
             cpu1 = [tree_cpu(s.pid) for s in servers], tree_cpu(pg_pid)
             after = loadavg()
             counters["totals"]["server_cpu_s"] = sum(cpu1[0]) - sum(cpu0[0])
