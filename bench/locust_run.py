@@ -13,7 +13,8 @@ enrolment codes made with the server's admin functions, the seed catalogue and c
 counters pull), then ``python -m motcua_server serve`` on 127.0.0.1 and Locust headless and
 bounded (``-u USERS -r RATE -t TIME``) with ``bench/locust_counters.py``: each user is a counter
 that enrols, leases, pushes batches, pulls and uploads ~250 KB papers. Then the floor: the same
-Locust users against ``GET /api/v1/health`` on the same server. It prints requests/s, events/s
+Locust users against ``GET /api/v1/health`` on the same server; and during the load one
+probe user asks the same twice a second ("health (load)": how long the server queues). It prints requests/s, events/s
 and p50/p95/p99/max per request type, and the machine load (``/proc/loadavg``).
 
 PostgreSQL connections: every server process may hold 15 (SQLAlchemy's pool of 5 plus 10 of
@@ -404,7 +405,7 @@ def print_point(point: dict[str, Any]) -> None:
         f"loadavg before {point['load_before']}, after {point['load_after']}"
     )
     print(
-        f"{'request':<12}{'count':>8}{'fail':>6}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}"
+        f"{'request':<14}{'count':>8}{'fail':>6}{'req/s':>9}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}"
     )
     rows = c["rows"] + ((point["floor"] or {}).get("rows") or [])
     for r in rows:
@@ -414,7 +415,7 @@ def print_point(point: dict[str, Any]) -> None:
                 continue
             name = "floor:" + name
         print(
-            f"{name:<12}{r['count']:>8}{r['failures']:>6}{r['rps']:>9.1f}"
+            f"{name:<14}{r['count']:>8}{r['failures']:>6}{r['rps']:>9.1f}"
             f"{r['p50']:>8.0f}{r['p95']:>8.0f}{r['p99']:>8.0f}{r['max']:>8.0f}"
         )
     print(
@@ -445,12 +446,14 @@ def print_curve(points: Sequence[dict[str, Any]]) -> None:
     )
     print(
         f"{'workers':>7}{'req/s':>9}{'events/s':>10}{'push p50':>10}{'p95':>7}{'p99':>7}"
-        f"{'pull p50':>10}{'p95':>7}{'p99':>7}{'fail':>6}{'ev/CPU-s':>10}{'floor p50/p95':>15}"
+        f"{'pull p50':>10}{'p95':>7}{'p99':>7}{'fail':>6}{'ev/CPU-s':>10}"
+        f"{'health in load':>15}{'floor p50/p95':>15}"
     )
     for pt in points:
         c = pt["counters"]
         by = {r["name"]: r for r in c["rows"]}
         push, pull, agg = by.get("push", {}), by.get("pull", {}), by.get("TOTAL", {})
+        probe = by.get("health (load)", {})
         floor = {r["name"]: r for r in (pt["floor"] or {}).get("rows", [])}.get("health", {})
         elapsed = float(c["totals"].get("elapsed_s", 0)) or 1e-9
         cpu = c["totals"].get("server_cpu_s", 0.0) + c["totals"].get("database_cpu_s", 0.0)
@@ -461,7 +464,8 @@ def print_curve(points: Sequence[dict[str, Any]]) -> None:
             f"{push.get('p50', 0):>10.0f}{push.get('p95', 0):>7.0f}{push.get('p99', 0):>7.0f}"
             f"{pull.get('p50', 0):>10.0f}{pull.get('p95', 0):>7.0f}{pull.get('p99', 0):>7.0f}"
             f"{agg.get('failures', 0):>6}{per_cpu:>10.0f}"
-            + (f"{floor['p50']:>8.0f}/{floor['p95']:<6.0f}" if floor else f"{'-':>9}")
+            + (f"{probe['p50']:>9.0f}/{probe['p95']:<5.0f}" if probe else f"{'-':>9}{'':6}")
+            + (f"{floor['p50']:>9.0f}/{floor['p95']:<5.0f}" if floor else f"{'-':>9}")
         )
 
 
@@ -489,7 +493,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     pg_url = None if args.sqlite else os.environ.get(PG_ENV) or None
-    args.has_workers = not args.separate and _serve_has_workers()
+    several = any(n > 1 for n in args.workers)
+    args.has_workers = several and not args.separate and _serve_has_workers()
 
     def terminate(signum: int, _frame: object) -> None:
         raise KeyboardInterrupt(f"signal {signum}")

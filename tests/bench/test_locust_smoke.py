@@ -22,7 +22,7 @@ REQUESTS = ("enrol", "lease", "push", "pull", "blob state", "blob chunk")
 def run_bench(tmp_path: Path, *extra: str) -> tuple[subprocess.CompletedProcess[str], Any]:
     out = tmp_path / "figures.json"
     argv = [sys.executable, str(RUNNER), "--workers", "1", "--users", "3", "--spawn-rate", "3"]
-    argv += ["--time", "3s", "--no-floor", "--sqlite", "--check", "--json", str(out), *extra]
+    argv += ["--time", "2s", "--no-floor", "--sqlite", "--check", "--json", str(out), *extra]
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     proc = subprocess.run(
         argv, env=env, capture_output=True, text=True, timeout=120, check=False, cwd=tmp_path
