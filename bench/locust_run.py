@@ -427,7 +427,7 @@ def print_point(point: dict[str, Any]) -> None:
     cores = os.cpu_count() or 1
     server, db, gen = (t.get(k, 0.0) for k in ("server_cpu_s", "database_cpu_s", "loadgen_cpu_s"))
     print(
-        f"CPU seconds: server {server:.1f}, PostgreSQL {db:.1f}, Locust {gen:.1f} "
+        f"CPU seconds: server {server:.1f}, {point['database']} {db:.1f}, Locust {gen:.1f} "
         f"(of {cores * elapsed:.0f} on {cores} cores if nothing else ran); "
         f"{t.get('events', 0) / max(server + db, 1e-9):.0f} events per server+database CPU second"
     )
@@ -442,7 +442,7 @@ def print_point(point: dict[str, Any]) -> None:
 def print_curve(points: Sequence[dict[str, Any]]) -> None:
     print(
         "\n== curve (latency in ms; events/s over the whole run incl. ramp-up; ev/CPU-s: events "
-        "per CPU second of server + PostgreSQL, steadier than events/s on a shared machine)"
+        "per CPU second of server + PostgreSQL server, steadier than events/s on a shared machine)"
     )
     print(
         f"{'workers':>7}{'req/s':>9}{'events/s':>10}{'push p50':>10}{'p95':>7}{'p99':>7}"
