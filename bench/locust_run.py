@@ -12,10 +12,12 @@ For every worker count: a fresh database (a new PostgreSQL database next to the 
 enrolment codes made with the server's admin functions, the seed catalogue and calendar (what
 counters pull), then ``python -m motcua_server serve`` on 127.0.0.1 and Locust headless and
 bounded (``-u USERS -r RATE -t TIME``) with ``bench/locust_counters.py``: each user is a counter
-that enrols, leases, pushes batches, pulls and uploads ~250 KB papers. Then the floor: the same
-Locust users against ``GET /api/v1/health`` on the same server; and during the load one
-probe user asks the same twice a second ("health (load)": how long the server queues). It prints requests/s, events/s
-and p50/p95/p99/max per request type, and the machine load (``/proc/loadavg``).
+that enrols, leases, pushes batches, pulls and uploads ~250 KB papers; beside them one probe
+user asks ``GET /api/v1/health`` twice a second ("health (load)": how long the busy server
+queues). Then the floor: the same Locust users against ``GET /api/v1/health`` alone on the same
+server. It prints requests/s, events/s and p50/p95/p99/max per request type, the machine load
+(``/proc/loadavg``) and the CPU seconds the server, PostgreSQL and Locust used (on a shared
+machine, events per server + database CPU second is steadier than events/s).
 
 PostgreSQL connections: every server process may hold 15 (SQLAlchemy's pool of 5 plus 10 of
 overflow). ``scripts/start_postgres.sh`` starts a cluster that allows 50, fewer than 4 workers
