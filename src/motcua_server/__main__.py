@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--blob-dir", default="motcua_blobs", help="folder of attachment files (filesystem storage)"
     )
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        help="worker processes sharing the port and the database (PostgreSQL for more than one)",
+    )
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     sub.add_parser("init-db", help="create or upgrade the schema")
@@ -80,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def _load_json(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
@@ -105,7 +118,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.cmd == "serve":
             import uvicorn
 
-            from motcua_server.app import create_app, uvicorn_config
+            from motcua_server.app import create_app, serve_workers, uvicorn_config
             from motcua_server.security import parse_networks
 
             try:
@@ -120,14 +133,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 token_max_age_days=args.token_max_age_days,
                 blob_dir=args.blob_dir,
             )
-            config = uvicorn_config(
-                create_app(settings, engine),
-                args.host,
-                args.port,
-                ssl_certfile=args.ssl_certfile,
-                ssl_keyfile=args.ssl_keyfile,
-            )
-            uvicorn.Server(config).run()
+            ssl = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
+            if args.workers == 1:
+                config = uvicorn_config(create_app(settings, engine), args.host, args.port, **ssl)
+                uvicorn.Server(config).run()
+            else:
+                engine.dispose()  # migrated; each worker opens its own engine
+                serve_workers(settings, args.host, args.port, args.workers, **ssl)
         elif args.cmd == "create-unit":
             admin.create_unit(engine, args.agency_id, args.name)
         elif args.cmd == "enrol-device":

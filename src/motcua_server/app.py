@@ -299,9 +299,29 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     return app
 
 
-def uvicorn_config(app: ASGIApp, host: str, port: int, **kw: Any) -> Any:
+def uvicorn_config(app: ASGIApp | str, host: str, port: int, **kw: Any) -> Any:
     """How ``serve`` runs the app. uvicorn's own X-Forwarded-For handling is off (it trusts
     127.0.0.1 by default): the app decides whose header to believe (``trusted_proxies``)."""
     import uvicorn
 
     return uvicorn.Config(app, host=host, port=port, proxy_headers=False, log_level="warning", **kw)
+
+
+def serve_workers(settings: ServerSettings, host: str, port: int, workers: int, **kw: Any) -> None:
+    """Run ``workers`` uvicorn worker processes on one port, each building the app from
+    ``settings`` (passed through the environment, see ``motcua_server.asgi``)."""
+    import os
+
+    from uvicorn.supervisors import Multiprocess
+
+    from motcua_server.asgi import SETTINGS_ENV, settings_to_env
+
+    os.environ[SETTINGS_ENV] = settings_to_env(settings)
+    config = uvicorn_config(
+        "motcua_server.asgi:app_from_env", host, port, factory=True, workers=workers, **kw
+    )
+    sock = config.bind_socket()
+    try:
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        sock.close()
