@@ -186,6 +186,26 @@ class DigitisationService:
         sha = self.drafts.put_file(path).sha256
         return tuple(DraftPage(sha, i, 0, info.media_type) for i in range(info.pages))
 
+    def straighten(self, page: DraftPage, *, deskew: bool = True, rotate: bool = True) -> DraftPage:
+        """The scanned page deskewed (a new draft image) and turned upright (its lossless turn),
+        see imaging/straighten.py; a page that is not a single image comes back unchanged."""
+        from motcua_desk.imaging.straighten import deskew_image, detect_turn
+
+        if page.media_type not in ("image/png", "image/jpeg") or page.index != 0:
+            return page
+        source = self._source(page).path
+        out = page
+        with tempfile.TemporaryDirectory(dir=self._work_dir()) as tmp:
+            straight = Path(tmp) / "straight.png"
+            if deskew and deskew_image(source, straight):
+                out = DraftPage(self.drafts.put_file(straight).sha256, 0, page.rotation, "image/png")
+                source = straight
+            if rotate:
+                turn = detect_turn(source)
+                if turn:
+                    out = DraftPage(out.sha256, 0, (out.rotation + turn) % 360, out.media_type)
+        return out
+
     def page_thumbnail(self, page: DraftPage, width: int = 160) -> bytes:
         """A PNG of one draft page as it will be saved (turn included)."""
         from motcua_desk.imaging.assemble import assemble, thumbnail_png
