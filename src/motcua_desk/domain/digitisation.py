@@ -39,6 +39,12 @@ class InvalidMetadataError(DigitisationError):
     code = "digitisation_invalid_metadata"
 
 
+class MetadataRequiredError(DigitisationError):
+    """The unit requires this metadata field (``data['field']``) and it is empty."""
+
+    code = "digitisation_metadata_required"
+
+
 class PageOperationError(DigitisationError):
     """A page operation refers to a page that does not exist or leaves no page."""
 
@@ -92,6 +98,26 @@ class PaperMeta:
 
     def is_valid_on(self, day: date) -> bool:
         return self.valid_until is None or day <= self.valid_until
+
+
+#: Metadata a unit may make compulsory (setting ``digitisation_required_fields``).
+META_FIELDS = ("paper_type", "number", "issuer", "issued_on", "valid_until")
+
+
+def parse_required(value: str) -> tuple[str, ...]:
+    """The field names of a comma-separated setting; raises on an unknown name."""
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    for name in names:
+        if name not in META_FIELDS:
+            raise InvalidMetadataError(field=name, problem="unknown")
+    return names
+
+
+def check_required(meta: PaperMeta, required: Iterable[str]) -> None:
+    """Raise :class:`MetadataRequiredError` for the first required field left empty."""
+    for name in required:
+        if getattr(meta, name) in ("", None):
+            raise MetadataRequiredError(field=name)
 
 
 def _clean(text: str) -> str:

@@ -198,7 +198,9 @@ class DigitisationService:
         with tempfile.TemporaryDirectory(dir=self._work_dir()) as tmp:
             straight = Path(tmp) / "straight.png"
             if deskew and deskew_image(source, straight):
-                out = DraftPage(self.drafts.put_file(straight).sha256, 0, page.rotation, "image/png")
+                out = DraftPage(
+                    self.drafts.put_file(straight).sha256, 0, page.rotation, "image/png"
+                )
                 source = straight
             if rotate:
                 turn = detect_turn(source)

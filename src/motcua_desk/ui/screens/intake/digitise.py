@@ -35,7 +35,9 @@ from motcua_desk.domain.digitisation import (
     DraftPage,
     PaperMeta,
     Source,
+    check_required,
     delete_page,
+    parse_required,
     replace_page,
     rotate_page,
 )
@@ -394,8 +396,11 @@ class DigitiseDialog(QDialog):
             valid,
         )
         try:
-            return meta.normalised()
-        except Exception as exc:  # InvalidMetadataError
+            meta = meta.normalised()
+            required = getattr(self.settings, "digitisation_required_fields", "")
+            check_required(meta, parse_required(required))
+            return meta
+        except Exception as exc:  # InvalidMetadataError, MetadataRequiredError
             self.message.show_message(strings.exception_message(exc), kind="error")
             return None
 

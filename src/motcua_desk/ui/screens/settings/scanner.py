@@ -7,7 +7,6 @@ and a "Quét thử" test scan with the values on screen (before they are saved).
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import replace
 from typing import Any
 
@@ -20,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
@@ -53,7 +51,6 @@ META_FIELDS = {
     "issued_on": "Ngày cấp",
     "valid_until": "Thời hạn hiệu lực",
 }
-OCR_LANGUAGE_RE = re.compile(r"^[a-z_]{3,16}(\+[a-z_]{3,16}){0,3}$")
 FIRST_FOUND = ""  # device value meaning "the first scanner found"
 KEYS = (
     "scanner_adapter",
@@ -241,9 +238,9 @@ class ScannerSettings:
                 v.device.addItem(f"{d.label or d.name} ({d.name}{feeder})", d.name)
             _select(v.device, keep)
             v.test_result.setText(
-                f"Tìm thấy {len(found)} máy quét." if found else strings.error_message(
-                    "scanner_not_found"
-                )
+                f"Tìm thấy {len(found)} máy quét."
+                if found
+                else strings.error_message("scanner_not_found")
             )
 
         def failed(exc: BaseException) -> None:
@@ -296,6 +293,6 @@ class ScannerSettings:
             v.test_button.setEnabled(True)
             v.test_result.setText(strings.exception_message(exc))
 
-        QueryOp[tuple[ScanOutcome, bytes]](self.runner, work, lane=Lane.IO).success(
-            done
-        ).failure(failed).run_in_background()
+        QueryOp[tuple[ScanOutcome, bytes]](self.runner, work, lane=Lane.IO).success(done).failure(
+            failed
+        ).run_in_background()
