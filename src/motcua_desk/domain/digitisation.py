@@ -155,6 +155,17 @@ class Attachment:
         return self.ocr_sha256 or self.file_sha256
 
 
+@dataclass(frozen=True, slots=True)
+class ReplacedCopy:
+    """A row's copy replaced (or removed) after intake, kept for the record."""
+
+    attachment: Attachment
+    replaced_at: datetime
+    replaced_by: str
+    reason: str
+    replacement_sync_id: str | None = None  # None: removed without a replacement
+
+
 class RowState(enum.Enum):
     DIGITISED = "digitised"
     SHOWN_ONLY = "shown_only"
