@@ -73,6 +73,7 @@ class DigitiseDialog(QDialog):
         paper_name: str,
         draft: PaperDraft | None = None,
         parent: QWidget | None = None,
+        recorded: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("digitise_dialog")
@@ -139,6 +140,11 @@ class DigitiseDialog(QDialog):
         fields.addRow("Cơ quan cấp", self.issuer)
         fields.addRow("Ngày cấp", self.issued_on)
         fields.addRow("Có hiệu lực đến", self.valid_until)
+        # Who digitised the paper and when are recorded by the app on saving (TT 01/2023).
+        self.recorded = QLabel(recorded or "Ghi tự động khi lưu (người đăng nhập, thời điểm lưu).")
+        self.recorded.setObjectName("digitised_by")
+        self.recorded.setWordWrap(True)
+        fields.addRow("Người số hóa", self.recorded)
 
         self.save_button = QPushButton("Lưu bản số hóa")
         self.save_button.setDefault(True)
