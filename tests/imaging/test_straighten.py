@@ -11,12 +11,20 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from motcua_desk.imaging.straighten import MIN_SKEW, deskew_image, detect_skew, detect_turn
+from motcua_desk.imaging.straighten import (
+    MIN_SKEW,
+    deskew_image,
+    detect_skew,
+    detect_turn,
+    parse_osd,
+)
 from motcua_desk.resources import data_root
 
 LINES = (
@@ -107,3 +115,45 @@ def test_upside_down_and_sideways_pages_get_their_upright_turn(tmp_path: Path) -
     ImageDraw.Draw(image).rectangle((40, RULE_Y, 1600, RULE_Y + 3), fill=0)
     image.save(ruled, dpi=(200, 200))
     assert detect_turn(ruled) == 0  # no text: no guess
+
+
+def test_orientation_report_is_parsed() -> None:
+    report = (
+        "Page number: 0\nOrientation in degrees: 180\nRotate: 180\nOrientation confidence: 13.66\n"
+    )
+    assert parse_osd(report) == 180
+    assert parse_osd(report.replace("13.66", "0.40")) == 0  # not sure: left as it is
+    assert parse_osd(report.replace("Rotate: 180", "Rotate: 90")) == 90
+    assert parse_osd(report.replace("Rotate: 180", "Rotate: 0")) == 0
+    assert parse_osd("") == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=5000))
+def test_fuzzed_orientation_reports_never_crash(text: str) -> None:
+    assert parse_osd(text) in (0, 90, 180, 270)
+    assert parse_osd(f"Rotate: 270\nOrientation confidence: 9.5\n{text}") in (0, 90, 180, 270)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.integers(1, 120),
+    st.integers(1, 160),
+    st.binary(min_size=0, max_size=64),
+    st.sampled_from(["L", "RGB", "1"]),
+)
+def test_fuzzed_pages_are_straightened_or_left(
+    width: int, height: int, seed: bytes, mode: str
+) -> None:
+    import tempfile
+
+    data = (seed or b"\x00") * ((width * height * 3) // max(1, len(seed or b"x")) + 1)
+    image = Image.frombytes("L", (width, height), data[: width * height]).convert(mode)
+    with tempfile.TemporaryDirectory() as d:
+        src, dst = Path(d) / "p.png", Path(d) / "o.png"
+        image.save(src)
+        angle = deskew_image(src, dst)
+        assert -8.0 <= angle <= 8.0
+        if angle:
+            with Image.open(dst) as out:
+                assert out.size == (width, height)

@@ -14,11 +14,15 @@ from typing import Any
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from motcua_desk.domain.digitisation import (
+    META_FIELDS,
+    DigitisationError,
     DraftPage,
     MetadataRequiredError,
     PaperMeta,
@@ -124,6 +128,13 @@ def test_digitise_and_replace_after_intake_keeps_history_and_syncs_once(
     )
     assert old.replaced_at == clock.now
     assert first.file_sha256 is not None and service.store.verify(first.file_sha256)
+    # ... and it goes into backups with the others.
+    from motcua_desk.services.backup import BackupService
+    from motcua_desk.storage.filestore import FileStore
+
+    BackupService(ctx.paths, ctx.settings_store).backup_attachments()
+    backed = FileStore(ctx.paths.backup_attachments_dir)
+    assert {first.file_sha256, fixed.file_sha256, later.file_sha256} <= set(backed.all_hashes())
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001
         entries = [e for e in uow.audit.entries() if e.action == "attachment.replace"]
         events = [(e.kind, e.aggregate_id) for e in uow.outbox.pending(1000)]
@@ -212,3 +223,14 @@ def test_scanned_pages_are_straightened_without_ocr(ctx: AppContext, tmp_path: P
     with Image.open(rendered) as im:  # upright: the ruled line is near the top again
         top = next(y for y in range(im.height) if im.getpixel((im.width // 2, y)) < 96)  # type: ignore[operator]
     assert abs(top - RULE_Y) < 40 and math.isfinite(top)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=2000))
+def test_fuzzed_required_fields_setting_is_parsed_or_refused(text: str) -> None:
+    try:
+        names = parse_required(text)
+    except DigitisationError as exc:
+        assert exc.code == "digitisation_invalid_metadata"
+    else:
+        assert set(names) <= set(META_FIELDS)

@@ -93,8 +93,20 @@ def deskew_image(src: Path, dst: Path) -> float:
     return angle
 
 
-_ROTATE_RE = re.compile(r"^Rotate:\s*(\d+)", re.MULTILINE)
-_CONF_RE = re.compile(r"^Orientation confidence:\s*([0-9.]+)", re.MULTILINE)
+def _uniform(path: Path) -> bool:
+    """A blank or single-tone page (nothing to read the orientation from)."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        low, high = im.convert("L").getextrema()
+    assert isinstance(low, int) and isinstance(high, int)
+    return high - low < 64
+
+
+_ROTATE_RE = re.compile(r"^Rotate:[ \t]*([0-9]+)", re.MULTILINE | re.ASCII)
+_CONF_RE = re.compile(
+    r"^Orientation confidence:[ \t]*([0-9]+(?:\.[0-9]+)?)", re.MULTILINE | re.ASCII
+)
 
 
 def orientation_available() -> bool:
@@ -106,7 +118,7 @@ def detect_turn(path: Path, timeout: float = 30) -> int:
     orientation detection; 0 when unsure, when the page has too little text, or when
     Tesseract is not installed."""
     exe = shutil.which("tesseract")
-    if exe is None:
+    if exe is None or _uniform(path):
         return 0
     try:
         out = subprocess.run(
@@ -118,10 +130,19 @@ def detect_turn(path: Path, timeout: float = 30) -> int:
         )
     except (subprocess.TimeoutExpired, OSError):
         return 0
-    rotate, conf = _ROTATE_RE.search(out.stdout), _CONF_RE.search(out.stdout)
-    if out.returncode != 0 or rotate is None or conf is None:
+    return parse_osd(out.stdout) if out.returncode == 0 else 0
+
+
+def parse_osd(text: str) -> int:
+    """The clockwise turn from Tesseract's ``--psm 0`` report; 0 when unsure or unreadable."""
+    rotate, conf = _ROTATE_RE.search(text), _CONF_RE.search(text)
+    if rotate is None or conf is None:
         return 0
-    if float(conf.group(1)) < _OSD_MIN_CONFIDENCE:
+    try:
+        confidence = float(conf.group(1))
+    except ValueError:
         return 0
-    degrees = int(rotate.group(1)) % 360
+    if not confidence >= _OSD_MIN_CONFIDENCE:  # also NaN
+        return 0
+    degrees = int(rotate.group(1)[:4]) % 360
     return degrees if degrees in (90, 180, 270) else 0
