@@ -69,12 +69,13 @@ def test_lookup_digitises_a_missing_paper_and_replaces_a_wrong_copy(
     qtbot: Any, real_window: Any, real_ctx: Any, tmp_path: Path
 ) -> None:
     win = real_window
+    real_ctx.settings_store.update(ocr_enabled=False)  # OCR after saving is tested elsewhere
     d = receive_with_one_copy(real_ctx, tmp_path)
     lookup = win.lookup
     papers = lookup.dossier_papers
     lookup.open_code(d.code)
-    qtbot.waitUntil(lambda: "Số hóa: 1/2 giấy tờ" in lookup.view.header.text(), timeout=10000)
-    qtbot.waitUntil(lambda: papers.rows.rowCount() == 2, timeout=10000)
+    qtbot.waitUntil(lambda: "Số hóa: 1/2 giấy tờ" in lookup.view.header.text(), timeout=30000)
+    qtbot.waitUntil(lambda: papers.rows.rowCount() == 2, timeout=30000)
     assert [papers.rows.row_value(i).state for i in range(2)] == [
         RowState.DIGITISED,
         RowState.MISSING,
@@ -101,7 +102,7 @@ def test_lookup_digitises_a_missing_paper_and_replaces_a_wrong_copy(
     assert papers.scan_button.text() == "Quét…" and papers.scan_button.isEnabled()
     papers.digitise(scan=True)
     qtbot.waitUntil(lambda: "Số hóa: đầy đủ (2/2" in lookup.view.header.text(), timeout=30000)
-    qtbot.waitUntil(lambda: "đầy đủ" in papers.summary.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "đầy đủ" in papers.summary.text(), timeout=30000)
     assert dialogs[0].windowTitle() == "Số hóa giấy tờ: " + d.checklist[1].name
     copies = {a.position: a for a in real_ctx.digitisation.attachments(d.id)}
     assert copies[1].pages == 10 and copies[1].meta.number == "12/GCS"
@@ -120,7 +121,7 @@ def test_lookup_digitises_a_missing_paper_and_replaces_a_wrong_copy(
     assert dialogs[1].paper_type.text() == "to_khai"  # the old metadata is offered
     qtbot.waitUntil(lambda: bool(papers.history), timeout=60000)
     assert "đã thay 1 lần" in papers.rows.data(papers.rows.index(0, 3))
-    qtbot.waitUntil(lambda: "Quét nhầm trang" in papers.history_label.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "Quét nhầm trang" in papers.history_label.text(), timeout=30000)
     now = {a.position: a for a in real_ctx.digitisation.attachments(d.id)}
     assert now[0].sync_id != old.sync_id and now[0].pages == 10
     assert real_ctx.digitisation.store.verify(old.file_sha256)  # the old file is kept
@@ -151,7 +152,7 @@ def test_a_paper_not_received_is_not_digitised_from_the_lookup_page(
     d = receive_with_one_copy(real_ctx, tmp_path, second_received=False)
     papers = real_window.lookup.dossier_papers
     real_window.lookup.open_code(d.code)
-    qtbot.waitUntil(lambda: papers.rows.rowCount() == 2, timeout=10000)
+    qtbot.waitUntil(lambda: papers.rows.rowCount() == 2, timeout=30000)
     assert papers.rows.row_value(1).state is RowState.NOT_RECEIVED
     papers.select(1)
     assert not papers.scan_button.isEnabled() and not papers.file_button.isEnabled()
