@@ -234,3 +234,26 @@ def test_fuzzed_required_fields_setting_is_parsed_or_refused(text: str) -> None:
         assert exc.code == "digitisation_invalid_metadata"
     else:
         assert set(names) <= set(META_FIELDS)
+
+
+def test_scanner_settings_are_validated() -> None:
+    from motcua_desk.config import Settings
+    from motcua_desk.services.settings_admin import validate_changes
+
+    _, errors = validate_changes(
+        Settings(), {"ocr_language": "tiếng việt", "digitisation_required_fields": "number,ảnh"}
+    )
+    assert errors == {
+        "ocr_language": "invalid_ocr_language",
+        "digitisation_required_fields": "unknown_metadata_field",
+    }
+    new, errors = validate_changes(
+        Settings(),
+        {
+            "ocr_language": "vie+eng",
+            "digitisation_required_fields": "number,issued_on",
+            "scan_deskew": False,
+            "scanner_device": "test:1",
+        },
+    )
+    assert errors == {} and (new.ocr_language, new.scan_deskew) == ("vie+eng", False)
