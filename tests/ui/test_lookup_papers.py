@@ -159,3 +159,52 @@ def test_a_paper_not_received_is_not_digitised_from_the_lookup_page(
     papers.run_dialog = lambda _d: pytest.fail("no dialog for a paper not received")
     papers.digitise(scan=True)
     assert "chưa được nhận" in papers.message.text()
+
+
+def test_files_dropped_on_a_paper_row_open_its_dialog_bad_ones_refused(
+    qtbot: Any, real_window: Any, real_ctx: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    real_ctx.settings_store.update(ocr_enabled=False)
+    d = receive_with_one_copy(real_ctx, tmp_path)
+    papers = real_window.lookup.dossier_papers
+    real_window.lookup.open_code(d.code)
+    qtbot.waitUntil(lambda: papers.rows.rowCount() == 2, timeout=30000)
+    empty = tmp_path / "rỗng.pdf"
+    empty.write_bytes(b"")
+    good = tmp_path / "Giấy chứng sinh.png"
+    Image.new("L", (300, 420), 150).save(good, dpi=(200, 200))
+    outcomes: list[Any] = []
+
+    def clerk(dialog: DigitiseDialog) -> Any:
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: "rỗng.pdf" in dialog.message.text(), timeout=30000)
+        qtbot.waitUntil(lambda: len(dialog.pages) == 1, timeout=30000)
+        outcomes.append(dialog.message.text())
+        return dialog.result_draft()
+
+    papers.run_dialog = clerk
+    papers.table.resizeRowsToContents()
+    rect = papers.table.visualRect(papers.rows.index(1, 1))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(empty)), QUrl.fromLocalFile(str(good))])
+    drop = QDropEvent(
+        QPointF(rect.center()), Qt.DropAction.CopyAction, mime,
+        Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    assert papers.eventFilter(papers.table.viewport(), drop)
+    assert "rỗng" in outcomes[0]  # the empty file refused with its name, the other one kept
+    qtbot.waitUntil(lambda: "đầy đủ" in papers.summary.text(), timeout=30000)
+    copies = {a.position: a for a in real_ctx.digitisation.attachments(d.id)}
+    assert copies[1].source is Source.IMPORTED and copies[1].pages == 1
+
+    # Only a bad file: nothing can be saved, nothing is attached.
+    papers.select(0)
+    papers.ask_reason = lambda _name: "Thử tệp hỏng"
+    papers.run_dialog = lambda dialog: dialog.result_draft()  # the clerk saves at once
+    before = real_ctx.digitisation.attachments(d.id)
+    papers.digitise(paths=[empty])
+    assert real_ctx.digitisation.attachments(d.id) == before
+    assert real_ctx.digitisation.history(d.id) == []

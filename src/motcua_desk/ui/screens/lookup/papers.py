@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -135,6 +137,11 @@ class DossierPapers(QObject):
         self.file_button.clicked.connect(lambda: self.digitise(files=True))
         self.view_button.clicked.connect(self.view_current)
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
+        # Files dropped on a paper's row open its dialog with them (as on the intake checklist).
+        self.table.setAcceptDrops(True)
+        self.table.viewport().setAcceptDrops(True)
+        self._viewport = self.table.viewport()
+        self._viewport.installEventFilter(self)
         #: Replaceable in tests: the dialog's outcome (None: cancelled) and the reason asked
         #: before a copy is replaced (None: the clerk cancelled).
         self.run_dialog: Callable[[DigitiseDialog], PaperDraft | None] = self._run_dialog
@@ -329,6 +336,24 @@ class DossierPapers(QObject):
         row = self._current()
         if row is not None and row.copy is not None and row.copy.is_digitised:
             self.open_copy(row.copy)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._viewport:
+            if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
+                assert isinstance(event, QDragEnterEvent)
+                if event.mimeData().hasUrls():
+                    event.acceptProposedAction()
+                    return True
+            if event.type() == QEvent.Type.Drop:
+                assert isinstance(event, QDropEvent)
+                index = self.table.indexAt(event.position().toPoint())
+                paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+                if index.isValid() and paths:
+                    event.acceptProposedAction()
+                    self.select(index.row())
+                    self.digitise(paths=paths)
+                    return True
+        return super().eventFilter(watched, event)
 
     def _failed(self, exc: BaseException) -> None:
         self.message.show_message(strings.exception_message(exc), kind="error")
