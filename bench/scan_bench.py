@@ -15,6 +15,10 @@ saved through the import path (target <= 300 KB).
 
 OCR: ``ocrmypdf -l vie`` on that page, seconds per page (runs in its own process).
 
+Straightening (deskew and auto-rotate without OCR, imaging/straighten.py), per A4 page at
+200 dpi: skew detection on a straight page, deskew of a page skewed 4°, Tesseract's orientation
+detection; floor: decoding and re-encoding the same PNG with Pillow.
+
 Upload: 100 MB of attachment files to a real server process over loopback, with 3 connections
 dropped mid-upload; reports bytes sent against the file size (at most one chunk more per drop).
 """
@@ -270,6 +274,41 @@ def bench_gui_during_ocr(tmp: Path) -> None:
     )
 
 
+def bench_straighten(tmp: Path, runs: int) -> None:
+    from PIL import Image
+
+    from motcua_desk.imaging.straighten import deskew_image, detect_skew, detect_turn
+
+    png = a4_text_page(tmp)
+    bent = tmp / "bent.png"
+    with Image.open(png) as im:
+        im.rotate(4, resample=Image.Resampling.BICUBIC, fillcolor=255).save(bent, dpi=(200, 200))
+
+    def timed(fn: object) -> float:
+        assert callable(fn)
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    def floor() -> None:
+        with Image.open(png) as im:
+            im.load()
+            im.save(tmp / "floor.png")
+
+    f = timed(floor)
+    straight = timed(lambda: detect_skew(png))
+    deskew = timed(lambda: deskew_image(bent, tmp / "straight.png"))
+    turn = timed(lambda: detect_turn(png))
+    print(
+        f"straighten (A4 200 dpi grey), {runs} runs: floor PNG decode+encode {f * 1000:.0f} ms; "
+        f"skew check of a straight page {straight * 1000:.0f} ms; deskew of a 4° page "
+        f"{deskew * 1000:.0f} ms; orientation (tesseract --psm 0) {turn * 1000:.0f} ms"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
@@ -281,6 +320,7 @@ def main() -> None:
         bench_scan(tmp, args.runs, 5)
         bench_scan(tmp, args.runs, 10)
         bench_size_and_ocr(tmp, args.runs, not args.no_ocr)
+        bench_straighten(tmp, args.runs)
         if not args.no_ocr:
             bench_gui_during_ocr(tmp)
         if not args.no_upload:

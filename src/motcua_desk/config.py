@@ -147,6 +147,12 @@ class Settings:
     scan_source: str = "auto"  # auto | feeder | flatbed
     ocr_enabled: bool = True
     ocr_language: str = "vie"
+    scan_deskew: bool = True  # straighten scanned pages (Pillow; also when OCR is off)
+    scan_auto_rotate: bool = True  # turn scanned pages upright (Tesseract orientation only)
+    #: Metadata a digitised paper must have before it is saved (comma-separated among
+    #: paper_type, number, issuer, issued_on, valid_until). TT 01/2023/TT-VPCP's exact list was
+    #: not read, so the unit decides; empty: none required.
+    digitisation_required_fields: str = ""
 
 
 _TIME_KEYS = {"cutoff", "morning_open", "morning_close", "afternoon_open", "afternoon_close"}

@@ -229,6 +229,14 @@ def run(out: Path, shots: Path | None) -> None:  # noqa: PLR0915 - one linear to
                 checker.settle()
         checker.check_window(name, window, shot=shot_names.get(page.objectName(), ""))
         checker.check_fixed(name, window, page)
+        if page.objectName() == "lookup_view" and window.lookup is not None:
+            # The dossier's papers tab (digitising after intake, issue 15).
+            tabs = window.lookup.view.tabs
+            tabs.setCurrentWidget(window.lookup.dossier_papers.widget)
+            window.lookup.dossier_papers.select(0)
+            checker.settle()
+            checker.check_window(f"{name}: giấy tờ", window)
+            tabs.setCurrentIndex(0)
 
     _dialogs(checker, window, dossier)
     window.intake.confirm = lambda _text: True

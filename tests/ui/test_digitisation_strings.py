@@ -21,6 +21,7 @@ CODES = sorted(
         "digitisation_page_operation",
         "digitisation_no_pages",
         "digitisation_not_received",
+        "digitisation_metadata_required",
         "file_store_error",
     }
 )
@@ -35,3 +36,15 @@ def test_codes_are_worded(code: str) -> None:
 def test_file_refusal_reasons_are_worded(reason: str) -> None:
     message = strings.exception_message(imaging_errors.FileRefusedError(reason=reason))
     assert strings.FILE_REASONS[reason] in message and reason not in message
+
+
+def test_a_required_field_is_named_in_vietnamese() -> None:
+    from motcua_desk.domain.digitisation import MetadataRequiredError
+
+    message = strings.exception_message(MetadataRequiredError(field="issued_on"))
+    assert "“Ngày cấp”" in message and "issued_on" not in message
+
+
+@pytest.mark.parametrize("code", ["invalid_ocr_language", "unknown_metadata_field"])
+def test_scanner_setting_errors_are_worded(code: str) -> None:
+    assert strings.field_error("ocr_language", code) != "Giá trị không hợp lệ (" + code + ")."

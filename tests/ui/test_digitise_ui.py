@@ -102,7 +102,8 @@ def test_a_jam_keeps_the_pages_already_scanned(
     dialog.scan()
     qtbot.waitUntil(lambda: not dialog.scanning, timeout=20000)
     assert "kẹt giấy" in dialog.message.text()
-    assert dialog.pages == kept and dialog.save_button.isEnabled()
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=20000)  # after straightening
+    assert dialog.pages == kept
     runner.shutdown()
 
 

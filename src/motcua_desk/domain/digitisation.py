@@ -39,6 +39,12 @@ class InvalidMetadataError(DigitisationError):
     code = "digitisation_invalid_metadata"
 
 
+class MetadataRequiredError(DigitisationError):
+    """The unit requires this metadata field (``data['field']``) and it is empty."""
+
+    code = "digitisation_metadata_required"
+
+
 class PageOperationError(DigitisationError):
     """A page operation refers to a page that does not exist or leaves no page."""
 
@@ -94,6 +100,26 @@ class PaperMeta:
         return self.valid_until is None or day <= self.valid_until
 
 
+#: Metadata a unit may make compulsory (setting ``digitisation_required_fields``).
+META_FIELDS = ("paper_type", "number", "issuer", "issued_on", "valid_until")
+
+
+def parse_required(value: str) -> tuple[str, ...]:
+    """The field names of a comma-separated setting; raises on an unknown name."""
+    names = tuple(n.strip() for n in value.split(",") if n.strip())
+    for name in names:
+        if name not in META_FIELDS:
+            raise InvalidMetadataError(field=name, problem="unknown")
+    return names
+
+
+def check_required(meta: PaperMeta, required: Iterable[str]) -> None:
+    """Raise :class:`MetadataRequiredError` for the first required field left empty."""
+    for name in required:
+        if getattr(meta, name) in ("", None):
+            raise MetadataRequiredError(field=name)
+
+
 def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
@@ -127,6 +153,17 @@ class Attachment:
     def best_sha256(self) -> str | None:
         """The file to show and send: the OCR'd copy when there is one."""
         return self.ocr_sha256 or self.file_sha256
+
+
+@dataclass(frozen=True, slots=True)
+class ReplacedCopy:
+    """A row's copy replaced (or removed) after intake, kept for the record."""
+
+    attachment: Attachment
+    replaced_at: datetime
+    replaced_by: str
+    reason: str
+    replacement_sync_id: str | None = None  # None: removed without a replacement
 
 
 class RowState(enum.Enum):

@@ -27,6 +27,7 @@ from motcua_desk.domain.digitisation import (
     DraftPage,
     OcrState,
     PaperMeta,
+    ReplacedCopy,
     Source,
     completeness,
     share_fully_digitised,
@@ -125,6 +126,9 @@ def attachment_payload(a: Attachment, dossier_sync_id: str) -> dict[str, Any]:
         "media_type": a.media_type,
         "reused_from": a.reused_from,
         "applicant_id_number": a.applicant_id_number,
+        # The two flags per paper of the provincial systems (DuocSoHoa, DuocLayTuKho).
+        "digitised": a.is_digitised,
+        "taken_from_store": a.source is Source.REUSED,
     }
 
 
@@ -186,6 +190,28 @@ class DigitisationService:
         sha = self.drafts.put_file(path).sha256
         return tuple(DraftPage(sha, i, 0, info.media_type) for i in range(info.pages))
 
+    def straighten(self, page: DraftPage, *, deskew: bool = True, rotate: bool = True) -> DraftPage:
+        """The scanned page deskewed (a new draft image) and turned upright (its lossless turn),
+        see imaging/straighten.py; a page that is not a single image comes back unchanged."""
+        from motcua_desk.imaging.straighten import deskew_image, detect_turn
+
+        if page.media_type not in ("image/png", "image/jpeg") or page.index != 0:
+            return page
+        source = self._source(page).path
+        out = page
+        with tempfile.TemporaryDirectory(dir=self._work_dir()) as tmp:
+            straight = Path(tmp) / "straight.png"
+            if deskew and deskew_image(source, straight):
+                out = DraftPage(
+                    self.drafts.put_file(straight).sha256, 0, page.rotation, "image/png"
+                )
+                source = straight
+            if rotate:
+                turn = detect_turn(source)
+                if turn:
+                    out = DraftPage(out.sha256, 0, (out.rotation + turn) % 360, out.media_type)
+        return out
+
     def page_thumbnail(self, page: DraftPage, width: int = 160) -> bytes:
         """A PNG of one draft page as it will be saved (turn included)."""
         from motcua_desk.imaging.assemble import assemble, thumbnail_png
@@ -223,8 +249,10 @@ class DigitisationService:
         meta: PaperMeta,
         clerk: str,
         source: Source = Source.SCANNED,
+        reason: str = "",
     ) -> Attachment:
-        """One PDF for the paper, stored once, attached with its metadata and outbox event."""
+        """One PDF for the paper, stored once, attached with its metadata and outbox event; a
+        copy the row had is kept in its history with ``reason`` (digitising after intake)."""
         if not pages:
             raise DigitisationError("digitisation_no_pages")
         if source not in (Source.SCANNED, Source.IMPORTED):
@@ -254,6 +282,7 @@ class DigitisationService:
                 ),
                 dossier.sync_id,
                 now,
+                reason,
             )
             uow.commit()
         log.info("paper digitised: dossier %s row %s, %d pages", dossier_id, position, count)
@@ -338,8 +367,8 @@ class DigitisationService:
             uow.commit()
         return att
 
-    def remove(self, dossier_id: int, position: int) -> bool:
-        """Detach a row's copy (the file stays stored: another row may use it)."""
+    def remove(self, dossier_id: int, position: int, clerk: str = "", reason: str = "") -> bool:
+        """Detach a row's copy; it is kept in the row's history (the file stays stored)."""
         now = self._clock()
         with self._uow_factory() as uow:
             dossier = uow.dossiers.get(dossier_id)
@@ -347,14 +376,14 @@ class DigitisationService:
             if not current:
                 return False
             uow.attachments.remove(dossier_id, position)
-            uow.outbox.append(
-                KIND_ATTACHMENT_REMOVED,
-                current[0].sync_id,
-                {"sync_id": current[0].sync_id, "dossier_sync_id": dossier.sync_id},
-                now,
-            )
+            retire(uow, current[0], dossier.sync_id, now, clerk or "system", reason)
             uow.commit()
         return True
+
+    def history(self, dossier_id: int) -> list[ReplacedCopy]:
+        """Copies replaced or removed on this dossier, oldest first."""
+        with self._uow_factory() as uow:
+            return uow.attachments.history(dossier_id)
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -447,11 +476,62 @@ def row_dossier(uow: UnitOfWork, dossier_id: int, position: int) -> Any:
 
 
 def put_attachment(
-    uow: UnitOfWork, attachment: Attachment, dossier_sync_id: str, now: datetime
+    uow: UnitOfWork,
+    attachment: Attachment,
+    dossier_sync_id: str,
+    now: datetime,
+    reason: str = "",
 ) -> Attachment:
-    """Store a row's copy and queue its ``attachment.put`` event in the same transaction."""
+    """Store a row's copy and queue its ``attachment.put`` event in the same transaction.
+
+    A copy the row already had is not lost: it goes to the row's history with who replaced it,
+    when and why (audited), and the server is told it was removed (``attachment.removed``)."""
+    previous = [
+        a
+        for a in uow.attachments.for_dossier(attachment.dossier_id)
+        if a.position == attachment.position
+    ]
     saved = uow.attachments.put(attachment)
+    for old in previous:
+        if old.sync_id != saved.sync_id:
+            retire(uow, old, dossier_sync_id, now, attachment.digitised_by, reason, saved.sync_id)
     uow.outbox.append(
         KIND_ATTACHMENT_PUT, saved.sync_id, attachment_payload(saved, dossier_sync_id), now
     )
     return saved
+
+
+def retire(
+    uow: UnitOfWork,
+    old: Attachment,
+    dossier_sync_id: str,
+    now: datetime,
+    clerk: str,
+    reason: str,
+    replacement: str | None = None,
+) -> None:
+    """Keep a row's previous copy in its history, audit it and tell the server."""
+    uow.attachments.archive(
+        old, replaced_at=now, replaced_by=clerk, reason=reason, replacement_sync_id=replacement
+    )
+    uow.audit.append(
+        actor=clerk,
+        action="attachment.replace" if replacement else "attachment.remove",
+        entity="dossier_attachment",
+        entity_id=old.sync_id,
+        detail={
+            "dossier_id": old.dossier_id,
+            "position": old.position,
+            "source": old.source.value,
+            "sha256": old.file_sha256,
+            "replacement": replacement,
+            "reason": reason,
+        },
+        at=now,
+    )
+    uow.outbox.append(
+        KIND_ATTACHMENT_REMOVED,
+        old.sync_id,
+        {"sync_id": old.sync_id, "dossier_sync_id": dossier_sync_id, "replaced_by": replacement},
+        now,
+    )

@@ -17,6 +17,7 @@ from motcua_desk.config import (
 )
 from motcua_desk.domain.calendar import CalendarDay
 from motcua_desk.domain.codes import DossierCodeFormat, InvalidCodePatternError
+from motcua_desk.domain.digitisation import DigitisationError, parse_required
 from motcua_desk.domain.errors import ValidationFailedError
 from motcua_desk.domain.text import normalize
 from motcua_desk.printing.paper_layouts import PAPERS_BY_DOC
@@ -84,6 +85,12 @@ def validate_changes(current: Settings, changes: dict[str, Any]) -> tuple[Settin
     bundle = raw["ca_bundle"]
     if bundle and not Path(bundle).is_file():
         errors["ca_bundle"] = "file_not_found"
+    if not re.match(r"^[a-z_]{3,16}(\+[a-z_]{3,16}){0,3}$", str(raw["ocr_language"])):
+        errors["ocr_language"] = "invalid_ocr_language"
+    try:
+        parse_required(str(raw["digitisation_required_fields"]))
+    except DigitisationError:
+        errors["digitisation_required_fields"] = "unknown_metadata_field"
     papers = raw["paper_sizes"]
     if not isinstance(papers, dict) or any(
         v not in PAPERS_BY_DOC.get(k, tuple(PAPERS)) for k, v in papers.items()

@@ -69,6 +69,13 @@ FIELD_LABELS: dict[str, str] = {
     "fee_timing": "Thời điểm thu phí",
     "amount_vnd": "Số tiền",
     "papers_returned": "Giấy tờ trả lại",
+    "scanner_adapter": "Cách kết nối máy quét",
+    "scanner_device": "Máy quét",
+    "scan_resolution": "Độ phân giải",
+    "scan_mode": "Chế độ màu",
+    "scan_source": "Nạp giấy",
+    "ocr_language": "Ngôn ngữ nhận dạng",
+    "digitisation_required_fields": "Bắt buộc nhập",
     "paper_type": "Loại giấy tờ",
     "number": "Số, ký hiệu",
     "issuer": "Cơ quan cấp",
@@ -112,6 +119,8 @@ FIELD_ERRORS: dict[str, str] = {
     "invalid_code_pattern": "Mẫu mã phải có {{agency_id}}, {{yymmdd}} và {{seq:04d}} (mỗi phần một lần).",
     "missing_code_placeholder": "Đường dẫn tra cứu phải chứa {{code}} (chỗ điền mã hồ sơ).",
     "invalid_url": "Địa chỉ máy chủ phải bắt đầu bằng https:// hoặc http://.",
+    "invalid_ocr_language": "Ngôn ngữ nhận dạng phải là mã Tesseract, ví dụ vie hoặc vie+eng.",
+    "unknown_metadata_field": "Có mục thông tin giấy tờ bắt buộc không tồn tại.",
     "file_not_found": "Không tìm thấy tệp.",
     "invalid_paper": "Khổ giấy chỉ được là A5, A4 hoặc 80mm.",
     "unknown_setting": "Mục cấu hình không tồn tại.",
@@ -246,6 +255,7 @@ ERRORS: dict[str, str] = {
     "digitisation_error": "Không số hóa được giấy tờ này.",
     "digitisation_invalid_metadata": "Thông tin giấy tờ chưa đúng ở mục “{field}”.",
     "digitisation_page_operation": "Không thực hiện được thao tác trên trang này.",
+    "digitisation_metadata_required": "Chưa nhập “{field}” của giấy tờ (đơn vị yêu cầu phải có).",
     "digitisation_no_pages": "Chưa có trang nào để lưu. Hãy quét hoặc chọn tệp trước.",
     "digitisation_not_received": "Giấy tờ này chưa được nhận nên chưa số hóa được.",
     "imaging_error": "Lỗi khi xử lý ảnh quét.",
@@ -532,7 +542,7 @@ def error_message(code: str, data: dict[str, Any] | None = None) -> str:
         data["reason_text"] = id_reason_text(str(data.get("reason", "")))
     if code == "day_closed" and len(str(data.get("day", ""))) == 10:  # ISO -> dd/mm/yyyy
         data["day"] = "/".join(reversed(str(data["day"]).split("-")))
-    if code == "digitisation_invalid_metadata":
+    if code in ("digitisation_invalid_metadata", "digitisation_metadata_required"):
         data["field"] = field_label(str(data.get("field", "")))
     if code == "file_refused":
         data["reason_text"] = FILE_REASONS.get(str(data.get("reason", "")), "tệp không hợp lệ")

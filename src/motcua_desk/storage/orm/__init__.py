@@ -1,6 +1,6 @@
 """ORM table definitions. Only the storage package sees these; repositories return domain values."""
 
-from .attachments import AttachmentRow, StoredFileRow
+from .attachments import AttachmentHistoryRow, AttachmentRow, StoredFileRow
 from .base import Base, UTCDateTime
 from .catalogue import CalendarDayRow, ProcedureRow
 from .dossiers import ChecklistRow, DossierEventRow, DossierRow
@@ -19,6 +19,7 @@ from .returns import DayCloseRow, RatingRow, ReturnRow
 from .signing import SignedDocumentRow
 
 __all__ = [
+    "AttachmentHistoryRow",
     "AttachmentRow",
     "AuditRow",
     "BackupFileRow",

@@ -48,3 +48,32 @@ class AttachmentRow(Base):
     reused_from: Mapped[str | None] = mapped_column(String(36))
     # Copied from the dossier so reuse by applicant ID is one indexed lookup.
     applicant_id_number: Mapped[str] = mapped_column(String(32), index=True)
+
+
+class AttachmentHistoryRow(Base):
+    """A row's copy that was replaced or removed after intake, kept with who did it, when and
+    why (nothing saved is lost silently; its file stays in the store and in backups)."""
+
+    __tablename__ = "attachment_history"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sync_id: Mapped[str] = mapped_column(String(36))
+    dossier_id: Mapped[int] = mapped_column(
+        ForeignKey("dossiers.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))
+    file_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
+    ocr_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
+    paper_type: Mapped[str] = mapped_column(Text)
+    number: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date | None] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    digitised_by: Mapped[str] = mapped_column(String(64))
+    digitised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reused_from: Mapped[str | None] = mapped_column(String(36))
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    replaced_by: Mapped[str] = mapped_column(String(64))  # the clerk
+    replacement_sync_id: Mapped[str | None] = mapped_column(String(36))  # None: removed
+    reason: Mapped[str] = mapped_column(Text)

@@ -10,10 +10,16 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from motcua_desk.domain.digitisation import Attachment, OcrState, PaperMeta, Source
+from motcua_desk.domain.digitisation import (
+    Attachment,
+    OcrState,
+    PaperMeta,
+    ReplacedCopy,
+    Source,
+)
 
 from ..errors import NotFoundError
-from ..orm import AttachmentRow, DossierRow, StoredFileRow
+from ..orm import AttachmentHistoryRow, AttachmentRow, DossierRow, StoredFileRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +159,75 @@ class AttachmentRepository:
         self._s.add(row)
         self._s.flush()
         return self._files([row])[0]
+
+    def archive(
+        self,
+        att: Attachment,
+        *,
+        replaced_at: datetime,
+        replaced_by: str,
+        reason: str,
+        replacement_sync_id: str | None = None,
+    ) -> None:
+        """Keep ``att`` (about to be replaced or removed) in the history of its row."""
+        self._s.add(
+            AttachmentHistoryRow(
+                sync_id=att.sync_id,
+                dossier_id=att.dossier_id,
+                position=att.position,
+                source=att.source.value,
+                file_sha256=att.file_sha256,
+                ocr_sha256=att.ocr_sha256,
+                paper_type=att.meta.paper_type,
+                number=att.meta.number,
+                issuer=att.meta.issuer,
+                issued_on=att.meta.issued_on,
+                valid_until=att.meta.valid_until,
+                digitised_by=att.digitised_by,
+                digitised_at=att.digitised_at,
+                reused_from=att.reused_from,
+                replaced_at=replaced_at,
+                replaced_by=replaced_by,
+                replacement_sync_id=replacement_sync_id,
+                reason=reason,
+            )
+        )
+        self._s.flush()
+
+    def history(self, dossier_id: int) -> list[ReplacedCopy]:
+        """Copies replaced or removed on this dossier, oldest first."""
+        rows = self._s.scalars(
+            select(AttachmentHistoryRow)
+            .where(AttachmentHistoryRow.dossier_id == dossier_id)
+            .order_by(AttachmentHistoryRow.replaced_at, AttachmentHistoryRow.id)
+        )
+        out = []
+        for r in rows:
+            f = self._s.get(StoredFileRow, r.file_sha256) if r.file_sha256 else None
+            att = Attachment(
+                sync_id=r.sync_id,
+                dossier_id=r.dossier_id,
+                position=r.position,
+                source=Source(r.source),
+                meta=PaperMeta(r.paper_type, r.number, r.issuer, r.issued_on, r.valid_until),
+                digitised_by=r.digitised_by,
+                digitised_at=r.digitised_at.astimezone(UTC),
+                file_sha256=r.file_sha256,
+                ocr_sha256=r.ocr_sha256,
+                pages=f.pages if f is not None else 0,
+                size=f.size if f is not None else 0,
+                reused_from=r.reused_from,
+            )
+            out.append(
+                ReplacedCopy(
+                    att,
+                    r.replaced_at.astimezone(UTC),
+                    r.replaced_by,
+                    r.reason,
+                    r.replacement_sync_id,
+                )
+            )
+        return out
 
     def remove(self, dossier_id: int, position: int) -> bool:
         result = self._s.execute(

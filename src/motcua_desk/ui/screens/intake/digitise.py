@@ -35,7 +35,9 @@ from motcua_desk.domain.digitisation import (
     DraftPage,
     PaperMeta,
     Source,
+    check_required,
     delete_page,
+    parse_required,
     replace_page,
     rotate_page,
 )
@@ -71,6 +73,7 @@ class DigitiseDialog(QDialog):
         paper_name: str,
         draft: PaperDraft | None = None,
         parent: QWidget | None = None,
+        recorded: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("digitise_dialog")
@@ -84,6 +87,7 @@ class DigitiseDialog(QDialog):
         self.scanning = False
         self._control: ScanControl | None = None
         self._rescan_at: int | None = None
+        self._straightening = 0  # scanned pages being deskewed / turned upright
         self._thumbs: dict[DraftPage, QPixmap] = {}
         self._progress = _Progress(self)
         self._progress.page.connect(self._on_page)
@@ -136,6 +140,11 @@ class DigitiseDialog(QDialog):
         fields.addRow("Cơ quan cấp", self.issuer)
         fields.addRow("Ngày cấp", self.issued_on)
         fields.addRow("Có hiệu lực đến", self.valid_until)
+        # Who digitised the paper and when are recorded by the app on saving (TT 01/2023).
+        self.recorded = QLabel(recorded or "Ghi tự động khi lưu (người đăng nhập, thời điểm lưu).")
+        self.recorded.setObjectName("digitised_by")
+        self.recorded.setWordWrap(True)
+        fields.addRow("Người số hóa", self.recorded)
 
         self.save_button = QPushButton("Lưu bản số hóa")
         self.save_button.setDefault(True)
@@ -185,7 +194,7 @@ class DigitiseDialog(QDialog):
         has = bool(self.pages)
         for b in (self.rotate_button, self.delete_button, self.rescan_button):
             b.setEnabled(has and not self.scanning)
-        self.save_button.setEnabled(has and not self.scanning)
+        self.save_button.setEnabled(has and not self.scanning and not self._straightening)
         self.scan_button.setEnabled(not self.scanning)
         self.file_button.setEnabled(not self.scanning)
         self.stop_button.setEnabled(self.scanning)
@@ -275,15 +284,54 @@ class DigitiseDialog(QDialog):
 
     def _on_scanned(self, outcome: ScanOutcome) -> None:
         self.scanning = False
-        if outcome.pages:
+        new = outcome.pages
+        if new:
             if self._rescan_at is not None and self._rescan_at < len(self.pages):
-                self.pages = replace_page(self.pages, self._rescan_at, outcome.pages[:1])
+                new = new[:1]
+                self.pages = replace_page(self.pages, self._rescan_at, new)
             else:
-                self.pages = self.pages + outcome.pages
+                self.pages = self.pages + new
                 self.source = Source.SCANNED
         self.progress.setText(f"Đã quét {len(outcome.pages)} trang.")
         if outcome.error is not None:
             self.message.show_message(strings.exception_message(outcome.error), kind="error")
+        self._refresh()
+        self._straighten(new)
+
+    def _straighten(self, pages: tuple[DraftPage, ...]) -> None:
+        """Deskew and turn upright each new scanned page on the I/O lane (settings
+        ``scan_deskew``, ``scan_auto_rotate``); the clerk sees the result and can turn it back.
+        Saving waits until it is done."""
+        deskew = bool(getattr(self.settings, "scan_deskew", False))
+        rotate = bool(getattr(self.settings, "scan_auto_rotate", False))
+        if not pages or not (deskew or rotate):
+            return
+        service = self.service
+        for page in pages:
+            self._straightening += 1
+
+            def done(new: DraftPage, old: DraftPage = page) -> None:
+                self._straightening -= 1
+                if new != old and old in self.pages:
+                    i = self.pages.index(old)
+                    self.pages = (*self.pages[:i], new, *self.pages[i + 1 :])
+                self._straightened()
+
+            def failed(exc: BaseException) -> None:
+                self._straightening -= 1
+                log.warning("page not straightened: %r", exc)
+                self._straightened()
+
+            QueryOp[DraftPage](
+                self.runner,
+                lambda p=page: service.straighten(p, deskew=deskew, rotate=rotate),  # type: ignore[misc]
+                lane=Lane.IO,
+            ).success(done).failure(failed).run_in_background()
+        self.progress.setText(f"{self.progress.text()} Đang làm thẳng và xoay đúng chiều trang…")
+
+    def _straightened(self) -> None:
+        if not self._straightening:
+            self.progress.setText(f"Đã quét và làm thẳng {len(self.pages)} trang.")
         self._refresh()
 
     def _on_failed(self, exc: BaseException) -> None:
@@ -354,8 +402,11 @@ class DigitiseDialog(QDialog):
             valid,
         )
         try:
-            return meta.normalised()
-        except Exception as exc:  # InvalidMetadataError
+            meta = meta.normalised()
+            required = getattr(self.settings, "digitisation_required_fields", "")
+            check_required(meta, parse_required(required))
+            return meta
+        except Exception as exc:  # InvalidMetadataError, MetadataRequiredError
             self.message.show_message(strings.exception_message(exc), kind="error")
             return None
 

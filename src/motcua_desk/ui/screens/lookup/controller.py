@@ -35,6 +35,7 @@ from motcua_desk.ui.tasks import TaskRunner
 from . import dialogs, result_dialogs
 from .documents import LookupDocuments
 from .panel import RESULT_COLUMNS, TIMELINE_COLUMNS, header_html, print_columns, return_text
+from .papers import DossierPapers
 from .signatures import SignaturePanel
 from .timeline import (
     DOC_LABELS,
@@ -118,6 +119,10 @@ class LookupController(LookupDocuments, QObject):
         )
         self.view.prints.setModel(self.prints)
         self.signatures = SignaturePanel(ctx, runner, self.view.signatures, self)
+        self.dossier_papers = DossierPapers(ctx, runner, user, self.view)
+        self.view.tabs.insertTab(1, self.dossier_papers.widget, "Giấy tờ và bản số hóa")
+        self.dossier_papers.open_copy = self.show_paper
+        self.dossier_papers.changed.connect(self._on_papers_changed)
 
         v = self.view
         v.code.returnPressed.connect(self._on_code_entered)

@@ -23,6 +23,7 @@ from motcua_desk.ui.print_flow import PrintFlow
 from motcua_desk.ui.tasks import TaskRunner
 
 from .panel import header_html
+from .papers import DossierPapers, completeness_line
 from .view import LookupView
 
 
@@ -35,12 +36,18 @@ class LookupDocuments:
     print_flow: PrintFlow
     file: DossierFile | None
     papers: list[Any]
+    dossier_papers: DossierPapers
     previews: list[PreviewDialog]
     prints: FrozenTableModel[Any]
     ask_reprint_reason: Callable[[], str | None]
 
     def _name(self, username: str) -> str:
         raise NotImplementedError  # the controller's: the clerk's full name
+
+    def _on_papers_changed(self) -> None:
+        """A copy saved after intake: the heading's completeness and the papers menu follow."""
+        if self.file is not None:
+            self._show_digitisation(self.file)
 
     def _show_digitisation(self, file: DossierFile) -> None:
         """Add how far the dossier's papers are digitised to the heading (issue 15)."""
@@ -50,17 +57,9 @@ class LookupDocuments:
             return
 
         def done(c: Any) -> None:
-            if self.file is not file:
-                return
-            if c.to_digitise == 0:
-                line = "Số hóa: không có giấy tờ phải số hóa."
-            elif c.complete:
-                line = f"Số hóa: đầy đủ ({c.digitised}/{c.to_digitise} giấy tờ)."
-            else:
-                line = (
-                    f"Số hóa: {c.digitised}/{c.to_digitise} giấy tờ đã nhận, còn thiếu bản số hóa."
-                )
-            self.view.header.setText(f"{header_html(file, self._name)}<br>{line}")
+            if self.file is file:
+                line = completeness_line(c)
+                self.view.header.setText(f"{header_html(file, self._name)}<br>{line}")
 
         def listed(found: list[Any]) -> None:
             if self.file is file:
@@ -68,6 +67,7 @@ class LookupDocuments:
                 self.view.papers_button.setEnabled(bool(self.papers))
 
         self.view.papers_button.setEnabled(False)
+        self.dossier_papers.show(file.dossier)
         QueryOp[Any](self.runner, lambda: service.completeness(dossier_id)).success(
             done
         ).run_in_background()

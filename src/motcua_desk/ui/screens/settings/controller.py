@@ -17,6 +17,8 @@ from motcua_desk.ui.ports import SettingsContext
 from motcua_desk.ui.screens.home.view import proxy_for
 from motcua_desk.ui.tasks import TaskRunner
 
+from .scanner import KEYS as SCANNER_KEYS
+from .scanner import ScannerSettings
 from .view import DOC_LABELS, SettingsView
 
 TEXT_KEYS = (
@@ -57,6 +59,7 @@ class SettingsController(QObject):
         self.runner = runner
         self.user = user
         self.view = SettingsView()
+        self.scanner = ScannerSettings(self.view.scanner, ctx, runner)
         self.days: FrozenTableModel[Any] = FrozenTableModel(DAY_COLUMNS, self)
         self.days_proxy = proxy_for(self.days, self.view)
         self.view.days.setModel(self.days_proxy)
@@ -91,6 +94,7 @@ class SettingsController(QObject):
         v.postal_gap.setValue(s.postal_attempt_gap_days)
         v.keep_days.setValue(s.backup_keep_days)
         v.allow_http.setChecked(s.allow_insecure_http)
+        self.scanner.load(s)
         for doc in DOC_LABELS:
             v.papers[doc].setCurrentText(s.paper_sizes.get(doc, "A5"))
             v.printers[doc].setCurrentText(s.printers.get(doc, ""))
@@ -113,6 +117,7 @@ class SettingsController(QObject):
         out["postal_attempt_gap_days"] = v.postal_gap.value()
         out["backup_keep_days"] = v.keep_days.value()
         out["allow_insecure_http"] = v.allow_http.isChecked()
+        out.update(self.scanner.values())
         out["paper_sizes"] = {doc: v.papers[doc].currentText() for doc in DOC_LABELS}
         out["printers"] = {
             doc: normalize(v.printers[doc].currentText())
@@ -125,6 +130,9 @@ class SettingsController(QObject):
         for key, field in self.view.fields.items():
             code = errors.get(key)
             field.set_error(strings.field_error(key, code) if code else "")
+        scanner = [strings.field_error(k, c) for k, c in errors.items() if k in SCANNER_KEYS]
+        if scanner:
+            self.view.scanner.test_result.setText(" ".join(scanner))
 
     # -- actions ------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Settings page layout: unit, codes and deadlines, printing, server, holiday overrides."""
+"""Settings page layout: unit, codes and deadlines, scanner, printing, server, holidays."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ from motcua_desk.printing.paper_layouts import PAPERS_BY_DOC
 from motcua_desk.ui import strings
 from motcua_desk.ui.fit import MessageBanner, page_layout
 from motcua_desk.ui.screens.home.view import _table
+
+from .scanner import ScannerSection
 
 DOC_LABELS = {
     "receipt": "Giấy tiếp nhận (Mẫu 01)",
@@ -192,6 +194,8 @@ class SettingsView(QWidget):
         left = QVBoxLayout()
         left.addWidget(unit)
         left.addWidget(rules)
+        self.scanner = ScannerSection()
+        left.addWidget(self.scanner)
         left.addStretch(1)
         right = QVBoxLayout()
         right.addWidget(printing)
