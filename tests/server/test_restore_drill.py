@@ -6,13 +6,12 @@ the real desk storage and ``SyncService`` push dossiers over HTTP. The database 
 dies; the dump is restored with ``pg_restore`` into a NEW PostgreSQL cluster; the server starts
 on it; the desks sync again and go on working.
 
-What holds: everything pushed before the dump is on the restored server exactly once, the desks
-resume without an error, what they record afterwards arrives exactly once, dossier codes stay
-unique, and (with the officer's step of moving the change ids on) a desk whose pull cursor is
-past the restored change log still gets the changes made after the restore. What does not (a
-finding, ``xfail(strict=True)`` so that a fix turns it red and it is updated): the events the
-desks pushed after the dump were acknowledged by the server that was lost, so the desks never
-push them again.
+Every dossier of every desk ends up on the restored server exactly once: those in the dump,
+those the desks pushed after the dump (the lost server had acknowledged them; the desks find out
+that the restored one does not hold them and send them again), and those recorded after the
+restore. Dossier codes stay unique, and a desk whose pull cursor was past the restored change
+log moves it back and gets the changes made after the restore. What the province itself did on
+the lost server after the dump (here a status change) is lost and must be redone.
 """
 
 from __future__ import annotations
@@ -53,12 +52,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=VN)  # a Tuesday
 
-#: The step after a restore in docs/server-operations.md, word for word.
-JUMP_CHANGE_IDS = (
-    "SELECT setval(pg_get_serial_sequence('changes', 'id'), "
-    "(SELECT COALESCE(MAX(id), 0) FROM changes) + 1000000)"
-)
-
 
 def _pg_bin(tool: str) -> str:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{tool}"))
@@ -81,6 +74,7 @@ class Desk:
     engine: Engine
     settings: SettingsStore
     service: SyncService | None = None
+    resent: int = 0  # acknowledged events sent again (the server had lost them)
     ids: dict[str, list[str]] = field(default_factory=dict)  # phase -> sync ids
 
     def receive(self, phase: str, n: int) -> None:
@@ -97,6 +91,7 @@ class Desk:
         assert self.service is not None
         for _ in range(20):
             report = self.service.run_once().value
+            self.resent += report.resent
             if report.ok and self.service.health().pending == 0:
                 return
         raise AssertionError(f"{self.name}: sync did not converge ({report.error_code})")
@@ -204,10 +199,6 @@ def drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
         )
         restored = make_engine(new_url)
         engines.append(restored)
-        # The officer's step after a restore (docs/server-operations.md): new changes are
-        # numbered past anything the lost server handed out, so no desk cursor is ahead of them.
-        with restored.begin() as c:
-            c.execute(text(JUMP_CHANGE_IDS))
         port = free_port()
         procs.append(start_server_process(new_url, port))
         base = f"http://127.0.0.1:{port}"  # the desks' settings follow the new address
@@ -291,20 +282,20 @@ def test_codes_stay_unique_on_the_restored_server_and_across_the_desks(drill: Dr
         assert len(codes) == len(set(codes)), agency
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding (issue 17): events acknowledged by the lost server are never pushed again",
-)
 def test_what_the_desks_pushed_after_the_dump_is_back_on_the_server(drill: Drill) -> None:
+    """The restored server had lost them; each desk found out (``POST /api/v1/sync/held``) and
+    sent them again, before anything new."""
     for desk in drill.desks:
         rows = _server_rows(drill, desk.ids["lost"])
         assert all(len(found) == 1 for found in rows.values()), (desk.name, rows)
+        for sid in desk.ids["lost"]:
+            assert rows[sid] == [desk.local(sid)], desk.name
+    assert [d.resent for d in drill.desks] == [2, 2, 2]  # one dossier.received each, twice
 
 
 def test_a_change_made_after_the_restore_reaches_the_desk(drill: Drill) -> None:
-    """Desk 2 pulled a change the restore lost, so its cursor is past the restored change log;
-    with the change ids moved on (``JUMP_CHANGE_IDS``) it still gets the next change. Without
-    that step it would skip it silently (the client does not detect a restore)."""
+    """Desk 2 pulled a change the restore lost, so its cursor was past the restored change log;
+    it moved its cursor back to the log's end and still gets the next change."""
     desk = drill.desks[1]
     assert desk.local(drill.status_after_restore)[1] == int(Status.PROCESSING)
 
