@@ -300,9 +300,13 @@ def test_a_change_made_after_the_restore_reaches_the_desk(drill: Drill) -> None:
     assert desk.local(drill.status_after_restore)[1] == int(Status.PROCESSING)
 
 
-def test_the_lost_events_are_only_those_after_the_dump(drill: Drill) -> None:
-    """The loss is exactly the desks' work between the dump and the failure, nothing more."""
+def test_every_dossier_of_every_desk_is_on_the_restored_server_once(drill: Drill) -> None:
+    total = 0
     for desk in drill.desks:
+        assert set(desk.ids) == {"before", "lost", "after"}
         rows = _server_rows(drill, desk.all_ids())
-        missing = {sid for sid, found in rows.items() if not found}
-        assert missing <= set(desk.ids["lost"]), desk.name
+        assert {sid: len(found) for sid, found in rows.items()} == dict.fromkeys(rows, 1)
+        assert all(rows[sid][0][0] == desk.local(sid)[0] for sid in rows), desk.name
+        total += len(rows)
+    with drill.server.connect() as c:
+        assert c.scalar(select(func.count()).select_from(DossierRow)) == total == 3 * 9
