@@ -37,6 +37,6 @@ stamp=.venv/.motcua-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   echo "setup: installing Python packages" >&2
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test,postgres,build]"
+  .venv/bin/python -m pip install -q -e ".[test,postgres,build,server]"
   touch "$stamp"
 fi

@@ -14,6 +14,7 @@ from motcua_desk.domain.errors import DomainError
 from motcua_server import admin
 from motcua_server.config import DEFAULT_DB_URL, ServerSettings
 from motcua_server.db import make_engine, upgrade
+from motcua_server.deps import missing_message, missing_server_modules
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -112,6 +113,10 @@ def _read_password(from_stdin: bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    missing = missing_server_modules()
+    if missing:  # installed without the ``server`` extra (a desk install)
+        sys.stderr.write(missing_message(missing))
+        return 3
     engine = make_engine(args.db_url)
     try:
         upgrade(engine)

@@ -21,10 +21,12 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from motcua_desk.sync import protocol as p
+from motcua_desk.sync.held import HELD_PATH, HeldRequest, HeldResponse
 from motcua_server import devices, ingest
 from motcua_server.config import ServerSettings
 from motcua_server.db import make_engine
 from motcua_server.devices import ROTATE_HEADER, Authenticated
+from motcua_server.held import held as held_events
 from motcua_server.schema import BEARER, operation, reply
 from motcua_server.security import (
     AuthFailedError,
@@ -247,6 +249,18 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     ) -> JSONResponse:
         who = await device_of(request)
         res = await run_in_threadpool(ingest.pull, eng, who.unit, cursor, limit)
+        return answer(who, res.to_dict())
+
+    @app.post(
+        HELD_PATH,
+        openapi_extra=operation(auth=True, request=HeldRequest),
+        responses=reply(HeldResponse, 401, 413, 422, rotate=True),
+    )
+    async def held(request: Request) -> JSONResponse:
+        """Which of the device's events the server holds: a restore from backup shows here."""
+        who = await device_of(request)
+        req = HeldRequest.from_dict(await json_body(request))
+        res = await run_in_threadpool(held_events, eng, who.unit, req)
         return answer(who, res.to_dict())
 
     @app.post(

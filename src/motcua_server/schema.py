@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from motcua_desk.sync import protocol as p
+from motcua_desk.sync.held import MAX_HELD
 from motcua_desk.sync.validation import MAX_PAYLOAD_KEYS
 
 #: Dataclass field name -> wire key, where they differ.
@@ -71,6 +72,9 @@ LIMITS: dict[tuple[str, str], dict[str, Any]] = {
     ("Change", "data"): JSON_OBJECT,
     ("PullResponse", "changes"): {"maxItems": p.MAX_PULL},
     ("PullResponse", "next_cursor"): _int(0),
+    ("HeldRequest", "event_ids"): {"maxItems": MAX_HELD, "items": UUID},
+    ("HeldResponse", "held"): {"maxItems": MAX_HELD, "items": UUID},
+    ("HeldResponse", "change_head"): _int(0),
     ("LeaseRequest", "count"): _int(1, p.MAX_LEASE),
     ("LeaseResponse", "first"): _int(1),
     ("LeaseResponse", "last"): _int(1),

@@ -41,3 +41,15 @@ def test_frozen_app_passes_its_self_test() -> None:
     data = ROOT / "dist" / "motcua_desk" / "_internal" / "motcua_desk" / "_data"
     assert (data / "resources" / "fonts" / "LiberationSerif-Regular.ttf").exists()
     assert list((data / "sql" / "migrations" / "versions").glob("*.py"))
+    # The server and its libraries never ship to a counter (issue 17): not in the bundled
+    # modules (the PYZ archive inside the executable), not as files beside them.
+    from PyInstaller.archive.readers import CArchiveReader
+
+    modules = list(CArchiveReader(str(exe)).open_embedded_archive("PYZ.pyz").toc)
+    assert "motcua_desk.sync.engine" in modules
+    tops = {name.split(".")[0] for name in modules}
+    internal = {
+        p.name.split(".")[0].split("-")[0] for p in exe.parent.joinpath("_internal").iterdir()
+    }
+    for server_only in ("motcua_server", "fastapi", "starlette", "uvicorn", "pydantic"):
+        assert server_only not in tops and server_only not in internal, server_only

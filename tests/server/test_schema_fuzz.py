@@ -83,7 +83,7 @@ def _operations(url: str) -> list[Any]:
 def test_the_schema_covers_every_operation(target: tuple[str, p.EnrolResponse]) -> None:
     url, _ = target
     labels = {op.label for op in _operations(url)}
-    assert "POST /api/v1/sync/push" in labels and len(labels) == 7
+    assert "POST /api/v1/sync/held" in labels and len(labels) == 8
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

@@ -145,3 +145,42 @@ def test_given_event_id_is_kept_and_unique(uow_factory: Factory) -> None:
         assert uow.outbox.append("k", "a", {}, AT, event_id=eid).event_id == eid
         with pytest.raises(Exception, match="UNIQUE"):
             uow.outbox.append("k", "a", {}, AT, event_id=eid)
+
+
+def test_acknowledged_events_go_back_to_pending_for_a_restored_server(uow_factory: Factory) -> None:
+    """Issue 17: the server lost events it acknowledged; only acknowledged ones go back."""
+    with uow_factory() as uow:
+        evs = [
+            uow.outbox.append("print.recorded", str(uuid.uuid4()), {"n": i}, AT) for i in range(4)
+        ]
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.outbox.latest_acked() is None
+        uow.outbox.record_outcomes(
+            [
+                (evs[0].event_id, "accepted", None),
+                (evs[1].event_id, "duplicate", None),
+                (evs[2].event_id, "rejected", "bad"),
+            ]
+        )
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.outbox.latest_acked() == evs[1].event_id
+        assert uow.outbox.acked_after(0, 10) == [
+            (evs[0].event_id, evs[0].seq),
+            (evs[1].event_id, evs[1].seq),
+        ]
+        assert uow.outbox.acked_after(evs[0].seq, 10) == [(evs[1].event_id, evs[1].seq)]
+        assert uow.outbox.acked_after(0, 1) == [(evs[0].event_id, evs[0].seq)]
+        # A rejected or pending event is left as it is.
+        n = uow.outbox.resend_acked([e.event_id for e in evs])
+        uow.commit()
+    assert n == 2
+    with uow_factory() as uow:
+        assert [e.event_id for e in uow.outbox.pending(10)] == [
+            evs[0].event_id,
+            evs[1].event_id,
+            evs[3].event_id,
+        ]
+        assert [e.event_id for e in uow.outbox.rejected()] == [evs[2].event_id]
+        assert uow.outbox.latest_acked() is None

@@ -285,6 +285,27 @@ class LiteStore:
         )
         db.execute("COMMIT")
 
+    def latest_acked(self) -> str | None:
+        row = self.db.execute(
+            "SELECT event_id FROM outbox WHERE state='acked' ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def acked_after(self, seq: int, limit: int) -> Sequence[tuple[str, int]]:
+        rows = self.db.execute(
+            "SELECT event_id, seq FROM outbox WHERE state='acked' AND seq>? ORDER BY seq LIMIT ?",
+            (seq, limit),
+        ).fetchall()
+        return [(str(r[0]), int(r[1])) for r in rows]
+
+    def resend_acked(self, event_ids: Sequence[str]) -> None:
+        db = self._tx()
+        db.executemany(
+            "UPDATE outbox SET state='pending' WHERE event_id=? AND state='acked'",
+            [(e,) for e in event_ids],
+        )
+        db.execute("COMMIT")
+
     # --------------------------------------------------------------- inspection
 
     def pending_count(self) -> int:

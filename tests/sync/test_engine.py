@@ -17,6 +17,7 @@ from sync_support import AGENCY_A, DAY, VN, LiteStore, Server
 from motcua_desk.domain.dossier import Status
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.engine import SyncEngine, SyncReport
+from motcua_desk.sync.held import HeldRequest, HeldResponse
 from motcua_desk.sync.transport import HttpTransport
 from motcua_desk.sync.worker import Backoff, SyncWorker
 from motcua_server import admin
@@ -147,6 +148,9 @@ class ScriptedTransport:
 
     def __init__(self, push: Any = None, pull: Any = None, lease: Any = None) -> None:
         self._push, self._pull, self._lease = push, pull, lease
+
+    def held(self, req: HeldRequest) -> HeldResponse:
+        return HeldResponse(req.event_ids, p.MAX_SEQ)  # it holds all it acknowledged
 
     def push(self, req: p.PushRequest) -> p.PushResponse:
         return self._push(req)  # type: ignore[no-any-return]

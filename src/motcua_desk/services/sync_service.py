@@ -189,6 +189,19 @@ class StorageSyncStore:
             uow.commit()
         return len(released)
 
+    def latest_acked(self) -> str | None:
+        with reading(self._uow) as uow:
+            return uow.outbox.latest_acked()
+
+    def acked_after(self, seq: int, limit: int) -> Sequence[tuple[str, int]]:
+        with reading(self._uow) as uow:
+            return uow.outbox.acked_after(seq, limit)
+
+    def resend_acked(self, event_ids: Sequence[str]) -> None:
+        with self._uow() as uow:
+            uow.outbox.resend_acked(event_ids)
+            uow.commit()
+
     def code_block_remaining(self, day: date) -> int:
         with reading(self._uow) as uow:
             return uow.sequences.remaining(self._agency(), day)

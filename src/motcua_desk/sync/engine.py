@@ -16,6 +16,7 @@ from typing import Protocol
 
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.errors import NetworkError, SyncError
+from motcua_desk.sync.held import MAX_HELD, HeldRequest, HeldResponse
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,20 @@ class LocalStore(Protocol):
 
     def add_code_block(self, day: date, first: int, last: int) -> None: ...
 
+    def latest_acked(self) -> str | None:
+        """The newest event the server acknowledged (accepted or duplicate) still kept here."""
+
+    def acked_after(self, seq: int, limit: int) -> Sequence[tuple[str, int]]:
+        """Acknowledged events kept here with a ``seq`` above ``seq``: ``(event_id, seq)``,
+        in ``seq`` order."""
+
+    def resend_acked(self, event_ids: Sequence[str]) -> None:
+        """Make acknowledged events pending again: the server no longer holds them."""
+
 
 class SyncTransport(Protocol):
+    def held(self, req: HeldRequest) -> HeldResponse: ...
+
     def push(self, req: p.PushRequest) -> p.PushResponse: ...
 
     def pull(self, cursor: int, limit: int) -> p.PullResponse: ...
@@ -68,6 +81,8 @@ class SyncReport:
     leased_blocks: int = 0
     error_code: str | None = None
     error_detail: dict[str, object] = field(default_factory=dict)
+    #: Acknowledged events sent again because the server no longer held them (a restore).
+    resent: int = 0
 
     @property
     def ok(self) -> bool:
@@ -83,6 +98,7 @@ class _Tally:
     assigned_codes: int = 0
     pulled: int = 0
     leased_blocks: int = 0
+    resent: int = 0
 
     def report(
         self,
@@ -105,6 +121,7 @@ class _Tally:
             self.leased_blocks,
             error_code,
             dict(detail or {}),
+            self.resent,
         )
 
 
@@ -144,6 +161,7 @@ class SyncEngine:
             started = self._clock()
             t = _Tally()
             try:
+                self._check_server_holds(t)
                 self._push_all(t)
                 self._pull_all(t)
                 self._refill(t)
@@ -152,6 +170,39 @@ class SyncEngine:
                 online = not isinstance(exc, NetworkError)
                 return t.report(started, self._clock(), online, exc.code, exc.data)
             return t.report(started, self._clock(), True)
+
+    def _check_server_holds(self, t: _Tally) -> None:
+        """Before pushing: does the server still hold what it acknowledged? A server restored
+        from a backup has forgotten the events acknowledged after the dump (they are sent again;
+        it applies each event once, so what it holds comes back as a duplicate), and its change
+        log may end before our pull cursor (which then goes back to the log's end, or the next
+        changes would be skipped). Events reach the server in ``seq`` order, one batch after the
+        other, so it holds all of them exactly when it holds the newest."""
+        latest = self._store.latest_acked()
+        cursor = self._store.get_cursor()
+        if latest is None and cursor == 0:
+            return
+        try:
+            res = self._transport.held(HeldRequest(() if latest is None else (latest,)))
+        except p.ProtocolError as exc:
+            if exc.data.get("http_status") == 404:  # a server older than this check
+                return
+            raise
+        if res.change_head < cursor:
+            log.warning("the server's change log ends before our cursor: restored from a backup?")
+            self._store.apply_pull_page((), res.change_head)
+        if latest is None or latest in res.held:
+            return
+        lost: list[str] = []
+        after = 0
+        while page := list(self._store.acked_after(after, MAX_HELD)):
+            ids = tuple(event_id for event_id, _ in page)
+            holds = set(self._transport.held(HeldRequest(ids)).held)
+            lost += [event_id for event_id in ids if event_id not in holds]
+            after = page[-1][1]
+        log.warning("the server lost %d acknowledged events (restored?); sending again", len(lost))
+        self._store.resend_acked(lost)
+        t.resent += len(lost)
 
     def _push_all(self, t: _Tally) -> None:
         last_ids: list[str] = []

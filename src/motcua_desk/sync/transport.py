@@ -11,6 +11,7 @@ import httpx
 
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.errors import AuthError, ConflictError, NetworkError, SyncError
+from motcua_desk.sync.held import HELD_PATH, HeldRequest, HeldResponse
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ class HttpTransport:
 
     def lease(self, req: p.LeaseRequest) -> p.LeaseResponse:
         return p.LeaseResponse.from_dict(self._call("POST", "/api/v1/codes/lease", req.to_dict()))
+
+    def held(self, req: HeldRequest) -> HeldResponse:
+        return HeldResponse.from_dict(self._call("POST", HELD_PATH, req.to_dict()), asked=req)
 
     def rotate_token(self) -> p.TokenResponse:
         """Ask for a new token; later calls of this transport use it."""

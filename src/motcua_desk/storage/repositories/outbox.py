@@ -202,6 +202,37 @@ class OutboxRepository:
         self._s.flush()
         return _event(row)
 
+    def latest_acked(self) -> str | None:
+        """The newest acknowledged (accepted or duplicate) event still kept."""
+        return self._s.scalar(
+            select(OutboxRow.event_id)
+            .where(OutboxRow.state.in_(_ACKED))
+            .order_by(OutboxRow.seq.desc())
+            .limit(1)
+        )
+
+    def acked_after(self, seq: int, limit: int) -> list[tuple[str, int]]:
+        """Acknowledged events kept with ``seq`` above ``seq``: ``(event_id, seq)`` in order."""
+        rows = self._s.execute(
+            select(OutboxRow.event_id, OutboxRow.seq)
+            .where(OutboxRow.state.in_(_ACKED), OutboxRow.seq > seq)
+            .order_by(OutboxRow.seq)
+            .limit(limit)
+        )
+        return [(str(event_id), int(n)) for event_id, n in rows]
+
+    def resend_acked(self, event_ids: Iterable[str]) -> int:
+        """Acknowledged events back to pending (the server lost them); returns how many."""
+        n = 0
+        for event_id in event_ids:
+            row = self._require(event_id)
+            if row.state in _ACKED:
+                row.state = "pending"
+                row.acked_at = None
+                n += 1
+        self._s.flush()
+        return n
+
     def prune_acked(self, before: datetime) -> int:
         """Delete accepted/duplicate rows acknowledged before ``before``; returns how many."""
         result = self._s.execute(
