@@ -57,6 +57,19 @@ PENDING_COLUMNS: tuple[Column[Any], ...] = (
 )
 
 
+def upgrade_text(result: tuple[int, str | None]) -> tuple[str, str]:
+    """The banner after upgrading offline signatures: (text, kind)."""
+    count, stopped = result
+    if stopped is None:
+        if count == 0:
+            return "Không có chữ ký nào cần bổ sung dấu thời gian.", "info"
+        return f"Đã bổ sung dấu thời gian cho {count} chữ ký.", "info"
+    message = strings.error_message(stopped, {})
+    if count:
+        return f"Đã bổ sung dấu thời gian cho {count} chữ ký rồi dừng: {message}", "warning"
+    return f"Chưa bổ sung được dấu thời gian: {message}", "warning"
+
+
 def certificate_text(cert: Any) -> str:
     until = strings.format_datetime(cert.not_after)
     org = f", {cert.organisation}" if cert.organisation else ""
@@ -88,6 +101,7 @@ class SigningController(QObject):
         v.logout_button.clicked.connect(self.logout)
         v.sign_selected_button.clicked.connect(self.sign_selected)
         v.sign_all_button.clicked.connect(self.sign_all)
+        v.upgrade_button.clicked.connect(self.upgrade)
         v.save_unit_button.clicked.connect(self.save_unit)
         is_admin = str(getattr(user.role, "value", user.role)) == "admin"
         v.unit_box.setEnabled(is_admin and ctx.settings_admin is not None)
@@ -308,6 +322,17 @@ class SigningController(QObject):
             lambda: Changed(self.service.sign_all_pending(self.user), ChangeSet.of(PRINT)),
             lane=Lane.IO,
         ).success(done).failure(self._fail).run_in_background()
+
+    def upgrade(self) -> None:
+        """Give signatures made offline their time-stamp (B-T) and validation data (B-LT)."""
+        self._say("Đang bổ sung dấu thời gian cho các chữ ký đã ký khi mất mạng…")
+        CollectionOp[Any](
+            self.runner,
+            lambda: Changed(
+                self.service.upgrade_offline_signatures(self.user), ChangeSet.of(PRINT)
+            ),
+            lane=Lane.IO,
+        ).success(lambda r: self._say(*upgrade_text(r))).failure(self._fail).run_in_background()
 
     # -- unit settings ------------------------------------------------------------------------
 
