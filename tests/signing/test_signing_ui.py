@@ -14,7 +14,6 @@ from motcua_desk.ui.printer import PrintResult
 from motcua_desk.ui.tasks import TaskRunner
 
 from .conftest import pki
-from .test_online import tsa_url  # noqa: F401 - the timestamp authority on 127.0.0.1
 
 
 class PdfSink:
