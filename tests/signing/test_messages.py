@@ -83,9 +83,7 @@ def test_upgrade_results_are_worded() -> None:
     assert upgrade_text((0, None))[0] == "Không có chữ ký nào cần bổ sung dấu thời gian."
     assert upgrade_text((2, None)) == ("Đã bổ sung dấu thời gian cho 2 chữ ký.", "info")
     text, kind = upgrade_text((1, "signing_failed"))
-    assert (
-        text.startswith("Đã bổ sung dấu thời gian cho 1 chữ ký rồi dừng: Ký số")
-        and kind == "warning"
-    )
+    assert text.startswith("Đã bổ sung dấu thời gian cho 1 chữ ký; còn chữ ký chưa bổ sung")
+    assert kind == "warning"
     text, _ = upgrade_text((0, "signing_tsa_not_configured"))
     assert "máy chủ cấp dấu thời gian" in text

@@ -264,5 +264,17 @@ def test_revoked_clerk_certificate_is_reported_in_the_lookup(
     from motcua_desk.ui.screens.lookup.signatures import trust_text
 
     assert trust_text(view) == "ĐÃ BỊ THU HỒI"
-    # The upgrade refuses to give a revoked signature long-term validation data.
-    assert signing.upgrade_offline_signatures(admin)[0] == 0
+    # The upgrade refuses to give a revoked signature long-term validation data, and that
+    # one document does not hold back the others: a good one signed offline after it is
+    # upgraded in the same run.
+    _use(ctx, ocsp, ocsp.good)
+    ctx.settings_store.update(signing_tsa_url=f"http://127.0.0.1:{_free_port()}/tsa")  # offline
+    signing.login(pki.PIN)
+    good = signing.submit_conversion(
+        pki.receipt_pdf(), title="Giấy tờ", origin="original", clerk=admin, dossier_id=dossier.id
+    )
+    assert good.level == "B-B"
+    ctx.settings_store.update(signing_tsa_url=ocsp.tsa_url)
+    assert signing.upgrade_offline_signatures(admin) == (1, "signing_failed")
+    levels = {v.document.id: v.document.level for v in signing.check_dossier(dossier.id)}
+    assert levels == {doc.id: "B-B", good.id: "B-LT"}

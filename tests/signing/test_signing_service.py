@@ -214,3 +214,11 @@ def test_the_pin_is_never_stored(ctx, signing, admin, dossier) -> None:  # type:
     with ctx.reception._uow_factory() as uow:  # noqa: SLF001
         entries = uow.audit.entries()
     assert entries and all(pki.PIN not in str(a) for a in entries)
+
+
+def test_entering_the_pin_again_while_logged_in_works(ctx, signing, admin, dossier, hsm) -> None:  # type: ignore[no-untyped-def]
+    signing.login(pki.PIN)
+    ctx.settings_store.update(signing_cert_id=hsm.stranger.cert_id)  # another certificate
+    assert signing.login(pki.PIN).subject_name == "Người Lạ"  # no "already logged in"
+    doc = signing.submit_rendered(ctx.documents.render("receipt", dossier), admin)
+    assert doc is not None and doc.state == "signed" and doc.signer_name == "Người Lạ"

@@ -208,6 +208,9 @@ class SigningService:
         s = self._settings.current
         if not s.signing_module:
             raise TokenModuleError(module="", reason="not_configured")
+        # A token has one login state: the open session ends first (logging in again while it
+        # is open fails with CKR_USER_ALREADY_LOGGED_IN).
+        self.logout()
         session = self._tokens.open(s.signing_module, s.signing_token, s.signing_cert_id, pin)
         with self._lock:
             old, self._session = self._session, session
@@ -455,6 +458,7 @@ class SigningService:
         with self._uow_factory() as uow:
             docs = uow.signed_documents.signed_at_level(LEVEL_BB)
         done = 0
+        first_error: str | None = None
         for doc in docs:
             if doc.signed_path is None:
                 continue
@@ -466,9 +470,13 @@ class SigningService:
                     context,
                 )
             except SigningError as exc:
-                log.info("signature upgrade stopped: %s", exc.code)
+                log.info("signature upgrade not done: %s", exc.code)
                 log.debug("signature upgrade detail: %s", exc.data)
-                return done, exc.code
+                if exc.data.get("network", False):
+                    return done, exc.code  # still offline: the next sync run tries again
+                # This document's own trouble (e.g. its certificate was revoked): skip it.
+                first_error = first_error or exc.code
+                continue
             except OSError:
                 continue
             digest = hashlib.sha256(data).hexdigest()
@@ -491,7 +499,7 @@ class SigningService:
                 )
                 uow.commit()
             done += 1
-        return done, None
+        return done, first_error
 
     def _validation_context(self) -> Any:
         s = self._settings.current

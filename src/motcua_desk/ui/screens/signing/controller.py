@@ -66,7 +66,10 @@ def upgrade_text(result: tuple[int, str | None]) -> tuple[str, str]:
         return f"Đã bổ sung dấu thời gian cho {count} chữ ký.", "info"
     message = strings.error_message(stopped, {})
     if count:
-        return f"Đã bổ sung dấu thời gian cho {count} chữ ký rồi dừng: {message}", "warning"
+        return (
+            f"Đã bổ sung dấu thời gian cho {count} chữ ký; còn chữ ký chưa bổ sung được: {message}",
+            "warning",
+        )
     return f"Chưa bổ sung được dấu thời gian: {message}", "warning"
 
 
