@@ -221,6 +221,15 @@ def test_upgrade_button_with_the_timestamp_server_back(
     [view] = ctx.signing.check_dossier(dossier.id)
     assert view.document.level == "B-LT" and view.check is not None
     assert view.check.timestamp_at is not None
+    status = page.view.upgrade_status
+    assert status.text().startswith("Bổ sung dấu thời gian lúc ") and "1 chữ ký" in status.text()
+    assert status.toolTip() == "Đã bổ sung dấu thời gian cho 1 chữ ký."
+    # A later run (e.g. after a sync) shows on the page when it is refreshed.
+    ctx.settings_store.update(signing_tsa_url="")
+    ctx.signing.upgrade_offline_signatures()
+    page.refresh()
+    assert status.text().endswith("0 chữ ký, còn lỗi")
+    assert "máy chủ cấp dấu thời gian" in status.toolTip()
     assert reported == []
 
 

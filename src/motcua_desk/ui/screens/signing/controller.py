@@ -148,6 +148,24 @@ class SigningController(QObject):
             self._fail
         ).run_in_background()
         self.show_status()
+        self.show_last_upgrade()
+
+    def show_last_upgrade(self) -> None:
+        """When signatures made offline last got their time-stamp (after a sync run or the
+        button) and how it went."""
+        last = self.service.last_upgrade
+        label = self.view.upgrade_status
+        if last is None:
+            label.setText("")
+            label.setToolTip("")
+            return
+        at, count, stopped = last
+        when = strings.format_datetime(at)
+        if stopped is None:
+            label.setText(f"Bổ sung dấu thời gian lúc {when}: {count} chữ ký")
+        else:
+            label.setText(f"Bổ sung dấu thời gian lúc {when}: {count} chữ ký, còn lỗi")
+        label.setToolTip(upgrade_text((count, stopped))[0])
 
     def on_data_changed(self, change: Any) -> None:
         kinds: frozenset[str] = getattr(change, "kinds", frozenset())
@@ -335,7 +353,11 @@ class SigningController(QObject):
                 self.service.upgrade_offline_signatures(self.user), ChangeSet.of(PRINT)
             ),
             lane=Lane.IO,
-        ).success(lambda r: self._say(*upgrade_text(r))).failure(self._fail).run_in_background()
+        ).success(self._upgraded).failure(self._fail).run_in_background()
+
+    def _upgraded(self, result: tuple[int, str | None]) -> None:
+        self._say(*upgrade_text(result))
+        self.show_last_upgrade()
 
     # -- unit settings ------------------------------------------------------------------------
 

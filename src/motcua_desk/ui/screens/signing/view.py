@@ -89,6 +89,10 @@ class SigningView(QWidget):
         row.addWidget(self.sign_selected_button)
         row.addWidget(self.sign_all_button)
         row.addStretch(1)
+        # The last upgrade (after a sync run or the button): short here, full in the tooltip.
+        self.upgrade_status = QLabel("")
+        self.upgrade_status.setObjectName("upgrade_status")
+        row.addWidget(self.upgrade_status)
         row.addWidget(self.upgrade_button)
         pl.addLayout(row)
 
