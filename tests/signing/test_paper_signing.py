@@ -190,3 +190,36 @@ def test_unit_not_signing_papers_leaves_them_unsigned(
     att = scan_and_save(ctx, dossier, 0, tmp_path)
     assert papers.finish(att.sync_id, admin, None).signature is None
     assert ctx.signing.pending() == []
+
+
+def test_same_file_in_two_dossiers_takes_the_one_signed_copy(
+    ctx: AppContext, admin: Any, hsm: HsmWorld, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    from motcua_desk.domain.digitisation import Source
+
+    papers, signing, digi = ctx.paper_signing, ctx.signing, ctx.digitisation
+    assert papers is not None and signing is not None and digi is not None
+    png = tmp_path / "Giấy chứng sinh.png"
+    Image.new("L", (300, 400), 200).save(png, dpi=(200, 200))
+    first, second = receive(ctx, admin), receive(ctx, admin)
+    a1 = digi.save(first.id, 1, digi.import_file(png), PaperMeta(), "admin", Source.IMPORTED)
+    a2 = digi.save(second.id, 1, digi.import_file(png), PaperMeta(), "admin", Source.IMPORTED)
+    assert a1.file_sha256 == a2.file_sha256  # the same bytes, stored once
+    # Both wait for the token (one "chờ ký" row for the same bytes); one signature serves both.
+    assert papers.finish(a1.sync_id, admin, None).waiting
+    assert papers.finish(a2.sync_id, admin, None).waiting
+    assert len(signing.pending()) == 1
+    signing.login(pki.PIN)
+    assert signing.sign_all_pending(admin) == (1, None)
+    s1 = digi.attachments(first.id)[0].signed_sha256
+    s2 = digi.attachments(second.id)[0].signed_sha256
+    assert s1 is not None and s1 == s2
+    [check] = verify_pdf(digi.store.read(s1), (hsm.ca.der,))
+    assert check.intact and check.trusted
+    # Saved again later with the token open: the row takes the existing signed copy at once.
+    third = receive(ctx, admin)
+    a3 = digi.save(third.id, 1, digi.import_file(png), PaperMeta(), "admin", Source.IMPORTED)
+    assert papers.finish(a3.sync_id, admin, None).signature.state == "signed"  # type: ignore[union-attr]
+    assert digi.attachments(third.id)[0].signed_sha256 == s1

@@ -126,41 +126,36 @@ class PaperSigning:
             dossier_id=dossier.id,
         )
         if not doc.pending and doc.signed_path is not None:
-            # Already signed before (the same bytes): point this row at that copy too.
+            # Already signed before (the same bytes, maybe in another dossier): this row takes
+            # that signed copy too.
             with self._uow_factory() as uow:
-                self._link(uow, doc, Path(doc.signed_path).read_bytes(), only=sync_id)
+                self._link(uow, doc, Path(doc.signed_path).read_bytes())
                 uow.commit()
         return doc
 
     def attach_signed(self, uow: UnitOfWork, doc: SignedDocument, data: bytes) -> None:
         """Hook of :class:`SigningService`: a conversion just signed (or upgraded) becomes the
-        signed copy of the dossier's rows holding its unsigned bytes."""
-        if doc.doc_type == CONVERSION and doc.dossier_id is not None:
+        signed copy of every row holding its unsigned bytes (the same scan may be attached
+        to more than one dossier)."""
+        if doc.doc_type == CONVERSION:
             self._link(uow, doc, data)
 
-    def _link(
-        self, uow: UnitOfWork, doc: SignedDocument, data: bytes, only: str | None = None
-    ) -> None:
-        if doc.dossier_id is None:
-            return
+    def _link(self, uow: UnitOfWork, doc: SignedDocument, data: bytes) -> None:
         rows = [
             a
-            for a in uow.attachments.for_dossier(doc.dossier_id)
-            if (only is None or a.sync_id == only)
-            and a.source is not Source.REUSED
-            and a.unsigned_sha256 == doc.source_sha256
+            for a in uow.attachments.holding(doc.source_sha256)
+            if a.source is not Source.REUSED and a.unsigned_sha256 == doc.source_sha256
         ]
         if not rows:
             return
         put = self.store.put_bytes(data)
-        pages = rows[0].pages
-        uow.attachments.register_file(put.sha256, put.size, PDF, pages)
-        dossier = uow.dossiers.get(doc.dossier_id)
+        uow.attachments.register_file(put.sha256, put.size, PDF, rows[0].pages)
         now = self._clock()
         for a in rows:
             if a.signed_sha256 == put.sha256:
                 continue
             saved = uow.attachments.set_signed(a.sync_id, put.sha256)
+            dossier = uow.dossiers.get(a.dossier_id)
             uow.outbox.append(
                 KIND_ATTACHMENT_PUT, saved.sync_id, attachment_payload(saved, dossier.sync_id), now
             )

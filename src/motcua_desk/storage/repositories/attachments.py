@@ -223,6 +223,15 @@ class AttachmentRepository:
         self._s.flush()
         return self._files([row])[0]
 
+    def holding(self, sha256: str) -> list[Attachment]:
+        """Rows whose scan or OCR'd copy is the file ``sha256`` (any dossier)."""
+        rows = self._s.scalars(
+            select(AttachmentRow)
+            .where((AttachmentRow.file_sha256 == sha256) | (AttachmentRow.ocr_sha256 == sha256))
+            .order_by(AttachmentRow.id)
+        )
+        return self._files(rows)
+
     def set_signed(self, sync_id: str, signed_sha256: str) -> Attachment:
         """Point the row at its copy signed with the conversion mark."""
         row = self._s.scalars(
