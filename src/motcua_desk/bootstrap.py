@@ -82,6 +82,7 @@ def build_context(
     from motcua_desk.services.ledger import LedgerService
     from motcua_desk.services.lifecycle import LifecycleService
     from motcua_desk.services.lookup import LookupService
+    from motcua_desk.services.paper_signing import PaperSigning
     from motcua_desk.services.postal import PostalService
     from motcua_desk.services.reception import ReceptionService
     from motcua_desk.services.reports import ReportService
@@ -115,6 +116,19 @@ def build_context(
     attachments = FileStore(paths.attachments_dir)
     sync = SyncService(uow_factory, settings, clock=clock)
     attachment_sync = AttachmentSync(uow_factory, attachments, settings, clock)
+    digitisation = DigitisationService(
+        uow_factory, attachments, FileStore(paths.data_dir / "drafts"), clock
+    )
+    signing = SigningService(
+        uow_factory,
+        settings,
+        paths,
+        clock,
+        LazyPkcs11Tokens(),
+        timestamper_factory=http_timestamper,
+    )
+    # Back online: signatures made offline get their time-stamp, then files are uploaded.
+    sync.after_run.append(signing.upgrade_offline_signatures)
     sync.after_run.append(attachment_sync.upload_pending)
     ctx = AppContext(
         paths=paths,
@@ -134,19 +148,11 @@ def build_context(
         reports=ReportService(uow_factory, clock),
         returns=ReturnService(uow_factory, clock),
         day_close=DayCloseService(uow_factory, settings, accounts, clock),
-        digitisation=DigitisationService(
-            uow_factory, attachments, FileStore(paths.data_dir / "drafts"), clock
-        ),
+        digitisation=digitisation,
         attachment_sync=attachment_sync,
         audit=AuditService(uow_factory),
-        signing=SigningService(
-            uow_factory,
-            settings,
-            paths,
-            clock,
-            LazyPkcs11Tokens(),
-            timestamper_factory=http_timestamper,
-        ),
+        signing=signing,
+        paper_signing=PaperSigning(uow_factory, signing, digitisation, clock),
     )
     return ctx
 

@@ -135,7 +135,8 @@ class Settings:
     signing_module: str = ""  # path of the token's PKCS#11 library
     signing_token: str = ""  # token label
     signing_cert_id: str = ""  # CKA_ID (hex) of the clerk's certificate
-    signing_forms: str = "receipt"  # comma-separated document types signed when issued
+    # Comma-separated document types signed when issued; "conversion": each digitised paper.
+    signing_forms: str = "receipt,conversion"
     signing_trust_roots: str = ""  # PEM bundle of the CAs whose signatures count as trusted
     signing_tsa_url: str = ""  # RFC 3161 timestamp server: B-T/B-LT when reachable
     signing_stamp_title: str = "Công chức tiếp nhận hồ sơ"  # the clerk's title in the stamp

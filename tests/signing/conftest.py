@@ -6,16 +6,22 @@ so one token directory serves the whole session; each token is made once.
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from asn1crypto import keys, tsp, x509
+from cryptography.hazmat.primitives import serialization
+from pyhanko.sign.timestamps import DummyTimeStamper
 
 from motcua_desk.bootstrap import build_context
 from motcua_desk.config import AppPaths
@@ -119,6 +125,43 @@ def hsm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HsmWorld]:
         os.environ.pop("SOFTHSM2_CONF", None)
     else:
         os.environ["SOFTHSM2_CONF"] = old
+
+
+@pytest.fixture(scope="session")
+def tsa_url(hsm: HsmWorld) -> Iterator[str]:
+    key, cert = pki.make_tsa_cert(hsm.ca)
+    stamper = DummyTimeStamper(
+        tsa_cert=x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+        tsa_key=keys.PrivateKeyInfo.load(
+            key.private_bytes(
+                serialization.Encoding.DER,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        ),
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            req = tsp.TimeStampReq.load(body)
+            resp = asyncio.run(stamper.async_request_tsa_response(req)).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(resp)))
+            self.end_headers()
+            self.wfile.write(resp)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
 
 
 # ---- a real application context on a temporary SQLite file --------------------------------

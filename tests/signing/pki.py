@@ -16,7 +16,7 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
 PIN = "123456"
@@ -44,6 +44,8 @@ class TestCA:
         not_before: datetime,
         not_after: datetime,
         org: str = "UBND tỉnh Thanh Hóa",
+        ocsp_url: str | None = None,
+        serial: int | None = None,
     ) -> x509.Certificate:
         subject = x509.Name(
             [
@@ -52,12 +54,24 @@ class TestCA:
                 x509.NameAttribute(NameOID.COMMON_NAME, name),
             ]
         )
+        builder = x509.CertificateBuilder()
+        if ocsp_url:
+            builder = builder.add_extension(
+                x509.AuthorityInformationAccess(
+                    [
+                        x509.AccessDescription(
+                            AuthorityInformationAccessOID.OCSP,
+                            x509.UniformResourceIdentifier(ocsp_url),
+                        )
+                    ]
+                ),
+                critical=False,
+            )
         return (
-            x509.CertificateBuilder()
-            .subject_name(subject)
+            builder.subject_name(subject)
             .issuer_name(self.cert.subject)
             .public_key(public_key)
-            .serial_number(x509.random_serial_number())
+            .serial_number(serial or x509.random_serial_number())
             .not_valid_before(not_before)
             .not_valid_after(not_after)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
@@ -193,6 +207,7 @@ def put_clerk(
     *,
     not_before: datetime,
     not_after: datetime,
+    ocsp_url: str | None = None,
 ) -> Clerk:
     """Generate an RSA-2048 key pair on the token and store a CA-issued certificate beside it."""
     import pkcs11
@@ -206,7 +221,9 @@ def put_clerk(
         pub, _priv = session.generate_keypair(KeyType.RSA, 2048, id=cid, label=name, store=True)
         public_key = serialization.load_der_public_key(_spki(encode_rsa_public_key(pub)))
         assert isinstance(public_key, rsa.RSAPublicKey)
-        cert = ca.issue(public_key, name, not_before=not_before, not_after=not_after)
+        cert = ca.issue(
+            public_key, name, not_before=not_before, not_after=not_after, ocsp_url=ocsp_url
+        )
         der = cert.public_bytes(serialization.Encoding.DER)
         session.create_object(
             {

@@ -16,7 +16,12 @@ CODES = sorted(
         for _, cls in inspect.getmembers(e, inspect.isclass)
         if issubclass(cls, e.SigningError)
     }
-    | {InvalidOriginError.code, "signed_file_missing", "signature_missing"}
+    | {
+        InvalidOriginError.code,
+        "signed_file_missing",
+        "signature_missing",
+        "signing_tsa_not_configured",
+    }
 )
 
 
@@ -49,3 +54,36 @@ def test_pin_tries_and_dates_are_worded() -> None:
     module = strings.exception_message(e.TokenModuleError(module="C:\\vnpt.dll", reason="missing"))
     assert "“C:\\vnpt.dll”" in module
     assert "“clerk”" in strings.exception_message(e.TokenAbsentError(token="clerk"))
+
+
+def test_module_path_that_does_not_exist_is_named_in_vietnamese(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.signing.drivers import KNOWN_MODULES
+    from motcua_desk.signing.pkcs11_token import Pkcs11Tokens
+
+    missing = str(tmp_path / "vnptca_p11_v8.dll")
+    with pytest.raises(e.TokenModuleError) as info:
+        Pkcs11Tokens(lambda: None).tokens(missing)  # type: ignore[arg-type, return-value]
+    message = strings.exception_message(info.value)
+    assert f"Không có tệp trình điều khiển chữ ký số (PKCS#11) “{missing}” trên máy này" in message
+    assert "chưa được cài" in message
+    unset = strings.exception_message(e.TokenModuleError(module="", reason="not_configured"))
+    assert unset.startswith("Chưa chọn trình điều khiển")
+    broken = tmp_path / "broken.so"
+    broken.write_bytes(b"not a library")
+    with pytest.raises(e.TokenModuleError) as info:
+        Pkcs11Tokens(lambda: None).tokens(str(broken))  # type: ignore[arg-type, return-value]
+    assert strings.exception_message(info.value).startswith("Không nạp được trình điều khiển")
+    # Every suggested path says where it comes from (docs/signing.md lists them).
+    assert all(m.vendor and m.path for m in KNOWN_MODULES)
+
+
+def test_upgrade_results_are_worded() -> None:
+    from motcua_desk.ui.screens.signing.controller import upgrade_text
+
+    assert upgrade_text((0, None))[0] == "Không có chữ ký nào cần bổ sung dấu thời gian."
+    assert upgrade_text((2, None)) == ("Đã bổ sung dấu thời gian cho 2 chữ ký.", "info")
+    text, kind = upgrade_text((1, "signing_failed"))
+    assert text.startswith("Đã bổ sung dấu thời gian cho 1 chữ ký; còn chữ ký chưa bổ sung")
+    assert kind == "warning"
+    text, _ = upgrade_text((0, "signing_tsa_not_configured"))
+    assert "máy chủ cấp dấu thời gian" in text

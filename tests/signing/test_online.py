@@ -4,60 +4,15 @@ server cannot be reached (the counter is offline)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import socket
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import pytest
-from asn1crypto import keys, tsp, x509
-from cryptography.hazmat.primitives import serialization
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.timestamps import DummyTimeStamper
 
 from motcua_desk.signing.verify import verify_pdf
 
-from .conftest import HsmWorld, pki
-
-
-@pytest.fixture(scope="module")
-def tsa_url(hsm: HsmWorld) -> Iterator[str]:
-    key, cert = pki.make_tsa_cert(hsm.ca)
-    stamper = DummyTimeStamper(
-        tsa_cert=x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
-        tsa_key=keys.PrivateKeyInfo.load(
-            key.private_bytes(
-                serialization.Encoding.DER,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        ),
-    )
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            req = tsp.TimeStampReq.load(body)
-            resp = asyncio.run(stamper.async_request_tsa_response(req)).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(resp)))
-            self.end_headers()
-            self.wfile.write(resp)
-
-        def log_message(self, *args: object) -> None:
-            return None
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+from .conftest import pki
 
 
 def _closed_port() -> int:

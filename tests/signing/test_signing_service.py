@@ -119,7 +119,10 @@ def test_digitised_paper_gets_a_conversion_mark(ctx, signing, admin, dossier, hs
     signed = Path(view.document.signed_path).read_bytes()
     assert view.check is not None and view.check.intact and view.check.field_name == "DauChuyenDoi"
     reader = PdfFileReader(io.BytesIO(signed), strict=False)
-    assert reader.embedded_signatures[0].sig_object["/Reason"] == "Chuyển đổi từ văn bản giấy"
+    reason = str(reader.embedded_signatures[0].sig_object["/Reason"])
+    assert reason.startswith(
+        "Chuyển đổi từ văn bản giấy (bản sao); người chuyển đổi: Nguyễn Văn An"
+    )
     if shutil.which("pdftotext"):
         text = subprocess.run(
             ["pdftotext", "-", "-"], input=signed, capture_output=True
@@ -172,3 +175,50 @@ def test_signing_the_list_stops_at_an_expired_certificate(
     moment[0] += timedelta(days=800)  # the certificate expires while the app runs
     assert signing.sign_all_pending(admin) == (0, "certificate_expired")
     assert [d.last_error for d in signing.pending()] == ["certificate_expired", None]
+
+
+@pytest.mark.parametrize("doc_type", ["supplement", "refusal", "return"])
+def test_other_issued_forms_are_signed_in_their_block_when_the_unit_turns_it_on(
+    ctx, signing, admin, dossier, hsm, tmp_path, doc_type
+) -> None:  # type: ignore[no-untyped-def]
+    from motcua_desk.printing.slips.sigfield import CLERK_SIGNATURE_FIELD
+
+    signing.login(pki.PIN)
+    rendered = ctx.documents.render(doc_type, dossier)
+    assert signing.submit_rendered(rendered, admin) is None  # off by default: only Mẫu 01
+    ctx.settings_store.update(signing_forms=f"receipt,{doc_type}")
+    doc = signing.submit_rendered(rendered, admin)
+    assert doc is not None and doc.state == "signed" and doc.doc_type == doc_type
+    signed = Path(doc.signed_path).read_bytes()
+    [check] = verify_pdf(signed, (hsm.ca.der,))
+    assert check.intact and check.trusted and check.field_name == CLERK_SIGNATURE_FIELD
+    reader = PdfFileReader(io.BytesIO(signed), strict=False)
+    [sig] = reader.embedded_signatures
+    # The stamp fills the empty field the form laid out in the clerk's signature block.
+    unsigned = PdfFileReader(io.BytesIO(rendered.pdf), strict=False)
+    before = [f.get_object() for f in unsigned.root["/AcroForm"]["/Fields"]]
+    assert [f["/T"] for f in before] == [CLERK_SIGNATURE_FIELD]
+    assert list(sig.sig_field["/Rect"]) == list(before[0]["/Rect"])
+    if shutil.which("pdfsig"):
+        path = tmp_path / f"{doc_type}.pdf"
+        path.write_bytes(signed)
+        out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+        assert "Signature is Valid." in out
+
+
+def test_the_pin_is_never_stored(ctx, signing, admin, dossier) -> None:  # type: ignore[no-untyped-def]
+    signing.login(pki.PIN)
+    signing.submit_rendered(ctx.documents.render("receipt", dossier), admin)
+    signing.logout()
+    assert pki.PIN not in ctx.paths.settings_file.read_text(encoding="utf-8")
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+        entries = uow.audit.entries()
+    assert entries and all(pki.PIN not in str(a) for a in entries)
+
+
+def test_entering_the_pin_again_while_logged_in_works(ctx, signing, admin, dossier, hsm) -> None:  # type: ignore[no-untyped-def]
+    signing.login(pki.PIN)
+    ctx.settings_store.update(signing_cert_id=hsm.stranger.cert_id)  # another certificate
+    assert signing.login(pki.PIN).subject_name == "Người Lạ"  # no "already logged in"
+    doc = signing.submit_rendered(ctx.documents.render("receipt", dossier), admin)
+    assert doc is not None and doc.state == "signed" and doc.signer_name == "Người Lạ"

@@ -170,3 +170,117 @@ def test_pin_is_not_asked_when_the_token_cannot_sign(
     assert "Nguyễn Thị Lan" in dialog.certificate.text()
     dialog.reject()
     assert reported == []
+
+
+def test_upgrade_button_adds_the_time_stamp_in_the_background(
+    qtbot, page, ctx, admin, dossier, hsm, reported
+) -> None:  # type: ignore[no-untyped-def]
+    from .test_online import _closed_port
+
+    # No timestamp server configured: said, nothing changes.
+    page.view.upgrade_button.click()
+    qtbot.waitUntil(lambda: "Chưa bổ sung được" in page.view.message.text(), timeout=10000)
+    assert "máy chủ cấp dấu thời gian" in page.view.message.text()
+    ctx.settings_store.update(
+        signing_module=hsm.module, signing_token=hsm.token, signing_cert_id=hsm.clerk.cert_id
+    )
+    ctx.settings_store.update(signing_tsa_url=f"http://127.0.0.1:{_closed_port()}/tsa")
+    ctx.signing.login(pki.PIN)
+    offline = ctx.signing.submit_rendered(ctx.documents.render("receipt", dossier), admin)
+    assert offline is not None and offline.level == "B-B"
+    # Still offline: the banner says why, the signature stays B-B.
+    page.view.upgrade_button.click()
+    qtbot.waitUntil(lambda: "Chưa bổ sung được" in page.view.message.text(), timeout=20000)
+    assert "Ký số không thành công" in page.view.message.text()
+    [view] = ctx.signing.check_dossier(dossier.id)
+    assert view.document.level == "B-B"
+    assert reported == []
+
+
+def test_upgrade_button_with_the_timestamp_server_back(
+    qtbot, page, ctx, admin, dossier, hsm, reported, tsa_url
+) -> None:  # type: ignore[no-untyped-def]
+    from .test_online import _closed_port
+
+    ctx.settings_store.update(
+        signing_module=hsm.module,
+        signing_token=hsm.token,
+        signing_cert_id=hsm.clerk.cert_id,
+        signing_tsa_url=f"http://127.0.0.1:{_closed_port()}/tsa",
+    )
+    ctx.signing.login(pki.PIN)
+    offline = ctx.signing.submit_rendered(ctx.documents.render("receipt", dossier), admin)
+    assert offline is not None and offline.level == "B-B"
+    ctx.signing.logout()  # no token needed for the upgrade
+    ctx.settings_store.update(signing_tsa_url=tsa_url)
+    page.view.upgrade_button.click()
+    qtbot.waitUntil(
+        lambda: "Đã bổ sung dấu thời gian cho 1 chữ ký." in page.view.message.text(),
+        timeout=30000,
+    )
+    [view] = ctx.signing.check_dossier(dossier.id)
+    assert view.document.level == "B-LT" and view.check is not None
+    assert view.check.timestamp_at is not None
+    status = page.view.upgrade_status
+    assert status.text().startswith("Bổ sung dấu thời gian lúc ") and "1 chữ ký" in status.text()
+    assert status.toolTip() == "Đã bổ sung dấu thời gian cho 1 chữ ký."
+    # A later run (e.g. after a sync) shows on the page when it is refreshed.
+    ctx.settings_store.update(signing_tsa_url="")
+    ctx.signing.upgrade_offline_signatures()
+    page.refresh()
+    assert status.text().endswith("0 chữ ký, còn lỗi")
+    assert "máy chủ cấp dấu thời gian" in status.toolTip()
+    assert reported == []
+
+
+def test_paper_saved_at_intake_is_signed_in_the_background(
+    qtbot, ctx, admin, hsm, reported, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from PIL import Image
+
+    from motcua_desk.domain.digitisation import Source
+    from motcua_desk.services.digitisation import PaperDraft
+    from motcua_desk.services.paper_signing import origin_of
+    from motcua_desk.signing.verify import verify_pdf
+    from motcua_desk.ui.app import create_main_window
+    from motcua_desk.ui.scanner import ScannerFilter
+
+    user = ctx.accounts.login("admin", "mat-khau-2026")
+    ctx.signing.login(pki.PIN)
+    win = create_main_window(ctx, user, backend=PdfSink(), scanner=ScannerFilter(None))
+    win.intake.confirm = lambda _text: True
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        v, papers = win.intake.view, win.intake.papers
+        win.show_intake()
+        assert win.intake.select_procedure_code("1.001193")
+        png = tmp_path / "Giấy chứng sinh.png"
+        Image.new("L", (400, 560), 230).save(png, dpi=(200, 200))
+        pages = ctx.digitisation.import_file(png)
+        v.checklist.setCurrentRow(1)
+        papers.drafts[1] = PaperDraft(pages=pages, source=Source.IMPORTED)
+        papers._tick(1)  # noqa: SLF001 - what the digitise dialog does (tested in tests/ui)
+        papers.refresh()
+        v.checklist.setCurrentRow(0)
+        papers.toggle_shown_only()  # the other paper only shown: every required paper is in
+        v.full_name.setText("Lê Thị Hoa")
+        v.id_number.setText("038195001234")
+        v.birth_date.setText("15/06/1995")
+        v.sex.setCurrentIndex(v.sex.findData("female"))
+        v.address.setText("Số 12 Lê Lợi, phường Hạc Thành")
+        with qtbot.waitSignal(papers.paper_finished, timeout=60000) as finished:
+            win.intake.save_and_print()
+        outcome = finished.args[0]
+        assert outcome.signature is not None and outcome.signature.state == "signed"
+        dossier_id = outcome.signature.dossier_id
+        saved = next(a for a in ctx.digitisation.attachments(dossier_id) if a.position == 1)
+        with ctx.reception._uow_factory() as uow:  # noqa: SLF001
+            dossier = uow.dossiers.get(dossier_id)
+        assert outcome.signature.conversion.origin == origin_of(dossier.checklist[1])
+        assert saved.signed_sha256 is not None
+        [check] = verify_pdf(ctx.digitisation.store.read(saved.signed_sha256), (hsm.ca.der,))
+        assert check.intact and check.trusted and check.field_name == "DauChuyenDoi"
+        assert reported == []
+    finally:
+        win.shutdown()

@@ -144,6 +144,9 @@ class Attachment:
     ocr_sha256: str | None = None  # the searchable PDF/A, when OCR is done
     applicant_id_number: str = ""
     id: int | None = None
+    #: The copy signed with the conversion mark (Luật Giao dịch điện tử 2023 Art. 12): the
+    #: OCR'd copy (else the scan) with the clerk's signature added as an incremental update.
+    signed_sha256: str | None = None
 
     @property
     def is_digitised(self) -> bool:
@@ -151,7 +154,12 @@ class Attachment:
 
     @property
     def best_sha256(self) -> str | None:
-        """The file to show and send: the OCR'd copy when there is one."""
+        """The file to show and send: the signed copy, else the OCR'd copy, else the scan."""
+        return self.signed_sha256 or self.ocr_sha256 or self.file_sha256
+
+    @property
+    def unsigned_sha256(self) -> str | None:
+        """The file the conversion mark is signed onto: the OCR'd copy when there is one."""
         return self.ocr_sha256 or self.file_sha256
 
 

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from motcua_desk.services.ledger import LedgerService
     from motcua_desk.services.lifecycle import LifecycleService
     from motcua_desk.services.lookup import LookupService
+    from motcua_desk.services.paper_signing import PaperSigning
     from motcua_desk.services.postal import PostalService
     from motcua_desk.services.reception import ReceptionService
     from motcua_desk.services.reports import ReportService
@@ -59,6 +60,7 @@ class AppContext:
     signing: SigningService | None = None
     digitisation: DigitisationService | None = None
     attachment_sync: AttachmentSync | None = None
+    paper_signing: PaperSigning | None = None
 
     @property
     def settings(self) -> Settings:

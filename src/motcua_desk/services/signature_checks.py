@@ -22,8 +22,11 @@ class DocumentCheck:
     error: str | None = None  # code when the file could not be checked
 
 
-def check_documents(docs: list[SignedDocument], trust_roots_path: str) -> list[DocumentCheck]:
-    """Validate each signed document's file with pyHanko against the configured roots."""
+def check_documents(
+    docs: list[SignedDocument], trust_roots_path: str, *, fetch_revocation: bool = False
+) -> list[DocumentCheck]:
+    """Validate each signed document's file with pyHanko against the configured roots; with
+    ``fetch_revocation`` the signer's OCSP/CRL is also fetched (soft-fail when offline)."""
     from motcua_desk.signing.verify import load_trust_roots, verify_pdf
 
     roots: tuple[bytes, ...] | None = None
@@ -35,7 +38,9 @@ def check_documents(docs: list[SignedDocument], trust_roots_path: str) -> list[D
         try:
             if roots is None:
                 roots = load_trust_roots(Path(trust_roots_path)) if trust_roots_path else ()
-            checks = verify_pdf(Path(doc.signed_path).read_bytes(), roots)
+            checks = verify_pdf(
+                Path(doc.signed_path).read_bytes(), roots, allow_fetching=fetch_revocation
+            )
         except SigningError as exc:
             out.append(DocumentCheck(doc, None, exc.code))
             continue

@@ -63,6 +63,20 @@ _STOPS_THE_LIST = (
 )
 
 
+def _conversion_reason(doc: SignedDocument, people: dict[str, str]) -> str:
+    """The conversion mark's fields in the signature's /Reason as well as in the stamp:
+    from the original or a copy, converted by whom, when."""
+    conv = doc.conversion
+    assert conv is not None
+    who = people.get(conv.converted_by, conv.converted_by)
+    origin = _ORIGIN_WORDS.get(conv.origin, conv.origin)
+    when = f"{to_local(conv.converted_at):%H:%M %d/%m/%Y}"
+    return (
+        f"Chuyển đổi từ văn bản giấy ({origin}); người chuyển đổi: {who}; "
+        f"thời điểm chuyển đổi: {when}"
+    )
+
+
 class LazyPkcs11Tokens:
     """The PKCS#11 adapter, imported on first use (start-up stays light)."""
 
@@ -119,6 +133,11 @@ class SigningService:
         self._lock = threading.Lock()
         # One signature at a time: the print flow and the "chờ ký" page may both ask.
         self._sign_lock = threading.RLock()
+        #: Called in the transaction that records a signature or its upgrade, with the signed
+        #: bytes: a digitised paper's row takes its signed copy there (services/paper_signing).
+        self.on_signed: list[Callable[[UnitOfWork, SignedDocument, bytes], None]] = []
+        #: (upgraded, stopping code) of the last upgrade run, for the signatures page.
+        self.last_upgrade: tuple[datetime, int, str | None] | None = None
 
     # ---- token session -----------------------------------------------------------------
 
@@ -128,9 +147,11 @@ class SigningService:
         return bool(s.signing_module and s.signing_cert_id)
 
     def wants(self, doc_type: str) -> bool:
-        """Whether issued ``doc_type`` forms are signed in this unit."""
+        """Whether issued ``doc_type`` forms (or digitised papers: ``conversion``) are signed
+        in this unit."""
         forms = {f.strip() for f in self._settings.current.signing_forms.split(",")}
-        return self.configured and doc_type in forms and doc_type in CLERK_SIGNED_FORMS
+        signable = doc_type in CLERK_SIGNED_FORMS or doc_type == CONVERSION
+        return self.configured and doc_type in forms and signable
 
     @property
     def certificate(self) -> CertificateInfo | None:
@@ -187,6 +208,9 @@ class SigningService:
         s = self._settings.current
         if not s.signing_module:
             raise TokenModuleError(module="", reason="not_configured")
+        # A token has one login state: the open session ends first (logging in again while it
+        # is open fails with CKR_USER_ALREADY_LOGGED_IN).
+        self.logout()
         session = self._tokens.open(s.signing_module, s.signing_token, s.signing_cert_id, pin)
         with self._lock:
             old, self._session = self._session, session
@@ -320,6 +344,8 @@ class SigningService:
                 signed_path=str(out),
                 signed_sha256=digest,
             )
+            for hook in self.on_signed:
+                hook(uow, done, signed)
             detail = {"doc_type": doc.doc_type, "sha256": digest, "level": level}
             if doc.dossier_id is not None:
                 dossier = uow.dossiers.get(doc.dossier_id)
@@ -396,7 +422,7 @@ class SigningService:
         base = SignRequest(
             stamp=lambda w, h: render_stamp(lines, w, h),
             field_name=CONVERSION_FIELD if doc.conversion is not None else CLERK_SIGNATURE_FIELD,
-            reason="Chuyển đổi từ văn bản giấy" if doc.conversion else "Tiếp nhận hồ sơ",
+            reason=_conversion_reason(doc, people) if doc.conversion else "Tiếp nhận hồ sơ",
             location=s.place_name,
         )
         upgraded = self._online_request(base)
@@ -410,19 +436,29 @@ class SigningService:
                 log.warning("online signature upgrade failed (%s); signing B-B", exc.code)
         return session.sign(source, base), LEVEL_BB
 
-    def upgrade_offline_signatures(self, clerk: User) -> tuple[int, str | None]:
+    def upgrade_offline_signatures(self, clerk: User | None = None) -> tuple[int, str | None]:
         """Give signatures made offline (B-B) their time-stamp and validation data now that the
         timestamp server is reachable; no token needed. Stops at the first failure (still
-        offline). Returns (how many were upgraded, the code that stopped it or None)."""
+        offline). Returns (how many were upgraded, the code that stopped it or None).
+
+        Run after each successful sync (``clerk`` None: the audit names the sync) and from the
+        signatures page."""
+        with self._sign_lock:
+            result = self._upgrade(clerk.username if clerk is not None else "sync")
+        self.last_upgrade = (utc_now(), *result)
+        return result
+
+    def _upgrade(self, actor: str) -> tuple[int, str | None]:
         s = self._settings.current
         if not s.signing_tsa_url or self._timestamper_factory is None:
-            return 0, None
+            return 0, "signing_tsa_not_configured"
         from motcua_desk.signing.pades import LEVEL_BB
         from motcua_desk.signing.upgrade import upgrade_signature
 
         with self._uow_factory() as uow:
             docs = uow.signed_documents.signed_at_level(LEVEL_BB)
         done = 0
+        first_error: str | None = None
         for doc in docs:
             if doc.signed_path is None:
                 continue
@@ -434,8 +470,13 @@ class SigningService:
                     context,
                 )
             except SigningError as exc:
-                log.info("signature upgrade stopped: %s", exc.code)
-                return done, exc.code
+                log.info("signature upgrade not done: %s", exc.code)
+                log.debug("signature upgrade detail: %s", exc.data)
+                if exc.data.get("network", False):
+                    return done, exc.code  # still offline: the next sync run tries again
+                # This document's own trouble (e.g. its certificate was revoked): skip it.
+                first_error = first_error or exc.code
+                continue
             except OSError:
                 continue
             digest = hashlib.sha256(data).hexdigest()
@@ -443,11 +484,13 @@ class SigningService:
             out = src.with_name(f"{src.stem}.signed-{digest[:12]}.pdf")
             _write(out, data)
             with self._uow_factory() as uow:
-                uow.signed_documents.mark_upgraded(
+                upgraded = uow.signed_documents.mark_upgraded(
                     doc.id, level=level, signed_path=str(out), signed_sha256=digest
                 )
+                for hook in self.on_signed:
+                    hook(uow, upgraded, data)
                 uow.audit.append(
-                    actor=clerk.username,
+                    actor=actor,
                     action="document.sign_upgrade",
                     entity="signed_document",
                     entity_id=str(doc.id),
@@ -456,7 +499,7 @@ class SigningService:
                 )
                 uow.commit()
             done += 1
-        return done, None
+        return done, first_error
 
     def _validation_context(self) -> Any:
         s = self._settings.current
@@ -489,4 +532,9 @@ class SigningService:
         """Each signed or pending document of a dossier with the state of its signature."""
         with self._uow_factory() as uow:
             docs = uow.signed_documents.for_dossier(dossier_id)
-        return check_documents(docs, self._settings.current.signing_trust_roots)
+        s = self._settings.current
+        # A unit with a timestamp server works online: revocation (OCSP/CRL) is asked for too,
+        # so a revoked certificate shows as such; offline it soft-fails to what the file holds.
+        return check_documents(
+            docs, s.signing_trust_roots, fetch_revocation=bool(s.signing_tsa_url)
+        )

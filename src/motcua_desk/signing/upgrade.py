@@ -48,5 +48,23 @@ def upgrade_signature(
     except SigningError:
         raise
     except Exception as exc:  # noqa: BLE001 - network, TSA or validation trouble: stay B-B
-        raise SigningFailedError(detail=f"{type(exc).__name__}: {exc}"[:300]) from exc
+        raise SigningFailedError(
+            detail=f"{type(exc).__name__}: {exc}"[:300], network=_network(exc)
+        ) from exc
     return out.getvalue(), level
+
+
+def _network(exc: BaseException) -> bool:
+    """Whether the failure is the network's (offline, server down: retry later) rather than
+    this document's (e.g. a revoked certificate: the others can still be upgraded)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        # OSError covers refused connections, time-outs and pyHanko's TimestampRequestError.
+        if isinstance(current, OSError | TimeoutError):
+            return True
+        if type(current).__module__.startswith("aiohttp"):
+            return True
+        current = current.__cause__ or current.__context__
+    return False

@@ -16,6 +16,8 @@ from asn1crypto import pem, x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.dss import DocumentSecurityStore
+from pyhanko.sign.validation.errors import NoDSSFoundError
 from pyhanko_certvalidator import ValidationContext
 
 from .certs import describe
@@ -32,6 +34,9 @@ class SignatureCheck:
     signed_at: datetime | None  # the signer's own clock (UTC)
     timestamp_at: datetime | None  # from a trusted timestamp (B-T and up)
     covers_document: bool  # no change at all after this signature
+    #: The signer's certificate was revoked (by the revocation data in the file's DSS, or
+    #: fetched when allowed).
+    revoked: bool = False
 
 
 def load_trust_roots(path: Path) -> tuple[bytes, ...]:
@@ -74,13 +79,21 @@ def verify_pdf(
     except (PdfError, ValueError, KeyError, TypeError, IndexError) as exc:
         raise UnreadablePdfError(detail=str(exc)[:200]) from exc
     roots = [x509.Certificate.load(d) for d in trust_roots]
+    try:
+        dss = DocumentSecurityStore.read_dss(reader)
+    except (NoDSSFoundError, PdfError, ValueError, KeyError, TypeError):
+        dss = None  # no validation data embedded (B-B / B-T)
     out: list[SignatureCheck] = []
     for sig in embedded:
-        ctx = ValidationContext(
-            trust_roots=roots,
-            crls=list(crls),
-            allow_fetching=allow_fetching,
-            revocation_mode="soft-fail",
+        kwargs = {
+            "trust_roots": roots,
+            "crls": list(crls),
+            "allow_fetching": allow_fetching,
+            "revocation_mode": "soft-fail",
+        }
+        # B-LT: the CRLs and OCSP responses embedded at signing or upgrade count too.
+        ctx = (
+            dss.as_validation_context(kwargs) if dss is not None else ValidationContext(**kwargs)  # type: ignore[arg-type]
         )
         if sig.sig_object_type == "/DocTimeStamp":
             # A document time-stamp added later (an offline signature upgraded): it dates
@@ -111,6 +124,7 @@ def verify_pdf(
                 timestamp_at=_utc(ts.timestamp) if ts is not None and ts.intact else None,
                 covers_document=status.coverage is not None
                 and status.coverage.name == "ENTIRE_FILE",
+                revoked=bool(status.revoked),
             )
         )
     return out

@@ -278,9 +278,12 @@ ERRORS: dict[str, str] = {
     # Digital signatures (issue 16). A document that cannot be signed stays "chờ ký".
     "signing_error": "Chưa ký số được. Tài liệu được lưu ở danh sách “Chờ ký” để ký sau.",
     "token_module_unavailable": (
-        "Không nạp được trình điều khiển chữ ký số (PKCS#11){module_text}. Hãy chọn đúng tệp "
-        "thư viện của nhà cung cấp (VNPT-CA, Viettel-CA, Ban Cơ yếu hoặc đơn vị khác) ở trang "
-        "Chữ ký số."
+        "{module_problem} Hãy chọn đúng tệp thư viện của nhà cung cấp (VNPT-CA, Viettel-CA, "
+        "Ban Cơ yếu hoặc đơn vị khác) ở trang Chữ ký số."
+    ),
+    "signing_tsa_not_configured": (
+        "Đơn vị chưa cấu hình máy chủ cấp dấu thời gian (TSA) nên chữ ký chưa được bổ sung "
+        "dấu thời gian. Quản trị viên nhập địa chỉ máy chủ ở trang Chữ ký số."
     ),
     "token_absent": (
         "Không thấy thiết bị ký số (USB token){token_text}. Hãy cắm token vào máy rồi thử lại."
@@ -507,7 +510,17 @@ def _signing_data(code: str, data: dict[str, Any]) -> None:
         data["tries_text"] = TOKEN_TRIES.get(str(data.get("tries", "")), TOKEN_TRIES["unknown"])
     if code == "token_module_unavailable":
         module = str(data.get("module", ""))
-        data["module_text"] = f" “{module}”" if module else ""
+        reason = str(data.get("reason", ""))
+        if not module or reason == "not_configured":
+            problem = "Chưa chọn trình điều khiển chữ ký số (PKCS#11) cho máy này."
+        elif reason == "missing":
+            problem = (
+                f"Không có tệp trình điều khiển chữ ký số (PKCS#11) “{module}” trên máy này: "
+                "trình điều khiển của token chưa được cài, hoặc đường dẫn không đúng."
+            )
+        else:
+            problem = f"Không nạp được trình điều khiển chữ ký số (PKCS#11) “{module}”."
+        data["module_problem"] = problem
     if code == "token_absent":
         token = str(data.get("token", ""))
         data["token_text"] = f" “{token}”" if token else ""

@@ -38,6 +38,8 @@ class AttachmentRow(Base):
     file_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
     ocr_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
     ocr_state: Mapped[str] = mapped_column(String(16))
+    # The copy signed with the conversion mark (what the electronic dossier holds), if any.
+    signed_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
     paper_type: Mapped[str] = mapped_column(Text)
     number: Mapped[str] = mapped_column(Text)
     issuer: Mapped[str] = mapped_column(Text)

@@ -62,6 +62,7 @@ def _attachment(row: AttachmentRow, f: StoredFileRow | None) -> Attachment:
         ocr_state=OcrState(row.ocr_state),
         ocr_sha256=row.ocr_sha256,
         applicant_id_number=row.applicant_id_number,
+        signed_sha256=row.signed_sha256,
     )
 
 
@@ -101,7 +102,9 @@ class AttachmentRepository:
 
     def files_to_upload(self, limit: int = 100) -> list[StoredFile]:
         """Files referenced by an attachment that the server has not confirmed, oldest first."""
-        referenced = select(AttachmentRow.file_sha256).union(select(AttachmentRow.ocr_sha256))
+        referenced = select(AttachmentRow.file_sha256).union(
+            select(AttachmentRow.ocr_sha256), select(AttachmentRow.signed_sha256)
+        )
         rows = self._s.scalars(
             select(StoredFileRow)
             .where(StoredFileRow.uploaded_at.is_(None), StoredFileRow.sha256.in_(referenced))
@@ -112,8 +115,10 @@ class AttachmentRepository:
 
     def referenced_hashes(self) -> set[str]:
         out: set[str] = set()
-        for a, b in self._s.execute(select(AttachmentRow.file_sha256, AttachmentRow.ocr_sha256)):
-            out.update(h for h in (a, b) if h)
+        for row in self._s.execute(
+            select(AttachmentRow.file_sha256, AttachmentRow.ocr_sha256, AttachmentRow.signed_sha256)
+        ):
+            out.update(h for h in row if h)
         return out
 
     # --- attachments ------------------------------------------------------------------------
@@ -141,6 +146,7 @@ class AttachmentRepository:
             "source": att.source.value,
             "file_sha256": att.file_sha256,
             "ocr_sha256": att.ocr_sha256,
+            "signed_sha256": att.signed_sha256,
             "ocr_state": att.ocr_state.value,
             "paper_type": att.meta.paper_type,
             "number": att.meta.number,
@@ -289,6 +295,26 @@ class AttachmentRepository:
         row.ocr_state = state.value
         if ocr_sha256 is not None:
             row.ocr_sha256 = ocr_sha256
+        self._s.flush()
+        return self._files([row])[0]
+
+    def holding(self, sha256: str) -> list[Attachment]:
+        """Rows whose scan or OCR'd copy is the file ``sha256`` (any dossier)."""
+        rows = self._s.scalars(
+            select(AttachmentRow)
+            .where((AttachmentRow.file_sha256 == sha256) | (AttachmentRow.ocr_sha256 == sha256))
+            .order_by(AttachmentRow.id)
+        )
+        return self._files(rows)
+
+    def set_signed(self, sync_id: str, signed_sha256: str) -> Attachment:
+        """Point the row at its copy signed with the conversion mark."""
+        row = self._s.scalars(
+            select(AttachmentRow).where(AttachmentRow.sync_id == sync_id)
+        ).one_or_none()
+        if row is None:
+            raise NotFoundError(entity="attachment", sync_id=sync_id)
+        row.signed_sha256 = signed_sha256
         self._s.flush()
         return self._files([row])[0]
 

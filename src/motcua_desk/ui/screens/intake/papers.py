@@ -49,6 +49,8 @@ class PapersPanel(QObject):
 
     #: (dossier code, attachments saved) after the drafts are stored.
     saved = Signal(str, object)
+    #: A saved paper's OCR and signed copy are done (a ``PaperOutcome``).
+    paper_finished = Signal(object)
 
     def __init__(self, ctx: Any, runner: TaskRunner, view: IntakeView, user: Any) -> None:
         super().__init__(view)
@@ -298,6 +300,22 @@ class PapersPanel(QObject):
         service, language = self.service, self.ctx.settings.ocr_language
         return lambda: service.run_ocr(sync_id, language)
 
+    def finish_paper(self, sync_id: str) -> None:
+        """After a paper is saved, in the background: OCR (when on), then the copy signed with
+        the conversion mark (when the unit signs papers; "chờ ký" without the token)."""
+        signer = getattr(self.ctx, "paper_signing", None)
+        ocr = self.ctx.settings.ocr_language if self.ctx.settings.ocr_enabled else None
+        if signer is None or not signer.enabled:
+            if ocr:
+                QueryOp[Any](self.runner, self._ocr(sync_id), lane=Lane.IO).failure(
+                    self._ocr_failed
+                ).run_in_background()
+            return
+        user = self.user
+        QueryOp[Any](self.runner, lambda: signer.finish(sync_id, user, ocr), lane=Lane.IO).success(
+            self.paper_finished.emit
+        ).failure(self._ocr_failed).run_in_background()
+
     @staticmethod
     def _ocr_failed(exc: BaseException) -> None:
         log.info("background image work not done: %s", getattr(exc, "code", type(exc).__name__))
@@ -326,12 +344,9 @@ class PapersPanel(QObject):
 
         def done(saved: list[Attachment]) -> None:
             self.saved.emit(dossier.code, saved)
-            if self.ctx.settings.ocr_enabled:
-                for a in saved:
-                    if a.is_digitised and a.source is not Source.REUSED:
-                        QueryOp[Any](self.runner, self._ocr(a.sync_id), lane=Lane.IO).failure(
-                            self._ocr_failed
-                        ).run_in_background()
+            for a in saved:
+                if a.is_digitised and a.source is not Source.REUSED:
+                    self.finish_paper(a.sync_id)
 
         def failed(exc: BaseException) -> None:
             self.view.set_message(

@@ -29,6 +29,8 @@ def state_text(item: Any) -> str:
 def trust_text(item: Any) -> str:
     if item.check is None:
         return "—"
+    if getattr(item.check, "revoked", False):
+        return "ĐÃ BỊ THU HỒI"
     return "Tin cậy" if item.check.trusted else "Không rõ nguồn (chưa tin cậy)"
 
 

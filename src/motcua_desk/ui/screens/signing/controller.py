@@ -57,6 +57,22 @@ PENDING_COLUMNS: tuple[Column[Any], ...] = (
 )
 
 
+def upgrade_text(result: tuple[int, str | None]) -> tuple[str, str]:
+    """The banner after upgrading offline signatures: (text, kind)."""
+    count, stopped = result
+    if stopped is None:
+        if count == 0:
+            return "Không có chữ ký nào cần bổ sung dấu thời gian.", "info"
+        return f"Đã bổ sung dấu thời gian cho {count} chữ ký.", "info"
+    message = strings.error_message(stopped, {})
+    if count:
+        return (
+            f"Đã bổ sung dấu thời gian cho {count} chữ ký; còn chữ ký chưa bổ sung được: {message}",
+            "warning",
+        )
+    return f"Chưa bổ sung được dấu thời gian: {message}", "warning"
+
+
 def certificate_text(cert: Any) -> str:
     until = strings.format_datetime(cert.not_after)
     org = f", {cert.organisation}" if cert.organisation else ""
@@ -88,6 +104,7 @@ class SigningController(QObject):
         v.logout_button.clicked.connect(self.logout)
         v.sign_selected_button.clicked.connect(self.sign_selected)
         v.sign_all_button.clicked.connect(self.sign_all)
+        v.upgrade_button.clicked.connect(self.upgrade)
         v.save_unit_button.clicked.connect(self.save_unit)
         is_admin = str(getattr(user.role, "value", user.role)) == "admin"
         v.unit_box.setEnabled(is_admin and ctx.settings_admin is not None)
@@ -131,6 +148,24 @@ class SigningController(QObject):
             self._fail
         ).run_in_background()
         self.show_status()
+        self.show_last_upgrade()
+
+    def show_last_upgrade(self) -> None:
+        """When signatures made offline last got their time-stamp (after a sync run or the
+        button) and how it went."""
+        last = self.service.last_upgrade
+        label = self.view.upgrade_status
+        if last is None:
+            label.setText("")
+            label.setToolTip("")
+            return
+        at, count, stopped = last
+        when = strings.format_datetime(at)
+        if stopped is None:
+            label.setText(f"Bổ sung dấu thời gian lúc {when}: {count} chữ ký")
+        else:
+            label.setText(f"Bổ sung dấu thời gian lúc {when}: {count} chữ ký, còn lỗi")
+        label.setToolTip(upgrade_text((count, stopped))[0])
 
     def on_data_changed(self, change: Any) -> None:
         kinds: frozenset[str] = getattr(change, "kinds", frozenset())
@@ -308,6 +343,21 @@ class SigningController(QObject):
             lambda: Changed(self.service.sign_all_pending(self.user), ChangeSet.of(PRINT)),
             lane=Lane.IO,
         ).success(done).failure(self._fail).run_in_background()
+
+    def upgrade(self) -> None:
+        """Give signatures made offline their time-stamp (B-T) and validation data (B-LT)."""
+        self._say("Đang bổ sung dấu thời gian cho các chữ ký đã ký khi mất mạng…")
+        CollectionOp[Any](
+            self.runner,
+            lambda: Changed(
+                self.service.upgrade_offline_signatures(self.user), ChangeSet.of(PRINT)
+            ),
+            lane=Lane.IO,
+        ).success(self._upgraded).failure(self._fail).run_in_background()
+
+    def _upgraded(self, result: tuple[int, str | None]) -> None:
+        self._say(*upgrade_text(result))
+        self.show_last_upgrade()
 
     # -- unit settings ------------------------------------------------------------------------
 

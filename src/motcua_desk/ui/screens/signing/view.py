@@ -21,7 +21,11 @@ from motcua_desk.ui import strings
 from motcua_desk.ui.fit import MessageBanner, make_table, page_layout
 
 #: Forms the counter clerk signs (Mẫu 04 and 05 are signed by the head of agency).
-SIGNABLE_FORMS = {d: strings.DOC_TYPES[d] for d in ("receipt", "supplement", "refusal", "return")}
+SIGNABLE_FORMS = {
+    **{d: strings.DOC_TYPES[d] for d in ("receipt", "supplement", "refusal", "return")},
+    # Each digitised paper, with the conversion mark (Luật Giao dịch điện tử 2023 Art. 12).
+    "conversion": "Bản số hóa giấy tờ (dấu chuyển đổi)",
+}
 
 
 def _button(text: str, name: str) -> QPushButton:
@@ -73,6 +77,11 @@ class SigningView(QWidget):
         self.pending: QTableView = make_table("pending_signatures_table")
         self.sign_selected_button = _button("Ký tài liệu đã chọn", "sign_selected_button")
         self.sign_all_button = _button("Ký tất cả", "sign_all_button")
+        self.upgrade_button = _button("Bổ sung dấu thời gian", "upgrade_signatures_button")
+        self.upgrade_button.setToolTip(
+            "Chữ ký đã ký khi mất mạng được bổ sung dấu thời gian và thông tin kiểm tra "
+            "chứng thư (không cần token)"
+        )
         pending_box = QGroupBox("Tài liệu chờ ký")
         pl = QVBoxLayout(pending_box)
         pl.addWidget(self.pending, 1)
@@ -80,6 +89,11 @@ class SigningView(QWidget):
         row.addWidget(self.sign_selected_button)
         row.addWidget(self.sign_all_button)
         row.addStretch(1)
+        # The last upgrade (after a sync run or the button): short here, full in the tooltip.
+        self.upgrade_status = QLabel("")
+        self.upgrade_status.setObjectName("upgrade_status")
+        row.addWidget(self.upgrade_status)
+        row.addWidget(self.upgrade_button)
         pl.addLayout(row)
 
         # -- unit settings (administrators) -----------------------------------------------
