@@ -284,3 +284,67 @@ def test_paper_saved_at_intake_is_signed_in_the_background(
         assert reported == []
     finally:
         win.shutdown()
+
+
+def test_paper_digitised_later_from_the_lookup_is_signed_too(
+    qtbot, ctx, admin, hsm, reported, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """A paper scanned after intake (lookup page) gets the same conversion-marked signed copy."""
+    from dataclasses import replace
+
+    from PIL import Image
+
+    from motcua_desk.domain.digitisation import PaperMeta, Source
+    from motcua_desk.services.digitisation import PaperDraft
+    from motcua_desk.services.reception import IntakeDraft
+    from motcua_desk.signing.verify import verify_pdf
+    from motcua_desk.ui.app import create_main_window
+    from motcua_desk.ui.scanner import ScannerFilter
+
+    from datetime import date
+
+    from motcua_desk.domain.dossier import ApplicantKind, Person, Sex
+
+    birth = "1.001193"  # two papers
+    hoa = Person(
+        full_name="Lê Thị Hoa",
+        id_number="038195001234",
+        birth_date=date(1995, 6, 15),
+        sex=Sex.FEMALE,
+        address="Số 12 Lê Lợi, phường Hạc Thành, tỉnh Thanh Hóa",
+        kind=ApplicantKind.CITIZEN,
+    )
+    user = ctx.accounts.login("admin", "mat-khau-2026")
+    ctx.signing.login(pki.PIN)
+    ctx.settings_store.update(ocr_enabled=False)  # OCR before signing is tested at intake
+    items = ctx.reception.checklist_for(ctx.catalogue.get(birth))
+    ticked = tuple(replace(item, received=True) for item in items)
+    d = ctx.reception.receive(IntakeDraft(birth, hoa, checklist=ticked), user).value
+    win = create_main_window(ctx, user, backend=PdfSink(), scanner=ScannerFilter(None))
+    qtbot.addWidget(win)
+    win.show()
+    try:
+        lookup = win.lookup
+        papers = lookup.dossier_papers
+        lookup.open_code(d.code)
+        qtbot.waitUntil(lambda: papers.rows.rowCount() == 2, timeout=30000)
+        png = tmp_path / "Giấy chứng sinh.png"
+        Image.new("L", (400, 560), 230).save(png, dpi=(200, 200))
+        pages = ctx.digitisation.import_file(png)
+        draft = PaperDraft(pages=pages, meta=PaperMeta("giay_chung_sinh"), source=Source.IMPORTED)
+        papers.select(1)
+        with qtbot.waitSignal(papers.changed, timeout=60000):
+            papers.save(1, draft, "")
+        qtbot.waitUntil(
+            lambda: next(
+                a for a in ctx.digitisation.attachments(d.id) if a.position == 1
+            ).signed_sha256
+            is not None,
+            timeout=60000,
+        )
+        saved = next(a for a in ctx.digitisation.attachments(d.id) if a.position == 1)
+        [check] = verify_pdf(ctx.digitisation.store.read(saved.signed_sha256), (hsm.ca.der,))
+        assert check.intact and check.trusted and check.field_name == "DauChuyenDoi"
+        assert reported == []
+    finally:
+        win.shutdown()

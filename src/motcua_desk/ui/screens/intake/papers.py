@@ -9,7 +9,6 @@ nothing is written before, so cancelling the intake leaves no trace.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from motcua_desk.ui.tasks import TaskRunner
 
 from . import form
 from .digitise import DigitiseDialog
+from .finish import finish_paper
 from .view import IntakeView
 
 log = logging.getLogger(__name__)
@@ -296,25 +296,9 @@ class PapersPanel(QObject):
                     return True
         return super().eventFilter(watched, event)
 
-    def _ocr(self, sync_id: str) -> Callable[[], Any]:
-        service, language = self.service, self.ctx.settings.ocr_language
-        return lambda: service.run_ocr(sync_id, language)
-
     def finish_paper(self, sync_id: str) -> None:
-        """After a paper is saved, in the background: OCR (when on), then the copy signed with
-        the conversion mark (when the unit signs papers; "chờ ký" without the token)."""
-        signer = getattr(self.ctx, "paper_signing", None)
-        ocr = self.ctx.settings.ocr_language if self.ctx.settings.ocr_enabled else None
-        if signer is None or not signer.enabled:
-            if ocr:
-                QueryOp[Any](self.runner, self._ocr(sync_id), lane=Lane.IO).failure(
-                    self._ocr_failed
-                ).run_in_background()
-            return
-        user = self.user
-        QueryOp[Any](self.runner, lambda: signer.finish(sync_id, user, ocr), lane=Lane.IO).success(
-            self.paper_finished.emit
-        ).failure(self._ocr_failed).run_in_background()
+        """After a paper is saved: OCR, then the copy signed with the conversion mark."""
+        finish_paper(self.ctx, self.runner, self.user, sync_id, self.paper_finished.emit)
 
     @staticmethod
     def _ocr_failed(exc: BaseException) -> None:

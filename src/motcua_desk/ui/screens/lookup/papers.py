@@ -35,8 +35,9 @@ from motcua_desk.ui.changes import DOSSIER, Changed, ChangeSet
 from motcua_desk.ui.fit import MessageBanner, make_table
 from motcua_desk.ui.labels import format_datetime
 from motcua_desk.ui.models.table import Column, FrozenTableModel
-from motcua_desk.ui.operations import CollectionOp, Lane, QueryOp
+from motcua_desk.ui.operations import CollectionOp, QueryOp
 from motcua_desk.ui.screens.intake.digitise import DigitiseDialog
+from motcua_desk.ui.screens.intake.finish import finish_paper
 from motcua_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -313,13 +314,8 @@ class DossierPapers(QObject):
         def done(att: Attachment) -> None:
             self.busy = False
             self.message.show_message("Đã lưu bản số hóa.")
-            if self.ctx.settings.ocr_enabled:
-                language = self.ctx.settings.ocr_language
-                QueryOp[Any](
-                    self.runner, lambda: service.run_ocr(att.sync_id, language), lane=Lane.IO
-                ).failure(
-                    lambda exc: log.info("OCR not done: %s", getattr(exc, "code", exc))
-                ).run_in_background()
+            # OCR, then the copy signed with the conversion mark, as at intake.
+            finish_paper(self.ctx, self.runner, self.user, att.sync_id, self._finished)
             self.show(self.dossier)
             self.changed.emit()
 
@@ -354,6 +350,12 @@ class DossierPapers(QObject):
                     self.digitise(paths=paths)
                     return True
         return super().eventFilter(watched, event)
+
+    def _finished(self, _outcome: Any) -> None:
+        """OCR or signing done in the background: show the copy the dossier now holds."""
+        if self.dossier is not None:
+            self.show(self.dossier)
+            self.changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self.message.show_message(strings.exception_message(exc), kind="error")

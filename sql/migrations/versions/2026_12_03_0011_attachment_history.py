@@ -1,7 +1,7 @@
 """Digitised papers replaced or removed after intake: the previous copy kept with who, when, why
 
-Revision ID: 0011_scan2
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-03 16:30:00
 
 A clerk who replaces a wrong scan from the lookup page does not lose the old one: its row moves
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_scan2"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """Digitised papers: the copy signed with the conversion mark
 
-Revision ID: 0010_sign2
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-03 16:30:00
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0010_sign2"
+revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
