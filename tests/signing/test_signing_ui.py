@@ -291,19 +291,17 @@ def test_paper_digitised_later_from_the_lookup_is_signed_too(
 ) -> None:  # type: ignore[no-untyped-def]
     """A paper scanned after intake (lookup page) gets the same conversion-marked signed copy."""
     from dataclasses import replace
+    from datetime import date
 
     from PIL import Image
 
     from motcua_desk.domain.digitisation import PaperMeta, Source
+    from motcua_desk.domain.dossier import ApplicantKind, Person, Sex
     from motcua_desk.services.digitisation import PaperDraft
     from motcua_desk.services.reception import IntakeDraft
     from motcua_desk.signing.verify import verify_pdf
     from motcua_desk.ui.app import create_main_window
     from motcua_desk.ui.scanner import ScannerFilter
-
-    from datetime import date
-
-    from motcua_desk.domain.dossier import ApplicantKind, Person, Sex
 
     birth = "1.001193"  # two papers
     hoa = Person(
@@ -336,10 +334,10 @@ def test_paper_digitised_later_from_the_lookup_is_signed_too(
         with qtbot.waitSignal(papers.changed, timeout=60000):
             papers.save(1, draft, "")
         qtbot.waitUntil(
-            lambda: next(
-                a for a in ctx.digitisation.attachments(d.id) if a.position == 1
-            ).signed_sha256
-            is not None,
+            lambda: (
+                next(a for a in ctx.digitisation.attachments(d.id) if a.position == 1).signed_sha256
+                is not None
+            ),
             timeout=60000,
         )
         saved = next(a for a in ctx.digitisation.attachments(d.id) if a.position == 1)
