@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--blob-dir", default="motcua_blobs", help="folder of attachment files (filesystem storage)"
     )
+    serve.add_argument(
+        "--blob-store",
+        choices=("fs", "db"),
+        default="fs",
+        help="where attachment files live: fs = files under --blob-dir, db = the database",
+    )
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     sub.add_parser("init-db", help="create or upgrade the schema")
@@ -119,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 trusted_proxies=tuple(args.trusted_proxy),
                 token_max_age_days=args.token_max_age_days,
                 blob_dir=args.blob_dir,
+                blob_store=args.blob_store,
             )
             config = uvicorn_config(
                 create_app(settings, engine),
