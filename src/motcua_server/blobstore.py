@@ -264,7 +264,9 @@ class DatabaseBlobStore:
             if not s.scalar(select(BlobRow.complete).where(BlobRow.sha256 == sha256)):
                 raise FileNotFoundError(sha256)
             offsets = self._offsets(s, sha256)
-        for offset in offsets:  # a short session per chunk: no transaction held while sending
+            first = self._chunk(s, sha256, offsets[0]) if offsets else b""
+        yield first
+        for offset in offsets[1:]:  # a short session per chunk: no transaction held while sending
             with Session(self.engine) as s:
                 yield self._chunk(s, sha256, offset)
 
