@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -44,17 +45,22 @@ async def _who(device_of: DeviceOf, request: Request) -> tuple[Device, Unit]:
 
 
 def _own(engine: Engine, unit: Unit, device: Device, sha: str, size: int) -> None:
-    with Session(engine) as s, s.begin():
-        if s.get(BlobOwner, (unit.id, sha)) is None:
-            s.add(
-                BlobOwner(
-                    unit_id=unit.id,
-                    sha256=sha,
-                    size=size,
-                    device_id=device.id,
-                    created_at=datetime.now(UTC),
+    try:
+        with Session(engine) as s, s.begin():
+            if s.get(BlobOwner, (unit.id, sha)) is None:
+                s.add(
+                    BlobOwner(
+                        unit_id=unit.id,
+                        sha256=sha,
+                        size=size,
+                        device_id=device.id,
+                        created_at=datetime.now(UTC),
+                    )
                 )
-            )
+    except IntegrityError:
+        # Claimed at the same moment by another request of the unit (another worker): held.
+        if not _owned(engine, unit, sha):
+            raise
 
 
 def _owned(engine: Engine, unit: Unit, sha: str) -> bool:

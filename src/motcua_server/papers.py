@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, and_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.blob_protocol import SHA256_RE
@@ -111,6 +111,18 @@ def _add(
 
 def lookup(engine: Engine, unit_id: int, id_number: str) -> list[dict[str, Any]]:
     """The unit's papers of one applicant: payloads of the latest puts, oldest paper first."""
+    gone = aliased(ApplicantPaperRow)
+    # A removal recorded by a concurrent push (another worker) may have missed this row: any
+    # removed row of the paper hides it (the unique key's index serves this lookup).
+    removed = (
+        select(gone.id)
+        .where(
+            gone.unit_id == ApplicantPaperRow.unit_id,
+            gone.attachment_id == ApplicantPaperRow.attachment_id,
+            gone.removed.is_(True),
+        )
+        .exists()
+    )
     with Session(engine) as s:
         payloads = s.scalars(
             select(EventRow.payload)
@@ -126,6 +138,7 @@ def lookup(engine: Engine, unit_id: int, id_number: str) -> list[dict[str, Any]]
                 ApplicantPaperRow.unit_id == unit_id,
                 ApplicantPaperRow.id_hash == id_digest(id_number),
                 ApplicantPaperRow.removed.is_(False),
+                ~removed,
             )
             .order_by(ApplicantPaperRow.id)
         ).all()

@@ -225,3 +225,29 @@ def test_id_numbers_are_neither_stored_in_the_index_nor_logged(
         papers.lookup(server.engine, unit_of(server.engine, AGENCY_A), number)
     logged = "\n".join(r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG)
     assert not any(number in logged for number in NUMBERS)
+
+
+def test_a_removal_recorded_by_a_concurrent_push_still_hides_the_paper(server: Server) -> None:
+    a = Counter(server, AGENCY_A, "Quầy 1")
+    aid, sha, number = str(uuid.uuid4()), "cd" * 32, NUMBERS[1]
+    a.push(
+        [("attachment.put", aid, {"sync_id": aid, "sha256": sha, "applicant_id_number": number})]
+    )
+    own(server.engine, AGENCY_A, sha)
+    unit = unit_of(server.engine, AGENCY_A)
+    assert [x["sync_id"] for x in papers.lookup(server.engine, unit, number)] == [aid]
+    # Two workers, one storing the put and one the removal, each saw no row of the other:
+    # the removal left its own row instead of marking the put's.
+    with Session(server.engine) as s, s.begin():
+        s.add(
+            ApplicantPaperRow(
+                unit_id=unit,
+                attachment_id=aid,
+                id_hash=None,
+                sha256=None,
+                event_id=str(uuid.uuid4()),
+                removed=True,
+                updated_at=datetime.now(UTC),
+            )
+        )
+    assert papers.lookup(server.engine, unit, number) == []
