@@ -13,7 +13,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sync_support import Server
+from sqlalchemy import text
+from sync_support import Server, enrol_over_http, free_port, start_server_process
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "server"))
 from live_support import PG_ENV, reset_pg  # noqa: E402
@@ -21,6 +22,7 @@ from live_support import PG_ENV, reset_pg  # noqa: E402
 from motcua_desk.sync.blobs import BlobClient, BlobTransferError  # noqa: E402
 from motcua_server.blobstore import make_blob_store  # noqa: E402
 from motcua_server.config import ServerSettings  # noqa: E402
+from motcua_server.db import make_engine, upgrade  # noqa: E402
 
 CHUNK = 256 * 1024
 
@@ -42,6 +44,9 @@ class Drops(httpx.BaseTransport):
                 res.read()
                 raise httpx.ReadError("injected: reply lost", request=request)
         return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def settings_for(db: str, store: str, tmp_path: Path) -> ServerSettings:
@@ -220,3 +225,55 @@ def test_racing_chunks_are_appended_once(server: Server) -> None:
     with ThreadPoolExecutor(4) as pool:
         assert list(pool.map(lambda _: store.finalize(sha), range(4))) == [True] * 4
     assert b"".join(store.open(sha)) == data
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [
+        pytest.param(("sqlite", "fs"), id="sqlite-fs"),
+        pytest.param(("sqlite", "db"), id="sqlite-db"),
+        pytest.param(("postgres", "db"), id="postgres-db", marks=pytest.mark.postgres),
+    ],
+)
+def test_two_server_processes_share_one_upload(backend: tuple[str, str], tmp_path: Path) -> None:
+    """``serve --blob-store …`` in two real processes on one database (and folder): an upload
+    started on one continues on the other, and the file is where the option says."""
+    settings = settings_for(*backend, tmp_path)
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    opts = ["--blob-store", settings.blob_store, "--blob-dir", settings.blob_dir]
+    ports = [free_port(), free_port()]
+    procs = [start_server_process(settings.db_url, port, extra=opts) for port in ports]
+    try:
+        urls = [f"http://127.0.0.1:{port}" for port in ports]
+        dev = enrol_over_http(engine, urls[0], "000.00.06.H56", "Quầy 1")
+        path, sha = make_file(tmp_path, 2 * CHUNK + 99)
+        first = BlobClient(
+            urls[0],
+            dev.token,
+            transport=Drops(httpx.HTTPTransport(), drop_before={3}, drop_after=set()),
+            chunk_size=CHUNK,
+        )
+        with pytest.raises(Exception) as err:
+            first.upload(sha, path)
+        assert getattr(err.value, "code", "") == "sync_network"
+        first.close()
+        with BlobClient(urls[1], dev.token, chunk_size=CHUNK) as second:
+            assert second.state(sha).received == 2 * CHUNK
+            second.upload(sha, path)
+            assert second.bytes_sent == 99
+            second.download(sha, tmp_path / "back.pdf")
+        assert (tmp_path / "back.pdf").read_bytes() == path.read_bytes()
+        on_disk = Path(settings.blob_dir) / sha[:2] / sha[2:4] / sha
+        with engine.connect() as conn:
+            in_db = conn.execute(text("SELECT complete FROM blobs WHERE sha256 = :s"), {"s": sha})
+            row = in_db.first()
+        if settings.blob_store == "db":
+            assert row is not None and bool(row[0]) and not on_disk.exists()
+        else:
+            assert row is None and on_disk.read_bytes() == path.read_bytes()
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(10)
+        engine.dispose()
