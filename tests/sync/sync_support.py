@@ -76,7 +76,7 @@ class Server:
     def __init__(self, tmp: Path, settings: ServerSettings | None = None, **kw: Any) -> None:
         url = f"sqlite:///{tmp / 'server.db'}"
         settings = settings or ServerSettings(db_url=url, **kw)
-        if settings.blob_dir == ServerSettings.blob_dir:  # never the working directory
+        if settings.blob_dir == ServerSettings().blob_dir:  # never the working directory
             settings = dataclasses.replace(settings, blob_dir=str(tmp / "blobs"))
         self.settings = settings
         self.engine = make_engine(self.settings.db_url)
