@@ -45,6 +45,12 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="worker processes sharing the port and the database (PostgreSQL for more than one)",
     )
+    serve.add_argument(
+        "--blob-store",
+        choices=("fs", "db"),
+        default="fs",
+        help="where attachment files live: fs = files under --blob-dir, db = the database",
+    )
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     sub.add_parser("init-db", help="create or upgrade the schema")
@@ -137,6 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 trusted_proxies=tuple(args.trusted_proxy),
                 token_max_age_days=args.token_max_age_days,
                 blob_dir=args.blob_dir,
+                blob_store=args.blob_store,
             )
             ssl = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
             if args.workers == 1:

@@ -295,11 +295,11 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         await run_in_threadpool(devices.register_offline_key, eng, who.device.id, req)
         return answer(who, req.to_dict())
 
-    from pathlib import Path
+    from motcua_server.blobs import blob_router
+    from motcua_server.blobstore import make_blob_store
 
-    from motcua_server.blobs import FilesystemBlobStorage, blob_router
-
-    app.include_router(blob_router(eng, FilesystemBlobStorage(Path(settings.blob_dir)), device_of))
+    store = make_blob_store(settings.blob_store, settings.blob_dir, eng)
+    app.include_router(blob_router(eng, store, device_of))
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
 
     def openapi() -> dict[str, Any]:

@@ -21,3 +21,4 @@ class ServerSettings:
     enrol_code_ttl_hours: int = 72
     pull_default_limit: int = 500
     blob_dir: str = "motcua_blobs"  # attachment files (issue 15), filesystem storage
+    blob_store: str = "fs"  # "fs": files under blob_dir; "db": rows of the server database

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from motcua_desk.domain.dossier import Status, check_transition
 from motcua_desk.domain.errors import DomainError, IllegalTransitionError
 from motcua_desk.sync import protocol as p
+from motcua_server import papers
 from motcua_server.codes import (
     CODE_CONFLICT,
     MAX_ADOPT_GAP,
@@ -185,6 +186,12 @@ def _push(
                 )
             )
             outcomes.append(outcome)
+        # The applicant-paper index (reuse at intake) moves with the events that feed it.
+        papers.record(
+            s,
+            unit.id,
+            [e for e, o in zip(req.events, outcomes, strict=True) if o.status == p.ACCEPTED],
+        )
     return p.PushResponse(tuple(outcomes))
 
 

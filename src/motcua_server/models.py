@@ -7,11 +7,14 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     UniqueConstraint,
@@ -192,3 +195,50 @@ class BlobOwner(Base):
     size: Mapped[int] = mapped_column(Integer)
     device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BlobRow(Base):
+    """A file of the database blob store (``serve --blob-store db``): its upload state."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received: Mapped[int] = mapped_column(BigInteger)
+    complete: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BlobChunkRow(Base):
+    """The bytes of one accepted upload chunk of a file in the database blob store."""
+
+    __tablename__ = "blob_chunks"
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ApplicantPaperRow(Base):
+    """Index of a unit's digitised papers by applicant (reuse at intake, issue 15).
+
+    One row per attachment and applicant ID it was sent with; filled from ``attachment.put`` /
+    ``attachment.removed`` events in the transaction that stores them. ``event_id`` is the
+    latest such put (its payload is the answer). The ID number is kept only as a hash
+    (``motcua_server.papers.id_digest``). A removal seen before any put leaves a row with no
+    hash (``removed`` true), so a late put cannot bring the paper back.
+    """
+
+    __tablename__ = "applicant_papers"
+    __table_args__ = (
+        UniqueConstraint(
+            "unit_id", "attachment_id", "id_hash", name="uq_applicant_papers_attachment"
+        ),
+        Index("ix_applicant_papers_unit_hash", "unit_id", "id_hash"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    attachment_id: Mapped[str] = mapped_column(String(36))
+    id_hash: Mapped[str | None] = mapped_column(String(64))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    event_id: Mapped[str] = mapped_column(String(36))
+    removed: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

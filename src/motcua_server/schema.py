@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from motcua_desk.sync import protocol as p
+from motcua_desk.sync.blob_protocol import MAX_BLOB
 from motcua_desk.sync.held import MAX_HELD
 from motcua_desk.sync.validation import MAX_PAYLOAD_KEYS
 
@@ -78,6 +79,7 @@ LIMITS: dict[tuple[str, str], dict[str, Any]] = {
     ("LeaseRequest", "count"): _int(1, p.MAX_LEASE),
     ("LeaseResponse", "first"): _int(1),
     ("LeaseResponse", "last"): _int(1),
+    ("UploadState", "received"): _int(0, MAX_BLOB),
 }
 
 
@@ -180,27 +182,68 @@ ROTATE = {
 }
 
 
-def operation(*, auth: bool, request: Any = None) -> dict[str, Any]:
+# Attachment files (issue 15): raw bytes up, raw bytes down, errors in the same envelope.
+BLOB_MEDIA_TYPE = "application/pdf"  # digitised papers are stored as PDF (img2pdf / ocrmypdf)
+BINARY = {"type": "string", "format": "binary"}
+RAW_BODY = {
+    "requestBody": {
+        "required": False,  # an empty chunk at offset=total claims a file held already
+        "description": "The chunk's bytes, at most the server's body limit (1 MiB chunks)",
+        "content": {"application/octet-stream": {"schema": BINARY}},
+    }
+}
+BLOB_CONTENT = {BLOB_MEDIA_TYPE: {"schema": BINARY}}
+PAPERS_CONTENT = {
+    "application/json": {
+        "schema": {
+            "type": "object",
+            "properties": {
+                "attachments": {
+                    "type": "array",
+                    "description": "`attachment.put` payloads (docs/sync-protocol.md)",
+                    "items": {**JSON_OBJECT, "required": ["sync_id", "sha256"]},
+                }
+            },
+            "required": ["attachments"],
+            "additionalProperties": False,
+        }
+    }
+}
+BLOB_TEXT = {
+    404: "No such path, or a file no unit of this device holds (`not_found`)",
+    409: "The chunk's offset is not what the server holds (`offset_mismatch`, "
+    "`detail.received` says where to resume)",
+    422: "Malformed request, `detail.path` names the field (`invalid_request`), or the bytes "
+    "do not have the SHA-256 they were sent under (`hash_mismatch`, nothing kept)",
+}
+
+
+def operation(*, auth: bool, request: Any = None, raw_body: bool = False) -> dict[str, Any]:
     """``openapi_extra``: the version header, the token, and the body of an operation."""
     extra: dict[str, Any] = {"parameters": [VERSION_HEADER]}
     extra["security"] = [{"deviceToken": []}] if auth else []
     if request is not None:
         extra.update(body(request))
+    if raw_body:
+        extra.update(RAW_BODY)
     return extra
 
 
-def reply(cls: Any, *codes: int, rotate: bool = False) -> dict[int | str, dict[str, Any]]:
-    """``responses``: ``cls`` as the 200 body, the error envelope for each status in ``codes``."""
-    ok: dict[str, Any] = {
-        "description": "OK",
-        "content": {"application/json": {"schema": dataclass_schema(cls)}},
-    }
+def reply(
+    cls: Any, *codes: int, rotate: bool = False, texts: dict[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """``responses``: ``cls`` as the 200 body (a wire dataclass, or a ready ``content`` map),
+    the error envelope for each status in ``codes`` (``texts`` overrides their descriptions)."""
+    content = (
+        cls if isinstance(cls, dict) else {"application/json": {"schema": dataclass_schema(cls)}}
+    )
+    ok: dict[str, Any] = {"description": "OK", "content": content}
     if rotate:
         ok["headers"] = ROTATE
     out: dict[int | str, dict[str, Any]] = {200: ok}
     for code in sorted({*codes, 426, 503}):
         out[code] = {
-            "description": ERROR_TEXT[code],
+            "description": (texts or {}).get(code, ERROR_TEXT.get(code, "")),
             "content": {"application/json": {"schema": ERROR}},
         }
         if code in (429, 503):

@@ -8,6 +8,7 @@ synchronous client; ``LiteStore`` is a small sqlite3 implementation of the engin
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import sqlite3
 import ssl
@@ -74,7 +75,10 @@ class Server:
 
     def __init__(self, tmp: Path, settings: ServerSettings | None = None, **kw: Any) -> None:
         url = f"sqlite:///{tmp / 'server.db'}"
-        self.settings = settings or ServerSettings(db_url=url, **kw)
+        settings = settings or ServerSettings(db_url=url, **kw)
+        if settings.blob_dir == ServerSettings().blob_dir:  # never the working directory
+            settings = dataclasses.replace(settings, blob_dir=str(tmp / "blobs"))
+        self.settings = settings
         self.engine = make_engine(self.settings.db_url)
         upgrade(self.engine)
         self.app = create_app(self.settings, self.engine)
