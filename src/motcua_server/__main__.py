@@ -44,6 +44,18 @@ def _parser() -> argparse.ArgumentParser:
         default=1,
         help="worker processes sharing the port and the database (PostgreSQL for more than one)",
     )
+    serve.add_argument(
+        "--db-pool-size",
+        type=_positive,
+        default=10,
+        help="database connections per worker (workers x this <= PostgreSQL max_connections)",
+    )
+    serve.add_argument(
+        "--push-concurrency",
+        type=_positive,
+        default=4,
+        help="push batches applied at once per worker; more wait without holding a connection",
+    )
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     sub.add_parser("init-db", help="create or upgrade the schema")
@@ -112,7 +124,7 @@ def _read_password(from_stdin: bool) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    engine = make_engine(args.db_url)
+    engine = make_engine(args.db_url, getattr(args, "db_pool_size", 10))
     try:
         upgrade(engine)
         if args.cmd == "serve":
@@ -132,6 +144,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 trusted_proxies=tuple(args.trusted_proxy),
                 token_max_age_days=args.token_max_age_days,
                 blob_dir=args.blob_dir,
+                db_pool_size=args.db_pool_size,
+                push_concurrency=args.push_concurrency,
             )
             ssl = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
             if args.workers == 1:

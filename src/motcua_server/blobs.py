@@ -10,6 +10,7 @@ PostgreSQL large objects or an object store can replace :class:`FilesystemBlobSt
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 from collections.abc import Awaitable, Callable, Iterator
@@ -62,6 +63,9 @@ class FilesystemBlobStorage:
         part = self._partial(sha256)
         part.parent.mkdir(parents=True, exist_ok=True)
         with part.open("ab") as fh:
+            # Two worker processes may receive the same chunk (a retry): one appends it.
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            fh.seek(0, os.SEEK_END)
             if fh.tell() != offset:
                 return fh.tell()
             fh.write(data)
@@ -72,7 +76,11 @@ class FilesystemBlobStorage:
     def finish(self, sha256: str) -> bool:
         part = self._partial(sha256)
         h = hashlib.sha256()
-        with part.open("rb") as fh:
+        try:
+            fh = part.open("rb")
+        except FileNotFoundError:
+            return self.complete(sha256)  # another worker finished it just now
+        with fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
         if h.hexdigest() != sha256:
@@ -80,7 +88,10 @@ class FilesystemBlobStorage:
             return False
         final = self._final(sha256)
         final.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(part, final)
+        try:
+            os.replace(part, final)
+        except FileNotFoundError:
+            return self.complete(sha256)  # another worker moved it first
         return True
 
     def discard(self, sha256: str) -> None:

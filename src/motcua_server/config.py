@@ -21,3 +21,8 @@ class ServerSettings:
     enrol_code_ttl_hours: int = 72
     pull_default_limit: int = 500
     blob_dir: str = "motcua_blobs"  # attachment files (issue 15), filesystem storage
+    # Per worker process (issue 17): database connections, and push batches applied at once.
+    # Pushes beyond the limit wait without holding a thread or a connection, so pulls and the
+    # other requests always find both.
+    db_pool_size: int = 10
+    push_concurrency: int = 4
