@@ -13,7 +13,10 @@ requests, one after the other, on its own keep-alive connection, while ``--pulle
 counters pull the change log from cursor 0 in a loop. Request bodies are encoded before t=0 (a
 counter has its queue ready). The server runs as ``motcua-server serve --workers N`` in its own
 processes on 127.0.0.1. Printed per backend and worker count: events/s (events / time until the
-last push answered), push and pull latency p50/p95/max.
+last push answered), the CPU the server's processes used per event, push and pull latency
+p50/p95/max. When all counters push at once, a batch waits for the ones ahead of it: push
+latency is at least about counters x batch / throughput (100 x 100 / 5,000 per s = 2 s), so
+``--batch`` matters as much as the rate for the p95.
 
 Floors measured in the same run: the database alone storing the same rows (the server's event
 and dossier rows, same batches, same number of concurrent connections as the server's pool
@@ -248,6 +251,22 @@ def burst(host: str, port: int, desks: list[Desk], pull_desks: list[Desk]) -> di
     }
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its children (the server's workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = [pid]
+    while todo:
+        pid = todo.pop()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            todo += [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def health_floor(host: str, port: int, clients: int, requests: int) -> list[float]:
     """Round trip of the endpoint that touches no database, ``clients`` at a time."""
     lat: list[float] = []
@@ -378,7 +397,7 @@ def run_case(url: str, label: str, workers: int, args: argparse.Namespace, tmp: 
     upgrade(engine)
     engine.dispose()
     port = free_port()
-    extra = ["--workers", str(workers), *args.server_arg]
+    extra = [*(["--workers", str(workers)] if workers > 1 else []), *args.server_arg]
     proc = start_server_process(url, port, timeout=90, extra=extra)
     try:
         per_unit = args.counters // args.units
@@ -388,7 +407,9 @@ def run_case(url: str, label: str, workers: int, args: argparse.Namespace, tmp: 
         pushers = desks[: args.counters]
         pull_desks = desks[args.counters : args.counters + args.pullers]
         health = health_floor("127.0.0.1", port, args.counters, 5)
+        cpu0 = tree_cpu(proc.pid)
         res = burst("127.0.0.1", port, pushers, pull_desks)
+        cpu = tree_cpu(proc.pid) - cpu0
         n = sum(len(d.events) for d in pushers)
         if res["errors"]:
             print(f"  errors: {len(res['errors'])}, first: {res['errors'][0]}")
@@ -397,6 +418,7 @@ def run_case(url: str, label: str, workers: int, args: argparse.Namespace, tmp: 
             f"[{label} workers={workers}] {n} events in {res['elapsed']:.2f} s = "
             f"{n / res['elapsed']:,.0f} events/s (accepted {ok}, {res['outcomes']})"
         )
+        print(f"    server processes' CPU: {cpu:.1f} s = {cpu / n * 1e6:.0f} µs per event")
         print(f"    push ({len(res['push'])} batches of {args.batch}): {fmt(res['push'])}")
         print(f"    pull during burst ({len(res['pull'])}): {fmt(res['pull'])}")
         print(f"    floor: health round trip x{args.counters} clients: {fmt(health)}")
