@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,11 +70,16 @@ def transaction(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+_read_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
 @contextmanager
 def reading(engine: Engine) -> Iterator[Session]:
     """A transaction that only reads: it never waits for a writer's lock (PostgreSQL readers
     never do; on SQLite a deferred BEGIN under WAL). Writing in it is a bug."""
-    bound = engine.execution_options(**{READ_ONLY: True})
+    bound = _read_engines.get(engine)
+    if bound is None:
+        bound = _read_engines[engine] = engine.execution_options(**{READ_ONLY: True})
     with Session(bound, expire_on_commit=False) as session, session.begin():
         yield session
 
