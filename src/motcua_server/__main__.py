@@ -51,6 +51,18 @@ def _parser() -> argparse.ArgumentParser:
         default="fs",
         help="where attachment files live: fs = files under --blob-dir, db = the database",
     )
+    serve.add_argument(
+        "--db-pool-size",
+        type=_positive,
+        default=10,
+        help="database connections per worker (workers x this <= PostgreSQL max_connections)",
+    )
+    serve.add_argument(
+        "--push-concurrency",
+        type=_positive,
+        default=4,
+        help="push batches applied at once per worker; more wait without holding a connection",
+    )
     serve.add_argument("--ssl-certfile")
     serve.add_argument("--ssl-keyfile")
     sub.add_parser("init-db", help="create or upgrade the schema")
@@ -123,7 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:  # installed without the ``server`` extra (a desk install)
         sys.stderr.write(missing_message(missing))
         return 3
-    engine = make_engine(args.db_url)
+    engine = make_engine(args.db_url, getattr(args, "db_pool_size", 10))
     try:
         upgrade(engine)
         if args.cmd == "serve":
@@ -144,6 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 token_max_age_days=args.token_max_age_days,
                 blob_dir=args.blob_dir,
                 blob_store=args.blob_store,
+                db_pool_size=args.db_pool_size,
+                push_concurrency=args.push_concurrency,
             )
             ssl = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
             if args.workers == 1:

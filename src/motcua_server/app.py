@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
@@ -133,7 +134,8 @@ def _parse_json(raw: bytes) -> object:
 
 def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAPI:
     """Build the app; the engine comes from ``settings.db_url`` unless given."""
-    eng = engine if engine is not None else make_engine(settings.db_url)
+    eng = engine if engine is not None else make_engine(settings.db_url, settings.db_pool_size)
+    push_slots = asyncio.Semaphore(max(1, settings.push_concurrency))
     limiter = RateLimiter(eng, settings.enrol_rate_limit, settings.enrol_rate_window_s)
     proxies = parse_networks(settings.trusted_proxies)
     max_age = timedelta(days=settings.token_max_age_days)
@@ -231,10 +233,13 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     )
     async def push(request: Request) -> JSONResponse:
         who = await device_of(request)
-        req = p.PushRequest.from_dict(await json_body(request))
+        raw = await request.body()
+        req = await run_in_threadpool(lambda: p.PushRequest.from_dict(_parse_json(raw)))
         if req.device_id != who.device.id:
             return error(403, "device_mismatch")
-        res = await run_in_threadpool(ingest.push, eng, who.device, who.unit, req)
+        prepared = await run_in_threadpool(ingest.prepare, req)
+        async with push_slots:
+            res = await run_in_threadpool(ingest.push, eng, who.device, who.unit, req, prepared)
         return answer(who, res.to_dict())
 
     @app.get(

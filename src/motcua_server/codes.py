@@ -8,6 +8,7 @@ block it leased; anything else is provisional until the server confirms it. See
 
 from __future__ import annotations
 
+from collections.abc import Set
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine, select
@@ -139,8 +140,12 @@ class DayCodes:
         row.next_seq = max(row.next_seq, seq + 1)
         return None
 
-    def release(self, day: date, ranges: tuple[tuple[int, int], ...]) -> str | None:
-        """Record leased numbers the device reports unused; ``None`` = recorded, else why not."""
+    def release(
+        self, day: date, ranges: tuple[tuple[int, int], ...], pending: Set[str] = frozenset()
+    ) -> str | None:
+        """Record leased numbers the device reports unused; ``None`` = recorded, else why not.
+
+        ``pending``: codes the batch has given to dossiers it has not written yet."""
         if not all(self.owns_range(day, first, last) for first, last in ranges):
             return "range_not_leased"
         wanted = [p.format_code(self.agency_id, day, n) for a, b in ranges for n in range(a, b + 1)]
@@ -149,7 +154,7 @@ class DayCodes:
             .where(DossierRow.unit_id == self.unit_id, DossierRow.code.in_(wanted))
             .limit(1)
         )
-        if used is not None:
+        if used is not None or not pending.isdisjoint(wanted):
             return "range_used"
         now = datetime.now(UTC)
         for first, last in ranges:

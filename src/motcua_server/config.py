@@ -22,3 +22,8 @@ class ServerSettings:
     pull_default_limit: int = 500
     blob_dir: str = "motcua_blobs"  # attachment files (issue 15), filesystem storage
     blob_store: str = "fs"  # "fs": files under blob_dir; "db": rows of the server database
+    # Per worker process (issue 17): database connections, and push batches applied at once.
+    # Pushes beyond the limit wait without holding a thread or a connection, so pulls and the
+    # other requests always find both.
+    db_pool_size: int = 10
+    push_concurrency: int = 4

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,11 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str) -> Engine:
+#: Execution option of read-only transactions (see :func:`reading`).
+READ_ONLY = "motcua_read_only"
+
+
+def make_engine(url: str, pool_size: int = 10) -> Engine:
     """An engine for ``url``; SQLite gets WAL, FULL sync and write-locking BEGIN IMMEDIATE.
 
     ``hide_parameters``: a database error's text never carries the statement's values (they
@@ -28,6 +33,8 @@ def make_engine(url: str) -> Engine:
             url,
             connect_args={"timeout": 30, "check_same_thread": False},
             hide_parameters=True,
+            pool_size=pool_size,
+            max_overflow=0,
         )
 
         @event.listens_for(engine, "connect")
@@ -43,17 +50,37 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Any) -> None:
-            # Serialises writers up front: the SQLite form of the lease lock (issue 7).
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Serialises writers up front: the SQLite form of the lease lock (issue 7). A reader
+            # takes a plain BEGIN: in WAL mode it never waits for a writer (issue 17).
+            read_only = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # Each worker process has its own pool: ``pool_size`` connections, never more, so a server
+    # of N workers opens at most N x pool_size connections (mind max_connections).
+    return create_engine(
+        url, pool_pre_ping=True, hide_parameters=True, pool_size=pool_size, max_overflow=0
+    )
 
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """One session in one transaction: committed on success, rolled back on any error."""
     with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+_read_engines: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Session]:
+    """A transaction that only reads: it never waits for a writer's lock (PostgreSQL readers
+    never do; on SQLite a deferred BEGIN under WAL). Writing in it is a bug."""
+    bound = _read_engines.get(engine)
+    if bound is None:
+        bound = _read_engines[engine] = engine.execution_options(**{READ_ONLY: True})
+    with Session(bound, expire_on_commit=False) as session, session.begin():
         yield session
 
 

@@ -9,10 +9,9 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, delete, select
-from sqlalchemy.orm import Session
 
 from motcua_desk.domain.errors import DomainError
-from motcua_server.db import transaction
+from motcua_server.db import reading, transaction
 from motcua_server.models import RateLimitHit
 
 # Without 0/O/1/I/L: the code is read aloud or typed from a printout.
@@ -72,7 +71,7 @@ class RateLimiter:
     def check(self, key: str) -> None:
         """Raise :class:`RateLimitedError` if ``key`` has used up its failures in the window."""
         now = self._clock()
-        with Session(self._engine) as s:
+        with reading(self._engine) as s:
             hits = list(
                 s.scalars(
                     select(RateLimitHit.at)
