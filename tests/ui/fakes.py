@@ -362,6 +362,7 @@ class FakeContext:
     # context leaves them out, as the page list does for a context without them.
     postal: Any = None
     digitisation: Any = None
+    paper_signing: Any = None
     attachment_sync: Any = None
     lookup: Any = None
     lifecycle: Any = None

@@ -127,7 +127,7 @@ def test_lookup_digitises_a_missing_paper_and_replaces_a_wrong_copy(
     assert real_ctx.digitisation.store.verify(old.file_sha256)  # the old file is kept
     [kept] = real_ctx.digitisation.history(d.id)
     assert kept.attachment.sync_id == old.sync_id and kept.reason == "Quét nhầm trang"
-    assert "Số hóa: đầy đủ (2/2" in lookup.view.header.text()
+    qtbot.waitUntil(lambda: "Số hóa: đầy đủ (2/2" in lookup.view.header.text(), timeout=30000)
 
     # Each change is in the outbox once, in order.
     with real_ctx.reception._uow_factory() as uow:  # noqa: SLF001

@@ -25,7 +25,7 @@ def finish_paper(
     on_done: Callable[[Any], None] | None = None,
 ) -> None:
     """OCR (when on), then the signed copy (when the unit signs papers), off the GUI thread."""
-    signer = getattr(ctx, "paper_signing", None)
+    signer = ctx.paper_signing  # None when the app runs without signing
     ocr = ctx.settings.ocr_language if ctx.settings.ocr_enabled else None
     if signer is None or not signer.enabled:
         if not ocr:

@@ -27,6 +27,7 @@ from motcua_desk.imaging.port import ScanControl
 from motcua_desk.services.digitisation import ScanOutcome, scanner_from_settings
 from motcua_desk.ui import strings
 from motcua_desk.ui.operations import Lane, QueryOp
+from motcua_desk.ui.ports import SettingsContext
 from motcua_desk.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,7 @@ class ScannerSection(QGroupBox):
 class ScannerSettings:
     """Loads and reads the section, lists devices and runs the test scan on the I/O lane."""
 
-    def __init__(self, section: ScannerSection, ctx: Any, runner: TaskRunner) -> None:
+    def __init__(self, section: ScannerSection, ctx: SettingsContext, runner: TaskRunner) -> None:
         self.view = section
         self.ctx = ctx
         self.runner = runner
@@ -254,7 +255,7 @@ class ScannerSettings:
 
     def test_scan(self) -> None:
         """Scan one page with the values on screen and show it with its size."""
-        service = getattr(self.ctx, "digitisation", None)
+        service = self.ctx.digitisation
         v = self.view
         if self.testing or service is None:
             return
