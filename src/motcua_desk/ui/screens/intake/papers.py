@@ -12,8 +12,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QPixmap
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from motcua_desk.domain.digitisation import Attachment, Source
@@ -26,6 +26,7 @@ from motcua_desk.ui.tasks import TaskRunner
 
 from . import form
 from .digitise import DigitiseDialog
+from .drops import handle_file_drop
 from .finish import finish_paper
 from .view import IntakeView
 
@@ -279,22 +280,17 @@ class PapersPanel(QObject):
 
     # -- drops ------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self._viewport:
-            if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-                assert isinstance(event, QDragEnterEvent)
-                if event.mimeData().hasUrls():
-                    event.acceptProposedAction()
-                    return True
-            if event.type() == QEvent.Type.Drop:
-                assert isinstance(event, QDropEvent)
-                item = self.view.checklist.itemAt(event.position().toPoint())
-                paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-                if item is not None and paths:
-                    event.acceptProposedAction()
-                    self.view.checklist.setCurrentItem(item)
-                    self.open_dialog(paths=paths)
-                    return True
+        if watched is self._viewport and handle_file_drop(
+            event, lambda at: self.view.checklist.itemAt(at) is not None, self._dropped
+        ):
+            return True
         return super().eventFilter(watched, event)
+
+    def _dropped(self, at: QPoint, paths: list[Path]) -> None:
+        item = self.view.checklist.itemAt(at)
+        if item is not None:  # target_at checked it
+            self.view.checklist.setCurrentItem(item)
+        self.open_dialog(paths=paths)
 
     def finish_paper(self, sync_id: str) -> None:
         """After a paper is saved: OCR, then the copy signed with the conversion mark."""

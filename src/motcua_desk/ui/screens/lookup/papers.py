@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -37,6 +36,7 @@ from motcua_desk.ui.labels import format_datetime
 from motcua_desk.ui.models.table import Column, FrozenTableModel
 from motcua_desk.ui.operations import CollectionOp, QueryOp
 from motcua_desk.ui.screens.intake.digitise import DigitiseDialog
+from motcua_desk.ui.screens.intake.drops import handle_file_drop
 from motcua_desk.ui.screens.intake.finish import finish_paper
 from motcua_desk.ui.tasks import TaskRunner
 
@@ -334,22 +334,15 @@ class DossierPapers(QObject):
             self.open_copy(row.copy)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self._viewport:
-            if event.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
-                assert isinstance(event, QDragEnterEvent)
-                if event.mimeData().hasUrls():
-                    event.acceptProposedAction()
-                    return True
-            if event.type() == QEvent.Type.Drop:
-                assert isinstance(event, QDropEvent)
-                index = self.table.indexAt(event.position().toPoint())
-                paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
-                if index.isValid() and paths:
-                    event.acceptProposedAction()
-                    self.select(index.row())
-                    self.digitise(paths=paths)
-                    return True
+        if watched is self._viewport and handle_file_drop(
+            event, lambda at: self.table.indexAt(at).isValid(), self._dropped
+        ):
+            return True
         return super().eventFilter(watched, event)
+
+    def _dropped(self, at: QPoint, paths: list[Path]) -> None:
+        self.select(self.table.indexAt(at).row())
+        self.digitise(paths=paths)
 
     def _finished(self, _outcome: Any) -> None:
         """OCR or signing done in the background: show the copy the dossier now holds."""
