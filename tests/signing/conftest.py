@@ -7,6 +7,7 @@ so one token directory serves the whole session; each token is made once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import os
 import sys
@@ -141,6 +142,14 @@ def tsa_url(hsm: HsmWorld) -> Iterator[str]:
         ),
     )
 
+    with serving_tsa(stamper) as url:
+        yield url + "tsa"
+
+
+@contextlib.contextmanager
+def serving_tsa(stamper: DummyTimeStamper) -> Iterator[str]:
+    """An RFC 3161 timestamp server on 127.0.0.1 answering with ``stamper``; yields its URL."""
+
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
@@ -158,10 +167,12 @@ def tsa_url(hsm: HsmWorld) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/tsa"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 # ---- a real application context on a temporary SQLite file --------------------------------

@@ -7,7 +7,6 @@ signature. A revoked clerk certificate shows as revoked in the lookup's check.""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
 import os
@@ -16,17 +15,15 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
-from asn1crypto import keys, tsp
+from asn1crypto import keys
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -37,7 +34,7 @@ from pyhanko.sign.timestamps import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.dss import DocumentSecurityStore
 
-from .conftest import UNIT, HsmWorld, pki
+from .conftest import UNIT, HsmWorld, pki, serving_tsa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "sync"))
 from sync_support import Server  # noqa: E402
@@ -141,23 +138,8 @@ def ocsp(hsm: HsmWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oc
         cwd=base, stdout=subprocess.DEVNULL, stderr=log,
     )  # fmt: skip
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            req = tsp.TimeStampReq.load(body)
-            resp = asyncio.run(stamper.async_request_tsa_response(req)).dump()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/timestamp-reply")
-            self.send_header("Content-Length", str(len(resp)))
-            self.end_headers()
-            self.wfile.write(resp)
-
-        def log_message(self, *args: object) -> None:
-            return None
-
-    tsa = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=tsa.serve_forever, daemon=True)
-    thread.start()
+    tsa = contextlib.ExitStack()
+    tsa_url = tsa.enter_context(serving_tsa(stamper))
     deadline = time.monotonic() + 20
     while True:
         try:
@@ -172,7 +154,7 @@ def ocsp(hsm: HsmWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oc
     trust = base / "trust.pem"
     trust.write_bytes(ca.pem())
     try:
-        yield OcspWorld(ca, good, revoked, trust, f"http://127.0.0.1:{tsa.server_address[1]}/")
+        yield OcspWorld(ca, good, revoked, trust, tsa_url)
     finally:
         # ``-multi`` forks workers and the parent ignores SIGTERM: end each by its id.
         children = subprocess.run(
@@ -184,9 +166,7 @@ def ocsp(hsm: HsmWorld, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oc
         responder.kill()
         responder.wait(10)
         log.close()
-        tsa.shutdown()
-        tsa.server_close()
-        thread.join(5)
+        tsa.close()
 
 
 def _use(ctx: Any, world: OcspWorld, clerk: Any) -> None:
