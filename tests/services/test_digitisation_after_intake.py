@@ -180,6 +180,37 @@ def test_removing_a_copy_keeps_it_in_the_history(
     assert not service.completeness(d.id).complete
 
 
+def test_a_replaced_signed_copy_keeps_its_signed_file_in_the_history(
+    ctx: AppContext, admin: Any, tmp_path: Path
+) -> None:
+    """The copy signed with the conversion mark is part of what was replaced: kept, not lost."""
+    service = ctx.digitisation
+    assert service is not None
+    d = receive(ctx, admin)
+    assert d.id is not None
+    att = service.save(
+        d.id, 1, service.import_file(page_file(tmp_path, "a.png", 180)), PaperMeta(), "admin"
+    )
+    signed = service.save(
+        d.id, 0, service.import_file(page_file(tmp_path, "b.png", 90)), PaperMeta(), "admin"
+    )
+    with ctx.reception._uow_factory() as uow:  # noqa: SLF001 - what PaperSigning stores
+        uow.attachments.set_signed(att.sync_id, signed.file_sha256 or "")
+        uow.commit()
+    service.save(
+        d.id,
+        1,
+        service.import_file(page_file(tmp_path, "c.png", 120)),
+        PaperMeta(),
+        "admin",
+        reason="Quét nhầm trang",
+    )
+    [old] = service.history(d.id)
+    assert old.attachment.sync_id == att.sync_id
+    assert old.attachment.signed_sha256 == signed.file_sha256
+    assert old.attachment.best_sha256 == signed.file_sha256
+
+
 def test_required_metadata_is_configurable() -> None:
     assert parse_required("") == ()
     assert parse_required(" number, issued_on ") == ("number", "issued_on")

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("source", sa.String(length=16), nullable=False),
         sa.Column("file_sha256", sa.String(length=64), nullable=True),
         sa.Column("ocr_sha256", sa.String(length=64), nullable=True),
+        sa.Column("signed_sha256", sa.String(length=64), nullable=True),
         sa.Column("paper_type", sa.Text(), nullable=False),
         sa.Column("number", sa.Text(), nullable=False),
         sa.Column("issuer", sa.Text(), nullable=False),
@@ -59,6 +60,11 @@ def upgrade() -> None:
             ["ocr_sha256"],
             ["stored_files.sha256"],
             name=op.f("fk_attachment_history_ocr_sha256_stored_files"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["signed_sha256"],
+            ["stored_files.sha256"],
+            name=op.f("fk_attachment_history_signed_sha256_stored_files"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_attachment_history")),
     )

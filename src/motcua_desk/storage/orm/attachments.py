@@ -67,6 +67,7 @@ class AttachmentHistoryRow(Base):
     source: Mapped[str] = mapped_column(String(16))
     file_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
     ocr_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
+    signed_sha256: Mapped[str | None] = mapped_column(ForeignKey("stored_files.sha256"))
     paper_type: Mapped[str] = mapped_column(Text)
     number: Mapped[str] = mapped_column(Text)
     issuer: Mapped[str] = mapped_column(Text)
