@@ -136,3 +136,41 @@ def test_ocr_without_tesseract_says_so(tmp_path: Path, monkeypatch: pytest.Monke
     assert err.value.data["reason"] == "unavailable"
     monkeypatch.setattr(ocr.sys, "frozen", True, raising=False)
     assert not ocr.ocr_available()
+
+
+_THUMBNAILS_AT_ONCE = """
+import sys, threading
+from pathlib import Path
+from motcua_desk.imaging.assemble import thumbnail_png
+pdf = Path(sys.argv[1])
+errors = []
+def work():
+    try:
+        for _ in range(60):
+            for page in range(3):
+                assert thumbnail_png(pdf, page).startswith(b"\\x89PNG")
+    except Exception as exc:
+        errors.append(exc)
+threads = [threading.Thread(target=work) for _ in range(16)]
+for t in threads: t.start()
+for t in threads: t.join()
+sys.exit(1 if errors else 0)
+"""
+
+
+def test_thumbnails_made_on_many_threads_at_once_do_not_crash(tmp_path: Path) -> None:
+    """The dialog makes thumbnails on several I/O threads; PDFium is not thread-safe (a full
+    test run once died of it). In a child process, so a crash is a failure, not the end."""
+    import sys
+
+    pngs = []
+    for i, shade in enumerate((60, 140, 220)):
+        png = tmp_path / f"{i}.png"
+        Image.new("L", (800, 1100), shade).save(png, dpi=(200, 200))
+        pngs.append(PageSource(png, "image/png"))
+    pdf = tmp_path / "three.pdf"
+    assert assemble(pngs, pdf) == 3
+    done = subprocess.run(
+        [sys.executable, "-c", _THUMBNAILS_AT_ONCE, str(pdf)], capture_output=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]

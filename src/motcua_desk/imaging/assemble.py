@@ -8,6 +8,7 @@ bytes and the content-addressed store keeps them once.
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +21,17 @@ from .errors import FileRefusedError
 from .fileimport import PDF
 
 
+#: Serialises every use of PDFium in the process (it is not thread-safe).
+PDFIUM_LOCK = threading.Lock()
+
+
 @dataclass(frozen=True, slots=True)
 class PageSource:
     path: Path
     media_type: str
     index: int = 0  # page of a PDF, frame of a TIFF
     rotation: int = 0  # clockwise degrees
+
 
 
 def _image_pdf(src: PageSource) -> pikepdf.Pdf:
@@ -83,16 +89,22 @@ def _page(src: PageSource, opened: dict[Path, pikepdf.Pdf]) -> pikepdf.Page:
 
 
 def thumbnail_png(pdf: Path, page: int = 0, width: int = 160) -> bytes:
-    """A small PNG of one page (pypdfium2), for the checklist's thumbnails."""
+    """A small PNG of one page (pypdfium2), for the checklist's thumbnails.
+
+    PDFium is not thread-safe and thumbnails are made on several I/O threads at once: every
+    call into it holds one process-wide lock (without it the app crashed, seen in a test run).
+    """
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(str(pdf))
-    try:
-        p = doc[page]
-        scale = width / max(p.get_width(), 1)
-        image = p.render(scale=scale, rotation=0).to_pil()
-        buf = io.BytesIO()
-        image.save(buf, format="PNG")
-        return buf.getvalue()
-    finally:
-        doc.close()
+    with PDFIUM_LOCK:
+        doc = pdfium.PdfDocument(str(pdf))
+        try:
+            p = doc[page]
+            scale = width / max(p.get_width(), 1)
+            image = p.render(scale=scale, rotation=0).to_pil()
+            image.load()
+        finally:
+            doc.close()
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
