@@ -20,7 +20,6 @@ from PIL import Image
 from .errors import FileRefusedError
 from .fileimport import PDF
 
-
 #: Serialises every use of PDFium in the process (it is not thread-safe).
 PDFIUM_LOCK = threading.Lock()
 
@@ -31,7 +30,6 @@ class PageSource:
     media_type: str
     index: int = 0  # page of a PDF, frame of a TIFF
     rotation: int = 0  # clockwise degrees
-
 
 
 def _image_pdf(src: PageSource) -> pikepdf.Pdf:
