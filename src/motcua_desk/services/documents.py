@@ -1,6 +1,6 @@
 """Rendering, archiving and the print ledger of the counter's documents.
 
-The PDF is the record (architecture.md §7): every rendering is archived under
+The PDF is the record: every rendering is archived under
 ``archive/<yyyy>/<mm>/`` with its sha256, and every print attempt is a row of the print ledger
 (document, dossier, printer, time, outcome, reprint reason). A failed print is not an issued
 receipt: the dossier stays on the home page's "not yet printed" list.

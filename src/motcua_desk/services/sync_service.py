@@ -362,7 +362,7 @@ class SyncService:
             if report.ok:
                 with self._uow() as uow:
                     uow.sync_state.set(LAST_SUCCESS_KEY, report.finished_at.isoformat())
-                    # Acknowledged events are kept a while for support, then pruned (§8.3).
+                    # Acknowledged events are kept a while for support, then pruned.
                     uow.outbox.prune_acked(report.finished_at - PRUNE_ACKED_AFTER)
                     uow.commit()
                 for hook in self.after_run:
