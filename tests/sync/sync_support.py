@@ -12,6 +12,7 @@ import dataclasses
 import json
 import sqlite3
 import ssl
+import threading
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -51,11 +52,28 @@ def make_dossier(
     )
 
 
+_LOOPS_LOCK = threading.Lock()
+
+
+def _loop_of(app: Any) -> asyncio.AbstractEventLoop:
+    """One event loop per app, running in its own thread, as uvicorn runs one per worker: the
+    app's asyncio objects (the push semaphore) belong to one loop, whichever thread calls."""
+    with _LOOPS_LOCK:
+        loop: asyncio.AbstractEventLoop | None = getattr(app.state, "test_loop", None)
+        if loop is None:
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="asgi-test-loop", daemon=True).start()
+            app.state.test_loop = loop
+        return loop
+
+
 class AsgiSyncTransport(httpx.BaseTransport):
-    """A synchronous httpx transport that runs each request through ``httpx.ASGITransport``."""
+    """A synchronous httpx transport that runs each request through ``httpx.ASGITransport``,
+    on the app's one event loop (from any thread)."""
 
     def __init__(self, app: Any) -> None:
         self._asgi = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self._loop = _loop_of(app)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         body = request.read()
@@ -66,7 +84,8 @@ class AsgiSyncTransport(httpx.BaseTransport):
             content = b"".join([chunk async for chunk in res.stream])  # type: ignore[union-attr]
             return res.status_code, res.headers.raw, content
 
-        status, headers, content = asyncio.run(run())
+        future = asyncio.run_coroutine_threadsafe(run(), self._loop)
+        status, headers, content = future.result()
         return httpx.Response(status, headers=headers, content=content)
 
 
