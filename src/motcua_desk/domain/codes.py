@@ -82,7 +82,7 @@ class DossierCodeFormat:
 
     Placeholders: ``{agency_id}``, ``{yymmdd}`` and ``{seq}`` / ``{seq:0Nd}``, each exactly
     once; everything else is literal text. Parsing accepts ``N`` or more sequence digits,
-    never exactly ``N`` (docs/domain.md §5: "never assume exactly 4 sequence digits").
+    never exactly ``N`` (TT 04/2025/TT-VPCP Art. 13.3: "at least" 4 sequence digits).
     """
 
     def __init__(self, pattern: str = DEFAULT_PATTERN) -> None:

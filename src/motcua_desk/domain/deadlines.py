@@ -20,11 +20,11 @@ ROUNDINGS = frozenset({"hour", "minute"})
 
 @dataclass(frozen=True)
 class DueDate:
-    """A computed due date with everything needed to explain and reproduce it (docs/domain.md §3 step 6).
+    """A computed due date with everything needed to explain and reproduce it.
 
     Attributes:
         due_at: the appointment printed on the slip.
-        effective_start: the effective receipt moment ``t`` (docs/domain.md §3 step 1).
+        effective_start: the effective receipt moment ``t``.
         counted_days: the days counted, in order (working days, or calendar days).
         skipped: non-working days passed over (start shift, counting, roll-forward).
         working_days: the time limit value N as given.
@@ -52,7 +52,7 @@ def effective_receipt(
     office_hours: OfficeHours | None = None,
     skipped: list[SkippedDay] | None = None,
 ) -> datetime:
-    """The effective receipt moment (docs/domain.md §3 step 1): next opening when outside office hours.
+    """The effective receipt moment: next opening when outside office hours.
 
     Outside office hours, in the lunch break or on a non-working day (online, post), the clock
     starts at the next opening time of a working day. Non-working days passed go to ``skipped``.
@@ -159,7 +159,7 @@ def due_datetime(
 def supplement_request_deadline(
     received_at: datetime, calendar: WorkCalendar, working_days: int = 3
 ) -> date:
-    """Last day to issue Mẫu 02 after appraisal: N working days after reception (docs/domain.md §2.5, ex. 7)."""
+    """Last day to issue Mẫu 02 after appraisal: N working days after reception (NĐ 61/2018 Art. 19.4)."""
     return calendar.add_working_days(received_at.date(), working_days)
 
 
@@ -174,7 +174,7 @@ def restart_after_supplement(
     cutoff_shifts_multiday: bool = False,
     rounding: str = "hour",
 ) -> DueDate:
-    """New due date once a supplement is complete: the limit restarts from zero (docs/domain.md §2.5, ex. 7)."""
+    """New due date once a supplement is complete: the limit restarts from zero (NĐ 61/2018 Art. 19.4)."""
     return due_datetime(
         completed_at,
         procedure_days,
@@ -208,7 +208,7 @@ def pause_after_supplement(
 
 
 def apology_latest_date(due_at: datetime, calendar: WorkCalendar) -> date:
-    """Last day for the apology slip (Mẫu 04): one working day before the due date (docs/domain.md §2.7, ex. 8)."""
+    """Last day for the apology slip (Mẫu 04): one working day before the due date (NĐ 61/2018 Art. 19.9)."""
     return calendar.previous_working_day(due_at.date())
 
 
@@ -219,7 +219,7 @@ def check_extension(
     new_due: datetime,
     calendar: WorkCalendar,
 ) -> None:
-    """Refuse an extension the law forbids (docs/domain.md §2.7): only one, in time, to a later date.
+    """Refuse an extension the law forbids (NĐ 61/2018 Art. 19.9): only one, in time, to a later date.
 
     Raises:
         RuleViolationError: code ``second_extension``, ``apology_too_late`` or

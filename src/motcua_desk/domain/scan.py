@@ -102,7 +102,7 @@ def _classify(raw: str, code_format: DossierCodeFormat | None) -> ScanResult:
 def classify(raw: str, code_format: DossierCodeFormat | None = None) -> ScanResult:
     """Classify one scanned string; never raises on garbage (returns UNKNOWN).
 
-    ``code_format`` is the unit's configured pattern; codes in any accepted style (docs/domain.md §5) are
+    ``code_format`` is the unit's configured pattern; codes in any accepted style (TT 01/2018/TT-VPCP Art. 19, TT 04/2025 Art. 13.3) are
     recognised too.
     """
     if not isinstance(raw, str):

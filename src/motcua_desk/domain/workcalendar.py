@@ -104,7 +104,7 @@ class WorkCalendar:
         weekend: weekly rest days as ``date.weekday()`` numbers (Mon = 0).
         saturdays_count: treat Saturday as a working day (desks open on Saturday mornings
             whose province counts them; uncertain, so a setting, default off).
-        makeup_days_count: make-up working days count toward deadlines (docs/domain.md §12, default yes).
+        makeup_days_count: make-up working days count toward deadlines (a unit setting, default yes).
         version: label stored with each due date; when empty a digest of the inputs is used,
             so the same table always yields the same version.
     """
@@ -153,7 +153,7 @@ class WorkCalendar:
 
     @property
     def years_covered(self) -> frozenset[int]:
-        """Years with at least one table entry (warn when next year has none, docs/domain.md §4)."""
+        """Years with at least one table entry (warn when next year has none)."""
         return frozenset(d.year for d in self._table)
 
     def entry(self, d: date) -> CalendarDay | None:

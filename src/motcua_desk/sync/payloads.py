@@ -63,7 +63,7 @@ def office_date(moment: datetime) -> date:
 
 
 def parse_code(code: str, path: str = "code") -> tuple[str, date, int]:
-    """Split a final (not provisional) dossier code ``{agency}-{yymmdd}-{seq}`` (docs/domain.md §5)."""
+    """Split a final (not provisional) dossier code ``{agency}-{yymmdd}-{seq}`` (TT 01/2018/TT-VPCP Art. 19)."""
     try:
         parts = parse_any_dossier_code(code)
     except InvalidDossierCodeError as exc:
