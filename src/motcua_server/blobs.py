@@ -24,6 +24,7 @@ from motcua_desk.sync import protocol as p
 from motcua_desk.sync.blob_protocol import MAX_BLOB, SHA256_RE, UploadState
 from motcua_server import papers
 from motcua_server.blobstore import BlobStore
+from motcua_server.db import reading
 from motcua_server.models import BlobOwner, Device, Unit
 from motcua_server.schema import (
     BLOB_CONTENT,
@@ -64,7 +65,7 @@ def _own(engine: Engine, unit: Unit, device: Device, sha: str, size: int) -> Non
 
 
 def _owned(engine: Engine, unit: Unit, sha: str) -> bool:
-    with Session(engine) as s:
+    with reading(engine) as s:
         return s.get(BlobOwner, (unit.id, sha)) is not None
 
 

@@ -31,7 +31,7 @@ from typing import Protocol
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
-from motcua_server.db import is_sqlite, transaction
+from motcua_server.db import is_sqlite, reading, transaction
 from motcua_server.models import BlobChunkRow, BlobRow
 
 BLOCK = 1 << 20  # read size when hashing or serving
@@ -187,7 +187,7 @@ class DatabaseBlobStore:
         return s.scalars(select(BlobRow).where(BlobRow.sha256 == sha).with_for_update()).first()
 
     def _state(self, sha: str) -> tuple[int, bool] | None:
-        with Session(self.engine) as s:
+        with reading(self.engine) as s:
             row = s.execute(
                 select(BlobRow.received, BlobRow.complete).where(BlobRow.sha256 == sha)
             ).first()
@@ -260,14 +260,14 @@ class DatabaseBlobStore:
             return True
 
     def open(self, sha256: str) -> Iterator[bytes]:
-        with Session(self.engine) as s:
+        with reading(self.engine) as s:
             if not s.scalar(select(BlobRow.complete).where(BlobRow.sha256 == sha256)):
                 raise FileNotFoundError(sha256)
             offsets = self._offsets(s, sha256)
             first = self._chunk(s, sha256, offsets[0]) if offsets else b""
         yield first
         for offset in offsets[1:]:  # a short session per chunk: no transaction held while sending
-            with Session(self.engine) as s:
+            with reading(self.engine) as s:
                 yield self._chunk(s, sha256, offset)
 
 

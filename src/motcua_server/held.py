@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, func, select
 
 from motcua_desk.sync.held import HeldRequest, HeldResponse
-from motcua_server.db import transaction
+from motcua_server.db import reading
 from motcua_server.models import ChangeRow, EventRow, Unit
 
 
@@ -20,7 +20,7 @@ def held(engine: Engine, unit: Unit, req: HeldRequest) -> HeldResponse:
     change log's head. The unit, not the device: a counter enrolled again gets a new device id,
     and its events stored under the old one must not look lost (sending them again under the
     new id would be refused as a reused event id)."""
-    with transaction(engine) as s:
+    with reading(engine) as s:
         found = set(
             s.scalars(
                 select(EventRow.event_id).where(

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased
 
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.blob_protocol import SHA256_RE
+from motcua_server.db import reading
 from motcua_server.models import ApplicantPaperRow, BlobOwner, EventRow
 
 PUT = "attachment.put"
@@ -123,7 +124,7 @@ def lookup(engine: Engine, unit_id: int, id_number: str) -> list[dict[str, Any]]
         )
         .exists()
     )
-    with Session(engine) as s:
+    with reading(engine) as s:
         payloads = s.scalars(
             select(EventRow.payload)
             .join(ApplicantPaperRow, ApplicantPaperRow.event_id == EventRow.event_id)
