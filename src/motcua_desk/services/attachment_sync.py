@@ -23,7 +23,7 @@ from motcua_desk.services.digitisation import PDF, put_attachment, row_dossier
 from motcua_desk.services.settings_store import SettingsStore
 from motcua_desk.services.sync_service import TOKEN_KEY, SyncNotConfiguredError
 from motcua_desk.storage.filestore import FileStore
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 from motcua_desk.sync.errors import SyncError
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ class AttachmentSync:
 
     def _client(self) -> BlobClient | None:
         settings = self._settings.current
-        with self._uow() as uow:
+        with reading(self._uow) as uow:
             token = uow.sync_state.get(TOKEN_KEY)
         if not settings.server_url or not token:
             return None
@@ -95,7 +95,7 @@ class AttachmentSync:
             return UploadReport(0, 0, "sync_not_configured")
         uploaded = 0
         try:
-            with self._uow() as uow:
+            with reading(self._uow) as uow:
                 todo = uow.attachments.files_to_upload(limit)
             for f in todo:
                 try:

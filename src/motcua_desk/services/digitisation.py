@@ -41,7 +41,7 @@ from motcua_desk.imaging.errors import (
 from motcua_desk.imaging.port import ScanControl, Scanner, ScanSettings
 from motcua_desk.storage.errors import NotFoundError
 from motcua_desk.storage.filestore import FileStore
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 if TYPE_CHECKING:
     from motcua_desk.imaging.assemble import PageSource
@@ -384,18 +384,18 @@ class DigitisationService:
 
     def history(self, dossier_id: int) -> list[ReplacedCopy]:
         """Copies replaced or removed on this dossier, oldest first."""
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.attachments.history(dossier_id)
 
     # --- reading ----------------------------------------------------------------------------
 
     def attachments(self, dossier_id: int) -> list[Attachment]:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             return uow.attachments.for_dossier(dossier_id)
 
     def offers(self, id_number: str, exclude_dossier: int | None = None) -> list[Attachment]:
         """Papers digitised before for this applicant on this counter, newest first, one per file."""
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             found = uow.attachments.for_applicant(id_number, exclude_dossier=exclude_dossier)
         seen: set[str] = set()
         out = []
@@ -406,13 +406,13 @@ class DigitisationService:
         return out
 
     def completeness(self, dossier_id: int) -> Completeness:
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             dossier = uow.dossiers.get(dossier_id)
             return completeness(dossier.checklist, uow.attachments.for_dossier(dossier_id))
 
     def share_fully_digitised(self, dossier_ids: Sequence[int]) -> tuple[int, int]:
         """(fully digitised, counted) over ``dossier_ids`` — for the ledger and reports."""
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             by_id = uow.attachments.for_dossiers(dossier_ids)
             values = [
                 completeness(uow.dossiers.get(i).checklist, by_id.get(i, [])) for i in dossier_ids
@@ -427,7 +427,7 @@ class DigitisationService:
 
         check_range(date_from, date_to)
         start, end = utc_bounds(date_from, date_to)
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             ids = uow.attachments.dossiers_received(start, end, int(Status.REFUSED))
         return self.share_fully_digitised(ids)
 

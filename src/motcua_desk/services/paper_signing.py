@@ -34,7 +34,7 @@ from motcua_desk.services.signing import CONVERSION, SigningService
 from motcua_desk.storage.filestore import FileStore
 from motcua_desk.storage.repositories.signed_documents import SignedDocument
 from motcua_desk.storage.repositories.users import User
-from motcua_desk.storage.uow import UnitOfWork
+from motcua_desk.storage.uow import UnitOfWork, reading
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class PaperSigning:
         choice). None when the unit does not sign papers or the row has no file."""
         if not self.enabled:
             return None
-        with self._uow_factory() as uow:
+        with reading(self._uow_factory) as uow:
             att = uow.attachments.by_sync_id(sync_id)
             dossier = uow.dossiers.get(att.dossier_id)
         sha = att.unsigned_sha256
