@@ -58,6 +58,12 @@ def _parser() -> argparse.ArgumentParser:
         help="database connections per worker (workers x this <= PostgreSQL max_connections)",
     )
     serve.add_argument(
+        "--db-pre-ping",
+        action="store_true",
+        help="test each database connection before use: for networks that cut idle "
+        "connections (costs a round trip per request)",
+    )
+    serve.add_argument(
         "--push-concurrency",
         type=_positive,
         default=4,
@@ -135,7 +141,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing:  # installed without the ``server`` extra (a desk install)
         sys.stderr.write(missing_message(missing))
         return 3
-    engine = make_engine(args.db_url, getattr(args, "db_pool_size", 10))
+    engine = make_engine(
+        args.db_url, getattr(args, "db_pool_size", 10), getattr(args, "db_pre_ping", False)
+    )
     try:
         upgrade(engine)
         if args.cmd == "serve":
@@ -158,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 blob_store=args.blob_store,
                 db_pool_size=args.db_pool_size,
                 push_concurrency=args.push_concurrency,
+                db_pre_ping=args.db_pre_ping,
             )
             ssl = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
             if args.workers == 1:

@@ -132,9 +132,22 @@ def _parse_json(raw: bytes) -> object:
         raise p.ProtocolError(path="$", reason="invalid_json") from exc
 
 
+def _parse_push(raw: bytes, device_id: str) -> tuple[p.PushRequest, list[ingest.Prepared] | None]:
+    """The push request and what ingest decides without the database; ``None`` instead of
+    the latter when the request is not the authenticated device's own."""
+    req = p.PushRequest.from_dict(_parse_json(raw))
+    if req.device_id != device_id:
+        return req, None
+    return req, ingest.prepare(req)
+
+
 def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAPI:
     """Build the app; the engine comes from ``settings.db_url`` unless given."""
-    eng = engine if engine is not None else make_engine(settings.db_url, settings.db_pool_size)
+    eng = (
+        engine
+        if engine is not None
+        else make_engine(settings.db_url, settings.db_pool_size, settings.db_pre_ping)
+    )
     push_slots = asyncio.Semaphore(max(1, settings.push_concurrency))
     limiter = RateLimiter(eng, settings.enrol_rate_limit, settings.enrol_rate_window_s)
     proxies = parse_networks(settings.trusted_proxies)
@@ -191,11 +204,16 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
     def version(request: Request) -> None:
         p.check_version(request.headers.get(p.HEADER))
 
-    async def device_of(request: Request) -> Authenticated:
+    def token_of(request: Request) -> str | None:
         version(request)
         auth = request.headers.get("authorization", "")
-        token = auth[7:] if auth.lower().startswith("bearer ") else None
-        return await run_in_threadpool(devices.authenticate, eng, token, max_age)
+        return auth[7:] if auth.lower().startswith("bearer ") else None
+
+    def authenticate(token: str | None) -> Authenticated:
+        return devices.authenticate(eng, token, max_age)
+
+    async def device_of(request: Request) -> Authenticated:
+        return await run_in_threadpool(authenticate, token_of(request))
 
     def answer(who: Authenticated, content: dict[str, Any]) -> JSONResponse:
         headers = {ROTATE_HEADER: "due"} if who.rotation_due else None
@@ -232,12 +250,18 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         responses=reply(p.PushResponse, 401, 403, 409, 413, 422, rotate=True),
     )
     async def push(request: Request) -> JSONResponse:
-        who = await device_of(request)
-        raw = await request.body()
-        req = await run_in_threadpool(lambda: p.PushRequest.from_dict(_parse_json(raw)))
-        if req.device_id != who.device.id:
+        token = token_of(request)
+        raw = await request.body()  # already buffered by BodyLimit, whoever sent it
+
+        def parse() -> tuple[Authenticated, p.PushRequest, list[ingest.Prepared] | None]:
+            who = authenticate(token)
+            return (who, *_parse_push(raw, who.device.id))
+
+        # Authentication, parsing, validation and hashing: one trip to a worker thread, before
+        # the bounded part (each trip costs the event loop; issue 17).
+        who, req, prepared = await run_in_threadpool(parse)
+        if prepared is None:
             return error(403, "device_mismatch")
-        prepared = await run_in_threadpool(ingest.prepare, req)
         async with push_slots:
             res = await run_in_threadpool(ingest.push, eng, who.device, who.unit, req, prepared)
         return answer(who, res.to_dict())
@@ -252,9 +276,14 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         cursor: int = Query(0, ge=0, le=p.MAX_SEQ),  # the change log's 32-bit ids
         limit: int = Query(settings.pull_default_limit, ge=1, le=p.MAX_PULL),
     ) -> JSONResponse:
-        who = await device_of(request)
-        res = await run_in_threadpool(ingest.pull, eng, who.unit, cursor, limit)
-        return answer(who, res.to_dict())
+        token = token_of(request)
+
+        def read() -> tuple[Authenticated, dict[str, Any]]:
+            who = authenticate(token)
+            return who, ingest.pull(eng, who.unit, cursor, limit).to_dict()
+
+        who, res = await run_in_threadpool(read)  # one trip to a worker thread
+        return answer(who, res)
 
     @app.post(
         HELD_PATH,

@@ -27,3 +27,4 @@ class ServerSettings:
     # other requests always find both.
     db_pool_size: int = 10
     push_concurrency: int = 4
+    db_pre_ping: bool = False  # test each pooled connection before use (one round trip)

@@ -6,11 +6,12 @@ import hashlib
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, bindparam, insert, or_, select, update
+from sqlalchemy import Engine, Table, or_, select
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,8 @@ from motcua_desk.domain.dossier import Status, check_transition
 from motcua_desk.domain.errors import DomainError, IllegalTransitionError
 from motcua_desk.sync import protocol as p
 from motcua_desk.sync.payloads import DossierPayload
-from motcua_server import papers
+from motcua_server import bulk, papers
+from motcua_server.bulk import Raw
 from motcua_server.codes import (
     CODE_CONFLICT,
     MAX_ADOPT_GAP,
@@ -34,6 +36,7 @@ from motcua_server.security import AuthFailedError, digest, new_token, normalize
 __all__ = [
     "MAX_ADOPT_GAP",
     "EventIdReusedError",
+    "Prepared",
     "allocate",
     "enrol",
     "lease",
@@ -72,13 +75,27 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def payload_hash(event: p.OutboxEvent) -> str:
-    body = {
-        "kind": event.kind,
-        "aggregate_id": event.aggregate_id,
-        "seq": event.seq,
-        "payload": event.payload,
-    }
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _hash(event, _canonical(event.payload))
+
+
+#: How ``json.dumps(..., ensure_ascii=False)`` writes a string (the C encoder when present).
+_json_str = cast(
+    Callable[[str], str],
+    getattr(json.encoder, "c_encode_basestring", None) or json.encoder.py_encode_basestring,
+)
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _hash(event: p.OutboxEvent, payload_json: str) -> str:
+    """SHA-256 of the event's canonical JSON ``{"aggregate_id", "kind", "payload", "seq"}``
+    (sorted keys, compact), built around the payload's canonical text computed once."""
+    canonical = (
+        f'{{"aggregate_id":{_json_str(event.aggregate_id)},"kind":{_json_str(event.kind)},'
+        f'"payload":{payload_json},"seq":{int(event.seq)}}}'
+    )
     # surrogatepass: a lone surrogate must hash (to answer replays), not crash the batch.
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -122,7 +139,7 @@ def enrol(engine: Engine, req: p.EnrolRequest) -> p.EnrolResponse:
 _STORAGE_ERRORS = (DataError, ArithmeticError, ValueError, UnicodeError)
 
 
-def prepare(req: p.PushRequest) -> list[_Prepared]:
+def prepare(req: p.PushRequest) -> list[Prepared]:
     """What :func:`push` can decide without the database (validation, hashes): may run first,
     outside any limit on concurrent transactions."""
     return [_prepare(event) for event in req.events]
@@ -133,7 +150,7 @@ def push(
     device: Device,
     unit: Unit,
     req: p.PushRequest,
-    prepared: list[_Prepared] | None = None,
+    prepared: list[Prepared] | None = None,
 ) -> p.PushResponse:
     """Apply a batch in one transaction; each event exactly once (stored outcome by id).
 
@@ -159,17 +176,18 @@ def push(
 
 
 @dataclass(frozen=True, slots=True)
-class _Prepared:
+class Prepared:
     """An event with what can be decided about it without the database."""
 
     event: p.OutboxEvent
     hash: str
+    payload_json: Raw  # the payload's canonical JSON text: hashed, then stored as it is
     defect: str | None  # cannot be stored or answered at all
     body: DossierPayload | None  # the validated payload of a dossier kind
     invalid: str | None  # the payload does not validate: the event's rejection reason
 
 
-def _prepare(event: p.OutboxEvent) -> _Prepared:
+def _prepare(event: p.OutboxEvent) -> Prepared:
     defect = event_defect(event)
     body: DossierPayload | None = None
     invalid: str | None = None
@@ -179,15 +197,17 @@ def _prepare(event: p.OutboxEvent) -> _Prepared:
         except p.ProtocolError as exc:
             path, reason = exc.data.get("path"), exc.data.get("reason")
             invalid = _Rejected(f"invalid_payload:{path}:{reason}").reason
-    return _Prepared(event, payload_hash(event), defect, body, invalid)
+    payload_json = Raw(_canonical(event.payload))
+    return Prepared(event, _hash(event, payload_json), payload_json, defect, body, invalid)
 
 
 _EVENTS = cast(Table, EventRow.__table__)
+_EMPTY = Raw("{}")
 _DOSSIERS = cast(Table, DossierRow.__table__)
 
 
 def _push(
-    engine: Engine, device: Device, unit: Unit, prepared: list[_Prepared], *, safe: bool
+    engine: Engine, device: Device, unit: Unit, prepared: list[Prepared], *, safe: bool
 ) -> p.PushResponse:
     outcomes: list[p.EventOutcome] = []
     ids = [x.event.event_id for x in prepared]
@@ -235,7 +255,7 @@ def _push(
                     "kind": event.kind,
                     "aggregate_id": event.aggregate_id,
                     # A defective payload cannot be stored; its hash still answers replays.
-                    "payload": {} if x.defect is not None else event.payload,
+                    "payload": _EMPTY if x.defect is not None else x.payload_json,
                     "payload_hash": x.hash,
                     "status": outcome.status,
                     "reason": outcome.reason,
@@ -246,7 +266,7 @@ def _push(
             outcomes.append(outcome)
         if rows:
             # First the events: a concurrent push of the same event stops here (primary key).
-            s.execute(insert(_EVENTS), rows)
+            bulk.insert_rows(s, _EVENTS, rows)
         batch.write()
         # The applicant-paper index (reuse at intake) moves with the events that feed it.
         papers.record(
@@ -286,22 +306,11 @@ class _Dossier:
 
     def update_row(self) -> dict[str, Any]:
         return {
-            "k_sync_id": self.sync_id,
-            "k_status": self.status,
-            "k_data": self.data,
-            "k_updated_at": self.updated_at,
+            "sync_id": self.sync_id,
+            "status": self.status,
+            "data": self.data,
+            "updated_at": self.updated_at,
         }
-
-
-_UPDATE_DOSSIER = (
-    update(_DOSSIERS)
-    .where(_DOSSIERS.c.sync_id == bindparam("k_sync_id"))
-    .values(
-        status=bindparam("k_status"),
-        data=bindparam("k_data", type_=_DOSSIERS.c.data.type),
-        updated_at=bindparam("k_updated_at"),
-    )
-)
 
 
 class _Batch:
@@ -312,7 +321,7 @@ class _Batch:
     """
 
     def __init__(
-        self, s: Session, unit: Unit, device: Device, events: list[_Prepared], safe: bool
+        self, s: Session, unit: Unit, device: Device, events: list[Prepared], safe: bool
     ) -> None:
         self.s = s
         self.unit = unit
@@ -351,7 +360,7 @@ class _Batch:
                 )
             )
 
-    def apply_safely(self, x: _Prepared) -> p.EventOutcome:
+    def apply_safely(self, x: Prepared) -> p.EventOutcome:
         """Apply one event (in safe mode in a savepoint: a database error is its rejection)."""
         event = x.event
         try:
@@ -378,10 +387,8 @@ class _Batch:
         """Store the new and the changed dossiers: one statement each (executemany)."""
         new = [d for d in self.dossiers.values() if d.new]
         changed = [d for d in self.dossiers.values() if d.dirty and not d.new]
-        if new:
-            self.s.execute(insert(_DOSSIERS), [d.insert_row() for d in new])
-        if changed:
-            self.s.execute(_UPDATE_DOSSIER, [d.update_row() for d in changed])
+        bulk.insert_rows(self.s, _DOSSIERS, [d.insert_row() for d in new])
+        bulk.update_rows(self.s, _DOSSIERS, "sync_id", [d.update_row() for d in changed])
         for d in new + changed:
             d.new = d.dirty = False
 
@@ -398,7 +405,7 @@ class _Batch:
             raise _Rejected("wrong_unit")
         return row
 
-    def apply(self, x: _Prepared) -> tuple[str | None, str | None]:
+    def apply(self, x: Prepared) -> tuple[str | None, str | None]:
         """Apply one event; return ``(assigned code, note)``, or raise :class:`_Rejected`."""
         event, body = x.event, x.body
         if isinstance(body, p.DossierReceived):

@@ -69,9 +69,35 @@ def _walk(value: Any, path: str, depth: int) -> str | None:
     return f"{path}:not_json"
 
 
+def _clean(value: Any, depth: int) -> bool:
+    """Whether :func:`_walk` finds nothing, without building paths (every event passes here:
+    the paths are built only to describe a defect once one is known to exist)."""
+    if depth > MAX_DEPTH:
+        return False
+    kind = type(value)
+    if kind is str:
+        return "\x00" not in value and value.isascii() or _text_defect(value) is None
+    if kind is dict:
+        for key, item in value.items():
+            if len(key) > MAX_KEY_LEN or _text_defect(key) is not None:
+                return False
+            if not _clean(item, depth + 1):
+                return False
+        return True
+    if kind is list:
+        return all(_clean(item, depth + 1) for item in value)
+    if value is None or kind is bool or kind is float:
+        return True
+    if kind is int:
+        return bool(-MAX_INT <= value <= MAX_INT)
+    return False  # a subclass or another type: let _walk describe it
+
+
 def event_defect(event: p.OutboxEvent) -> str | None:
     """The rejection reason of an event the server cannot store or answer, else ``None``."""
     if event.seq > MAX_SEQ:
         return "invalid_event:$.seq:out_of_range"
+    if _clean(event.payload, 0):
+        return None
     found = _walk(event.payload, "$.payload", 0)
     return None if found is None else safe_reason(f"invalid_event:{found}")

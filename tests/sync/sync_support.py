@@ -98,7 +98,8 @@ class Server:
         if settings.blob_dir == ServerSettings().blob_dir:  # never the working directory
             settings = dataclasses.replace(settings, blob_dir=str(tmp / "blobs"))
         self.settings = settings
-        self.engine = make_engine(self.settings.db_url)
+        st = self.settings
+        self.engine = make_engine(st.db_url, st.db_pool_size, st.db_pre_ping)
         upgrade(self.engine)
         self.app = create_app(self.settings, self.engine)
 
