@@ -188,7 +188,8 @@ class Prepared:
 
 
 def _prepare(event: p.OutboxEvent) -> Prepared:
-    defect = event_defect(event)
+    payload_json = Raw(_canonical(event.payload))
+    defect = event_defect(event, payload_json)
     body: DossierPayload | None = None
     invalid: str | None = None
     if defect is None:
@@ -197,7 +198,6 @@ def _prepare(event: p.OutboxEvent) -> Prepared:
         except p.ProtocolError as exc:
             path, reason = exc.data.get("path"), exc.data.get("reason")
             invalid = _Rejected(f"invalid_payload:{path}:{reason}").reason
-    payload_json = Raw(_canonical(event.payload))
     return Prepared(event, _hash(event, payload_json), payload_json, defect, body, invalid)
 
 
@@ -213,17 +213,21 @@ def _push(
     ids = [x.event.event_id for x in prepared]
     rows: list[dict[str, Any]] = []
     with transaction(engine) as s:
+        ev = _EVENTS.c
+        # Core statements on the session's connection: the ORM's compile step costs more than
+        # these small reads (issue 17).
+        conn = s.connection()
         stored = {
             r.event_id: r
-            for r in s.execute(
+            for r in conn.execute(
                 select(
-                    EventRow.event_id,
-                    EventRow.payload_hash,
-                    EventRow.device_id,
-                    EventRow.status,
-                    EventRow.reason,
-                    EventRow.assigned_code,
-                ).where(EventRow.event_id.in_(ids))
+                    ev.event_id,
+                    ev.payload_hash,
+                    ev.device_id,
+                    ev.status,
+                    ev.reason,
+                    ev.assigned_code,
+                ).where(ev.event_id.in_(ids))
             )
         }
         fresh = [x for x in prepared if x.event.event_id not in stored and x.defect is None]
@@ -330,14 +334,11 @@ class _Batch:
         aggs = {x.event.aggregate_id for x in events}
         self.dossiers: dict[str, _Dossier] = {}
         if aggs:
-            found = s.execute(
-                select(
-                    DossierRow.sync_id,
-                    DossierRow.unit_id,
-                    DossierRow.code,
-                    DossierRow.status,
-                    DossierRow.data,
-                ).where(DossierRow.sync_id.in_(aggs))
+            do = _DOSSIERS.c
+            found = s.connection().execute(
+                select(do.sync_id, do.unit_id, do.code, do.status, do.data).where(
+                    do.sync_id.in_(aggs)
+                )
             )
             for r in found:
                 self.dossiers[r.sync_id] = _Dossier(
@@ -352,11 +353,10 @@ class _Batch:
         self._windows: dict[date, tuple[int, int, set[str]]] = {}
         self.used_codes: set[str] = set()
         if codes:
+            do = _DOSSIERS.c
             self.used_codes.update(
-                s.scalars(
-                    select(DossierRow.code).where(
-                        DossierRow.unit_id == unit.id, DossierRow.code.in_(codes)
-                    )
+                s.connection().scalars(
+                    select(do.code).where(do.unit_id == unit.id, do.code.in_(codes))
                 )
             )
 
@@ -492,12 +492,11 @@ class _Batch:
         if window is None or not window[0] <= seq < window[1]:
             lo, hi = seq, seq + self._need + 16
             wanted = [p.format_code(self.unit.agency_id, day, n) for n in range(lo, hi)]
+            do = _DOSSIERS.c
             with self.s.no_autoflush:
                 taken = set(
-                    self.s.scalars(
-                        select(DossierRow.code).where(
-                            DossierRow.unit_id == self.unit.id, DossierRow.code.in_(wanted)
-                        )
+                    self.s.connection().scalars(
+                        select(do.code).where(do.unit_id == self.unit.id, do.code.in_(wanted))
                     )
                 )
             window = self._windows[day] = (lo, hi, taken)

@@ -9,6 +9,7 @@ safe to store and to send back (:func:`safe_reason`), since a path may quote a h
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -69,35 +70,71 @@ def _walk(value: Any, path: str, depth: int) -> str | None:
     return f"{path}:not_json"
 
 
-def _clean(value: Any, depth: int) -> bool:
-    """Whether :func:`_walk` finds nothing, without building paths (every event passes here:
-    the paths are built only to describe a defect once one is known to exist)."""
+def _scalar_clean(value: Any) -> bool:
+    kind = type(value)
+    if kind is int:
+        return bool(-MAX_INT <= value <= MAX_INT)
+    return kind is str or value is None or kind is bool or kind is float
+
+
+def _shape_clean(value: Any, depth: int) -> bool:
+    """Depth, key lengths, integer range and value types: what :func:`_walk` checks except
+    the characters of the texts, without building paths."""
     if depth > MAX_DEPTH:
         return False
     kind = type(value)
-    if kind is str:
-        return "\x00" not in value and value.isascii() or _text_defect(value) is None
     if kind is dict:
-        for key, item in value.items():
-            if len(key) > MAX_KEY_LEN or _text_defect(key) is not None:
+        items: Any = value.items()
+    elif kind is list:
+        items = enumerate(value)
+    else:
+        return _scalar_clean(value)
+    if value and depth + 1 > MAX_DEPTH:
+        return False
+    for key, item in items:
+        if kind is dict and (type(key) is not str or len(key) > MAX_KEY_LEN):
+            return False
+        t = type(item)
+        if t is dict or t is list:
+            if not _shape_clean(item, depth + 1):
                 return False
-            if not _clean(item, depth + 1):
-                return False
-        return True
-    if kind is list:
-        return all(_clean(item, depth + 1) for item in value)
-    if value is None or kind is bool or kind is float:
-        return True
-    if kind is int:
-        return bool(-MAX_INT <= value <= MAX_INT)
-    return False  # a subclass or another type: let _walk describe it
+        elif not _scalar_clean(item):
+            return False
+    return True
 
 
-def event_defect(event: p.OutboxEvent) -> str | None:
-    """The rejection reason of an event the server cannot store or answer, else ``None``."""
+def _texts_clean(canonical: str) -> bool:
+    """No NUL and no lone surrogate in any key or text of a value whose JSON is ``canonical``
+    (``json.dumps(..., ensure_ascii=False)``: NUL written ``\\u0000``, surrogates as they are).
+
+    A text holding a backslash followed by ``u0000`` reads as a NUL here: a false alarm only
+    sends the payload to :func:`_walk`, which tells."""
+    if "\\u0000" in canonical:
+        return False
+    try:
+        canonical.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def payload_clean(payload: Any, canonical: str) -> bool:
+    """``True``: :func:`_walk` finds no defect in ``payload`` (its canonical JSON text is
+    ``canonical``). Every event passes here: the texts are checked in one go on the JSON text
+    the push builds anyway, and paths are built only once a defect may exist."""
+    return _texts_clean(canonical) and _shape_clean(payload, 0)
+
+
+def event_defect(event: p.OutboxEvent, canonical: str | None = None) -> str | None:
+    """The rejection reason of an event the server cannot store or answer, else ``None``.
+
+    ``canonical``: the payload's JSON text (``json.dumps(..., ensure_ascii=False)``), when the
+    caller has it."""
     if event.seq > MAX_SEQ:
         return "invalid_event:$.seq:out_of_range"
-    if _clean(event.payload, 0):
+    if canonical is None:
+        canonical = json.dumps(event.payload, ensure_ascii=False)
+    if payload_clean(event.payload, canonical):
         return None
     found = _walk(event.payload, "$.payload", 0)
     return None if found is None else safe_reason(f"invalid_event:{found}")
