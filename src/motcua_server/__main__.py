@@ -13,7 +13,7 @@ from pathlib import Path
 from motcua_desk.domain.errors import DomainError
 from motcua_server import admin
 from motcua_server.config import DEFAULT_DB_URL, ServerSettings
-from motcua_server.db import make_engine, upgrade
+from motcua_server.db import connection_budget, make_engine, upgrade
 from motcua_server.deps import missing_message, missing_server_modules
 
 
@@ -156,6 +156,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 parse_networks(args.trusted_proxy)
             except ValueError as exc:
                 raise admin.AdminError(reason="bad_trusted_proxy") from exc
+            # Each worker keeps its own pool: more than PostgreSQL admits would fail requests
+            # under load, long after the start. Refuse to start instead, saying the numbers.
+            budget = connection_budget(engine)
+            wanted = args.workers * args.db_pool_size
+            if budget is not None and wanted > budget:
+                raise admin.AdminError(
+                    reason="too_many_connections",
+                    workers=args.workers,
+                    db_pool_size=args.db_pool_size,
+                    needed=wanted,
+                    available=budget,
+                    hint="lower --workers or --db-pool-size, or raise max_connections",
+                )
             settings = ServerSettings(
                 db_url=args.db_url,
                 max_body_bytes=args.max_body_bytes,

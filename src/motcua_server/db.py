@@ -102,6 +102,22 @@ def reading(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+#: Connections left free for an operator (psql), a backup (pg_dump) and monitoring.
+OPERATOR_CONNECTIONS = 3
+
+
+def connection_budget(engine: Engine) -> int | None:
+    """How many connections the server's workers may open on this PostgreSQL: its
+    ``max_connections`` less the superuser reserve and ``OPERATOR_CONNECTIONS``; ``None`` on
+    SQLite (one file, no connection limit)."""
+    if is_sqlite(engine):
+        return None
+    with engine.connect() as conn:
+        most = int(conn.exec_driver_sql("SHOW max_connections").scalar_one())
+        reserved = int(conn.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one())
+    return most - reserved - OPERATOR_CONNECTIONS
+
+
 def upgrade(engine: Engine) -> None:
     """Bring the schema to head with the server's own Alembic environment."""
     from alembic import command

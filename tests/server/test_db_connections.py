@@ -22,8 +22,6 @@ from motcua_desk.sync.errors import NetworkError
 from motcua_server.config import ServerSettings
 from motcua_server.models import DossierRow, EventRow
 
-pytestmark = pytest.mark.postgres
-
 AT = datetime(2026, 3, 10, 9, 30, tzinfo=VN)
 
 
@@ -63,6 +61,7 @@ def _counts(server: Server) -> tuple[int, int]:
     return events, dossiers
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("pre_ping", [False, True], ids=["default", "pre-ping"])
 def test_dropped_connections_cost_at_most_one_retry(tmp_path: Path, pre_ping: bool) -> None:
     url = _pg_url()
@@ -93,3 +92,40 @@ def test_dropped_connections_cost_at_most_one_retry(tmp_path: Path, pre_ping: bo
         assert _counts(server) == (2, 2)  # the refused attempt left nothing behind
     finally:
         server.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_serve_refuses_more_connections_than_postgresql_admits(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Workers x pool size beyond max_connections would fail requests under load, later."""
+    from motcua_server.__main__ import main
+    from motcua_server.db import OPERATOR_CONNECTIONS, connection_budget, make_engine
+
+    url = _pg_url()
+    engine = make_engine(url)
+    try:
+        budget = connection_budget(engine)
+        with engine.connect() as c:
+            most = int(c.exec_driver_sql("SHOW max_connections").scalar_one())
+    finally:
+        engine.dispose()
+    assert budget is not None and 0 < budget <= most - OPERATOR_CONNECTIONS
+    pool = budget // 4 + 1  # four workers of this pool need more than the budget
+    code = main(
+        ["--db-url", url, "serve", "--port", "9", "--workers", "4", "--db-pool-size", str(pool)]
+    )
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "too_many_connections" in err and f"'available': {budget}" in err, err
+    assert f"'needed': {4 * pool}" in err
+
+
+def test_sqlite_has_no_connection_budget(tmp_path: Path) -> None:
+    from motcua_server.db import connection_budget, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 's.db'}")
+    try:
+        assert connection_budget(engine) is None
+    finally:
+        engine.dispose()
