@@ -4,6 +4,7 @@ Usage::
 
     .venv/bin/python bench/burst_bench.py [--counters 100] [--units 25] [--events 20000]
         [--batch 100] [--pullers 10] [--workers 1,2,4] [--backends sqlite,postgresql]
+        [--repeat 3]
 
 ``--counters`` counter PCs (``--units`` units × 4 by default) each hold ``events/counters``
 outbox events (3 of 4 ``dossier.received``: most with a final code from a block leased before
@@ -33,6 +34,7 @@ import argparse
 import http.client
 import json
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -105,7 +107,9 @@ def reset_db(url: str) -> None:
     engine.dispose()
 
 
-def prepare(url: str, base: str, units: int, per_unit: int, per_counter: int, batch: int) -> Any:
+def prepare(
+    url: str, base: str, units: int, per_unit: int, per_counter: int, batch: int
+) -> list[Desk]:
     """Units, enrolled counters with leased blocks, a catalogue to pull, the queued events."""
     engine = make_engine(url)
     seed = json.loads((REPO / "resources" / "seed" / "procedures.json").read_text("utf-8"))
@@ -391,7 +395,9 @@ def db_floor(url: str, tmp: Path, desks: list[Desk], batch: int, connections: in
     return n_events / (time.perf_counter() - t0)
 
 
-def run_case(url: str, label: str, workers: int, args: argparse.Namespace, tmp: Path) -> None:
+def run_case(
+    url: str, label: str, workers: int, args: argparse.Namespace, tmp: Path
+) -> dict[str, float]:
     reset_db(url)
     engine = make_engine(url)
     upgrade(engine)
@@ -422,9 +428,29 @@ def run_case(url: str, label: str, workers: int, args: argparse.Namespace, tmp: 
         print(f"    push ({len(res['push'])} batches of {args.batch}): {fmt(res['push'])}")
         print(f"    pull during burst ({len(res['pull'])}): {fmt(res['pull'])}")
         print(f"    floor: health round trip x{args.counters} clients: {fmt(health)}")
+        return {
+            "rate": n / res["elapsed"],
+            "cpu_us": cpu / n * 1e6,
+            "push_p50": pct(res["push"], 0.5) * 1000,
+            "push_p95": pct(res["push"], 0.95) * 1000,
+            "pull_p95": pct(res["pull"], 0.95) * 1000,
+            "errors": float(len(res["errors"])),
+        }
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def summary(label: str, workers: int, runs: list[dict[str, float]]) -> None:
+    """The median of each figure over the runs (one noisy run must not move it)."""
+    med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    rates = ", ".join(f"{r['rate']:,.0f}" for r in runs)
+    print(
+        f"== [{label} workers={workers}] median of {len(runs)} runs: {med['rate']:,.0f} events/s "
+        f"(runs {rates}); CPU {med['cpu_us']:.0f} µs/event; "
+        f"push p50 {med['push_p50']:.0f} ms, p95 {med['push_p95']:.0f} ms; "
+        f"pull p95 {med['pull_p95']:.0f} ms; errors {med['errors']:.0f}"
+    )
 
 
 def main() -> int:
@@ -438,6 +464,7 @@ def main() -> int:
     ap.add_argument("--backends", default="sqlite,postgresql")
     ap.add_argument("--floor-connections", type=int, default=4)
     ap.add_argument("--server-arg", action="append", default=[], help="passed to serve")
+    ap.add_argument("--repeat", type=int, default=1, help="runs per case; medians printed")
     args = ap.parse_args()
     load = os.getloadavg()
     print(
@@ -455,7 +482,9 @@ def main() -> int:
                     print(f"[postgresql] skipped ({PG_ENV} not set)")
                     continue
             for workers in [int(w) for w in args.workers.split(",")]:
-                run_case(url, backend, workers, args, tmp)
+                runs = [run_case(url, backend, workers, args, tmp) for _ in range(args.repeat)]
+                if args.repeat > 1:
+                    summary(backend, workers, runs)
             # The floor: the same rows stored by the database alone.
             reset_db(url)
             engine = make_engine(url)
