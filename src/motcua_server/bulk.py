@@ -10,20 +10,23 @@ text of each payload for its hash). Other databases (SQLite) take an ``executema
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    ColumnElement,
     Connection,
     DateTime,
     Integer,
     Table,
+    any_,
     bindparam,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from motcua_server.db import is_sqlite
@@ -80,6 +83,17 @@ def _plain(rows: Sequence[Mapping[str, Any]], json_keys: set[str]) -> list[dict[
         {k: json.loads(v) if k in json_keys and isinstance(v, Raw) else v for k, v in r.items()}
         for r in rows
     ]
+
+
+def among(conn: Connection, column: ColumnElement[Any], values: Iterable[Any]) -> Any:
+    """``column IN values`` as one array parameter on PostgreSQL (``= ANY(%s)``): the text of
+    the statement stays the same whatever the number of values, so it is neither rendered
+    again nor parsed again per batch (an expanded ``IN`` of a push's hundreds of ids was; issue
+    17). Other databases get the plain ``IN``."""
+    items = list(values)
+    if is_sqlite(conn.engine):
+        return column.in_(items)
+    return column == any_(bindparam(None, items, type_=ARRAY(column.type)))
 
 
 def insert_rows(s: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:

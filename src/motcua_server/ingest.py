@@ -227,7 +227,7 @@ def _push(
                     ev.status,
                     ev.reason,
                     ev.assigned_code,
-                ).where(ev.event_id.in_(ids))
+                ).where(bulk.among(conn, ev.event_id, ids))
             )
         }
         fresh = [x for x in prepared if x.event.event_id not in stored and x.defect is None]
@@ -335,9 +335,10 @@ class _Batch:
         self.dossiers: dict[str, _Dossier] = {}
         if aggs:
             do = _DOSSIERS.c
-            found = s.connection().execute(
+            conn = s.connection()
+            found = conn.execute(
                 select(do.sync_id, do.unit_id, do.code, do.status, do.data).where(
-                    do.sync_id.in_(aggs)
+                    bulk.among(conn, do.sync_id, aggs)
                 )
             )
             for r in found:
@@ -354,9 +355,10 @@ class _Batch:
         self.used_codes: set[str] = set()
         if codes:
             do = _DOSSIERS.c
+            conn = s.connection()
             self.used_codes.update(
-                s.connection().scalars(
-                    select(do.code).where(do.unit_id == unit.id, do.code.in_(codes))
+                conn.scalars(
+                    select(do.code).where(do.unit_id == unit.id, bulk.among(conn, do.code, codes))
                 )
             )
 
@@ -494,9 +496,12 @@ class _Batch:
             wanted = [p.format_code(self.unit.agency_id, day, n) for n in range(lo, hi)]
             do = _DOSSIERS.c
             with self.s.no_autoflush:
+                conn = self.s.connection()
                 taken = set(
-                    self.s.connection().scalars(
-                        select(do.code).where(do.unit_id == self.unit.id, do.code.in_(wanted))
+                    conn.scalars(
+                        select(do.code).where(
+                            do.unit_id == self.unit.id, bulk.among(conn, do.code, wanted)
+                        )
                     )
                 )
             window = self._windows[day] = (lo, hi, taken)

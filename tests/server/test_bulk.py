@@ -113,3 +113,22 @@ def test_a_refused_batch_leaves_nothing(server: Server) -> None:
     else:
         raise AssertionError("a duplicate sync_id was stored")
     assert _stored(server) == {}
+
+
+def test_among_selects_exactly_the_listed_values(server: Server) -> None:
+    unit_id = _unit(server)
+    rows = _rows(unit_id)
+    with transaction(server.engine) as s:
+        bulk.insert_rows(s, DOSSIERS, rows)
+    codes = [r["code"] for r in rows]
+    with server.engine.connect() as c:
+
+        def found(values: list[str]) -> set[str]:
+            q = select(DOSSIERS.c.code).where(bulk.among(c, DOSSIERS.c.code, values))
+            return set(c.scalars(q))
+
+        assert found([]) == set()
+        assert found(codes[::2]) == set(codes[::2])
+        # Values that match nothing (quotes, braces, Vietnamese) and 5,000 of them at once.
+        assert found(['x"y', "{a,b}", "Đ", *(f"none-{i}" for i in range(5000))]) == set()
+        assert found([codes[1], codes[1], "ư" * 60]) == {codes[1]}
