@@ -19,10 +19,9 @@ server. It prints requests/s, events/s and p50/p95/p99/max per request type, the
 (``/proc/loadavg``) and the CPU seconds the server, PostgreSQL and Locust used (on a shared
 machine, events per server + database CPU second is steadier than events/s).
 
-PostgreSQL connections: every server process may hold 15 (SQLAlchemy's pool of 5 plus 10 of
-overflow). ``scripts/start_postgres.sh`` starts a cluster that allows 50, fewer than 4 workers
-may take: the runner warns, and under load the server answers 503 (too many clients). For the
-curve, start the cluster with a higher limit (the README figures: ``-c max_connections=200``).
+PostgreSQL connections: every worker holds at most ``--db-pool-size`` (10) and ``serve``
+refuses to start when its workers need more than the cluster leaves; the runner warns first.
+``scripts/start_postgres.sh`` starts a cluster that allows 50: enough for 4 workers.
 
 Several workers: ``serve --workers N`` (one port; the kernel spreads connections), or with
 ``--separate`` (and on a server without ``--workers``) N ``serve`` processes on N ports with
@@ -207,28 +206,25 @@ def fresh_database(tmp: Path, label: str, pg_url: str | None) -> Iterator[str]:
         admin_engine.dispose()
 
 
-#: What one server process may hold: SQLAlchemy's default pool (5) plus its overflow (10).
-CONNECTIONS_PER_WORKER = 15
-
-
 def connection_warning(url: str, workers: int) -> str | None:
-    """A warning when ``workers`` full pools could exceed PostgreSQL's ``max_connections``."""
+    """A warning when ``workers`` pools exceed what PostgreSQL leaves the server: ``serve``
+    then refuses to start (``motcua_server.db.connection_budget``)."""
     if url.startswith("sqlite"):
         return None
-    from sqlalchemy import create_engine, text
+    from motcua_server.config import ServerSettings
+    from motcua_server.db import connection_budget, make_engine
 
-    engine = create_engine(url)
+    engine = make_engine(url)
     try:
-        with engine.connect() as conn:
-            limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
+        budget = connection_budget(engine)
     finally:
         engine.dispose()
-    need = workers * CONNECTIONS_PER_WORKER
-    if need <= limit - 3:  # superuser_reserved_connections
+    need = workers * ServerSettings().db_pool_size
+    if budget is None or need <= budget:
         return None
     return (
-        f"{workers} workers may open {need} connections, PostgreSQL allows {limit}: "
-        "expect 503 retry_later (too many clients) under load"
+        f"{workers} workers need {need} connections, PostgreSQL leaves {budget}: serve will "
+        "refuse to start (start the cluster with a higher max_connections)"
     )
 
 
