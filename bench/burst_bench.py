@@ -14,7 +14,8 @@ requests, one after the other, on its own keep-alive connection, while ``--pulle
 counters pull the change log from cursor 0 in a loop. Request bodies are encoded before t=0 (a
 counter has its queue ready). The server runs as ``motcua-server serve --workers N`` in its own
 processes on 127.0.0.1. Printed per backend and worker count: events/s (events / time until the
-last push answered), the CPU the server's processes used per event, push and pull latency
+last push answered), the CPU the server's processes (and PostgreSQL's) used per event, events
+per CPU second of server + database (steadier than events/s on a shared machine), push and pull latency
 p50/p95/max. When all counters push at once, a batch waits for the ones ahead of it: push
 latency is at least about counters x batch / throughput (100 x 100 / 5,000 per s = 2 s), so
 ``--batch`` matters as much as the rate for the p95.
@@ -48,6 +49,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO / "tests" / "sync")]
 
+from locust_run import postmaster_pid  # noqa: E402
+from locust_run import tree_cpu as process_tree_cpu  # noqa: E402
 from sync_support import (  # noqa: E402
     DAY,
     VN,
@@ -413,9 +416,11 @@ def run_case(
         pushers = desks[: args.counters]
         pull_desks = desks[args.counters : args.counters + args.pullers]
         health = health_floor("127.0.0.1", port, args.counters, 5)
-        cpu0 = tree_cpu(proc.pid)
+        pg_pid = postmaster_pid(url)
+        cpu0, db0 = tree_cpu(proc.pid), process_tree_cpu(pg_pid)
         res = burst("127.0.0.1", port, pushers, pull_desks)
         cpu = tree_cpu(proc.pid) - cpu0
+        db_cpu = process_tree_cpu(pg_pid) - db0
         n = sum(len(d.events) for d in pushers)
         if res["errors"]:
             print(f"  errors: {len(res['errors'])}, first: {res['errors'][0]}")
@@ -425,12 +430,19 @@ def run_case(
             f"{n / res['elapsed']:,.0f} events/s (accepted {ok}, {res['outcomes']})"
         )
         print(f"    server processes' CPU: {cpu:.1f} s = {cpu / n * 1e6:.0f} µs per event")
+        per_cpu = n / (cpu + db_cpu) if pg_pid is not None else float("nan")
+        if pg_pid is not None:
+            print(
+                f"    PostgreSQL's CPU: {db_cpu:.1f} s = {db_cpu / n * 1e6:.0f} µs per event; "
+                f"{per_cpu:,.0f} events per CPU second of server + database"
+            )
         print(f"    push ({len(res['push'])} batches of {args.batch}): {fmt(res['push'])}")
         print(f"    pull during burst ({len(res['pull'])}): {fmt(res['pull'])}")
         print(f"    floor: health round trip x{args.counters} clients: {fmt(health)}")
         return {
             "rate": n / res["elapsed"],
             "cpu_us": cpu / n * 1e6,
+            "per_cpu_s": per_cpu,
             "push_p50": pct(res["push"], 0.5) * 1000,
             "push_p95": pct(res["push"], 0.95) * 1000,
             "pull_p95": pct(res["pull"], 0.95) * 1000,
@@ -448,6 +460,7 @@ def summary(label: str, workers: int, runs: list[dict[str, float]]) -> None:
     print(
         f"== [{label} workers={workers}] median of {len(runs)} runs: {med['rate']:,.0f} events/s "
         f"(runs {rates}); CPU {med['cpu_us']:.0f} µs/event; "
+        f"{med['per_cpu_s']:,.0f} events per server + database CPU second; "
         f"push p50 {med['push_p50']:.0f} ms, p95 {med['push_p95']:.0f} ms; "
         f"pull p95 {med['pull_p95']:.0f} ms; errors {med['errors']:.0f}"
     )
