@@ -75,8 +75,16 @@ def _arrays(columns: list[Column[Any]], rows: Sequence[Mapping[str, Any]]) -> li
     return out
 
 
-def _plain(rows: Sequence[Mapping[str, Any]], json_keys: set[str]) -> list[dict[str, Any]]:
+def _unnest(columns: list[Column[Any]]) -> str:
+    """``unnest(%b::type[], …) AS u(c0, c1, …)``: one binary array parameter per column."""
+    args = ", ".join(f"%b::{_array_type(c)}" for c in columns)
+    alias = ", ".join(f"c{i}" for i in range(len(columns)))
+    return f"unnest({args}) AS u({alias})"
+
+
+def _plain(rows: Sequence[Mapping[str, Any]], columns: list[Column[Any]]) -> list[dict[str, Any]]:
     """Rows for SQLAlchemy's own JSON type (which encodes): ``Raw`` texts decoded back."""
+    json_keys = {c.key for c in columns if isinstance(c.type, JSON)}
     if not json_keys:
         return [dict(r) for r in rows]
     return [
@@ -100,18 +108,14 @@ def insert_rows(s: Session, table: Table, rows: Sequence[Mapping[str, Any]]) -> 
     """Insert ``rows`` (dicts with the same keys) into ``table`` in one statement."""
     if not rows:
         return
-    names = list(rows[0])
-    columns = _columns(table, names)
+    columns = _columns(table, list(rows[0]))
     conn = s.connection()
     if is_sqlite(conn.engine):
-        json_keys = {c.key for c in columns if isinstance(c.type, JSON)}
-        s.execute(table.insert(), _plain(rows, json_keys))
+        s.execute(table.insert(), _plain(rows, columns))
         return
     cols = ", ".join(f'"{c.name}"' for c in columns)
-    alias = ", ".join(f"c{i}" for i in range(len(columns)))
-    args = ", ".join(f"%b::{_array_type(c)}" for c in columns)
     values = ", ".join(_value_expr(c, f"c{i}") for i, c in enumerate(columns))
-    sql = f'INSERT INTO "{table.name}" ({cols}) SELECT {values} FROM unnest({args}) AS u({alias})'
+    sql = f'INSERT INTO "{table.name}" ({cols}) SELECT {values} FROM {_unnest(columns)}'
     _driver_execute(conn, sql, _arrays(columns, rows))
 
 
@@ -124,8 +128,7 @@ def update_rows(s: Session, table: Table, key: str, rows: Sequence[Mapping[str, 
     columns = _columns(table, names)
     conn = s.connection()
     if is_sqlite(conn.engine):
-        json_keys = {c.key for c in columns if isinstance(c.type, JSON)}
-        params = [{f"k_{k}": v for k, v in r.items()} for r in _plain(rows, json_keys)]
+        params = [{f"k_{k}": v for k, v in r.items()} for r in _plain(rows, columns)]
         statement = (
             update(table)
             .where(table.c[key] == bindparam(f"k_{key}"))
@@ -133,14 +136,12 @@ def update_rows(s: Session, table: Table, key: str, rows: Sequence[Mapping[str, 
         )
         s.execute(statement, params)
         return
-    alias = ", ".join(f"c{i}" for i in range(len(columns)))
-    args = ", ".join(f"%b::{_array_type(c)}" for c in columns)
     sets = ", ".join(
         f'"{c.name}" = {_value_expr(c, f"c{i}")}' for i, c in enumerate(columns) if c.key != key
     )
     k = names.index(key)
     sql = (
-        f'UPDATE "{table.name}" AS t SET {sets} FROM unnest({args}) AS u({alias}) '
+        f'UPDATE "{table.name}" AS t SET {sets} FROM {_unnest(columns)} '
         f'WHERE t."{table.c[key].name}" = u.c{k}'
     )
     _driver_execute(conn, sql, _arrays(columns, rows))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "sync"))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from live_support import PG_ENV, LiveServer, reset_pg  # noqa: E402
+from live_support import LiveServer, fresh_pg_url  # noqa: E402
 from sync_support import Server  # noqa: E402
 
 from motcua_server.config import ServerSettings  # noqa: E402
@@ -24,12 +23,7 @@ from motcua_server.config import ServerSettings  # noqa: E402
 def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Server]:
     """The in-process server on each database backend."""
     if request.param == "postgres":
-        url = os.environ.get(PG_ENV)
-        if not url:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"{PG_ENV} is required in CI")
-            pytest.skip(f"{PG_ENV} not set (run scripts/start_postgres.sh)")
-        reset_pg(url)
+        url = fresh_pg_url()
         srv = Server(tmp_path, ServerSettings(db_url=url))
     else:
         srv = Server(tmp_path)

@@ -23,6 +23,22 @@ def reset_pg(url: str) -> None:
     engine.dispose()
 
 
+def fresh_pg_url() -> str:
+    """The test PostgreSQL's URL with an empty schema; skips the test without one (fails in
+    CI, where PostgreSQL is required)."""
+    import os
+
+    import pytest
+
+    url = os.environ.get(PG_ENV)
+    if not url:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{PG_ENV} is required in CI")
+        pytest.skip(f"{PG_ENV} not set (run scripts/start_postgres.sh)")
+    reset_pg(url)
+    return url
+
+
 class LiveServer:
     """The app served by uvicorn, configured as ``serve`` does, on a loopback port."""
 

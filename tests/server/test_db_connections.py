@@ -7,7 +7,6 @@ the retry succeeds; nothing of the refused batch is half-stored. With it, no req
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -26,15 +25,9 @@ AT = datetime(2026, 3, 10, 9, 30, tzinfo=VN)
 
 
 def _pg_url() -> str:
-    from live_support import PG_ENV, reset_pg
+    from live_support import fresh_pg_url
 
-    url = os.environ.get(PG_ENV)
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{PG_ENV} is required in CI")
-        pytest.skip(f"{PG_ENV} not set (run scripts/start_postgres.sh)")
-    reset_pg(url)
-    return url
+    return fresh_pg_url()
 
 
 def _drop_server_connections(url: str) -> int:

@@ -11,7 +11,6 @@ record or a cursor lived in one process's memory, two processes would hand out t
 
 from __future__ import annotations
 
-import os
 import random
 import signal
 import subprocess
@@ -25,7 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
-from live_support import PG_ENV, reset_pg
+from live_support import fresh_pg_url
 from sqlalchemy import func, select
 from sync_support import (
     AGENCY_A,
@@ -56,13 +55,7 @@ AT = datetime(2026, 3, 10, 9, 0, tzinfo=VN)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'server.db'}"
-    url = os.environ.get(PG_ENV)
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{PG_ENV} is required in CI")
-        pytest.skip(f"{PG_ENV} not set (run scripts/start_postgres.sh)")
-    reset_pg(url)
-    return url
+    return fresh_pg_url()
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

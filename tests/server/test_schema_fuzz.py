@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
-from live_support import PG_ENV, LiveServer, reset_pg
+from live_support import LiveServer, fresh_pg_url
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -69,12 +69,7 @@ def target(
     tmp = Path(tmp_path_factory.mktemp("fuzz"))
     db, store = request.param  # the blob endpoints on both stores
     if db == "postgres":
-        url = os.environ.get(PG_ENV)
-        if not url:
-            if os.environ.get("CI") == "true":
-                pytest.fail(f"{PG_ENV} is required in CI")
-            pytest.skip(f"{PG_ENV} not set (run scripts/start_postgres.sh)")
-        reset_pg(url)
+        url = fresh_pg_url()
         srv = Server(tmp, ServerSettings(db_url=url, enrol_rate_limit=100_000, blob_store=store))
     else:
         srv = Server(tmp, enrol_rate_limit=100_000, blob_store=store)
