@@ -7,8 +7,10 @@ import getpass
 import json
 import sys
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import Engine
 
 from motcua_desk.domain.errors import DomainError
 from motcua_server import admin
@@ -105,10 +107,44 @@ def _parser() -> argparse.ArgumentParser:
     st.add_argument("code")
     st.add_argument("status", type=int)
     st.add_argument("--actor", default="processing")
+    copy = sub.add_parser(
+        "copy-blobs", help="copy every complete attachment file from one store to the other"
+    )
+    copy.add_argument("--from", dest="source", choices=("fs", "db"), required=True)
+    copy.add_argument("--to", dest="target", choices=("fs", "db"), required=True)
+    copy.add_argument("--blob-dir", default="motcua_blobs", help="the filesystem store's folder")
+    clean = sub.add_parser("clean-uploads", help="drop attachment uploads nobody finished")
+    clean.add_argument("--blob-store", choices=("fs", "db"), default="fs")
+    clean.add_argument("--blob-dir", default="motcua_blobs", help="the filesystem store's folder")
+    clean.add_argument(
+        "--older-than-days", type=_positive, default=7, help="unfinished for at least this long"
+    )
     gaps = sub.add_parser("code-gaps", help="leased dossier numbers a day's counters left unused")
     gaps.add_argument("agency_id")
     gaps.add_argument("day", type=date.fromisoformat)
     return ap
+
+
+def _blob_command(args: argparse.Namespace, engine: Engine) -> int:
+    from motcua_server.blobcopy import copy_blobs
+    from motcua_server.blobstore import make_blob_store
+
+    if args.cmd == "clean-uploads":
+        store = make_blob_store(args.blob_store, args.blob_dir, engine)
+        before = datetime.now(UTC) - timedelta(days=args.older_than_days)
+        sys.stdout.write(f"dropped={store.drop_partials(before)}\n")
+        return 0
+    if args.source == args.target:
+        raise admin.AdminError(reason="same_store", store=args.source)
+    source = make_blob_store(args.source, args.blob_dir, engine)
+    target = make_blob_store(args.target, args.blob_dir, engine)
+    report = copy_blobs(source, target)
+    sys.stdout.write(
+        f"copied={report.copied} present={report.present} failed={len(report.failed)}\n"
+    )
+    for sha in report.failed:
+        sys.stdout.write(f"failed {sha}\n")
+    return 1 if report.failed else 0
 
 
 def _positive(text: str) -> int:
@@ -225,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             for first, last, device_id in code_gaps(engine, args.agency_id, args.day):
                 sys.stdout.write(f"{first}-{last} device={device_id}\n")
+        elif args.cmd in ("copy-blobs", "clean-uploads"):
+            return _blob_command(args, engine)
         elif args.cmd == "set-status":
             admin.set_status(engine, args.agency_id, args.code, args.status, args.actor)
     except DomainError as exc:

@@ -67,6 +67,15 @@ class BlobStore(Protocol):
         """The bytes of a complete file, in blocks (raises ``FileNotFoundError`` if absent)."""
         ...
 
+    def complete_files(self) -> Iterator[str]:
+        """The names of every complete file, in order."""
+        ...
+
+    def drop_partials(self, before: datetime) -> int:
+        """Drop uploads left unfinished since before ``before``; return how many. A counter
+        still sending one starts it again from 0 (the store answers 0 held)."""
+        ...
+
 
 # --------------------------------------------------------------------------- filesystem
 
@@ -159,6 +168,33 @@ class FilesystemBlobStore:
     def open(self, sha256: str) -> Iterator[bytes]:
         with self._final(sha256).open("rb") as fh:
             yield from iter(lambda: fh.read(BLOCK), b"")
+
+    def complete_files(self) -> Iterator[str]:
+        for first in sorted(self.root.glob("[0-9a-f][0-9a-f]")):
+            for second in sorted(first.glob("[0-9a-f][0-9a-f]")):
+                for path in sorted(second.iterdir()):
+                    name = path.name
+                    if _is_sha(name) and name.startswith(first.name + second.name):
+                        yield name
+
+    def drop_partials(self, before: datetime) -> int:
+        """Partial files not written since ``before`` (their modification time)."""
+        folder = self.root / "partial"
+        if not folder.is_dir():
+            return 0
+        cutoff = before.timestamp()
+        dropped = 0
+        for path in sorted(folder.iterdir()):
+            if not _is_sha(path.name):
+                continue  # the lock files' folder
+            with self._locked(path.name):  # not while a chunk is being added
+                try:
+                    if path.stat().st_mtime < cutoff:
+                        path.unlink()
+                        dropped += 1
+                except FileNotFoundError:
+                    continue  # finished or dropped meanwhile
+        return dropped
 
 
 # --------------------------------------------------------------------------- database
@@ -269,6 +305,36 @@ class DatabaseBlobStore:
         for offset in offsets[1:]:  # a short session per chunk: no transaction held while sending
             with reading(self.engine) as s:
                 yield self._chunk(s, sha256, offset)
+
+    def complete_files(self) -> Iterator[str]:
+        with reading(self.engine) as s:
+            names = list(
+                s.scalars(
+                    select(BlobRow.sha256)
+                    .where(BlobRow.complete.is_(True))
+                    .order_by(BlobRow.sha256)
+                )
+            )
+        yield from names
+
+    def drop_partials(self, before: datetime) -> int:
+        """Unfinished files whose upload began before ``before``."""
+        with transaction(self.engine) as s:
+            stale = list(
+                s.scalars(
+                    select(BlobRow.sha256)
+                    .where(BlobRow.complete.is_(False), BlobRow.created_at < before)
+                    .with_for_update()
+                )
+            )
+            if stale:
+                s.execute(delete(BlobChunkRow).where(BlobChunkRow.sha256.in_(stale)))
+                s.execute(delete(BlobRow).where(BlobRow.sha256.in_(stale)))
+        return len(stale)
+
+
+def _is_sha(name: str) -> bool:
+    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 
 
 def make_blob_store(kind: str, blob_dir: str, engine: Engine) -> BlobStore:
