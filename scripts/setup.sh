@@ -14,6 +14,7 @@ APT_PACKAGES=(
   cups cups-client printer-driver-cups-pdf poppler-utils
   softhsm2
   postgresql
+  systemd
   sane-utils libsane1 tesseract-ocr tesseract-ocr-vie ghostscript
 )
 
