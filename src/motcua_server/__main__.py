@@ -60,6 +60,13 @@ def _parser() -> argparse.ArgumentParser:
         help="database connections per worker (workers x this <= PostgreSQL max_connections)",
     )
     serve.add_argument(
+        "--parse-concurrency",
+        type=_positive,
+        default=8,
+        help="push batches parsed and validated at once per worker; the others wait "
+        "without holding a thread, so pulls and leases keep theirs",
+    )
+    serve.add_argument(
         "--db-pre-ping",
         action="store_true",
         help="test each database connection before use: for networks that cut idle "
@@ -215,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 blob_store=args.blob_store,
                 db_pool_size=args.db_pool_size,
                 push_concurrency=args.push_concurrency,
+                parse_concurrency=args.parse_concurrency,
                 db_pre_ping=args.db_pre_ping,
             )
             ssl = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}

@@ -10,6 +10,7 @@ import traceback
 from datetime import timedelta
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
@@ -149,6 +150,9 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         else make_engine(settings.db_url, settings.db_pool_size, settings.db_pre_ping)
     )
     push_slots = asyncio.Semaphore(max(1, settings.push_concurrency))
+    # Parsing and validating pushes is pure CPU: a few threads keep the cores busy, while more
+    # would only queue ahead of pulls and leases for the shared worker threads and the GIL.
+    parse_slots = anyio.CapacityLimiter(max(1, settings.parse_concurrency))
     limiter = RateLimiter(eng, settings.enrol_rate_limit, settings.enrol_rate_window_s)
     proxies = parse_networks(settings.trusted_proxies)
     max_age = timedelta(days=settings.token_max_age_days)
@@ -259,7 +263,7 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
 
         # Authentication, parsing, validation and hashing: one trip to a worker thread, before
         # the bounded part (each trip costs the event loop; issue 17).
-        who, req, prepared = await run_in_threadpool(parse)
+        who, req, prepared = await anyio.to_thread.run_sync(parse, limiter=parse_slots)
         if prepared is None:
             return error(403, "device_mismatch")
         async with push_slots:

@@ -27,4 +27,6 @@ class ServerSettings:
     # other requests always find both.
     db_pool_size: int = 10
     push_concurrency: int = 4
+    # Push batches parsed and validated at once per worker (CPU only, before the database).
+    parse_concurrency: int = 8
     db_pre_ping: bool = False  # test each pooled connection before use (one round trip)

@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from sync_support import AGENCY_A, DAY, Server, make_dossier
 
 from motcua_desk.domain.codes import format_provisional
@@ -19,8 +20,13 @@ from motcua_desk.sync import protocol as p
 AT = datetime(2026, 3, 10, 2, 30, tzinfo=UTC)  # 09:30 office time on DAY
 
 
-def test_pushes_from_many_threads_wait_their_turn_and_all_finish(tmp_path: Path) -> None:
-    server = Server(tmp_path, push_concurrency=1)
+@pytest.mark.parametrize("parse", [8, 1], ids=["parse-8", "parse-1"])
+def test_pushes_from_many_threads_wait_their_turn_and_all_finish(
+    tmp_path: Path, parse: int
+) -> None:
+    """Pushes queue for a parse slot (``--parse-concurrency``) and then for a push slot
+    (``--push-concurrency``); every one is answered, exactly once."""
+    server = Server(tmp_path, push_concurrency=1, parse_concurrency=parse)
     devices = [server.enrol(AGENCY_A, f"Quầy {i}") for i in range(1, 7)]
     barrier = threading.Barrier(len(devices))
     accepted: list[str] = []
