@@ -23,9 +23,8 @@ class CopyReport:
 
 
 def copy_file(source: BlobStore, target: BlobStore, sha256: str) -> bool:
-    """Copy one complete file; resume from what the target holds. True once it is complete."""
-    if target.exists(sha256):
-        return True
+    """Copy one complete file the target lacks (:func:`copy_blobs` checks); resume from what
+    the target holds. True once it is complete."""
     held = target.received(sha256)
     pos = 0
     for block in source.open(sha256):

@@ -31,6 +31,7 @@ from typing import Protocol
 from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
+from motcua_desk.sync.blob_protocol import SHA256_RE
 from motcua_server.db import is_sqlite, reading, transaction
 from motcua_server.models import BlobChunkRow, BlobRow
 
@@ -174,7 +175,7 @@ class FilesystemBlobStore:
             for second in sorted(first.glob("[0-9a-f][0-9a-f]")):
                 for path in sorted(second.iterdir()):
                     name = path.name
-                    if _is_sha(name) and name.startswith(first.name + second.name):
+                    if SHA256_RE.fullmatch(name) and name.startswith(first.name + second.name):
                         yield name
 
     def drop_partials(self, before: datetime) -> int:
@@ -185,7 +186,7 @@ class FilesystemBlobStore:
         cutoff = before.timestamp()
         dropped = 0
         for path in sorted(folder.iterdir()):
-            if not _is_sha(path.name):
+            if not SHA256_RE.fullmatch(path.name):
                 continue  # the lock files' folder
             with self._locked(path.name):  # not while a chunk is being added
                 try:
@@ -331,10 +332,6 @@ class DatabaseBlobStore:
                 s.execute(delete(BlobChunkRow).where(BlobChunkRow.sha256.in_(stale)))
                 s.execute(delete(BlobRow).where(BlobRow.sha256.in_(stale)))
         return len(stale)
-
-
-def _is_sha(name: str) -> bool:
-    return len(name) == 64 and all(c in "0123456789abcdef" for c in name)
 
 
 def make_blob_store(kind: str, blob_dir: str, engine: Engine) -> BlobStore:
