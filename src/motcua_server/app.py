@@ -133,15 +133,6 @@ def _parse_json(raw: bytes) -> object:
         raise p.ProtocolError(path="$", reason="invalid_json") from exc
 
 
-def _parse_push(raw: bytes, device_id: str) -> tuple[p.PushRequest, list[ingest.Prepared] | None]:
-    """The push request and what ingest decides without the database; ``None`` instead of
-    the latter when the request is not the authenticated device's own."""
-    req = p.PushRequest.from_dict(_parse_json(raw))
-    if req.device_id != device_id:
-        return req, None
-    return req, ingest.prepare(req)
-
-
 def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAPI:
     """Build the app; the engine comes from ``settings.db_url`` unless given."""
     eng = (
@@ -258,8 +249,11 @@ def create_app(settings: ServerSettings, engine: Engine | None = None) -> FastAP
         raw = await request.body()  # already buffered by BodyLimit, whoever sent it
 
         def parse() -> tuple[Authenticated, p.PushRequest, list[ingest.Prepared] | None]:
+            """The device, the request, and what ingest decides without the database (``None``
+            when the request is not the device's own)."""
             who = authenticate(token)
-            return (who, *_parse_push(raw, who.device.id))
+            req = p.PushRequest.from_dict(_parse_json(raw))
+            return who, req, ingest.prepare(req) if req.device_id == who.device.id else None
 
         # Authentication, parsing, validation and hashing: one trip to a worker thread, before
         # the bounded part (each trip costs the event loop; issue 17).
